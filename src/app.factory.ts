@@ -1,0 +1,65 @@
+// Builds a fully configured, initialised Kiln application (not yet listening). Used by
+// main.ts, the e2e tests and the OpenAPI generator, so all three run the same app.
+import { RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { AppModule, AppModuleOptions } from './app.module';
+import { logCompletedRequests } from './common/logging/request-logging';
+import { closeConnectionsWhileDraining } from './common/http/drain-connections';
+import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
+import { LifecycleService } from './common/lifecycle/lifecycle.service';
+import { KilnConfig } from './config/kiln.config';
+import { HttpMetrics } from './modules/metrics/http-metrics';
+import { setupOpenApi } from './openapi/openapi';
+
+export const API_PREFIX = 'api/v1';
+
+/** Routes that stay outside /api/v1: probes, scrapes and docs have well-known paths. */
+const UNPREFIXED_ROUTES = [
+  { path: 'health/live', method: RequestMethod.GET },
+  { path: 'health/ready', method: RequestMethod.GET },
+  { path: 'health/startup', method: RequestMethod.GET },
+  { path: 'metrics', method: RequestMethod.GET },
+];
+
+export async function createApp(
+  config: KilnConfig,
+  options: AppModuleOptions = {},
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.http.bodyLimitBytes,
+    trustProxy: config.http.trustProxy,
+    genReqId: requestIdFor,
+    // Requests on kept-alive connections during shutdown get 503 and a closed connection.
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
+  app.useLogger(app.get(Logger));
+  app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
+  configureFastify(app);
+  if (config.http.docsEnabled) setupOpenApi(app);
+  await app.init();
+  return app;
+}
+
+function configureFastify(app: NestFastifyApplication): void {
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.removeContentTypeParser('text/plain');
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header(REQUEST_ID_HEADER, request.id);
+    done();
+  });
+  // Errors Fastify raises before a route runs (malformed JSON, unsupported media type,
+  // body too large) reach the global ProblemDetailsFilter through Nest's own handler.
+  logCompletedRequests(fastify);
+  closeConnectionsWhileDraining(fastify, app.get(LifecycleService));
+  app.get(HttpMetrics).instrument(fastify);
+}

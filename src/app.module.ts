@@ -1,0 +1,38 @@
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { CoreModule } from './common/core.module';
+import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
+import { KilnConfigModule } from './config/config.module';
+import { KilnConfig } from './config/kiln.config';
+import { DatabaseModule } from './infra/database/database.module';
+import { RedisModule } from './infra/redis/redis.module';
+import { AdminModule } from './modules/admin/admin.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { HealthModule } from './modules/health/health.module';
+import { MetricsModule } from './modules/metrics/metrics.module';
+
+export interface AppModuleOptions {
+  logging?: LoggingOptions;
+  /** Extra modules mounted beside the application's own (tests use this). */
+  imports?: Array<Type | DynamicModule>;
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: KilnConfig, options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        KilnConfigModule.forRoot(config),
+        LoggingModule.forRoot(config, options.logging),
+        CoreModule,
+        DatabaseModule.forRoot(config),
+        RedisModule,
+        MetricsModule,
+        HealthModule,
+        AuthModule,
+        AdminModule,
+        ...(options.imports ?? []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,33 @@
+// Starts one Kiln server process: config, app, signals, listen. main.ts calls it with
+// no options; tests start real processes through it with extra modules.
+import { Logger } from '@nestjs/common';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { createApp } from './app.factory';
+import { AppModuleOptions } from './app.module';
+import { exitGracefullyOnSignals } from './common/lifecycle/graceful-shutdown';
+import { LifecycleService } from './common/lifecycle/lifecycle.service';
+import { ConfigError, loadConfig } from './config/config.loader';
+
+export async function startServer(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
+  const config = loadConfig();
+  const app = await createApp(config, options);
+  exitGracefullyOnSignals(app, config.lifecycle.shutdownGraceMs);
+  await app.listen({ port: config.http.port, host: config.http.host });
+  app.get(LifecycleService).markStarted();
+  new Logger('Kiln').log(`Listening on ${await app.getUrl()} (pid ${process.pid})`);
+  return app;
+}
+
+/** Runs `start`, and on failure prints why (a config error names its key) and exits 1. */
+export function runOrExit(start: () => Promise<unknown>): void {
+  start().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+    } else {
+      console.error(
+        `Kiln failed to start: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+    process.exit(1);
+  });
+}

@@ -1,0 +1,40 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { PROBLEM_CONTENT_TYPE, toProblem } from './problem';
+
+/** Answers every error thrown in a route, guard, pipe or interceptor as problem+json. */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    sendProblem(
+      error,
+      http.getRequest<FastifyRequest>(),
+      http.getResponse<FastifyReply>(),
+      this.logger,
+    );
+  }
+}
+
+function sendProblem(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): void {
+  const problem = toProblem(error, request);
+  if (problem.unexpected) {
+    logger.error(
+      { err: error, requestId: request.id },
+      `Unexpected error on ${request.method} ${request.url}`,
+    );
+  }
+  if (reply.sent) return;
+  void reply
+    .status(problem.body.status)
+    .headers(problem.headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.body));
+}

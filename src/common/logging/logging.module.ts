@@ -1,0 +1,67 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Options } from 'pino-http';
+import pino from 'pino';
+import pretty from 'pino-pretty';
+import { KilnConfig } from '../../config/kiln.config';
+import { requestIdFor } from '../http/request-id';
+import { REDACTED, redactSecrets } from './redact';
+
+export interface LoggingOptions {
+  /** Where log lines go; stdout by default. Tests pass a stream to read them. */
+  destination?: NodeJS.WritableStream;
+}
+
+@Module({})
+export class LoggingModule {
+  static forRoot(config: KilnConfig, options: LoggingOptions = {}): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRoot({
+          pinoHttp: [httpLoggerOptions(config), destination(config, options)],
+        }),
+      ],
+    };
+  }
+}
+
+export function httpLoggerOptions(config: KilnConfig): Options {
+  return {
+    level: config.log.level,
+    base: { pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // Fastify assigns the id first (see genReqId in the app factory); reuse it.
+    genReqId: (request) => (request as { id?: string }).id ?? requestIdFor(request),
+    // Log lines written during a request carry just its id, under a clear name.
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    // One line per request is written by logCompletedRequests, from Fastify's own view
+    // of the route and status.
+    autoLogging: false,
+    redact: {
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        'req.headers["x-api-key"]',
+        'res.headers["set-cookie"]',
+      ],
+      censor: REDACTED,
+    },
+    formatters: { log: (object) => redactSecrets(object) },
+  };
+}
+
+function destination(config: KilnConfig, options: LoggingOptions): NodeJS.WritableStream {
+  const target = options.destination ?? process.stdout;
+  // pino-pretty as an in-process stream rather than a transport: no worker thread,
+  // so the embedded default stays small.
+  return config.log.format === 'pretty'
+    ? pretty({
+        destination: target,
+        colorize: false,
+        singleLine: true,
+        translateTime: 'SYS:HH:MM:ss.l',
+      })
+    : target;
+}

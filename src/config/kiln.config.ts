@@ -1,0 +1,43 @@
+// The whole configuration as one typed, validated object (see config/default.yaml).
+import { IsIn, IsString, MinLength } from 'class-validator';
+import { Env, Section } from './env.decorator';
+import { AuthConfig } from './sections/auth.config';
+import { DatabaseConfig } from './sections/database.config';
+import { HttpConfig } from './sections/http.config';
+import { LifecycleConfig } from './sections/lifecycle.config';
+import { LogConfig } from './sections/log.config';
+import { RedisConfig } from './sections/redis.config';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+export class KilnConfig {
+  /** Selects config/<env>.yaml on top of default.yaml. */
+  @Env('NODE_ENV')
+  @IsIn(NODE_ENVS)
+  env: NodeEnv;
+
+  /** Directory for the SQLite file, run directories and logs. */
+  @Env('KILN_DATA_DIR')
+  @IsString()
+  @MinLength(1)
+  dataDir: string;
+
+  @Section(() => HttpConfig)
+  http: HttpConfig;
+
+  @Section(() => DatabaseConfig)
+  database: DatabaseConfig;
+
+  @Section(() => RedisConfig)
+  redis: RedisConfig;
+
+  @Section(() => LogConfig)
+  log: LogConfig;
+
+  @Section(() => LifecycleConfig)
+  lifecycle: LifecycleConfig;
+
+  @Section(() => AuthConfig)
+  auth: AuthConfig;
+}

@@ -1,0 +1,33 @@
+import { IsBoolean, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { Env } from '../env.decorator';
+
+export class HttpConfig {
+  /** Port the HTTP server listens on. */
+  @Env('PORT')
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  port: number;
+
+  /** Address the HTTP server binds to. */
+  @Env('KILN_HOST')
+  @IsString()
+  @MinLength(1)
+  host: string;
+
+  /** Largest request body accepted, in bytes; larger bodies get 413. */
+  @Env('KILN_HTTP_BODY_LIMIT_BYTES')
+  @IsInt()
+  @Min(1024)
+  bodyLimitBytes: number;
+
+  /** Trust X-Forwarded-* headers (set when Kiln runs behind a proxy or ingress). */
+  @Env('KILN_HTTP_TRUST_PROXY')
+  @IsBoolean()
+  trustProxy: boolean;
+
+  /** Serve Swagger UI at /docs and the spec at /docs/openapi.json. */
+  @Env('KILN_DOCS_ENABLED')
+  @IsBoolean()
+  docsEnabled: boolean;
+}

@@ -1,0 +1,112 @@
+// Turns the database config into TypeORM options and a connected DataSource, retrying
+// the connection with backoff so Kiln can start before its database does.
+import { mkdirSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { Logger } from '@nestjs/common';
+import { DataSource, DataSourceOptions } from 'typeorm';
+import { retry } from '../../common/retry/retry';
+import { KilnConfig } from '../../config/kiln.config';
+import { Dialect, useDialect } from './dialect';
+import { ENTITIES, MIGRATIONS } from './schema';
+
+const logger = new Logger('Database');
+
+export function dialectOf(config: KilnConfig): Dialect {
+  return config.database.url.startsWith('postgres') ? 'postgres' : 'sqlite';
+}
+
+/** The SQLite file: from a `sqlite:` URL, or `kiln.sqlite` in the data directory. */
+export function sqlitePath(config: KilnConfig): string {
+  const url = config.database.url;
+  const path = url.startsWith('sqlite:') ? url.slice('sqlite:'.length).replace(/^\/\//, '') : '';
+  if (path === ':memory:') return path;
+  const file = path || resolve(config.dataDir, 'kiln.sqlite');
+  return isAbsolute(file) ? file : resolve(process.cwd(), file);
+}
+
+export function buildDataSourceOptions(
+  config: KilnConfig,
+  overrides: { migrationsRun?: boolean } = {},
+): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsRun: overrides.migrationsRun ?? config.database.migrateOnBoot,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+  };
+  if (dialectOf(config) === 'postgres') {
+    return {
+      ...common,
+      type: 'postgres',
+      url: config.database.url,
+      poolSize: config.database.poolSize,
+      connectTimeoutMS: 5_000,
+      applicationName: 'kiln',
+    };
+  }
+  return {
+    ...common,
+    type: 'better-sqlite3',
+    database: sqlitePath(config),
+    enableWAL: true,
+    // Writers from the API, the dispatcher and workers share one file; wait for the
+    // lock instead of failing at once with SQLITE_BUSY.
+    prepareDatabase: (db: { pragma(source: string): unknown }) => {
+      db.pragma('busy_timeout = 5000');
+    },
+  };
+}
+
+/** Connects (and migrates, if configured), retrying transient failures with backoff. */
+export async function connectDataSource(
+  config: KilnConfig,
+  options: DataSourceOptions = buildDataSourceOptions(config),
+): Promise<DataSource> {
+  const dialect = dialectOf(config);
+  useDialect(dialect);
+  if (dialect === 'sqlite' && options.database !== ':memory:') {
+    mkdirSync(dirname(String(options.database)), { recursive: true });
+  }
+  try {
+    return await retry(() => initialize(options), {
+      attempts: config.database.connectAttempts,
+      baseDelayMs: config.database.connectBackoffMs,
+      onRetry: ({ attempt, delayMs, error }) =>
+        logger.warn(
+          `Database at ${describeTarget(config)} not reachable (attempt ${attempt}/${config.database.connectAttempts}), retrying in ${delayMs} ms: ${messageOf(error)}`,
+        ),
+    });
+  } catch (error) {
+    throw new Error(
+      `Could not connect to the database at ${describeTarget(config)}: ${messageOf(error)}`,
+      { cause: error },
+    );
+  }
+}
+
+async function initialize(options: DataSourceOptions): Promise<DataSource> {
+  const dataSource = new DataSource(options);
+  try {
+    return await dataSource.initialize();
+  } catch (error) {
+    if (dataSource.isInitialized) await dataSource.destroy();
+    throw error;
+  }
+}
+
+/** Where the database is, without credentials, for messages. */
+export function describeTarget(config: KilnConfig): string {
+  if (dialectOf(config) === 'sqlite') return `sqlite:${sqlitePath(config)}`;
+  try {
+    const url = new URL(config.database.url);
+    return `postgres://${url.host}${url.pathname}`;
+  } catch {
+    return 'postgres (unparseable URL)';
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return messageOf(error.errors[0]);
+  return error instanceof Error ? error.message || error.constructor.name : String(error);
+}

@@ -1,0 +1,46 @@
+// Column types that differ between PostgreSQL and SQLite, chosen when TypeORM builds
+// its metadata rather than when the entity file is imported.
+//
+// Entity decorators run at import time, before the config says which database is in
+// use, but TypeORM reads each column's `type` only when a DataSource builds its
+// metadata. A getter on the options object defers the choice to that moment, so one
+// entity class serves both databases with the right native types (timestamptz and
+// jsonb on PostgreSQL, datetime and text on SQLite).
+import { Column, ColumnOptions, ColumnType, CreateDateColumn, UpdateDateColumn } from 'typeorm';
+
+export type Dialect = 'postgres' | 'sqlite';
+
+let currentDialect: Dialect = 'sqlite';
+
+/** Called by the data source factory before a DataSource is created. */
+export function useDialect(dialect: Dialect): void {
+  currentDialect = dialect;
+}
+
+export const COLUMN_TYPES: Record<'timestamp' | 'json', Record<Dialect, ColumnType>> = {
+  timestamp: { postgres: 'timestamptz', sqlite: 'datetime' },
+  json: { postgres: 'jsonb', sqlite: 'simple-json' },
+};
+
+function withDialectType(kind: keyof typeof COLUMN_TYPES, options: ColumnOptions): ColumnOptions {
+  const deferred: ColumnOptions = { ...options };
+  Object.defineProperty(deferred, 'type', {
+    enumerable: true,
+    get: () => COLUMN_TYPES[kind][currentDialect],
+  });
+  return deferred;
+}
+
+/** A point in time, stored with its zone on PostgreSQL and as UTC text on SQLite. */
+export const TimestampColumn = (options: ColumnOptions = {}): PropertyDecorator =>
+  Column(withDialectType('timestamp', options));
+
+export const CreatedAtColumn = (options: ColumnOptions = {}): PropertyDecorator =>
+  CreateDateColumn(withDialectType('timestamp', options));
+
+export const UpdatedAtColumn = (options: ColumnOptions = {}): PropertyDecorator =>
+  UpdateDateColumn(withDialectType('timestamp', options));
+
+/** A JSON document: jsonb on PostgreSQL, serialized text on SQLite. */
+export const JsonColumn = (options: ColumnOptions = {}): PropertyDecorator =>
+  Column(withDialectType('json', options));

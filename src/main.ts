@@ -1,0 +1,3 @@
+import { runOrExit, startServer } from './bootstrap';
+
+runOrExit(() => startServer());
