@@ -1,0 +1,20 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { AuditEntry } from './audit-entry.entity';
+
+@Injectable()
+export class AuditLogRepository {
+  constructor(@InjectRepository(AuditEntry) private readonly entries: Repository<AuditEntry>) {}
+
+  async append(entry: AuditEntry): Promise<void> {
+    // The JSON column's open Record type defeats TypeORM's deep-partial check.
+    await this.entries.insert(entry as QueryDeepPartialEntity<AuditEntry>);
+  }
+
+  /** Newest first. */
+  async listRecent(limit: number): Promise<AuditEntry[]> {
+    return this.entries.find({ order: { occurredAt: 'DESC' }, take: limit });
+  }
+}

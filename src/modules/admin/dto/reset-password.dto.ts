@@ -1,0 +1,9 @@
+import { IsString, Length } from 'class-validator';
+import { PASSWORD_MAX_LENGTH } from '../../auth/users/password-policy';
+
+export class ResetPasswordDto {
+  /** The user's new password; their sessions end. */
+  @IsString()
+  @Length(1, PASSWORD_MAX_LENGTH)
+  password: string;
+}

@@ -1,0 +1,40 @@
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsEmail,
+  IsEnum,
+  IsOptional,
+  IsString,
+  Length,
+  MaxLength,
+  ValidateIf,
+} from 'class-validator';
+import { Role } from '../../auth/role';
+
+/** Fields left out stay as they are. */
+export class UpdateUserDto {
+  /** null removes the address. */
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsEmail()
+  @MaxLength(320)
+  email?: string | null;
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  displayName?: string;
+
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(3)
+  @IsEnum(Role, { each: true })
+  roles?: Role[];
+
+  /** A disabled user's sessions end and their API tokens stop working at once. */
+  @IsOptional()
+  @IsBoolean()
+  disabled?: boolean;
+}

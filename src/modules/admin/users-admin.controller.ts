@@ -1,0 +1,97 @@
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Patch,
+  Post,
+  Query,
+} from '@nestjs/common';
+import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Auth } from '../auth/decorators/auth.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { Origin } from '../auth/decorators/origin.decorator';
+import { UserResponse } from '../auth/dto/user.response';
+import { Principal } from '../auth/principal';
+import { Role } from '../auth/role';
+import { toUserResponse } from '../auth/users/user.mapper';
+import { RequestOrigin } from './audit/request-origin';
+import { CreateUserDto } from './dto/create-user.dto';
+import { ListUsersQuery } from './dto/list-users.query';
+import { ResetPasswordDto } from './dto/reset-password.dto';
+import { UpdateUserDto } from './dto/update-user.dto';
+import { UserPageResponse } from './dto/user-page.response';
+import { UserAdministrationService } from './user-administration.service';
+
+const DEFAULT_PAGE_SIZE = 50;
+
+@ApiTags('admin')
+@Auth(Role.Admin)
+@Controller('admin/users')
+export class UsersAdminController {
+  constructor(private readonly administration: UserAdministrationService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'List users, ordered by username, a page at a time' })
+  async listUsers(@Query() query: ListUsersQuery): Promise<UserPageResponse> {
+    const page = await this.administration.list({
+      limit: query.limit ?? DEFAULT_PAGE_SIZE,
+      cursor: query.cursor,
+      role: query.role,
+      disabled: query.disabled,
+      search: query.q,
+    });
+    return { items: page.users.map(toUserResponse), nextCursor: page.nextCursor };
+  }
+
+  @Post()
+  @ApiOperation({ summary: 'Create a user' })
+  @ApiConflictResponse({ description: 'The username is taken (in any letter case)' })
+  async createUser(
+    @CurrentUser() actor: Principal,
+    @Body() body: CreateUserDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<UserResponse> {
+    const user = await this.administration.create(
+      actor,
+      { ...body, roles: body.roles ?? [Role.Member] },
+      origin,
+    );
+    return toUserResponse(user);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Read a user' })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  async getUser(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserResponse> {
+    return toUserResponse(await this.administration.get(id));
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change a user’s display name, email, roles or disabled flag' })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiConflictResponse({ description: 'The change would lock the caller out of admin' })
+  async updateUser(
+    @CurrentUser() actor: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: UpdateUserDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<UserResponse> {
+    return toUserResponse(await this.administration.update(actor, id, body, origin));
+  }
+
+  @Post(':id/password')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Set a new password for a user and end their sessions' })
+  @ApiNotFoundResponse({ description: 'No such user' })
+  async resetUserPassword(
+    @CurrentUser() actor: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Body() body: ResetPasswordDto,
+    @Origin() origin: RequestOrigin,
+  ): Promise<void> {
+    await this.administration.resetPassword(actor, id, body.password, origin);
+  }
+}

@@ -1,0 +1,57 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../admin/audit/audit.module';
+import { AccountService } from './account.service';
+import { ApiToken } from './api-tokens/api-token.entity';
+import { ApiTokensRepository } from './api-tokens/api-tokens.repository';
+import { ApiTokensService } from './api-tokens/api-tokens.service';
+import { ApiTokensController } from './api-tokens.controller';
+import { AuthController } from './auth.controller';
+import { Authenticator } from './authenticator.service';
+import { AuthGuard } from './guards/auth.guard';
+import { loginThrottleProviders } from './guards/login-throttle.guard';
+import { OwnershipPolicy } from './ownership.policy';
+import { AccessTokensService } from './sessions/access-tokens.service';
+import { RefreshToken } from './sessions/refresh-token.entity';
+import { Session } from './sessions/session.entity';
+import { SessionsRepository } from './sessions/sessions.repository';
+import { SessionsService } from './sessions/sessions.service';
+import { AdminBootstrap } from './users/admin-bootstrap.service';
+import { PasswordHasher } from './users/password-hasher.service';
+import { User } from './users/user.entity';
+import { UsersRepository } from './users/users.repository';
+import { UsersService } from './users/users.service';
+
+/**
+ * Users, sessions, API tokens and the global guard. Exports what other modules need to
+ * apply access rules (OwnershipPolicy) and manage users (UsersService, SessionsService).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([User, Session, RefreshToken, ApiToken]),
+    // Secret, algorithm, issuer and audience are passed on every call by AccessTokensService.
+    JwtModule.register({}),
+    AuditModule,
+  ],
+  controllers: [AuthController, ApiTokensController],
+  providers: [
+    UsersRepository,
+    UsersService,
+    PasswordHasher,
+    AdminBootstrap,
+    SessionsRepository,
+    SessionsService,
+    AccessTokensService,
+    ApiTokensRepository,
+    ApiTokensService,
+    AccountService,
+    Authenticator,
+    OwnershipPolicy,
+    ...loginThrottleProviders,
+    { provide: APP_GUARD, useClass: AuthGuard },
+  ],
+  exports: [UsersService, SessionsService, OwnershipPolicy],
+})
+export class AuthModule {}

@@ -1,0 +1,58 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { IsNull, Not, Repository } from 'typeorm';
+import { RefreshToken } from './refresh-token.entity';
+import { Session } from './session.entity';
+
+@Injectable()
+export class SessionsRepository {
+  constructor(
+    @InjectRepository(Session) private readonly sessions: Repository<Session>,
+    @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+  ) {}
+
+  async insertSession(session: Session): Promise<void> {
+    await this.sessions.insert(session);
+  }
+
+  async insertRefreshToken(token: RefreshToken): Promise<void> {
+    await this.refreshTokens.insert(token);
+  }
+
+  async findSession(id: string): Promise<Session | null> {
+    return this.sessions.findOneBy({ id });
+  }
+
+  async findRefreshTokenByHash(tokenHash: string): Promise<RefreshToken | null> {
+    return this.refreshTokens.findOneBy({ tokenHash });
+  }
+
+  /** Marks the token spent if nobody has yet; false means it was already used (a replay). */
+  async spendRefreshToken(id: string, at: Date): Promise<boolean> {
+    const result = await this.refreshTokens.update({ id, usedAt: IsNull() }, { usedAt: at });
+    return result.affected === 1;
+  }
+
+  async revokeSession(id: string, reason: string, at: Date): Promise<void> {
+    await this.sessions.update(
+      { id, revokedAt: IsNull() },
+      { revokedAt: at, revokedReason: reason },
+    );
+  }
+
+  async revokeSessionsOfUser(
+    userId: string,
+    reason: string,
+    at: Date,
+    exceptSessionId?: string,
+  ): Promise<void> {
+    await this.sessions.update(
+      {
+        userId,
+        revokedAt: IsNull(),
+        ...(exceptSessionId ? { id: Not(exceptSessionId) } : {}),
+      },
+      { revokedAt: at, revokedReason: reason },
+    );
+  }
+}
