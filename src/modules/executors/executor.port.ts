@@ -1,0 +1,89 @@
+// The Executor port: how Kiln runs one attempt of a training task somewhere (a local
+// process, a Kubernetes Job) without the tasks module knowing where.
+
+/** Everything an executor needs to start one attempt. Built by the tasks module. */
+export interface RunSpec {
+  taskId: string;
+  attempt: number;
+  queue: string;
+  /** argv; run without a shell unless `shell` is true (then `command` is one string). */
+  command: string[];
+  shell?: boolean;
+  /** Container image, for executors that run containers. */
+  image?: string;
+  /** Working directory inside the run (relative to the run directory for local runs). */
+  workingDir?: string;
+  /** Environment of the run, KILN_* variables already included by the caller. */
+  env: Record<string, string>;
+  hyperparameters: Record<string, unknown>;
+  resources: RunResources;
+  /** Hard limit on the run's duration, enforced by the executor where it can. */
+  timeoutSeconds?: number;
+}
+
+export interface RunResources {
+  cpu: number;
+  memoryMiB: number;
+  gpu: number;
+}
+
+/** Identifies a launched run; stored on the attempt row, so it must be plain JSON. */
+export interface RunHandle {
+  executor: string;
+  /** Executor-specific id: a pid and start time, a namespace/job name. */
+  id: string;
+  /** Where the run writes its outputs (KILN_OUTPUT_DIR), when the executor can serve them. */
+  outputDir?: string;
+  /** Where the run's combined stdout/stderr is kept, when the executor keeps a file. */
+  logPath?: string;
+}
+
+export type RunStatus =
+  | { state: 'pending'; reason?: string }
+  | { state: 'running' }
+  | { state: 'succeeded'; exitCode: 0 }
+  | { state: 'failed'; exitCode?: number; reason: string; retryable?: boolean }
+  | { state: 'timed_out'; reason: string }
+  /** The executor no longer knows the run (process gone, pod evicted): Kiln decides. */
+  | { state: 'lost'; reason: string };
+
+export interface LogOptions {
+  /** Keep the stream open and yield new lines until the run ends. */
+  follow?: boolean;
+  /** Skip this many lines from the start. */
+  sinceLine?: number;
+  signal?: AbortSignal;
+}
+
+export interface Executor {
+  /** The name queues refer to in config (`local`, `kubernetes`). */
+  readonly name: string;
+  /** Starts the attempt; calling it again for the same task and attempt starts nothing new. */
+  launch(spec: RunSpec): Promise<RunHandle>;
+  inspect(handle: RunHandle): Promise<RunStatus>;
+  /** Asks the run to stop, and forces it after `graceMs`. Stopping a finished run is a no-op. */
+  stop(handle: RunHandle, graceMs: number): Promise<void>;
+  /** The run's output lines, oldest first. */
+  logs(handle: RunHandle, options?: LogOptions): AsyncIterable<string>;
+}
+
+/** One metric sample a run reported. */
+export interface MetricPoint {
+  name: string;
+  step?: number;
+  value: number;
+  time: Date;
+}
+
+/**
+ * Where executors deliver what a run reports about itself (KILN_METRIC and
+ * KILN_PROGRESS lines). The tasks module implements it; executors only parse and call.
+ */
+export interface RunReporter {
+  metric(run: { taskId: string; attempt: number }, point: MetricPoint): void;
+  progress(run: { taskId: string; attempt: number }, fraction: number): void;
+}
+
+/** Injection tokens. */
+export const EXECUTORS = Symbol('EXECUTORS');
+export const RUN_REPORTER = Symbol('RUN_REPORTER');
