@@ -1,0 +1,69 @@
+// The JobQueue port: how Kiln hands work orders (a task id and an attempt, never the
+// truth itself) from producers to worker processes. Two drivers implement it: `bullmq`
+// on Redis for production, `memory` in-process for the embedded default and tests.
+
+export interface BackoffOptions {
+  type: 'fixed' | 'exponential';
+  /** The first wait; exponential doubles it after each failed try. */
+  delayMs: number;
+}
+
+export interface AddJobOptions {
+  /** De-duplicates: adding a job whose id the queue already holds adds nothing. */
+  jobId: string;
+  /** Higher runs first (0 is the default and the lowest). At most MAX_JOB_PRIORITY. */
+  priority?: number;
+  /** Not before this many milliseconds from now. */
+  delayMs?: number;
+  /** Total tries, the first included (default 1). */
+  attempts?: number;
+  backoff?: BackoffOptions;
+}
+
+export const MAX_JOB_PRIORITY = 1_000_000;
+
+export interface Job<T = unknown> {
+  id: string;
+  name: string;
+  data: T;
+  /** 1 for the first try. */
+  attempt: number;
+}
+
+/** A processor resolves when the job is done; a throw counts as a failed try. */
+export type JobProcessor<T = unknown> = (job: Job<T>) => Promise<void>;
+
+export interface ProcessOptions {
+  /** Jobs of this queue run at most this many at once in this process. */
+  concurrency: number;
+}
+
+export interface JobCounts {
+  waiting: number;
+  delayed: number;
+  active: number;
+  completed: number;
+  failed: number;
+  paused: number;
+}
+
+export interface JobQueue {
+  readonly name: string;
+  add<T>(name: string, data: T, options: AddJobOptions): Promise<void>;
+  /** Registers this process as a worker of the queue; call at most once per queue. */
+  process<T>(processor: JobProcessor<T>, options: ProcessOptions): void;
+  /** Stops handing out new jobs (across processes for shared drivers); running ones finish. */
+  pause(): Promise<void>;
+  resume(): Promise<void>;
+  counts(): Promise<JobCounts>;
+  /** Stops taking jobs, waits for running ones to finish, then releases connections. */
+  close(): Promise<void>;
+}
+
+/** Hands out one JobQueue per name, all of the configured driver. */
+export interface JobQueues {
+  readonly driver: 'bullmq' | 'memory';
+  get(name: string): JobQueue;
+}
+
+export const JOB_QUEUES = Symbol('JOB_QUEUES');
