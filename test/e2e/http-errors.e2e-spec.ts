@@ -1,0 +1,107 @@
+import { ProbeModule } from '../support/probe.module';
+import { startTestApp, TestApp } from '../support/test-app';
+
+const PROBLEM = 'application/problem+json';
+
+async function problemOf(response: Response): Promise<Record<string, unknown>> {
+  expect(response.headers.get('content-type')).toContain(PROBLEM);
+  const body = (await response.json()) as Record<string, unknown>;
+  expect(body).toMatchObject({
+    type: expect.any(String),
+    title: expect.any(String),
+    status: response.status,
+    detail: expect.any(String),
+    instance: expect.any(String),
+    requestId: response.headers.get('x-request-id'),
+  });
+  return body;
+}
+
+describe('error responses', () => {
+  let kiln: TestApp;
+
+  beforeAll(async () => {
+    kiln = await startTestApp({
+      imports: [ProbeModule],
+      env: { KILN_HTTP_BODY_LIMIT_BYTES: '2048' },
+    });
+  });
+
+  afterAll(async () => {
+    await kiln.close();
+  });
+
+  const post = (path: string, body: string, contentType = 'application/json') =>
+    fetch(`${kiln.url}${path}`, { method: 'POST', headers: { 'content-type': contentType }, body });
+
+  it('answers malformed JSON with 400 problem+json', async () => {
+    const response = await post('/api/v1/probe/items', '{"name": "x",');
+    expect(response.status).toBe(400);
+    const problem = await problemOf(response);
+    expect(problem.instance).toBe('/api/v1/probe/items');
+  });
+
+  it('answers an unknown route with 404 problem+json', async () => {
+    const response = await fetch(`${kiln.url}/api/v1/no-such-thing?x=1`);
+    expect(response.status).toBe(404);
+    const problem = await problemOf(response);
+    expect(problem.instance).toBe('/api/v1/no-such-thing');
+  });
+
+  it('answers an unsupported media type with 415 problem+json', async () => {
+    const response = await post('/api/v1/probe/items', 'name=x', 'text/plain');
+    expect(response.status).toBe(415);
+    await problemOf(response);
+  });
+
+  it('answers a body over the configured limit with 413 problem+json', async () => {
+    const response = await post(
+      '/api/v1/probe/items',
+      JSON.stringify({ name: 'x'.repeat(4096), count: 1 }),
+    );
+    expect(response.status).toBe(413);
+    await problemOf(response);
+  });
+
+  it('answers an unexpected error with 500 and keeps its internals out of the body', async () => {
+    const response = await fetch(`${kiln.url}/api/v1/probe/boom`);
+    expect(response.status).toBe(500);
+    const problem = await problemOf(response);
+    const text = JSON.stringify(problem);
+    expect(text).not.toMatch(/password_hash|SELECT|relation|at .*\.ts:\d+/);
+    expect(problem.detail).toContain('requestId');
+  });
+
+  it('writes the unexpected error in full to the log, tagged with the request id', async () => {
+    const response = await fetch(`${kiln.url}/api/v1/probe/boom`);
+    const requestId = response.headers.get('x-request-id');
+    const entry = kiln.logs.find(
+      (line) => line.requestId === requestId && line.level === 50 && line.err,
+    );
+    expect(JSON.stringify(entry)).toContain('relation \\"users\\" does not exist');
+  });
+
+  it('lists every invalid field in errors[] and stores nothing', async () => {
+    const response = await post(
+      '/api/v1/probe/items',
+      JSON.stringify({ name: '', count: 'many', owner: { name: 7 }, isAdmin: true }),
+    );
+    expect(response.status).toBe(400);
+    const problem = await problemOf(response);
+    expect(problem.type).toBe('https://kiln.dev/problems/validation-error');
+    const fields = (problem.errors as Array<{ field: string; message: string }>).map(
+      (error) => error.field,
+    );
+    expect(new Set(fields)).toEqual(new Set(['name', 'count', 'owner.name', 'isAdmin']));
+    expect(problem.errors).toContainEqual({
+      field: 'isAdmin',
+      message: 'is not an accepted field',
+    });
+  });
+
+  it('accepts a valid body', async () => {
+    const response = await post('/api/v1/probe/items', JSON.stringify({ name: 'ok', count: 2 }));
+    expect(response.status).toBe(201);
+    await expect(response.json()).resolves.toEqual({ name: 'ok', count: 2 });
+  });
+});

@@ -1,0 +1,71 @@
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DataSource } from 'typeorm';
+import { connectDataSource } from '../../src/infra/database/data-source.factory';
+import { MIGRATIONS } from '../../src/infra/database/schema';
+import { createTestDatabase, TestDatabase } from '../support/postgres';
+import { tempDataDir, testConfig } from '../support/test-config';
+
+interface Target {
+  name: string;
+  setUp(): Promise<{ url: string; tearDown(): Promise<void> }>;
+}
+
+const targets: Target[] = [
+  {
+    name: 'SQLite',
+    setUp: async () => {
+      const dir = tempDataDir('kiln-schema-');
+      return {
+        url: `sqlite:${join(dir, 'kiln.sqlite')}`,
+        tearDown: async () => rmSync(dir, { recursive: true, force: true }),
+      };
+    },
+  },
+  {
+    name: 'PostgreSQL',
+    setUp: async () => {
+      const database: TestDatabase = await createTestDatabase('kiln_schema');
+      return { url: database.url, tearDown: () => database.drop() };
+    },
+  },
+];
+
+describe.each(targets)('migrations on $name', (target) => {
+  let dataSource: DataSource;
+  let tearDown: () => Promise<void>;
+
+  beforeAll(async () => {
+    const setup = await target.setUp();
+    tearDown = setup.tearDown;
+    dataSource = await connectDataSource(
+      testConfig({ KILN_DATABASE_URL: setup.url, KILN_DATABASE_MIGRATE_ON_BOOT: 'true' }),
+    );
+  });
+
+  afterAll(async () => {
+    if (dataSource?.isInitialized) await dataSource.destroy();
+    await tearDown?.();
+  });
+
+  it('builds exactly the schema the entities describe', async () => {
+    const pending = await dataSource.driver.createSchemaBuilder().log();
+    expect(pending.upQueries.map((query) => query.query)).toEqual([]);
+  });
+
+  it('records every migration as applied', async () => {
+    const applied = await dataSource.query(`SELECT name FROM migrations ORDER BY id`);
+    expect(applied.map((row: { name: string }) => row.name)).toEqual(
+      MIGRATIONS.map((migration) => migration.name),
+    );
+  });
+
+  it('reverts every migration, leaving no table of its own behind', async () => {
+    for (let i = 0; i < MIGRATIONS.length; i++)
+      await dataSource.undoLastMigration({ transaction: 'each' });
+    // getTables() without names also lists system tables (sqlite_sequence, information_schema), so ask for ours.
+    const ownTables = dataSource.entityMetadatas.map((metadata) => metadata.tableName);
+    const tables = await dataSource.createQueryRunner().getTables(ownTables);
+    expect(tables.map((table) => table.name)).toEqual([]);
+  });
+});

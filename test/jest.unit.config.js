@@ -1,0 +1,5 @@
+module.exports = {
+  ...require('./jest.base.config'),
+  displayName: 'unit',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/unit/**/*.spec.ts'],
+};
