@@ -6,12 +6,15 @@ import { createApp } from './app.factory';
 import { AppModuleOptions } from './app.module';
 import { exitGracefullyOnSignals } from './common/lifecycle/graceful-shutdown';
 import { LifecycleService } from './common/lifecycle/lifecycle.service';
+import { ProcessRole } from './common/process/process-role';
+import { serveProbesOnly } from './common/process/serve-probes-only';
 import { ConfigError, loadConfig } from './config/config.loader';
 
 export async function startServer(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
   const config = loadConfig();
   const app = await createApp(config, options);
   exitGracefullyOnSignals(app, config.lifecycle.shutdownGraceMs);
+  if (!app.get(ProcessRole).servesApi) serveProbesOnly(app.getHttpAdapter().getInstance());
   await app.listen({ port: config.http.port, host: config.http.host });
   app.get(LifecycleService).markStarted();
   new Logger('Kiln').log(`Listening on ${await app.getUrl()} (pid ${process.pid})`);

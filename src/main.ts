@@ -1,3 +1,4 @@
 import { runOrExit, startServer } from './bootstrap';
+import { startServerProcesses } from './common/process/cluster';
 
-runOrExit(() => startServer());
+runOrExit(() => startServerProcesses(() => startServer()));

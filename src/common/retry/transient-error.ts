@@ -40,7 +40,8 @@ interface ErrorShape {
 export function isTransientError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const shape = error as ErrorShape;
-  const status = numeric(shape.status) ?? numeric(shape.statusCode);
+  // @kubernetes/client-node's ApiException carries the HTTP status as a numeric `code`.
+  const status = numeric(shape.status) ?? numeric(shape.statusCode) ?? httpStatus(shape.code);
   if (status !== undefined) return status === 429 || status === 408 || status >= 500;
   const code = typeof shape.code === 'string' ? shape.code : undefined;
   if (code && (TRANSIENT_NETWORK_CODES.has(code) || TRANSIENT_PG_CODES.has(code))) return true;
@@ -53,4 +54,9 @@ export function isTransientError(error: unknown): boolean {
 
 function numeric(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isInteger(value) ? value : undefined;
+}
+
+function httpStatus(value: unknown): number | undefined {
+  const status = numeric(value);
+  return status !== undefined && status >= 100 && status <= 599 ? status : undefined;
 }

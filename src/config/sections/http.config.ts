@@ -26,6 +26,16 @@ export class HttpConfig {
   @IsBoolean()
   trustProxy: boolean;
 
+  /**
+   * Time a request may take before it is answered 503, in ms; 0 turns the limit off.
+   * Routes override it with @RequestTimeout(ms); streaming routes use @RequestTimeout(0).
+   */
+  @Env('KILN_HTTP_REQUEST_TIMEOUT_MS')
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
+  requestTimeoutMs: number;
+
   /** Serve Swagger UI at /docs and the spec at /docs/openapi.json. */
   @Env('KILN_DOCS_ENABLED')
   @IsBoolean()

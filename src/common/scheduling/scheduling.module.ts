@@ -1,0 +1,17 @@
+import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
+import { ScheduleModule } from '@nestjs/schedule';
+import { LeaderOnlyBinder } from './leader-only.binder';
+import { ScheduledJobRunner } from './scheduled-job.runner';
+import { ScheduledRunMetrics } from './scheduled-run.metrics';
+
+/**
+ * Cron, intervals and timeouts for the whole app (the one ScheduleModule.forRoot()),
+ * with @LeaderOnly support. Needs LockModule (LEADER_LOCK) and MetricsModule (Registry).
+ */
+@Module({
+  imports: [ScheduleModule.forRoot(), DiscoveryModule],
+  providers: [ScheduledRunMetrics, ScheduledJobRunner, LeaderOnlyBinder],
+  exports: [ScheduledJobRunner],
+})
+export class SchedulingModule {}
