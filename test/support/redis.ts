@@ -84,6 +84,8 @@ export class PrivateRedisServer {
       lazyConnect: true,
       maxRetriesPerRequest: 0,
       retryStrategy: () => null,
+      // a refused probe must not leave ioredis's disconnect timer holding Jest open
+      disconnectTimeout: 0,
     });
     const up = await waitUntil(
       async () => {

@@ -1,0 +1,161 @@
+// The production JobQueue driver: a plain BullMQ Queue (producer) and, once `process` is
+// called, a Worker. Plain bullmq rather than @nestjs/bullmq: queues are created on demand
+// by name behind the JOB_QUEUES port, and @nestjs/bullmq's static registration and
+// @Processor classes would only add a second way to configure the same two objects.
+import { Logger } from '@nestjs/common';
+import { Job as BullmqJob, JobsOptions, Queue, Worker } from 'bullmq';
+import Redis, { RedisOptions } from 'ioredis';
+import { fromBullmqJobId, toBullmqJobId } from './bullmq-job-ids';
+import { toBullmqPriority } from './bullmq-priority';
+import { AddJobOptions, JobCounts, JobProcessor, JobQueue, ProcessOptions } from './job-queue.port';
+import { assertValidJobOptions } from './job-options';
+import { JobRetention, QueueSettings } from './queue-settings';
+
+/** Opens a Redis connection for `purpose` (RedisConnectionFactory.create in the app). */
+export type RedisConnector = (purpose: string, overrides?: RedisOptions) => Redis;
+
+export interface BullmqQueueSettings extends QueueSettings {
+  /** BullMQ key prefix: every key of this queue starts with `<prefix>:<name>:`. */
+  prefix: string;
+}
+
+export class BullmqJobQueue implements JobQueue {
+  private readonly logger: Logger;
+  private readonly producerConnection: Redis;
+  private readonly queue: Queue;
+  private worker?: Worker;
+  private workerConnection?: Redis;
+
+  constructor(
+    readonly name: string,
+    private readonly connect: RedisConnector,
+    private readonly settings: BullmqQueueSettings,
+  ) {
+    this.logger = new Logger(`Queue:${name}`);
+    this.producerConnection = connect(`queue:${name}`);
+    this.queue = new Queue(name, { connection: this.producerConnection, prefix: settings.prefix });
+    const errors = this.logErrorsOnce(this.queue, 'producer');
+    this.producerConnection.on('ready', () => errors.reset());
+  }
+
+  async add<T>(name: string, data: T, options: AddJobOptions): Promise<void> {
+    assertValidJobOptions(options);
+    // An id BullMQ still holds (in any state, until trimmed) makes this a no-op.
+    await this.queue.add(name, data, this.jobOptions(options));
+  }
+
+  process<T>(processor: JobProcessor<T>, options: ProcessOptions): void {
+    if (this.worker) throw new Error(`Queue ${this.name} already has a processor`);
+    // Blocking worker commands must wait out a Redis outage instead of failing (BullMQ's
+    // production guidance); the Worker duplicates this connection for its blocking reads.
+    this.workerConnection = this.connect(`queue-worker:${this.name}`, {
+      maxRetriesPerRequest: null,
+    });
+    this.worker = new Worker(
+      this.name,
+      (job: BullmqJob) =>
+        processor({
+          id: fromBullmqJobId(job.id),
+          name: job.name,
+          data: job.data as T,
+          attempt: job.attemptsMade + 1,
+        }),
+      {
+        connection: this.workerConnection,
+        prefix: this.settings.prefix,
+        concurrency: options.concurrency,
+        stalledInterval: this.settings.stalledIntervalMs,
+        maxStalledCount: this.settings.maxStalledCount,
+        // A dead worker's lock must expire before the stalled check can hand its job out.
+        lockDuration: this.settings.stalledIntervalMs,
+      },
+    );
+    const errors = this.logErrorsOnce(this.worker, 'worker');
+    this.worker.on('ready', () => errors.reset());
+    this.worker.on('failed', (job, error) => {
+      if (job) this.logger.warn(`Job ${fromBullmqJobId(job.id)} try failed: ${error.message}`);
+    });
+  }
+
+  async pause(): Promise<void> {
+    await this.queue.pause();
+  }
+
+  async resume(): Promise<void> {
+    await this.queue.resume();
+  }
+
+  async counts(): Promise<JobCounts> {
+    const [counts, paused] = await Promise.all([
+      this.queue.getJobCounts(
+        'wait',
+        'prioritized',
+        'paused',
+        'delayed',
+        'active',
+        'completed',
+        'failed',
+      ),
+      this.queue.isPaused(),
+    ]);
+    // Every job carries a priority, so BullMQ keeps most waiting ones as `prioritized`, and
+    // they stay there while the queue is paused: the port counts them as paused then.
+    const notStarted = counts.wait + counts.prioritized + counts.paused;
+    return {
+      waiting: paused ? 0 : notStarted,
+      paused: paused ? notStarted : 0,
+      delayed: counts.delayed,
+      active: counts.active,
+      completed: counts.completed,
+      failed: counts.failed,
+    };
+  }
+
+  async close(): Promise<void> {
+    // Worker.close() waits for running jobs; the connections we passed in are ours to quit.
+    await this.worker?.close();
+    await this.queue.close();
+    const connections = [this.workerConnection, this.producerConnection].filter(
+      (connection): connection is Redis => connection !== undefined,
+    );
+    await Promise.all(connections.map(release));
+  }
+
+  private jobOptions(options: AddJobOptions): JobsOptions {
+    return {
+      jobId: toBullmqJobId(options.jobId),
+      priority: toBullmqPriority(options.priority),
+      delay: options.delayMs,
+      attempts: options.attempts ?? 1,
+      backoff: options.backoff && { type: options.backoff.type, delay: options.backoff.delayMs },
+      removeOnComplete: keepJobs(this.settings.completed),
+      removeOnFail: keepJobs(this.settings.failed),
+    };
+  }
+
+  /**
+   * BullMQ emits 'error' (and the process would crash without a listener) on every failed
+   * reconnect; log one line per distinct error, again only after `reset` (back to ready).
+   */
+  private logErrorsOnce(emitter: ErrorEmitter, role: string): { reset(): void } {
+    let last = '';
+    emitter.on('error', (error: Error) => {
+      if (error.message === last) return;
+      last = error.message;
+      this.logger.warn(`BullMQ ${role} error: ${error.message}`);
+    });
+    return { reset: () => (last = '') };
+  }
+}
+
+type ErrorEmitter = { on(event: 'error', listener: (error: Error) => void): unknown };
+
+/** QUIT when connected; a connection that is down is dropped, since QUIT would wait for it. */
+async function release(connection: Redis): Promise<void> {
+  if (connection.status === 'ready') await connection.quit().catch(() => undefined);
+  connection.disconnect();
+}
+
+function keepJobs(retention: JobRetention): { age: number; count: number } {
+  return { age: retention.maxAgeSeconds, count: retention.maxCount };
+}

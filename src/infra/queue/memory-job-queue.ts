@@ -1,0 +1,190 @@
+// The in-process JobQueue driver: the embedded default and fast tests. Same semantics as
+// the BullMQ driver for priority, delay, retries, concurrency and de-duplication; nothing
+// is shared across processes and nothing survives a restart.
+import { Logger } from '@nestjs/common';
+import { backoffDelayMs } from './job-backoff';
+import {
+  AddJobOptions,
+  Job,
+  JobCounts,
+  JobProcessor,
+  JobQueue,
+  ProcessOptions,
+} from './job-queue.port';
+import { assertValidJobOptions } from './job-options';
+import { JobRetention, QueueSettings } from './queue-settings';
+
+type HeldState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
+
+interface HeldJob {
+  job: Job;
+  options: AddJobOptions;
+  state: HeldState;
+  /** Order of arrival in the waiting list, for FIFO within one priority. */
+  sequence: number;
+  finishedAt?: number;
+  timer?: NodeJS.Timeout;
+}
+
+export class MemoryJobQueue implements JobQueue {
+  private readonly logger: Logger;
+  private readonly held = new Map<string, HeldJob>();
+  /** Sorted: higher priority first, then arrival order. */
+  private readonly waiting: HeldJob[] = [];
+  private readonly running = new Set<Promise<void>>();
+  private processor?: JobProcessor;
+  private concurrency = 0;
+  private paused = false;
+  private closed = false;
+  private sequence = 0;
+
+  constructor(
+    readonly name: string,
+    private readonly settings: QueueSettings,
+  ) {
+    this.logger = new Logger(`Queue:${name}`);
+  }
+
+  async add<T>(name: string, data: T, options: AddJobOptions): Promise<void> {
+    assertValidJobOptions(options);
+    if (this.closed) throw new Error(`Queue ${this.name} is closed`);
+    this.dropExpiredFinished();
+    if (this.held.has(options.jobId)) return;
+    // A JSON round trip, as Redis would do, so callers cannot share objects with workers.
+    const copy = JSON.parse(JSON.stringify(data ?? null)) as T;
+    const held: HeldJob = {
+      job: { id: options.jobId, name, data: copy, attempt: 1 },
+      options,
+      state: 'waiting',
+      sequence: 0,
+    };
+    this.held.set(options.jobId, held);
+    this.enqueueAfter(held, options.delayMs ?? 0);
+  }
+
+  process<T>(processor: JobProcessor<T>, options: ProcessOptions): void {
+    if (this.processor) throw new Error(`Queue ${this.name} already has a processor`);
+    if (!Number.isInteger(options.concurrency) || options.concurrency < 1)
+      throw new RangeError('concurrency must be an integer >= 1');
+    this.processor = processor as JobProcessor;
+    this.concurrency = options.concurrency;
+    this.dispatch();
+  }
+
+  async pause(): Promise<void> {
+    this.paused = true;
+  }
+
+  async resume(): Promise<void> {
+    this.paused = false;
+    this.dispatch();
+  }
+
+  async counts(): Promise<JobCounts> {
+    this.dropExpiredFinished();
+    const counts: JobCounts = {
+      waiting: 0,
+      delayed: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      paused: 0,
+    };
+    for (const { state } of this.held.values()) counts[state] += 1;
+    if (this.paused) [counts.paused, counts.waiting] = [counts.waiting, 0];
+    return counts;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const held of this.held.values()) clearTimeout(held.timer);
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  private enqueueAfter(held: HeldJob, delayMs: number): void {
+    if (delayMs <= 0) return this.enqueue(held);
+    held.state = 'delayed';
+    held.timer = setTimeout(() => {
+      held.timer = undefined;
+      this.enqueue(held);
+    }, delayMs);
+  }
+
+  private enqueue(held: HeldJob): void {
+    held.state = 'waiting';
+    held.sequence = this.sequence++;
+    const priority = held.options.priority ?? 0;
+    const index = this.waiting.findIndex((other) => (other.options.priority ?? 0) < priority);
+    this.waiting.splice(index === -1 ? this.waiting.length : index, 0, held);
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    while (
+      this.processor &&
+      !this.paused &&
+      !this.closed &&
+      this.running.size < this.concurrency &&
+      this.waiting.length > 0
+    ) {
+      const held = this.waiting.shift()!;
+      const run = this.run(held, this.processor).finally(() => {
+        this.running.delete(run);
+        this.dispatch();
+      });
+      this.running.add(run);
+    }
+  }
+
+  private async run(held: HeldJob, processor: JobProcessor): Promise<void> {
+    held.state = 'active';
+    try {
+      await processor({ ...held.job });
+      this.finish(held, 'completed');
+    } catch (error) {
+      this.retryOrFail(held, error);
+    }
+  }
+
+  private retryOrFail(held: HeldJob, error: unknown): void {
+    const failedTries = held.job.attempt;
+    const reason = error instanceof Error ? error.message : String(error);
+    if (failedTries >= (held.options.attempts ?? 1)) {
+      this.logger.warn(`Job ${held.job.id} failed for good after ${failedTries} tries: ${reason}`);
+      return this.finish(held, 'failed');
+    }
+    const waitMs = backoffDelayMs(held.options.backoff, failedTries);
+    this.logger.warn(
+      `Job ${held.job.id} try ${failedTries} failed (${reason}); retry in ${waitMs} ms`,
+    );
+    held.job = { ...held.job, attempt: failedTries + 1 };
+    // A retry of a closed queue stays delayed: nothing is left to run it in this process.
+    if (this.closed) held.state = 'delayed';
+    else this.enqueueAfter(held, waitMs);
+  }
+
+  private finish(held: HeldJob, state: 'completed' | 'failed'): void {
+    held.state = state;
+    held.finishedAt = Date.now();
+    this.trimFinished(state, this.settings[state]);
+  }
+
+  private trimFinished(state: 'completed' | 'failed', retention: JobRetention): void {
+    const finished = [...this.held.values()].filter((held) => held.state === state);
+    const excess = finished.length - retention.maxCount;
+    // Map iteration follows insertion, not finish order, so sort before dropping the oldest.
+    if (excess > 0) {
+      finished.sort((a, b) => a.finishedAt! - b.finishedAt!);
+      for (const held of finished.slice(0, excess)) this.held.delete(held.job.id);
+    }
+  }
+
+  private dropExpiredFinished(): void {
+    const now = Date.now();
+    for (const held of this.held.values()) {
+      if (held.state !== 'completed' && held.state !== 'failed') continue;
+      if (now - held.finishedAt! > this.settings[held.state].maxAgeSeconds * 1000)
+        this.held.delete(held.job.id);
+    }
+  }
+}

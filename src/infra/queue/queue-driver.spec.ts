@@ -1,0 +1,37 @@
+import { testConfig } from '../../../test/support/test-config';
+import { ConfigError } from '../../config/config.loader';
+import { bullmqPrefix, resolveQueueDriver } from './queue-driver';
+
+const REDIS = { KILN_REDIS_URL: 'redis://127.0.0.1:6379' };
+
+describe('resolveQueueDriver', () => {
+  it('picks memory by default without Redis and bullmq once Redis is configured', () => {
+    expect(resolveQueueDriver(testConfig())).toBe('memory');
+    expect(resolveQueueDriver(testConfig(REDIS))).toBe('bullmq');
+  });
+
+  it('follows an explicit driver', () => {
+    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_QUEUE_DRIVER: 'memory' }))).toBe(
+      'memory',
+    );
+    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_QUEUE_DRIVER: 'bullmq' }))).toBe(
+      'bullmq',
+    );
+  });
+
+  it('stops boot with a config error when bullmq is asked for without Redis', () => {
+    const config = testConfig({ KILN_QUEUE_DRIVER: 'bullmq' });
+    expect(() => resolveQueueDriver(config)).toThrow(ConfigError);
+    expect(() => resolveQueueDriver(config)).toThrow(/KILN_QUEUE_DRIVER.*KILN_REDIS_URL/);
+  });
+
+  it('rejects an unknown driver when the config loads', () => {
+    expect(() => testConfig({ KILN_QUEUE_DRIVER: 'kafka' })).toThrow(/KILN_QUEUE_DRIVER/);
+  });
+});
+
+describe('bullmqPrefix', () => {
+  it('nests queue keys under the Redis key prefix', () => {
+    expect(bullmqPrefix(testConfig({ KILN_REDIS_KEY_PREFIX: 'kiln:' }))).toBe('kiln:queue');
+  });
+});

@@ -1,0 +1,21 @@
+import { ConfigError } from '../../config/config.loader';
+import { KilnConfig } from '../../config/kiln.config';
+import { JobQueues } from './job-queue.port';
+
+/** The driver the config asks for; `auto` follows whether Redis is configured. */
+export function resolveQueueDriver(config: KilnConfig): JobQueues['driver'] {
+  const redisConfigured = config.redis.url !== '';
+  const { driver } = config.queue;
+  if (driver === 'auto') return redisConfigured ? 'bullmq' : 'memory';
+  if (driver === 'bullmq' && !redisConfigured) {
+    throw new ConfigError([
+      'KILN_QUEUE_DRIVER (queue.driver): bullmq needs Redis; set KILN_REDIS_URL (redis.url)',
+    ]);
+  }
+  return driver;
+}
+
+/** BullMQ's key prefix under Kiln's: `<redis.keyPrefix>queue`, e.g. `kiln:queue`. */
+export function bullmqPrefix(config: KilnConfig): string {
+  return `${config.redis.keyPrefix}queue`;
+}

@@ -1,0 +1,26 @@
+// The queue knobs of the config, in the shape both drivers take, so tests can build a
+// driver without loading the whole configuration.
+import { QueueConfig } from '../../config/sections/queue.config';
+
+export interface JobRetention {
+  /** Finished jobs older than this are dropped (and their ids may be added again). */
+  maxAgeSeconds: number;
+  /** Only the newest this many finished jobs are kept. */
+  maxCount: number;
+}
+
+export interface QueueSettings {
+  completed: JobRetention;
+  failed: JobRetention;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+}
+
+export function queueSettingsFrom(config: QueueConfig): QueueSettings {
+  return {
+    completed: { maxAgeSeconds: config.completedMaxAgeSeconds, maxCount: config.completedMaxCount },
+    failed: { maxAgeSeconds: config.failedMaxAgeSeconds, maxCount: config.failedMaxCount },
+    stalledIntervalMs: config.stalledIntervalMs,
+    maxStalledCount: config.maxStalledCount,
+  };
+}
