@@ -69,3 +69,24 @@ describe.each(targets)('migrations on $name', (target) => {
     expect(tables.map((table) => table.name)).toEqual([]);
   });
 });
+
+describe('replicas booting together on one PostgreSQL database', () => {
+  it('migrate one at a time: all of them start, and each migration is applied once', async () => {
+    const database = await createTestDatabase('kiln_schema_race');
+    const config = testConfig({
+      KILN_DATABASE_URL: database.url,
+      KILN_DATABASE_MIGRATE_ON_BOOT: 'true',
+    });
+    const replicas: DataSource[] = [];
+    try {
+      replicas.push(...(await Promise.all([1, 2, 3, 4].map(() => connectDataSource(config)))));
+      const applied: Array<{ name: string }> = await replicas[0].query(
+        'SELECT name FROM migrations ORDER BY id',
+      );
+      expect(applied.map((row) => row.name)).toEqual(MIGRATIONS.map((m) => m.name));
+    } finally {
+      await Promise.all(replicas.map((replica) => replica.destroy()));
+      await database.drop();
+    }
+  });
+});

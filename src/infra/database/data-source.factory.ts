@@ -7,6 +7,7 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { retry } from '../../common/retry/retry';
 import { KilnConfig } from '../../config/kiln.config';
 import { Dialect, useDialect } from './dialect';
+import { migrateExclusively } from './migrate-exclusively';
 import { ENTITIES, MIGRATIONS } from './schema';
 
 const logger = new Logger('Database');
@@ -24,14 +25,12 @@ export function sqlitePath(config: KilnConfig): string {
   return isAbsolute(file) ? file : resolve(process.cwd(), file);
 }
 
-export function buildDataSourceOptions(
-  config: KilnConfig,
-  overrides: { migrationsRun?: boolean } = {},
-): DataSourceOptions {
+export function buildDataSourceOptions(config: KilnConfig): DataSourceOptions {
   const common = {
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    migrationsRun: overrides.migrationsRun ?? config.database.migrateOnBoot,
+    // connectDataSource runs them itself, under a lock (see migrate-exclusively.ts)
+    migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
   };
@@ -58,18 +57,23 @@ export function buildDataSourceOptions(
   };
 }
 
-/** Connects (and migrates, if configured), retrying transient failures with backoff. */
+/**
+ * Connects, retrying transient failures with backoff, then applies pending migrations
+ * when `migrate` (by default `database.migrateOnBoot`) says so.
+ */
 export async function connectDataSource(
   config: KilnConfig,
   options: DataSourceOptions = buildDataSourceOptions(config),
+  migrate = config.database.migrateOnBoot,
 ): Promise<DataSource> {
   const dialect = dialectOf(config);
   useDialect(dialect);
   if (dialect === 'sqlite' && options.database !== ':memory:') {
     mkdirSync(dirname(String(options.database)), { recursive: true });
   }
+  let dataSource: DataSource;
   try {
-    return await retry(() => initialize(options), {
+    dataSource = await retry(() => initialize(options), {
       attempts: config.database.connectAttempts,
       baseDelayMs: config.database.connectBackoffMs,
       onRetry: ({ attempt, delayMs, error }) =>
@@ -83,6 +87,15 @@ export async function connectDataSource(
       { cause: error },
     );
   }
+  if (migrate) {
+    try {
+      await migrateExclusively(dataSource);
+    } catch (error) {
+      await dataSource.destroy();
+      throw error;
+    }
+  }
+  return dataSource;
 }
 
 async function initialize(options: DataSourceOptions): Promise<DataSource> {

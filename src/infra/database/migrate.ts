@@ -4,16 +4,14 @@ import { Logger } from '@nestjs/common';
 import { runOrExit } from '../../bootstrap';
 import { loadConfig } from '../../config/config.loader';
 import { buildDataSourceOptions, connectDataSource, describeTarget } from './data-source.factory';
+import { migrateExclusively } from './migrate-exclusively';
 
 async function migrate(): Promise<void> {
   const logger = new Logger('Migrations');
   const config = loadConfig();
-  const dataSource = await connectDataSource(
-    config,
-    buildDataSourceOptions(config, { migrationsRun: false }),
-  );
+  const dataSource = await connectDataSource(config, buildDataSourceOptions(config), false);
   try {
-    const applied = await dataSource.runMigrations({ transaction: 'each' });
+    const applied = await migrateExclusively(dataSource);
     const names = applied.map((migration) => migration.name).join(', ');
     logger.log(
       `${describeTarget(config)}: ${applied.length} migration(s) applied${names ? `: ${names}` : ''}`,
