@@ -6,7 +6,9 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   // A few dependencies ship ES modules in .js files (Node 20 loads them with
   // require(esm); Jest cannot), so SWC compiles those to CommonJS too.
-  transformIgnorePatterns: ['/node_modules/(?!(content-disposition)/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!(content-disposition|@kubernetes/client-node|openid-client|oauth4webapi|jose)/)',
+  ],
   transform: {
     '^.+\\.(ts|js)$': [
       '@swc/jest',

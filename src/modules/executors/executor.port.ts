@@ -65,6 +65,8 @@ export interface Executor {
   stop(handle: RunHandle, graceMs: number): Promise<void>;
   /** The run's output lines, oldest first. */
   logs(handle: RunHandle, options?: LogOptions): AsyncIterable<string>;
+  /** Removes what the run left behind (logs, outputs) when its task is deleted. */
+  discard?(handle: RunHandle): Promise<void>;
 }
 
 /** One metric sample a run reported. */
@@ -82,6 +84,8 @@ export interface MetricPoint {
 export interface RunReporter {
   metric(run: { taskId: string; attempt: number }, point: MetricPoint): void;
   progress(run: { taskId: string; attempt: number }, fraction: number): void;
+  /** The executor saw the run end; the tasks module reconciles it now instead of at its next tick. */
+  ended?(run: { taskId: string; attempt: number }): void;
 }
 
 /** Injection tokens. */

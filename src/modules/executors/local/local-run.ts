@@ -1,0 +1,252 @@
+// One attempt running as a child process of this Kiln process: spawns it in its own
+// process group, writes its output to the log file line by line, passes its report
+// lines on, and records how it ended in exit.json.
+import { ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter, once } from 'node:events';
+import { createWriteStream, WriteStream } from 'node:fs';
+import { Logger } from '@nestjs/common';
+import type { RunHandle, RunReporter, RunSpec, RunStatus } from '../executor.port';
+import { parseReportLine } from '../report-line.parser';
+import { RunStartError } from './local-executor.errors';
+import { LineSplitter } from './line-splitter';
+import type { GrowingLog } from './log-reader';
+import { formatRunId, readChildStartTime, signalGroup } from './process-identity';
+import { ExitRecord, RunPaths, writeExitRecord } from './run-directory';
+
+export interface LocalRunOptions {
+  spec: RunSpec;
+  paths: RunPaths;
+  cwd: string;
+  env: Record<string, string>;
+  maxLineLength: number;
+  /** Grace between SIGTERM and SIGKILL when the timeout backstop stops the run. */
+  stopGraceMs: number;
+  reporter?: RunReporter;
+  /** Called once when the run has ended (not when it failed to start), e.g. to give its GPUs back. */
+  onFinished: () => void;
+}
+
+/**
+ * After the main process exits, how long its output pipes may stay open (held by a
+ * grandchild that left the process group) before Kiln stops reading them.
+ */
+const OUTPUT_DRAIN_MS = 2000;
+
+const logger = new Logger('LocalExecutor');
+
+export class LocalRun implements GrowingLog {
+  private readonly events = new EventEmitter().setMaxListeners(0);
+  private version = 0;
+  private result?: ExitRecord;
+  private timedOut = false;
+  private interruptedByShutdown = false;
+  private timeoutTimer?: NodeJS.Timeout;
+  private readonly finished: Promise<ExitRecord>;
+
+  private constructor(
+    private readonly child: ChildProcess & { pid: number },
+    private readonly log: WriteStream,
+    private readonly options: LocalRunOptions,
+    readonly handle: RunHandle,
+  ) {
+    child.on('error', (error) => logger.warn(`Run ${handle.id}: ${error.message}`));
+    this.finished = this.supervise();
+    if (options.spec.timeoutSeconds) this.armTimeout(options.spec.timeoutSeconds);
+  }
+
+  static async start(options: LocalRunOptions): Promise<LocalRun> {
+    const log = createWriteStream(options.paths.logPath, { flags: 'a' });
+    await once(log, 'open');
+    const child = spawnDetached(options);
+    const startTime = child.pid ? readChildStartTime(child.pid) : '0';
+    try {
+      // Rejects with the spawn error (ENOENT, EACCES) when the command cannot start.
+      await once(child, 'spawn');
+    } catch (error) {
+      const message = `could not start ${JSON.stringify(options.spec.command[0])}: ${(error as Error).message}`;
+      log.end(`kiln: ${message}\n`);
+      throw new RunStartError(message);
+    }
+    const pid = child.pid!;
+    const handle: RunHandle = {
+      executor: 'local',
+      id: formatRunId({ pid, startTime }),
+      outputDir: options.paths.outputDir,
+      logPath: options.paths.logPath,
+    };
+    return new LocalRun(child as ChildProcess & { pid: number }, log, options, handle);
+  }
+
+  get status(): RunStatus {
+    return this.result ? statusOf(this.result) : { state: 'running' };
+  }
+
+  get hasFinished(): boolean {
+    return this.result !== undefined;
+  }
+
+  whenFinished(): Promise<ExitRecord> {
+    return this.finished;
+  }
+
+  /** SIGTERM to the run's process group, SIGKILL after the grace; resolves once it ended. */
+  async stop(graceMs: number): Promise<void> {
+    if (this.result) return;
+    signalGroup(this.child.pid, 'SIGTERM');
+    const kill = setTimeout(() => signalGroup(this.child.pid, 'SIGKILL'), graceMs);
+    try {
+      await this.finished;
+    } finally {
+      clearTimeout(kill);
+    }
+  }
+
+  async interruptForShutdown(graceMs: number): Promise<void> {
+    if (this.result) return;
+    this.interruptedByShutdown = true;
+    await this.stop(graceMs);
+  }
+
+  get logVersion(): number {
+    return this.version;
+  }
+
+  get logComplete(): boolean {
+    return this.result !== undefined;
+  }
+
+  async nextLogChange(signal?: AbortSignal): Promise<void> {
+    try {
+      await once(this.events, 'change', { signal });
+    } catch {
+      // Aborted: the reader checks its signal and stops.
+    }
+  }
+
+  private armTimeout(seconds: number): void {
+    this.timeoutTimer = setTimeout(() => {
+      this.timedOut = true;
+      logger.warn(`Run ${this.handle.id} passed its timeout of ${seconds}s; stopping it`);
+      void this.stop(this.options.stopGraceMs);
+    }, seconds * 1000);
+    this.timeoutTimer.unref();
+  }
+
+  private async supervise(): Promise<ExitRecord> {
+    const [exitCode, signal] = await this.pipeOutputUntilClosed();
+    clearTimeout(this.timeoutTimer);
+    const record: ExitRecord = {
+      exitCode,
+      signal,
+      timedOut: this.timedOut,
+      interruptedByShutdown: this.interruptedByShutdown,
+      timeoutSeconds: this.options.spec.timeoutSeconds,
+      finishedAt: new Date().toISOString(),
+    };
+    await new Promise<void>((resolve) => this.log.end(resolve));
+    await writeExitRecord(this.options.paths, record).catch((error: Error) =>
+      logger.error(`Could not write exit.json of run ${this.handle.id}: ${error.message}`),
+    );
+    this.options.onFinished();
+    this.result = record;
+    this.changed();
+    this.callReporter((reporter, run) => reporter.ended?.(run));
+    return record;
+  }
+
+  private async pipeOutputUntilClosed(): Promise<[number | null, NodeJS.Signals | null]> {
+    const { stdout, stderr } = this.child;
+    // Listen before anything can happen: Node emits 'close' right after 'exit', in the
+    // same turn, when the pipes closed first.
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
+      this.child.once('exit', (code, signal) => resolve([code, signal])),
+    );
+    const closed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
+    const splitters = [stdout, stderr].map((stream) => {
+      const splitter = new LineSplitter(this.options.maxLineLength, (line) => this.onLine(line));
+      stream?.on('data', (chunk: Buffer) => splitter.push(chunk));
+      return splitter;
+    });
+    const [exitCode, signal] = await exited;
+    // The run is over when its main process is; whatever it left behind in its group
+    // would hold GPUs and the output pipes.
+    signalGroup(this.child.pid, 'SIGKILL');
+    const drain = setTimeout(
+      () => [stdout, stderr].forEach((stream) => stream?.destroy()),
+      OUTPUT_DRAIN_MS,
+    );
+    await closed;
+    clearTimeout(drain);
+    splitters.forEach((splitter) => splitter.end());
+    return [exitCode, signal];
+  }
+
+  private onLine(line: string): void {
+    this.log.write(`${line}\n`, () => this.changed());
+    this.report(line);
+  }
+
+  private report(line: string): void {
+    const parsed = this.options.reporter && parseReportLine(line);
+    if (!parsed) return;
+    this.callReporter((reporter, run) => {
+      if (parsed.kind === 'progress') reporter.progress(run, parsed.fraction);
+      else
+        reporter.metric(run, {
+          name: parsed.name,
+          step: parsed.step,
+          value: parsed.value,
+          time: new Date(),
+        });
+    });
+  }
+
+  /** A failing reporter must not stop the run's output from being logged. */
+  private callReporter(
+    call: (reporter: RunReporter, run: { taskId: string; attempt: number }) => void,
+  ): void {
+    const reporter = this.options.reporter;
+    if (!reporter) return;
+    const run = { taskId: this.options.spec.taskId, attempt: this.options.spec.attempt };
+    try {
+      call(reporter, run);
+    } catch (error) {
+      logger.warn(
+        `Run reporter failed for ${run.taskId}/${run.attempt}: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  private changed(): void {
+    this.version++;
+    this.events.emit('change');
+  }
+}
+
+function spawnDetached({ spec, cwd, env }: LocalRunOptions): ChildProcess {
+  const [file, ...args] = spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
+  // detached: its own process group, so stop() reaches every process the run started.
+  return spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** How an ended run is reported, the same from memory and from exit.json after a restart. */
+export function statusOf(record: ExitRecord): RunStatus {
+  if (record.interruptedByShutdown) {
+    return { state: 'lost', reason: 'Kiln shut down while the run was running and stopped it' };
+  }
+  if (record.timedOut) {
+    return {
+      state: 'timed_out',
+      reason: `exceeded its timeout of ${record.timeoutSeconds}s and was stopped`,
+    };
+  }
+  if (record.exitCode === 0) return { state: 'succeeded', exitCode: 0 };
+  if (record.exitCode !== null) {
+    return {
+      state: 'failed',
+      exitCode: record.exitCode,
+      reason: `exited with code ${record.exitCode}`,
+    };
+  }
+  return { state: 'failed', reason: `killed by signal ${record.signal ?? 'unknown'}` };
+}

@@ -1,0 +1,111 @@
+// The per-attempt run directory `<runsDir>/<taskId>/<attempt>/` and the files Kiln keeps
+// in it: output/ (KILN_OUTPUT_DIR), hyperparameters.json, log.txt, handle.json, exit.json.
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { InvalidInputError } from '../../../common/errors/domain-error';
+import type { RunHandle } from '../executor.port';
+import { WorkingDirOutsideRunError } from './local-executor.errors';
+
+export interface RunPaths {
+  runDir: string;
+  outputDir: string;
+  logPath: string;
+  hyperparametersPath: string;
+  exitPath: string;
+  handlePath: string;
+}
+
+/** How a run ended, written when it ends so the result outlives this Kiln process. */
+export interface ExitRecord {
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  /** Killed by the executor's own timeout backstop. */
+  timedOut: boolean;
+  /** Killed because Kiln shut down while it ran, not because of anything it did. */
+  interruptedByShutdown: boolean;
+  timeoutSeconds?: number;
+  finishedAt: string;
+}
+
+const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+export function runPaths(runsDir: string, taskId: string, attempt: number): RunPaths {
+  if (!SAFE_SEGMENT.test(taskId) || taskId.includes('..')) {
+    throw new InvalidInputError(`taskId ${JSON.stringify(taskId)} cannot name a run directory`);
+  }
+  if (!Number.isInteger(attempt) || attempt < 0) {
+    throw new InvalidInputError(`attempt must be a non-negative integer, got ${attempt}`);
+  }
+  return pathsIn(join(runsDir, taskId, String(attempt)));
+}
+
+/** The run directory of a handle's log path, when it lies inside `runsDir`. */
+export function runPathsOfLog(runsDir: string, logPath: string | undefined): RunPaths | undefined {
+  if (!logPath) return undefined;
+  const runDir = dirname(resolve(logPath));
+  return isInside(resolve(runsDir), runDir) ? pathsIn(runDir) : undefined;
+}
+
+function pathsIn(runDir: string): RunPaths {
+  return {
+    runDir,
+    outputDir: join(runDir, 'output'),
+    logPath: join(runDir, 'log.txt'),
+    hyperparametersPath: join(runDir, 'hyperparameters.json'),
+    exitPath: join(runDir, 'exit.json'),
+    handlePath: join(runDir, 'handle.json'),
+  };
+}
+
+/** The run's working directory: the run directory, or `workingDir` inside it. */
+export function resolveWorkingDir(runDir: string, workingDir: string | undefined): string {
+  if (workingDir === undefined || workingDir === '' || workingDir === '.') return runDir;
+  const resolved = resolve(runDir, workingDir);
+  if (isAbsolute(workingDir) || workingDir.includes('\0') || !isInside(runDir, resolved)) {
+    throw new WorkingDirOutsideRunError(workingDir);
+  }
+  return resolved;
+}
+
+function isInside(parent: string, child: string): boolean {
+  const path = relative(parent, child);
+  return path === '' || (!path.startsWith(`..${sep}`) && path !== '..' && !isAbsolute(path));
+}
+
+export async function prepareRunDirectory(
+  paths: RunPaths,
+  workingDir: string,
+  hyperparameters: Record<string, unknown>,
+): Promise<void> {
+  await mkdir(paths.outputDir, { recursive: true });
+  await mkdir(workingDir, { recursive: true });
+  await writeFile(paths.hyperparametersPath, JSON.stringify(hyperparameters, null, 2));
+}
+
+export async function writeExitRecord(paths: RunPaths, record: ExitRecord): Promise<void> {
+  // Write then rename, so a reader never sees half a record.
+  const temporary = `${paths.exitPath}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(record));
+  await rename(temporary, paths.exitPath);
+}
+
+/** The handle of the run started in this directory, so a repeated launch starts nothing. */
+export async function writeHandleRecord(paths: RunPaths, handle: RunHandle): Promise<void> {
+  await writeFile(paths.handlePath, JSON.stringify(handle));
+}
+
+export async function readHandleRecord(paths: RunPaths): Promise<RunHandle | undefined> {
+  try {
+    return JSON.parse(await readFile(paths.handlePath, 'utf8')) as RunHandle;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function readExitRecord(paths: RunPaths): Promise<ExitRecord | undefined> {
+  try {
+    return JSON.parse(await readFile(paths.exitPath, 'utf8')) as ExitRecord;
+  } catch {
+    return undefined;
+  }
+}
