@@ -8,13 +8,35 @@ import { Session } from '../../modules/auth/sessions/session.entity';
 import { User } from '../../modules/auth/users/user.entity';
 import { CreateAuthTables1795382384096 } from './migrations/1795382384096-create-auth-tables';
 import { CreateAuditLog1795382384097 } from './migrations/1795382384097-create-audit-log';
+import { CreateTasks1795400000000 } from './migrations/1795400000000-create-tasks';
+import { CreateTaskMetrics1795400000100 } from './migrations/1795400000100-create-task-metrics';
+import { TaskAttempt } from '../../modules/tasks/entities/task-attempt.entity';
+import { TaskEvent } from '../../modules/tasks/entities/task-event.entity';
+import { TaskLabel } from '../../modules/tasks/entities/task-label.entity';
+import { Task } from '../../modules/tasks/entities/task.entity';
+import { UserQuota } from '../../modules/tasks/entities/user-quota.entity';
+import { TaskMetricPoint } from '../../modules/tasks/metrics/task-metric-point.entity';
 
 type EntityClass = new (...args: never[]) => object;
 type MigrationClass = new () => MigrationInterface;
 
-export const ENTITIES: EntityClass[] = [User, Session, RefreshToken, ApiToken, AuditEntry];
+export const ENTITIES: EntityClass[] = [
+  User,
+  Session,
+  RefreshToken,
+  ApiToken,
+  AuditEntry,
+  Task,
+  TaskLabel,
+  TaskAttempt,
+  TaskEvent,
+  UserQuota,
+  TaskMetricPoint,
+];
 
 export const MIGRATIONS: MigrationClass[] = [
   CreateAuthTables1795382384096,
   CreateAuditLog1795382384097,
+  CreateTasks1795400000000,
+  CreateTaskMetrics1795400000100,
 ];

@@ -1,0 +1,82 @@
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import { TASK_STATUSES, TaskStatus } from '../task-status';
+
+export const MAX_PAGE_SIZE = 200;
+
+const asList = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? value.split(',').filter(Boolean) : value;
+const asArray = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? [value] : value;
+
+export class ListTasksQuery {
+  /** One status or several, comma-separated. */
+  @IsOptional()
+  @Transform(asList)
+  @IsIn(TASK_STATUSES, { each: true })
+  @ArrayMaxSize(TASK_STATUSES.length)
+  status?: TaskStatus[];
+
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  queue?: string;
+
+  /** Owner's user id (members always see only their own tasks). */
+  @IsOptional()
+  @IsUUID()
+  owner?: string;
+
+  /** `key=value`; repeat for several labels (all must match). */
+  @IsOptional()
+  @Transform(asArray)
+  @ArrayMaxSize(8)
+  @Matches(/^[^=]{1,63}=.{0,255}$/, { each: true, message: 'each label must be key=value' })
+  label?: string[];
+
+  /** Part of the name, case-insensitive. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  nameContains?: string;
+
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdAfter?: Date;
+
+  @IsOptional()
+  @Type(() => Date)
+  @IsDate()
+  createdBefore?: Date;
+
+  /** `created` (newest first, the default) or `priority` (highest first, then oldest). */
+  @IsOptional()
+  @IsIn(['created', 'priority'])
+  sort?: 'created' | 'priority';
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  /** nextCursor of the previous page. */
+  @IsOptional()
+  @IsString()
+  @Length(1, 300)
+  cursor?: string;
+}

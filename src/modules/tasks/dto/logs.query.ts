@@ -1,0 +1,28 @@
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
+
+export const MAX_LOG_LINES = 10_000;
+
+export class LogsQuery {
+  /** Attempt number; the latest attempt by default. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  attempt?: number;
+
+  /** Only the last N lines. */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_LOG_LINES)
+  tail?: number;
+
+  /** Skip this many lines from the start (0-based line number to begin at). */
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  sinceLine?: number;
+}

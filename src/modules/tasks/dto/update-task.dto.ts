@@ -1,0 +1,25 @@
+import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { MAX_PRIORITY, OptionalLabels } from './task-limits';
+
+/** What may change after a submit; priority only while the task is pending. */
+export class UpdateTaskDto {
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  name?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(4000)
+  description?: string;
+
+  /** Replaces all labels. */
+  @OptionalLabels()
+  labels?: Record<string, string>;
+
+  @IsOptional()
+  @IsInt()
+  @Min(-MAX_PRIORITY)
+  @Max(MAX_PRIORITY)
+  priority?: number;
+}

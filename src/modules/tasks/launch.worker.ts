@@ -1,0 +1,98 @@
+// The launch job processor (worker role): conditional queued → running, then
+// Executor.launch, then the handle on the attempt row. A duplicate or late launch job
+// loses the conditional update and does nothing, so no attempt ever starts twice.
+import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { KilnConfig } from '../../config/kiln.config';
+import { JOB_QUEUES, Job, JobQueues } from '../../infra/queue/job-queue.port';
+import { ExecutorRegistry } from '../executors/executor.registry';
+import { AttemptStatus, TaskAttempt } from './entities/task-attempt.entity';
+import { Task } from './entities/task.entity';
+import { LAUNCH_QUEUE, LaunchJob } from './launch-job';
+import { RunOutcomes } from './run-outcomes.service';
+import { RunSpecFactory } from './run-spec.factory';
+import { hashRunToken, newRunToken } from './run-token';
+import { SYSTEM_ACTOR, TaskTransitions } from './task-transitions.service';
+import { TaskStatus } from './task-status';
+
+@Injectable()
+export class LaunchWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger(LaunchWorker.name);
+
+  constructor(
+    @Inject(KilnConfig) private readonly config: KilnConfig,
+    @Inject(JOB_QUEUES) private readonly queues: JobQueues,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly executors: ExecutorRegistry,
+    private readonly transitions: TaskTransitions,
+    private readonly specs: RunSpecFactory,
+    private readonly outcomes: RunOutcomes,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (this.config.process.role === 'api') return; // api replicas only enqueue
+    this.queues.get(LAUNCH_QUEUE).process<LaunchJob>((job) => this.launch(job), {
+      concurrency: this.config.tasks.launchConcurrency,
+    });
+  }
+
+  async launch({ data }: Job<LaunchJob>): Promise<void> {
+    const { taskId, attempt } = data;
+    const task = await this.transitions.move(taskId, {
+      to: TaskStatus.Running,
+      from: [TaskStatus.Queued],
+      attempt,
+      actor: SYSTEM_ACTOR,
+      reason: `attempt ${attempt} started`,
+      patch: { startedAt: new Date(), progressPermille: 0 },
+    });
+    if (!task) return; // cancelled, already launched, or a stale job
+    const runToken = newRunToken();
+    const attemptRow = await this.startAttempt(task, attempt, hashRunToken(runToken));
+    try {
+      const executor = this.executors.get(attemptRow.executor);
+      const handle = await executor.launch(this.specs.build(task, attempt, runToken));
+      await this.attempts().update({ taskId, number: attempt }, { handle });
+    } catch (error) {
+      const reason = `the ${attemptRow.executor} executor could not start the run: ${messageOf(error)}`;
+      this.logger.warn({ taskId, attempt, err: error }, reason);
+      await this.outcomes.settle(task, attempt, { state: 'failed', reason });
+    }
+  }
+
+  /** Marks the attempt running; creates its row if a dispatcher crash left none. */
+  private async startAttempt(task: Task, number: number, runTokenHash: string) {
+    const repository = this.attempts();
+    const existing = await repository.findOneBy({ taskId: task.id, number });
+    const patch = { status: AttemptStatus.Running, startedAt: new Date(), runTokenHash };
+    if (existing) {
+      await repository.update({ id: existing.id }, patch);
+      return { ...existing, ...patch };
+    }
+    const row = repository.create({
+      id: randomUUID(),
+      taskId: task.id,
+      number,
+      executor: this.queueExecutor(task.queue),
+      handle: null,
+      queuedAt: task.queuedAt ?? new Date(),
+      ...patch,
+    });
+    await repository.insert(row);
+    return row;
+  }
+
+  private queueExecutor(queue: string): string {
+    return this.config.tasks.queues.find((q) => q.name === queue)?.executor ?? 'local';
+  }
+
+  private attempts() {
+    return this.dataSource.getRepository(TaskAttempt);
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,121 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { TaskMetricPoint } from './task-metric-point.entity';
+
+export type NewMetricPoint = Omit<TaskMetricPoint, 'id'>;
+
+export interface StoredMetricPoint {
+  name: string;
+  step: number | null;
+  value: number;
+  recordedAt: Date;
+}
+
+/** Every query of task_metric_points. */
+@Injectable()
+export class TaskMetricsRepository {
+  constructor(
+    @InjectRepository(TaskMetricPoint) private readonly points: Repository<TaskMetricPoint>,
+  ) {}
+
+  /** One multi-row INSERT; the caller keeps batches within the databases' parameter limits. */
+  async insertMany(rows: readonly NewMetricPoint[]): Promise<void> {
+    if (rows.length === 0) return;
+    await this.points
+      .createQueryBuilder()
+      .insert()
+      .into(TaskMetricPoint)
+      .values(rows as NewMetricPoint[])
+      // Nothing reads the generated ids back; skipping it saves a RETURNING / re-select.
+      .updateEntity(false)
+      .execute();
+  }
+
+  /**
+   * The points of one attempt, by name, then step (points without a step last, on both
+   * databases), then time, pre-reduced in the database so a long series never travels
+   * whole: each series keeps its first and last point and the lowest and highest point
+   * of each of `buckets` equal runs in between (at most 2 * buckets + 2 rows). A series
+   * of at most `buckets` + 2 points comes back whole. What downsample() must keep (first,
+   * last, extremes) survives this step, and memory stays bounded by `buckets`.
+   */
+  async findReducedSeries(
+    taskId: string,
+    attempt: number,
+    buckets: number,
+    names?: readonly string[],
+  ): Promise<StoredMetricPoint[]> {
+    const nameFilter = names === undefined ? '' : 'AND name IN (:...names)';
+    const sql = `
+      WITH ordered AS (
+        SELECT name, step, value, recorded_at,
+          ROW_NUMBER() OVER (PARTITION BY name ORDER BY
+            CASE WHEN step IS NULL THEN 1 ELSE 0 END, step, recorded_at, id) AS position,
+          COUNT(*) OVER (PARTITION BY name) AS total
+        FROM task_metric_points
+        WHERE task_id = :taskId AND attempt = :attempt ${nameFilter}
+      ),
+      bucketed AS (
+        SELECT ordered.*,
+          CASE WHEN position = 1 OR position = total THEN -position
+            ELSE ((position - 2) * :buckets) / (total - 2) END AS bucket
+        FROM ordered
+      ),
+      ranked AS (
+        SELECT bucketed.*,
+          ROW_NUMBER() OVER (PARTITION BY name, bucket ORDER BY value, position) AS from_lowest,
+          ROW_NUMBER() OVER (PARTITION BY name, bucket ORDER BY value DESC, position) AS from_highest
+        FROM bucketed
+      )
+      SELECT name, step, value, recorded_at FROM ranked
+      WHERE from_lowest = 1 OR from_highest = 1
+      ORDER BY name, position`;
+    const driver = this.points.manager.connection.driver;
+    const [query, parameters] = driver.escapeQueryWithParameters(
+      sql,
+      { taskId, attempt, buckets, names },
+      {},
+    );
+    const rows: Record<string, unknown>[] = await this.points.query(query, parameters);
+    return rows.map((row) => this.toStoredPoint(row));
+  }
+
+  /** The highest attempt that reported any metric, or undefined when none did. */
+  async latestAttempt(taskId: string): Promise<number | undefined> {
+    const row: { latest: number | string | null } | undefined = await this.points
+      .createQueryBuilder('point')
+      .select('MAX(point.attempt)', 'latest')
+      .where('point.taskId = :taskId', { taskId })
+      .getRawOne();
+    return row?.latest === null || row?.latest === undefined ? undefined : Number(row.latest);
+  }
+
+  async distinctNames(taskId: string): Promise<string[]> {
+    const rows: Array<{ name: string }> = await this.points
+      .createQueryBuilder('point')
+      .select('DISTINCT point.name', 'name')
+      .where('point.taskId = :taskId', { taskId })
+      .orderBy('name', 'ASC')
+      .getRawMany();
+    return rows.map((row) => row.name);
+  }
+
+  async deleteByTask(taskId: string): Promise<void> {
+    await this.points.delete({ taskId });
+  }
+
+  private toStoredPoint(row: Record<string, unknown>): StoredMetricPoint {
+    const metadata = this.points.metadata;
+    const driver = this.points.manager.connection.driver;
+    const recordedAt = metadata.findColumnWithPropertyName('recordedAt')!;
+    return {
+      name: row.name as string,
+      // PostgreSQL returns bigint as a string.
+      step: row.step === null ? null : Number(row.step),
+      value: Number(row.value),
+      // SQLite returns the UTC text TypeORM wrote; the driver turns it back into a Date.
+      recordedAt: driver.prepareHydratedValue(row.recorded_at, recordedAt) as Date,
+    };
+  }
+}

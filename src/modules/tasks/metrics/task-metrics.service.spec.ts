@@ -1,0 +1,123 @@
+import { Registry } from 'prom-client';
+import type { MetricPoint } from '../../executors/executor.port';
+import type { NewMetricPoint, TaskMetricsRepository } from './task-metrics.repository';
+import { TaskMetricsService } from './task-metrics.service';
+
+// The buffer's rules with a scripted repository; the SQL itself is covered on real
+// databases by test/integration/task-metrics.int-spec.ts.
+class ScriptedRepository {
+  readonly written: NewMetricPoint[] = [];
+  readonly batches: number[] = [];
+  failures: Error[] = [];
+
+  async insertMany(rows: readonly NewMetricPoint[]): Promise<void> {
+    const failure = this.failures.shift();
+    if (failure) throw failure;
+    this.batches.push(rows.length);
+    this.written.push(...rows);
+  }
+}
+
+const points = (count: number, from = 0): MetricPoint[] =>
+  Array.from({ length: count }, (_, i) => ({
+    name: 'loss',
+    step: from + i,
+    value: i,
+    time: new Date(0),
+  }));
+
+const transient = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+const permanent = Object.assign(new Error('value too long'), { code: '22001' });
+
+function serviceWith(options: { batchSize?: number; maxBufferedPoints?: number } = {}) {
+  const repository = new ScriptedRepository();
+  const service = new TaskMetricsService(repository as unknown as TaskMetricsRepository, {
+    flushIntervalMs: 60_000,
+    ...options,
+  });
+  return { repository, service };
+}
+
+describe('TaskMetricsService buffering', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('writes in batches of batchSize', async () => {
+    const { repository, service } = serviceWith({ batchSize: 4 });
+    service.record('t', 1, points(10));
+    await service.flush();
+    expect(repository.batches).toEqual([4, 4, 2]);
+    expect(repository.written.map((row) => row.step)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  });
+
+  it('writes a full batch without waiting for the interval', async () => {
+    jest.useFakeTimers();
+    const { repository, service } = serviceWith({ batchSize: 5 });
+    service.record('t', 1, points(5));
+    // No timer may fire (the interval is a minute): only record() can have started the write.
+    await jest.advanceTimersByTimeAsync(0);
+    expect(repository.batches).toEqual([5]);
+  });
+
+  it('writes a partial batch once the interval passes', async () => {
+    jest.useFakeTimers();
+    const { repository, service } = serviceWith({ batchSize: 500 });
+    service.record('t', 1, points(3));
+    expect(repository.batches).toEqual([]);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(repository.batches).toEqual([3]);
+  });
+
+  it('drops the oldest points past maxBufferedPoints and counts them', async () => {
+    const { repository, service } = serviceWith({ batchSize: 100, maxBufferedPoints: 5 });
+    service.record('t', 1, points(8));
+    expect(service.pendingPoints).toBe(5);
+    expect(service.droppedPoints).toBe(3);
+    await service.flush();
+    expect(repository.written.map((row) => row.step)).toEqual([3, 4, 5, 6, 7]);
+  });
+
+  it('counts dropped points in kiln_task_metric_points_dropped_total', async () => {
+    const registry = new Registry();
+    const service = new TaskMetricsService(
+      new ScriptedRepository() as unknown as TaskMetricsRepository,
+      { maxBufferedPoints: 2, flushIntervalMs: 60_000 },
+      registry,
+    );
+    service.record('t', 1, points(5));
+    const metric = await registry.getSingleMetricAsString('kiln_task_metric_points_dropped_total');
+    expect(metric).toMatch(/^kiln_task_metric_points_dropped_total 3$/m);
+    await service.flush();
+  });
+
+  it('keeps a batch that failed transiently and writes it on the next flush', async () => {
+    const { repository, service } = serviceWith({ batchSize: 2 });
+    repository.failures = [transient];
+    service.record('t', 1, points(3));
+    await expect(service.flush()).rejects.toBe(transient);
+    expect(service.pendingPoints).toBe(3);
+    await service.flush();
+    expect(repository.written.map((row) => row.step)).toEqual([0, 1, 2]);
+    expect(service.droppedPoints).toBe(0);
+  });
+
+  it('drops a batch that the database refuses for good', async () => {
+    const { repository, service } = serviceWith({ batchSize: 2 });
+    repository.failures = [permanent];
+    service.record('t', 1, points(3));
+    await expect(service.flush()).rejects.toBe(permanent);
+    await service.flush();
+    expect(repository.written.map((row) => row.step)).toEqual([2]);
+    expect(service.droppedPoints).toBe(2);
+  });
+
+  it('retries a transient failure on its own', async () => {
+    jest.useFakeTimers();
+    const { repository, service } = serviceWith({ batchSize: 2 });
+    repository.failures = [transient];
+    service.record('t', 1, points(2));
+    await jest.advanceTimersByTimeAsync(0);
+    expect(repository.written).toEqual([]);
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(repository.written.map((row) => row.step)).toEqual([0, 1]);
+  });
+});

@@ -1,0 +1,209 @@
+// What a task's runs produce: logs (text and live SSE), metrics (read by users, written
+// by the run itself with its KILN_RUN_TOKEN) and artifacts.
+import {
+  Body,
+  Controller,
+  Get,
+  Headers,
+  HttpCode,
+  Logger,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Public } from '../../common/decorators/public.decorator';
+import { RequestTimeout } from '../../common/http/request-timeout.decorator';
+import { SseStream, lastEventIdOf } from '../../common/http/sse';
+import { Auth } from '../auth/decorators/auth.decorator';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { RequireScopes } from '../auth/decorators/require-scopes.decorator';
+import { Principal } from '../auth/principal';
+import { waitUntil } from '../../common/wait-until';
+import { ArtifactNotFoundError } from './artifacts/artifact-not-found.error';
+import { ArtifactStore } from './artifacts/artifact-store';
+import { ArtifactListingResponse } from './dto/artifact-listing.response';
+import { LogsQuery } from './dto/logs.query';
+import { MetricsQuery } from './metrics/dto/metrics.query';
+import { TaskMetricsResponse } from './metrics/dto/metric-series.response';
+import { ReportMetricsDto } from './metrics/dto/report-metrics.dto';
+import { TaskMetricsService } from './metrics/task-metrics.service';
+import { RunAuth } from './run-auth.service';
+import { TaskLogsService } from './task-logs.service';
+import { TaskRunReporter } from './task-run-reporter';
+import { isFinal } from './task-status';
+import { TasksService } from './tasks.service';
+
+const ID = new ParseUUIDPipe({ version: '4' });
+/** How long a log stream waits for a pending task to start before it gives up. */
+const STREAM_START_WAIT_MS = 10 * 60_000;
+/** How long the stream waits, after the output ended, for the task to reach its final status. */
+const END_SETTLE_WAIT_MS = 15_000;
+
+@ApiTags('tasks')
+@Controller('tasks')
+export class TaskRunsController {
+  private readonly logger = new Logger(TaskRunsController.name);
+
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly logs: TaskLogsService,
+    private readonly metrics: TaskMetricsService,
+    private readonly artifacts: ArtifactStore,
+    private readonly runAuth: RunAuth,
+    private readonly reporter: TaskRunReporter,
+  ) {}
+
+  @Get(':id/logs')
+  @Auth()
+  @RequireScopes('tasks:read')
+  @ApiProduces('text/plain')
+  @ApiOperation({ summary: 'An attempt’s log lines as text (X-Kiln-Next-Line continues it)' })
+  async readTaskLogs(
+    @CurrentUser() principal: Principal,
+    @Param('id', ID) id: string,
+    @Query() query: LogsQuery,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<string> {
+    const attempt = await this.tasks.attempt(principal, id, query.attempt);
+    const page = await this.logs.read(attempt, query);
+    reply.header('content-type', 'text/plain; charset=utf-8');
+    reply.header('x-kiln-next-line', String(page.nextLine));
+    return page.lines.length ? `${page.lines.join('\n')}\n` : '';
+  }
+
+  @Get(':id/logs/stream')
+  @Auth()
+  @RequireScopes('tasks:read')
+  @RequestTimeout(0)
+  @ApiProduces('text/event-stream')
+  @ApiOperation({
+    summary: 'Follow the current attempt’s log as Server-Sent Events; ends when the run ends',
+  })
+  async streamTaskLogs(
+    @CurrentUser() principal: Principal,
+    @Param('id', ID) id: string,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    await this.tasks.get(principal, id); // 404 before the stream opens
+    const stream = new SseStream(request, reply);
+    const resumeAt = lastEventIdOf(request);
+    try {
+      const started = await waitUntil(
+        async () => {
+          const task = await this.tasks.get(principal, id);
+          const attempt = await this.tasks.attempt(principal, id);
+          return isFinal(task.status) || Boolean(attempt?.handle);
+        },
+        { timeoutMs: STREAM_START_WAIT_MS, intervalMs: 250, signal: stream.signal },
+      );
+      const attempt = await this.tasks.attempt(principal, id);
+      if (started.satisfied && attempt?.handle) {
+        let line = resumeAt === undefined ? 0 : resumeAt + 1;
+        for await (const text of this.logs.follow(attempt, line, stream.signal)) {
+          stream.send({ id: line++, data: text });
+        }
+      }
+      // the output ends when the process does; the task settles a moment later
+      let task = await this.tasks.get(principal, id);
+      await waitUntil(async () => isFinal((task = await this.tasks.get(principal, id)).status), {
+        timeoutMs: END_SETTLE_WAIT_MS,
+        intervalMs: 100,
+        signal: stream.signal,
+      });
+      stream.send({ event: 'end', data: { status: task.status, attempt: task.attempt } });
+    } catch (error) {
+      this.logger.warn({ err: error, taskId: id }, 'log stream failed');
+      if (!stream.signal.aborted)
+        stream.send({ event: 'error', data: { detail: 'The log stream failed.' } });
+    } finally {
+      stream.close();
+    }
+  }
+
+  @Get(':id/metrics')
+  @Auth()
+  @RequireScopes('tasks:read')
+  @ApiOperation({ summary: 'Metric series of an attempt, each downsampled to maxPoints' })
+  async readTaskMetrics(
+    @CurrentUser() principal: Principal,
+    @Param('id', ID) id: string,
+    @Query() query: MetricsQuery,
+  ): Promise<TaskMetricsResponse> {
+    await this.tasks.get(principal, id);
+    await this.metrics.flush();
+    return { series: await this.metrics.series(id, query) };
+  }
+
+  @Post(':id/metrics')
+  @Public()
+  @HttpCode(202)
+  @ApiOperation({
+    summary: 'For the run itself: report metric points and progress (Bearer KILN_RUN_TOKEN)',
+  })
+  async reportTaskMetrics(
+    @Param('id', ID) id: string,
+    @Headers('authorization') authorization: string | undefined,
+    @Body() body: ReportMetricsDto,
+  ): Promise<void> {
+    const attempt = await this.runAuth.verify(id, authorization);
+    const now = new Date();
+    this.metrics.record(
+      id,
+      attempt.number,
+      body.points.map((point) => ({
+        name: point.name,
+        step: point.step,
+        value: point.value,
+        time: point.time ? new Date(point.time) : now,
+      })),
+    );
+    if (body.progress !== undefined) {
+      await this.reporter.saveProgress({ taskId: id, attempt: attempt.number }, body.progress);
+    }
+  }
+
+  @Get(':id/artifacts')
+  @Auth()
+  @RequireScopes('tasks:read')
+  @ApiOperation({ summary: 'Files the latest (or given) attempt wrote to KILN_OUTPUT_DIR' })
+  async listTaskArtifacts(
+    @CurrentUser() principal: Principal,
+    @Param('id', ID) id: string,
+    @Query() query: LogsQuery,
+  ): Promise<ArtifactListingResponse> {
+    const attempt = await this.tasks.attempt(principal, id, query.attempt);
+    const outputDir = attempt?.handle?.outputDir;
+    if (!outputDir) return { attempt: attempt?.number ?? null, entries: [], truncated: false };
+    return { attempt: attempt.number, ...(await this.artifacts.list(outputDir)) };
+  }
+
+  @Get(':id/artifacts/*')
+  @Auth()
+  @RequireScopes('tasks:read')
+  @RequestTimeout(0)
+  @ApiProduces('application/octet-stream')
+  @ApiNotFoundResponse({ description: 'No such file in the run’s output directory' })
+  @ApiOperation({ summary: 'Download one artifact of the latest attempt' })
+  async downloadTaskArtifact(
+    @CurrentUser() principal: Principal,
+    @Param('id', ID) id: string,
+    @Param('*') path: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ) {
+    const attempt = await this.tasks.attempt(principal, id);
+    const outputDir = attempt?.handle?.outputDir;
+    if (!outputDir) throw new ArtifactNotFoundError(path ?? '');
+    const artifact = await this.artifacts.open(outputDir, decodeURIComponent(path ?? ''));
+    reply.header('content-type', artifact.contentType);
+    reply.header('content-length', String(artifact.sizeBytes));
+    reply.header('x-content-type-options', 'nosniff');
+    reply.header('content-disposition', 'attachment');
+    return reply.send(artifact.stream);
+  }
+}

@@ -1,0 +1,128 @@
+// Moves tasks between statuses: one conditional UPDATE (the WHERE clause names the
+// statuses the state machine allows to reach the target) and its event row, in one
+// transaction. Whoever loses the race gets `false` and must do nothing further, which
+// is what makes duplicate launch jobs, two leaders for a moment, or a late reconciler
+// harmless (DESIGN.md rule 1).
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { EventEmitter } from 'node:events';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { TaskEvent } from './entities/task-event.entity';
+import { Task } from './entities/task.entity';
+import { TaskStatus, sourcesOf } from './task-status';
+
+export const SYSTEM_ACTOR = 'system';
+
+export type TaskPatch = Partial<Omit<Task, 'hyperparameters'>>;
+
+export interface TransitionRequest {
+  to: TaskStatus;
+  /** Narrows the allowed sources further (they are always within the state machine's). */
+  from?: readonly TaskStatus[];
+  /** Only when the task is still on this attempt: a late actor of an older attempt loses. */
+  attempt?: number;
+  actor: string;
+  reason?: string | null;
+  /** Other columns changed together with the status (the spec itself never changes). */
+  patch?: TaskPatch;
+}
+
+export interface TaskChange {
+  task: Task;
+  event: TaskEvent;
+}
+
+@Injectable()
+export class TaskTransitions {
+  /** Local listeners (the dispatcher's wake-up, the SSE stream) hear every change won here. */
+  readonly changes = new EventEmitter<{ change: [TaskChange] }>();
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+    this.changes.setMaxListeners(0);
+  }
+
+  /** Returns the updated task, or null when it was not in an allowed status (or attempt). */
+  async move(taskId: string, request: TransitionRequest): Promise<Task | null> {
+    const change = await this.dataSource.transaction((manager) =>
+      this.moveWith(manager, taskId, request),
+    );
+    if (change) this.changes.emit('change', change);
+    return change?.task ?? null;
+  }
+
+  private async moveWith(
+    manager: EntityManager,
+    taskId: string,
+    request: TransitionRequest,
+  ): Promise<TaskChange | null> {
+    const allowed = sourcesOf(request.to).filter((s) => !request.from || request.from.includes(s));
+    const before = await manager.findOne(Task, {
+      where: { id: taskId, status: In(allowed) },
+      select: ['id', 'status'],
+    });
+    if (!before) return null;
+    // Conditional on the status just read, so the event's `from` is exactly what changed.
+    const where: Record<string, unknown> = { id: taskId, status: before.status };
+    if (request.attempt !== undefined) where.attempt = request.attempt;
+    const result = await manager.update(Task, where, {
+      ...request.patch,
+      status: request.to,
+      version: () => 'version + 1',
+      updatedAt: new Date(),
+    });
+    if (!result.affected) return null;
+    const task = await manager.findOneByOrFail(Task, { id: taskId });
+    const event = await manager.save(
+      manager.create(TaskEvent, {
+        taskId,
+        ownerId: task.ownerId,
+        kind: 'status',
+        fromStatus: before.status,
+        toStatus: request.to,
+        attempt: task.attempt || null,
+        progressPermille: null,
+        actor: request.actor,
+        reason: request.reason ?? null,
+      }),
+    );
+    return { task, event };
+  }
+
+  /** Records an event that is not a status change (progress), and tells local listeners. */
+  async recordProgress(task: Task, permille: number): Promise<void> {
+    const event = await this.dataSource.getRepository(TaskEvent).save({
+      taskId: task.id,
+      ownerId: task.ownerId,
+      kind: 'progress',
+      fromStatus: null,
+      toStatus: task.status,
+      attempt: task.attempt,
+      progressPermille: permille,
+      actor: SYSTEM_ACTOR,
+      reason: null,
+    });
+    this.changes.emit('change', { task, event });
+  }
+
+  /** The first event of a new task. */
+  async recordCreated(manager: EntityManager, task: Task, actor: string, reason: string) {
+    return manager.save(
+      manager.create(TaskEvent, {
+        taskId: task.id,
+        ownerId: task.ownerId,
+        kind: 'status',
+        fromStatus: null,
+        toStatus: task.status,
+        attempt: null,
+        progressPermille: null,
+        actor,
+        reason,
+      }),
+    );
+  }
+
+  /** Tells local listeners about a change committed elsewhere (used after a create). */
+  announce(change: TaskChange): void {
+    this.changes.emit('change', change);
+  }
+}

@@ -1,0 +1,167 @@
+// A queue run by the Kubernetes executor goes through the same REST lifecycle as a local
+// one: the real app on the embedded default, Jobs on a fake API server the test drives.
+import { waitUntil } from '../../src/common/wait-until';
+import { jobNameFor } from '../../src/modules/executors/kubernetes/run-identity';
+import { queuesConfigFile, startTaskWorld, TaskWorld } from '../scenarios/tasks.scenarios';
+import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api';
+import { startTestApp } from '../support/test-app';
+
+const NS = 'kiln';
+const FINAL = ['succeeded', 'failed', 'timed_out', 'cancelled'];
+const IMAGE = 'registry.example.com/team/trainer:1.2.3';
+
+describe('training tasks on a Kubernetes queue (fake API server)', () => {
+  let kube: FakeKubeApi;
+  let world: TaskWorld;
+
+  beforeAll(async () => {
+    kube = new FakeKubeApi();
+    await kube.start();
+    world = await startTaskWorld(startTestApp, {
+      KILN_CONFIG_FILE: queuesConfigFile(4, [
+        '    - { name: k8s, executor: kubernetes, maxRunning: 4, maxGpus: 0 }',
+      ]),
+      KILN_K8S_KUBECONFIG: kube.writeKubeconfig(),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.kiln.close();
+    await kube?.stop();
+  });
+
+  async function submit(name: string): Promise<string> {
+    const submitted = await world.submit({
+      name,
+      queue: 'k8s',
+      image: IMAGE,
+      command: ['python', 'train.py'],
+      maxRetries: 0,
+    });
+    expect(submitted.status).toBe(201);
+    return submitted.body.id as string;
+  }
+
+  /** Waits for the attempt's Job on the fake API server and returns its name. */
+  async function jobOf(taskId: string, attempt = 1): Promise<string> {
+    const name = jobNameFor(taskId, attempt);
+    const created = await waitUntil(() => kube.job(NS, name) !== undefined, {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
+    if (!created.satisfied) throw new Error(`no Job ${NS}/${name} for task ${taskId}`);
+    return name;
+  }
+
+  async function lossSeries(id: string): Promise<Array<{ step: number; value: number }>> {
+    const metrics = await world.api.get(`/tasks/${id}/metrics?names=loss`, world.tokens.alice);
+    expect(metrics.status).toBe(200);
+    return metrics.body.series.find((s: { name: string }) => s.name === 'loss')?.points ?? [];
+  }
+
+  it('runs a task as a Job: running, logs, metrics nobody watched the log for, success', async () => {
+    const id = await submit('k8s success');
+    const job = await jobOf(id);
+    expect(kube.job(NS, job)!.spec.template.spec.containers[0].image).toBe(IMAGE);
+
+    kube.running(NS, job);
+    kube.appendLog(NS, job, 'epoch 1', 'KILN_METRIC {"name":"loss","step":1,"value":0.9}');
+    kube.appendLog(
+      NS,
+      job,
+      'KILN_METRIC {"name":"loss","step":2,"value":0.4}',
+      'KILN_PROGRESS 0.5',
+    );
+    expect(await world.waitForStatus(id, ['running'])).toMatchObject({ status: 'running' });
+
+    let points: Array<{ step: number; value: number }> = [];
+    const collected = await waitUntil(async () => (points = await lossSeries(id)).length === 2, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    expect(collected.satisfied).toBe(true);
+    expect(points.map((p) => [p.step, p.value])).toEqual([
+      [1, 0.9],
+      [2, 0.4],
+    ]);
+    const halfway = await waitUntil(
+      async () => (await world.api.get(`/tasks/${id}`, world.tokens.alice)).body.progress === 0.5,
+      { timeoutMs: 15_000, intervalMs: 100 },
+    );
+    expect(halfway.satisfied).toBe(true);
+
+    const logs = await world.api.get(`/tasks/${id}/logs`, world.tokens.alice);
+    expect(logs.status).toBe(200);
+    expect(logs.headers.get('content-type')).toContain('text/plain');
+    expect(logs.text.trim().split('\n')).toEqual([
+      'epoch 1',
+      'KILN_METRIC {"name":"loss","step":1,"value":0.9}',
+      'KILN_METRIC {"name":"loss","step":2,"value":0.4}',
+      'KILN_PROGRESS 0.5',
+    ]);
+
+    kube.appendLog(NS, job, 'KILN_METRIC {"name":"loss","step":3,"value":0.2}');
+    kube.succeeded(NS, job);
+    kube.finishLog(NS, job);
+    const task = await world.waitForStatus(id, FINAL);
+    expect(task).toMatchObject({ status: 'succeeded', exitCode: 0, attempt: 1 });
+    const complete = await waitUntil(async () => (await lossSeries(id)).length === 3, {
+      timeoutMs: 15_000,
+      intervalMs: 100,
+    });
+    expect(complete.satisfied).toBe(true);
+    // reading the log did not report its points a second time
+    expect((await lossSeries(id)).map((p) => p.step)).toEqual([1, 2, 3]);
+  }, 60_000);
+
+  it('cancels a running task by deleting its Job, then retries it as a new Job', async () => {
+    const id = await submit('k8s cancel');
+    const job = await jobOf(id);
+    kube.running(NS, job);
+    await world.waitForStatus(id, ['running']);
+
+    const cancel = await world.api.post(`/tasks/${id}/cancel`, {}, world.tokens.alice);
+    expect(cancel.status).toBe(200);
+    expect(await world.waitForStatus(id, FINAL)).toMatchObject({ status: 'cancelled' });
+    const deletes = kube.requestsTo('DELETE', new RegExp(`/jobs/${job}$`));
+    expect(deletes.length).toBeGreaterThanOrEqual(1);
+    expect(deletes[0].query.propagationPolicy ?? deletes[0].body?.propagationPolicy).toBe(
+      'Background',
+    );
+    expect(kube.job(NS, job)).toBeUndefined();
+
+    const retried = await world.api.post(`/tasks/${id}/retry`, {}, world.tokens.alice);
+    expect(retried.status).toBe(200);
+    const second = await jobOf(id, 2);
+    expect(second).not.toBe(job);
+    kube.running(NS, second);
+    kube.succeeded(NS, second);
+    expect(await world.waitForStatus(id, FINAL)).toMatchObject({
+      status: 'succeeded',
+      attempt: 2,
+    });
+    const attempts = await world.api.get(`/tasks/${id}/attempts`, world.tokens.alice);
+    expect(attempts.body.map((a: { executor: string }) => a.executor)).toEqual([
+      'kubernetes',
+      'kubernetes',
+    ]);
+  }, 60_000);
+
+  it('fails a task with the exit code of its container', async () => {
+    const id = await submit('k8s exit 3');
+    const job = await jobOf(id);
+    kube.running(NS, job);
+    kube.failed(NS, job, 3);
+    expect(await world.waitForStatus(id, FINAL)).toMatchObject({ status: 'failed', exitCode: 3 });
+  }, 60_000);
+
+  it('fails a task whose container ran out of memory, naming OOMKilled', async () => {
+    const id = await submit('k8s oom');
+    const job = await jobOf(id);
+    kube.running(NS, job);
+    kube.oomKilled(NS, job);
+    const task = await world.waitForStatus(id, FINAL);
+    expect(task).toMatchObject({ status: 'failed', exitCode: 137 });
+    expect(task.failureReason).toMatch(/OOMKilled/);
+  }, 60_000);
+});

@@ -1,0 +1,10 @@
+import { taskConcurrencyScenario, taskLifecycleScenarios } from '../scenarios/tasks.scenarios';
+import { startTestApp } from '../support/test-app';
+
+describe('training tasks on the embedded default (SQLite, in-process queue)', () => {
+  taskLifecycleScenarios(startTestApp);
+});
+
+describe('200 tasks against capacity 4 on the embedded default', () => {
+  taskConcurrencyScenario(startTestApp);
+});

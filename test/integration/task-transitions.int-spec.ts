@@ -1,0 +1,112 @@
+// DESIGN.md rule 1 on real PostgreSQL: every transition is one conditional UPDATE, so of
+// many actors racing to move the same task, exactly one wins and one event is written.
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { TaskEvent } from '../../src/modules/tasks/entities/task-event.entity';
+import { Task } from '../../src/modules/tasks/entities/task.entity';
+import { TaskTransitions } from '../../src/modules/tasks/task-transitions.service';
+import { TaskStatus } from '../../src/modules/tasks/task-status';
+import { startOnPostgresAndRedis } from '../support/production-app';
+import type { TestApp } from '../support/test-app';
+
+describe('task transitions racing on PostgreSQL', () => {
+  let kiln: TestApp;
+  let dataSource: DataSource;
+  let transitions: TaskTransitions;
+
+  beforeAll(async () => {
+    kiln = await startOnPostgresAndRedis({}, 'kiln_transitions');
+    dataSource = kiln.app.get(DataSource);
+    transitions = kiln.app.get(TaskTransitions);
+  });
+
+  afterAll(async () => {
+    await kiln?.close();
+  });
+
+  /** A queued task on attempt 1, written directly so no dispatcher touches it. */
+  async function queuedTask(): Promise<string> {
+    const id = randomUUID();
+    const now = new Date();
+    await dataSource.getRepository(Task).insert({
+      id,
+      ownerId: randomUUID(),
+      name: 'raced',
+      description: null,
+      labels: {},
+      queue: 'default',
+      priority: 0,
+      command: ['true'],
+      shell: false,
+      image: null,
+      workingDir: null,
+      env: {},
+      hyperparameters: {},
+      cpuMillis: 1000,
+      memoryMiB: 512,
+      gpu: 0,
+      maxRetries: 0,
+      retryBackoffSeconds: 0,
+      timeoutSeconds: null,
+      noRetryExitCodes: [],
+      status: TaskStatus.Queued,
+      progressPermille: 0,
+      attempt: 1,
+      retriesUsed: 0,
+      lostCount: 0,
+      exitCode: null,
+      failureReason: null,
+      notBefore: null,
+      version: 1,
+      idempotencyKey: null,
+      idempotencyFingerprint: null,
+      createdAt: now,
+      updatedAt: now,
+      queuedAt: now,
+      startedAt: null,
+      finishedAt: null,
+    });
+    return id;
+  }
+
+  it('lets exactly one of twenty concurrent launches of one attempt win', async () => {
+    const id = await queuedTask();
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        transitions.move(id, { to: TaskStatus.Running, attempt: 1, actor: 'test' }),
+      ),
+    );
+    expect(results.filter(Boolean)).toHaveLength(1);
+    const events = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
+    expect(events.map((event) => `${event.fromStatus}>${event.toStatus}`)).toEqual([
+      'queued>running',
+    ]);
+  });
+
+  it('lets a cancel and a launch race with one winner, and never revives a final task', async () => {
+    const id = await queuedTask();
+    const [cancelled, launched] = await Promise.all([
+      transitions.move(id, { to: TaskStatus.Cancelled, actor: 'user' }),
+      transitions.move(id, { to: TaskStatus.Running, attempt: 1, actor: 'worker' }),
+    ]);
+    expect([cancelled, launched].filter(Boolean)).toHaveLength(1);
+    if (cancelled) {
+      expect(await transitions.move(id, { to: TaskStatus.Running, actor: 'late' })).toBeNull();
+    }
+    const finished = await queuedTask();
+    await transitions.move(finished, { to: TaskStatus.Running, attempt: 1, actor: 'worker' });
+    await transitions.move(finished, { to: TaskStatus.Succeeded, actor: 'reconciler' });
+    for (const to of [TaskStatus.Pending, TaskStatus.Running, TaskStatus.Failed]) {
+      expect(await transitions.move(finished, { to, actor: 'stale leader' })).toBeNull();
+    }
+  });
+
+  it('ignores a late actor of an older attempt', async () => {
+    const id = await queuedTask();
+    await transitions.move(id, { to: TaskStatus.Running, attempt: 1, actor: 'worker' });
+    expect(
+      await transitions.move(id, { to: TaskStatus.Succeeded, attempt: 0, actor: 'stale' }),
+    ).toBeNull();
+    expect((await dataSource.getRepository(Task).findOneByOrFail({ id })).status).toBe('running');
+  });
+});

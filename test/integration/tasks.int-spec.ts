@@ -1,0 +1,10 @@
+import { taskConcurrencyScenario, taskLifecycleScenarios } from '../scenarios/tasks.scenarios';
+import { startOnPostgresAndRedis } from '../support/production-app';
+
+describe('training tasks on PostgreSQL + Redis (BullMQ queue, Redis leader lock)', () => {
+  taskLifecycleScenarios((options) => startOnPostgresAndRedis(options, 'kiln_tasks'));
+});
+
+describe('200 tasks against capacity 4 on PostgreSQL + Redis', () => {
+  taskConcurrencyScenario((options) => startOnPostgresAndRedis(options, 'kiln_tasks_load'));
+});
