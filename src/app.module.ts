@@ -1,14 +1,20 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CoreModule } from './common/core.module';
+import { RequestTimeoutModule } from './common/http/request-timeout.module';
 import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
+import { ProcessModule } from './common/process/process.module';
+import { SchedulingModule } from './common/scheduling/scheduling.module';
 import { KilnConfigModule } from './config/config.module';
 import { KilnConfig } from './config/kiln.config';
 import { DatabaseModule } from './infra/database/database.module';
+import { LockModule } from './infra/lock/lock.module';
+import { QueueModule } from './infra/queue/queue.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/metrics/metrics.module';
+import { TasksModule } from './modules/tasks/tasks.module';
 
 export interface AppModuleOptions {
   logging?: LoggingOptions;
@@ -27,10 +33,16 @@ export class AppModule {
         CoreModule,
         DatabaseModule.forRoot(config),
         RedisModule,
+        QueueModule,
         MetricsModule,
+        ProcessModule,
+        LockModule,
+        SchedulingModule,
+        RequestTimeoutModule,
         HealthModule,
         AuthModule,
         AdminModule,
+        TasksModule,
         ...(options.imports ?? []),
       ],
     };

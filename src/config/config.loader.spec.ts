@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ConfigError, loadConfig } from './config.loader';
+import { ConfigError, LOADER_VARIABLES, loadConfig } from './config.loader';
 import { envBindings } from './env.decorator';
 import { KilnConfig } from './kiln.config';
 
@@ -56,6 +56,38 @@ describe('loadConfig', () => {
     const config = loadConfig({ env: { PORT: '5000' }, dotenvPath });
     expect(config.http.port).toBe(5000);
     expect(config.log.level).toBe('debug');
+  });
+
+  it('merges KILN_CONFIG_FILE over the YAML files and under the variables', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'kiln-config-file-')), 'kiln.yaml');
+    writeFileSync(
+      path,
+      [
+        'http: { port: 4100 }',
+        'tasks:',
+        '  queues:',
+        '    - { name: gpu, executor: kubernetes, maxRunning: 2, maxGpus: 8 }',
+      ].join('\n'),
+    );
+    const config = load({ KILN_CONFIG_FILE: path, KILN_DEFAULT_QUEUE: 'gpu' });
+    expect(config.tasks.queues.map((queue) => queue.name)).toEqual(['gpu']);
+    expect(config.tasks.defaultQueue).toBe('gpu');
+    expect(config.http.port).toBe(4100);
+    expect(
+      load({ KILN_CONFIG_FILE: path, KILN_DEFAULT_QUEUE: 'gpu', PORT: '4200' }).http.port,
+    ).toBe(4200);
+  });
+
+  it('stops with a clear message when KILN_CONFIG_FILE does not exist', () => {
+    expect(problemsOf({ KILN_CONFIG_FILE: '/nonexistent/kiln.yaml' })).toEqual([
+      'KILN_CONFIG_FILE: /nonexistent/kiln.yaml does not exist',
+    ]);
+  });
+
+  it('refuses a default queue that is not configured', () => {
+    expect(problemsOf({ KILN_DEFAULT_QUEUE: 'nowhere' })).toEqual([
+      'KILN_DEFAULT_QUEUE (tasks.defaultQueue): must name a queue of tasks.queues (default)',
+    ]);
   });
 
   it('names the variable and the key of every invalid value', () => {
@@ -115,7 +147,10 @@ describe('.env.example', () => {
   });
 
   it('lists no variable the config does not read', () => {
-    const bound = new Set(envBindings(KilnConfig).map((binding) => binding.variable));
+    const bound = new Set<string>([
+      ...envBindings(KilnConfig).map((binding) => binding.variable),
+      ...LOADER_VARIABLES,
+    ]);
     expect([...listed].filter((variable) => !bound.has(variable!))).toEqual([]);
   });
 });

@@ -30,20 +30,26 @@ export class ConfigError extends Error {
 
 type Tree = Record<string, unknown>;
 
+/** Variables the loader itself reads, besides those bound to config keys. */
+export const LOADER_VARIABLES = ['KILN_CONFIG_FILE'] as const;
+
 export function loadConfig(options: LoadConfigOptions = {}): KilnConfig {
   const configDir = options.configDir ?? DEFAULT_CONFIG_DIR;
   const env = withDotenv(options.env ?? process.env, options.dotenvPath);
   const nodeEnv = env.NODE_ENV || 'development';
-  const tree = deepMerge(
+  let tree = deepMerge(
     readYaml(join(configDir, 'default.yaml')),
     readYaml(join(configDir, `${nodeEnv}.yaml`)),
   );
+  // An operator's own file (a mounted ConfigMap, say) for what variables cannot hold,
+  // such as the list of queues; it overrides the YAML files, and variables override it.
+  if (env.KILN_CONFIG_FILE) tree = deepMerge(tree, readOperatorFile(env.KILN_CONFIG_FILE));
   const bindings = envBindings(KilnConfig);
   applyEnvOverrides(tree, env, bindings);
   const config = plainToInstance(KilnConfig, tree);
   const errors = validateSync(config, { whitelist: true, forbidNonWhitelisted: true });
   const problems = errors.flatMap((error) => describe(error, '', bindings));
-  problems.push(...productionProblems(config));
+  problems.push(...productionProblems(config), ...queueProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   return config;
 }
@@ -52,6 +58,13 @@ function withDotenv(env: NodeJS.ProcessEnv, dotenvPath?: string | null): NodeJS.
   const path = dotenvPath === undefined ? resolve(process.cwd(), '.env') : dotenvPath;
   if (!path || !existsSync(path)) return env;
   return { ...parseDotenv(readFileSync(path)), ...env };
+}
+
+function readOperatorFile(path: string): Tree {
+  if (!existsSync(path)) {
+    throw new ConfigError([`KILN_CONFIG_FILE: ${path} does not exist`]);
+  }
+  return readYaml(path);
 }
 
 function readYaml(path: string): Tree {
@@ -121,6 +134,24 @@ function describe(error: ValidationError, prefix: string, bindings: EnvBinding[]
   });
   const nested = (error.children ?? []).flatMap((child) => describe(child, `${path}.`, bindings));
   return [...own, ...nested];
+}
+
+/** Rules across keys that one field's validation cannot see. */
+function queueProblems(config: KilnConfig): string[] {
+  const queues = config.tasks?.queues;
+  if (!Array.isArray(queues)) return [];
+  const names = queues.map((queue) => queue?.name);
+  const problems: string[] = [];
+  const duplicates = names.filter((name, index) => names.indexOf(name) !== index);
+  if (duplicates.length) {
+    problems.push(`tasks.queues: names must be unique (${[...new Set(duplicates)].join(', ')})`);
+  }
+  if (!names.includes(config.tasks.defaultQueue)) {
+    problems.push(
+      `KILN_DEFAULT_QUEUE (tasks.defaultQueue): must name a queue of tasks.queues (${names.join(', ')})`,
+    );
+  }
+  return problems;
 }
 
 function productionProblems(config: KilnConfig): string[] {

@@ -3,10 +3,15 @@ import { IsIn, IsString, MinLength } from 'class-validator';
 import { Env, Section } from './env.decorator';
 import { AuthConfig } from './sections/auth.config';
 import { DatabaseConfig } from './sections/database.config';
+import { ExecutorsConfig } from './sections/executors.config';
 import { HttpConfig } from './sections/http.config';
 import { LifecycleConfig } from './sections/lifecycle.config';
+import { LockConfig } from './sections/lock.config';
 import { LogConfig } from './sections/log.config';
+import { ProcessConfig } from './sections/process.config';
+import { QueueConfig } from './sections/queue.config';
 import { RedisConfig } from './sections/redis.config';
+import { TasksConfig } from './sections/tasks.config';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -32,12 +37,27 @@ export class KilnConfig {
   @Section(() => RedisConfig)
   redis: RedisConfig;
 
+  @Section(() => QueueConfig)
+  queue: QueueConfig;
+
   @Section(() => LogConfig)
   log: LogConfig;
 
   @Section(() => LifecycleConfig)
   lifecycle: LifecycleConfig;
 
+  @Section(() => LockConfig)
+  lock: LockConfig;
+
+  @Section(() => ProcessConfig)
+  process: ProcessConfig;
+
   @Section(() => AuthConfig)
   auth: AuthConfig;
+
+  @Section(() => ExecutorsConfig)
+  executors: ExecutorsConfig;
+
+  @Section(() => TasksConfig)
+  tasks: TasksConfig;
 }

@@ -59,7 +59,10 @@ async function waitForReady(port, timeoutMs) {
 
 /** The node process serving dist/main.js under the npm process group. */
 function serverPid(groupId) {
-  const out = execFileSync('pgrep', ['-g', String(groupId), '-f', 'dist/main.js']).toString().trim();
+  // npm runs the script through `sh -c node dist/main.js`: match node's own command line
+  const out = execFileSync('pgrep', ['-g', String(groupId), '-f', '(^|/)node dist/main\\.js'])
+    .toString()
+    .trim();
   return Number(out.split('\n')[0]);
 }
 
