@@ -156,6 +156,8 @@ export function taskLifecycleScenarios(start: StartApp, env: Record<string, stri
       tokens.alice,
     );
     expect(escape.status).toBe(404);
+    const percentInName = await api.get(`/tasks/${id}/artifacts/100%25.txt`, tokens.alice);
+    expect(percentInName.status).toBe(404);
 
     // the SSE stream saw every transition of this task, in order
     await stream.waitFor(

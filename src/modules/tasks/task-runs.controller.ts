@@ -14,7 +14,14 @@ import {
   Req,
   Res,
 } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiNotFoundResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../../common/decorators/public.decorator';
 import { RequestTimeout } from '../../common/http/request-timeout.decorator';
@@ -143,6 +150,7 @@ export class TaskRunsController {
   @Post(':id/metrics')
   @Public()
   @HttpCode(202)
+  @ApiUnauthorizedResponse({ description: 'Not the run token of a running attempt of this task' })
   @ApiOperation({
     summary: 'For the run itself: report metric points and progress (Bearer KILN_RUN_TOKEN)',
   })
@@ -188,18 +196,21 @@ export class TaskRunsController {
   @RequireScopes('tasks:read')
   @RequestTimeout(0)
   @ApiProduces('application/octet-stream')
+  @ApiParam({ name: 'path', description: 'File path relative to KILN_OUTPUT_DIR', type: String })
   @ApiNotFoundResponse({ description: 'No such file in the run’s output directory' })
   @ApiOperation({ summary: 'Download one artifact of the latest attempt' })
   async downloadTaskArtifact(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
-    @Param('*') path: string,
+    @Req() request: FastifyRequest<{ Params: { '*': string } }>,
     @Res({ passthrough: true }) reply: FastifyReply,
   ) {
+    // the rest of the URL after artifacts/, slashes included (Fastify's wildcard)
+    const path = request.params['*'];
     const attempt = await this.tasks.attempt(principal, id);
     const outputDir = attempt?.handle?.outputDir;
     if (!outputDir) throw new ArtifactNotFoundError(path ?? '');
-    const artifact = await this.artifacts.open(outputDir, decodeURIComponent(path ?? ''));
+    const artifact = await this.artifacts.open(outputDir, path ?? '');
     reply.header('content-type', artifact.contentType);
     reply.header('content-length', String(artifact.sizeBytes));
     reply.header('x-content-type-options', 'nosniff');
