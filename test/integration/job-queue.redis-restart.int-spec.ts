@@ -71,3 +71,44 @@ describe('bullmq queue across a Redis restart', () => {
     expect(await queue.counts()).toMatchObject({ waiting: 0, active: 0, failed: 0 });
   });
 });
+
+describe('bullmq queue across a restart of a persistent Redis (AOF, as docker/ runs it)', () => {
+  let server: PrivateRedisServer;
+  let redis: RedisConnectionFactory;
+  let queues: CachedJobQueues;
+  const processed = new Set<string>();
+
+  beforeAll(async () => {
+    server = await PrivateRedisServer.start({ persistent: true });
+    const config = testConfig({ KILN_REDIS_URL: server.url, KILN_QUEUE_DRIVER: 'bullmq' });
+    redis = new RedisConnectionFactory(config);
+    queues = createJobQueues(config, redis);
+  });
+
+  afterAll(async () => {
+    await queues?.closeAll();
+    await redis?.onApplicationShutdown();
+    await server?.stop();
+  });
+
+  it('loses no job that was waiting in Redis when it was killed', async () => {
+    const queue = queues.get('persistent');
+    const ids = Array.from({ length: 5 }, (_, i) => `waiting-${i}`);
+    // delayed past the restart, so they are still in Redis when it dies
+    await Promise.all(ids.map((jobId) => queue.add('work', {}, { jobId, delayMs: 1500 })));
+    queue.process(
+      async (job) => {
+        processed.add(job.id);
+      },
+      { concurrency: 2 },
+    );
+    await server.stop();
+    await server.start();
+    const done = await waitUntil(() => ids.every((id) => processed.has(id)), {
+      timeoutMs: 30_000,
+      intervalMs: 50,
+    });
+    expect(ids.filter((id) => !processed.has(id))).toEqual([]);
+    expect(done.satisfied).toBe(true);
+  });
+});

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import Redis from 'ioredis';
 import { waitUntil } from '../../src/common/wait-until';
+import { tempDataDir } from './test-config';
 
 /** The shared server; suites only ever touch keys under their own prefix on it. */
 export const SHARED_REDIS_URL = process.env.KILN_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -51,10 +52,15 @@ export async function freePort(): Promise<number> {
 export class PrivateRedisServer {
   private process?: ChildProcess;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    /** Keeps data across restarts (AOF, fsync on every write), as production Redis does. */
+    private readonly dataDir?: string,
+  ) {}
 
-  static async start(): Promise<PrivateRedisServer> {
-    const server = new PrivateRedisServer(await freePort());
+  static async start(options: { persistent?: boolean } = {}): Promise<PrivateRedisServer> {
+    const dataDir = options.persistent ? tempDataDir('kiln-redis-') : undefined;
+    const server = new PrivateRedisServer(await freePort(), dataDir);
     await server.start();
     return server;
   }
@@ -73,8 +79,9 @@ export class PrivateRedisServer {
         '127.0.0.1',
         '--save',
         '',
-        '--appendonly',
-        'no',
+        ...(this.dataDir
+          ? ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir]
+          : ['--appendonly', 'no']),
         '--maxmemory-policy',
         'noeviction',
       ],
