@@ -6,7 +6,14 @@
 // metadata. A getter on the options object defers the choice to that moment, so one
 // entity class serves both databases with the right native types (timestamptz and
 // jsonb on PostgreSQL, datetime and text on SQLite).
-import { Column, ColumnOptions, ColumnType, CreateDateColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  ColumnOptions,
+  ColumnType,
+  CreateDateColumn,
+  Generated,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export type Dialect = 'postgres' | 'sqlite';
 
@@ -17,13 +24,18 @@ export function useDialect(dialect: Dialect): void {
   currentDialect = dialect;
 }
 
-export const COLUMN_TYPES: Record<'timestamp' | 'json', Record<Dialect, ColumnType>> = {
+export const COLUMN_TYPES: Record<
+  'timestamp' | 'json' | 'sequence',
+  Record<Dialect, ColumnType>
+> = {
   timestamp: { postgres: 'timestamptz', sqlite: 'datetime' },
   json: { postgres: 'jsonb', sqlite: 'simple-json' },
+  // SQLite autoincrements only an INTEGER PRIMARY KEY, which is 64-bit there anyway
+  sequence: { postgres: 'bigint', sqlite: 'integer' },
 };
 
-function withDialectType(kind: keyof typeof COLUMN_TYPES, options: ColumnOptions): ColumnOptions {
-  const deferred: ColumnOptions = { ...options };
+function withDialectType<T extends object>(kind: keyof typeof COLUMN_TYPES, options: T): T {
+  const deferred: T = { ...options };
   Object.defineProperty(deferred, 'type', {
     enumerable: true,
     get: () => COLUMN_TYPES[kind][currentDialect],
@@ -44,3 +56,23 @@ export const UpdatedAtColumn = (options: ColumnOptions = {}): PropertyDecorator 
 /** A JSON document: jsonb on PostgreSQL, serialized text on SQLite. */
 export const JsonColumn = (options: ColumnOptions = {}): PropertyDecorator =>
   Column(withDialectType('json', options));
+
+/**
+ * A 64-bit autoincrement key, for tables that grow without bound (events, metric
+ * points): bigint on PostgreSQL, where `integer` would run out at 2^31 rows. Built from
+ * @Column and @Generated because @PrimaryGeneratedColumn copies its options (and so
+ * reads the type) when the entity file is imported. The driver reads bigint as a
+ * string; the transformer gives the entity a number, exact up to 2^53.
+ */
+export const SequenceColumn = (): PropertyDecorator => (target, propertyKey) => {
+  Column(
+    withDialectType<ColumnOptions>('sequence', {
+      primary: true,
+      transformer: {
+        to: (value: unknown) => value,
+        from: (value: unknown) => (value === null || value === undefined ? value : Number(value)),
+      },
+    }),
+  )(target, propertyKey);
+  Generated('increment')(target, String(propertyKey));
+};

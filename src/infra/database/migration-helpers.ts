@@ -9,10 +9,11 @@ export function dialectOfRunner(queryRunner: QueryRunner): Dialect {
   return queryRunner.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
 }
 
-const TYPES: Record<'timestamp' | 'json' | 'uuid', Record<Dialect, string>> = {
+const TYPES: Record<'timestamp' | 'json' | 'uuid' | 'sequence', Record<Dialect, string>> = {
   timestamp: { postgres: 'timestamptz', sqlite: 'datetime' },
   json: { postgres: 'jsonb', sqlite: 'text' },
   uuid: { postgres: 'uuid', sqlite: 'varchar' },
+  sequence: { postgres: 'bigint', sqlite: 'integer' },
 };
 
 /** The native type of a portable column kind on this runner's database. */

@@ -146,7 +146,7 @@ export class CreateTasks1795400000000 implements MigrationInterface {
         columns: [
           {
             name: 'id',
-            type: 'integer',
+            type: typeFor(queryRunner, 'sequence'),
             isPrimary: true,
             isGenerated: true,
             generationStrategy: 'increment',

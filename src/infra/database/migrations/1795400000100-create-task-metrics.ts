@@ -12,7 +12,7 @@ export class CreateTaskMetrics1795400000100 implements MigrationInterface {
         columns: [
           {
             name: 'id',
-            type: 'integer',
+            type: typeFor(queryRunner, 'sequence'),
             isPrimary: true,
             isGenerated: true,
             generationStrategy: 'increment',

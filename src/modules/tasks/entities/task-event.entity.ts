@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { CreatedAtColumn } from '../../../infra/database/dialect';
+import { Column, Entity, Index } from 'typeorm';
+import { CreatedAtColumn, SequenceColumn } from '../../../infra/database/dialect';
 import { TaskStatus } from '../task-status';
 
 export type TaskEventKind = 'status' | 'progress';
@@ -11,7 +11,7 @@ export type TaskEventKind = 'status' | 'progress';
 @Entity('task_events')
 @Index('IDX_task_events_task', ['taskId', 'id'])
 export class TaskEvent {
-  @PrimaryGeneratedColumn({ type: 'integer' })
+  @SequenceColumn()
   id: number;
 
   @Column({ name: 'task_id', type: 'uuid' })

@@ -1,5 +1,5 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
-import { TimestampColumn } from '../../../infra/database/dialect';
+import { Column, Entity, Index } from 'typeorm';
+import { SequenceColumn, TimestampColumn } from '../../../infra/database/dialect';
 
 /**
  * One sample a run reported. No foreign key to the task: points are written in batches
@@ -12,7 +12,7 @@ export class TaskMetricPoint {
   // integer, not bigint: SQLite only autoincrements an INTEGER PRIMARY KEY (64-bit there),
   // and dialect.ts has no deferred bigint kind yet. On PostgreSQL this caps the table at
   // 2^31 rows over its lifetime.
-  @PrimaryGeneratedColumn('increment', { type: 'integer' })
+  @SequenceColumn()
   id: number;
 
   @Column({ name: 'task_id', type: 'uuid' })
