@@ -9,8 +9,10 @@ import { User } from '../../modules/auth/users/user.entity';
 import { CreateAuthTables1795382384096 } from './migrations/1795382384096-create-auth-tables';
 import { CreateAuditLog1795382384097 } from './migrations/1795382384097-create-audit-log';
 import { CreateTasks1795400000000 } from './migrations/1795400000000-create-tasks';
+import { CreateTaskDependencies1795400000200 } from './migrations/1795400000200-create-task-dependencies';
 import { CreateTaskMetrics1795400000100 } from './migrations/1795400000100-create-task-metrics';
 import { TaskAttempt } from '../../modules/tasks/entities/task-attempt.entity';
+import { TaskDependency } from '../../modules/tasks/entities/task-dependency.entity';
 import { TaskEvent } from '../../modules/tasks/entities/task-event.entity';
 import { TaskLabel } from '../../modules/tasks/entities/task-label.entity';
 import { Task } from '../../modules/tasks/entities/task.entity';
@@ -32,6 +34,7 @@ export const ENTITIES: EntityClass[] = [
   TaskEvent,
   UserQuota,
   TaskMetricPoint,
+  TaskDependency,
 ];
 
 export const MIGRATIONS: MigrationClass[] = [
@@ -39,4 +42,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateAuditLog1795382384097,
   CreateTasks1795400000000,
   CreateTaskMetrics1795400000100,
+  CreateTaskDependencies1795400000200,
 ];

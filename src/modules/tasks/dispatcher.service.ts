@@ -15,6 +15,7 @@ import { DispatchCandidate, planDispatch } from './dispatch-plan';
 import { AttemptStatus, TaskAttempt } from './entities/task-attempt.entity';
 import { Task } from './entities/task.entity';
 import { LAUNCH_QUEUE, LaunchJob, launchJobId } from './launch-job';
+import { HAS_UNMET_DEPENDENCY, TaskDependencies } from './task-dependencies.service';
 import { SYSTEM_ACTOR, TaskTransitions } from './task-transitions.service';
 import { TaskStatus } from './task-status';
 
@@ -37,6 +38,7 @@ export class Dispatcher {
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     private readonly capacity: CapacityService,
     private readonly transitions: TaskTransitions,
+    private readonly dependencies: TaskDependencies,
   ) {}
 
   /** Runs a pass soon if this process leads; other replicas rely on the leader's tick. */
@@ -51,6 +53,7 @@ export class Dispatcher {
   }
 
   private async pass(): Promise<void> {
+    await this.dependencies.failDoomed();
     const candidates = await this.candidates();
     if (candidates.length === 0) return;
     const owners = [...new Set(candidates.map((task) => task.ownerId))];
@@ -72,6 +75,7 @@ export class Dispatcher {
       .select(['t.id', 't.ownerId', 't.queue', 't.priority', 't.gpu', 't.attempt'])
       .where('t.status = :pending', { pending: TaskStatus.Pending })
       .andWhere('(t.not_before IS NULL OR t.not_before <= :now)', { now: new Date() })
+      .andWhere(`NOT ${HAS_UNMET_DEPENDENCY}`)
       .orderBy('t.priority', 'DESC')
       .addOrderBy('t.created_at', 'ASC')
       .addOrderBy('t.id', 'ASC')

@@ -46,6 +46,10 @@ export class TaskRunReporter implements RunReporter {
     this.wakeups.reconcile();
   }
 
+  lastReportedAt(run: Run): Promise<Date | undefined> {
+    return this.metrics.latestTime(run.taskId, run.attempt);
+  }
+
   async saveProgress(run: Run, fraction: number): Promise<void> {
     const permille = Math.round(Math.min(1, Math.max(0, fraction)) * 1000);
     const result = await this.dataSource

@@ -19,7 +19,8 @@ export const TASK_STATUSES = Object.values(TaskStatus);
 
 /** From each status, the statuses it may move to. Everything else is refused. */
 export const TRANSITIONS: Readonly<Record<TaskStatus, readonly TaskStatus[]>> = {
-  [TaskStatus.Pending]: [TaskStatus.Queued, TaskStatus.Cancelled],
+  // failed while pending: a task it depends on ended without succeeding
+  [TaskStatus.Pending]: [TaskStatus.Queued, TaskStatus.Cancelled, TaskStatus.Failed],
   [TaskStatus.Queued]: [TaskStatus.Running, TaskStatus.Pending, TaskStatus.Cancelled],
   [TaskStatus.Running]: [
     TaskStatus.Succeeded,

@@ -8,7 +8,11 @@ import {
   WaitingResponse,
 } from './dto/task.response';
 
-export function toTaskResponse(task: Task, waiting?: WaitingResponse): TaskResponse {
+export function toTaskResponse(
+  task: Task,
+  dependsOn: string[] = [],
+  waiting?: WaitingResponse,
+): TaskResponse {
   return {
     id: task.id,
     name: task.name,
@@ -28,6 +32,7 @@ export function toTaskResponse(task: Task, waiting?: WaitingResponse): TaskRespo
     retryBackoffSeconds: task.retryBackoffSeconds,
     timeoutSeconds: task.timeoutSeconds,
     noRetryExitCodes: task.noRetryExitCodes,
+    dependsOn,
     status: task.status,
     progress: task.progressPermille / 1000,
     attempt: task.attempt,

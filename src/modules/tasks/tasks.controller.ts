@@ -38,7 +38,8 @@ import {
   TaskResponse,
 } from './dto/task.response';
 import { UpdateTaskDto } from './dto/update-task.dto';
-import { etagOf, toAttemptResponse, toEventResponse, toTaskResponse } from './task.mapper';
+import { TaskPresenter } from './task-presenter';
+import { etagOf, toAttemptResponse, toEventResponse } from './task.mapper';
 import { TasksQuery } from './tasks.query';
 import { TasksService } from './tasks.service';
 
@@ -52,6 +53,7 @@ export class TasksController {
     private readonly tasks: TasksService,
     private readonly query: TasksQuery,
     private readonly policy: OwnershipPolicy,
+    private readonly presenter: TaskPresenter,
   ) {}
 
   @Post()
@@ -76,7 +78,7 @@ export class TasksController {
     reply.header('location', `/api/v1/tasks/${task.id}`);
     reply.header('etag', etagOf(task));
     if (replayed) reply.header('idempotent-replayed', 'true');
-    return toTaskResponse(task);
+    return this.presenter.one(task);
   }
 
   @Get()
@@ -87,7 +89,7 @@ export class TasksController {
     @Query() query: ListTasksQuery,
   ): Promise<TaskPageResponse> {
     const page = await this.query.list(query, this.policy.listableOwner(principal));
-    return { items: page.items.map((task) => toTaskResponse(task)), nextCursor: page.nextCursor };
+    return { items: await this.presenter.many(page.items), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -101,7 +103,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.get(principal, id);
     reply.header('etag', etagOf(task));
-    return toTaskResponse(task, await this.query.waiting(task));
+    return this.presenter.one(task, { withWaiting: true });
   }
 
   @Patch(':id')
@@ -122,7 +124,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.update(principal, id, body, parseIfMatch(ifMatch));
     reply.header('etag', etagOf(task));
-    return toTaskResponse(task);
+    return this.presenter.one(task);
   }
 
   @Post(':id/cancel')
@@ -134,7 +136,7 @@ export class TasksController {
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
   ): Promise<TaskResponse> {
-    return toTaskResponse(await this.tasks.cancel(principal, id));
+    return this.presenter.one(await this.tasks.cancel(principal, id));
   }
 
   @Post(':id/retry')
@@ -146,7 +148,7 @@ export class TasksController {
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
   ): Promise<TaskResponse> {
-    return toTaskResponse(await this.tasks.retry(principal, id));
+    return this.presenter.one(await this.tasks.retry(principal, id));
   }
 
   @Post(':id/clone')
@@ -160,7 +162,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.clone(principal, id);
     reply.header('location', `/api/v1/tasks/${task.id}`);
-    return toTaskResponse(task);
+    return this.presenter.one(task);
   }
 
   @Delete(':id')

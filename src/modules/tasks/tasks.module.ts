@@ -7,6 +7,7 @@ import { ArtifactStore } from './artifacts/artifact-store';
 import { CapacityService } from './capacity.service';
 import { Dispatcher } from './dispatcher.service';
 import { TaskAttempt } from './entities/task-attempt.entity';
+import { TaskDependency } from './entities/task-dependency.entity';
 import { TaskEvent } from './entities/task-event.entity';
 import { TaskLabel } from './entities/task-label.entity';
 import { Task } from './entities/task.entity';
@@ -18,8 +19,10 @@ import { Reconciler } from './reconciler.service';
 import { RunAuth } from './run-auth.service';
 import { RunOutcomes } from './run-outcomes.service';
 import { RunSpecFactory } from './run-spec.factory';
+import { TaskDependencies } from './task-dependencies.service';
 import { TaskEventFeed } from './task-event-feed';
 import { TaskLogsService } from './task-logs.service';
+import { TaskPresenter } from './task-presenter';
 import { TaskRunReporter } from './task-run-reporter';
 import { TaskRunsController } from './task-runs.controller';
 import { TaskTransitions } from './task-transitions.service';
@@ -31,7 +34,7 @@ import { TasksService } from './tasks.service';
 /** Training tasks: REST, dispatcher, launch worker, reconciler, logs, metrics, events. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, UserQuota]),
+    TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, TaskDependency, UserQuota]),
     TaskMetricsModule,
     ExecutorsModule,
     AuthModule,
@@ -46,8 +49,10 @@ import { TasksService } from './tasks.service';
     RunAuth,
     RunOutcomes,
     RunSpecFactory,
+    TaskDependencies,
     TaskEventFeed,
     TaskLogsService,
+    TaskPresenter,
     TaskRunReporter,
     { provide: RUN_REPORTER, useExisting: TaskRunReporter },
     TaskTransitions,

@@ -8,6 +8,7 @@ import { blockerOf } from './dispatch-plan';
 import { ListTasksQuery } from './dto/list-tasks.query';
 import { WaitingResponse } from './dto/task.response';
 import { Task } from './entities/task.entity';
+import { TaskDependencies } from './task-dependencies.service';
 import { TaskStatus } from './task-status';
 import { decodeTaskCursor, encodeTaskCursor } from './task-cursor';
 
@@ -23,6 +24,7 @@ export class TasksQuery {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly capacity: CapacityService,
+    private readonly dependencies: TaskDependencies,
   ) {}
 
   /** `ownerId` set limits the list to that owner (members see only their own). */
@@ -86,6 +88,12 @@ export class TasksQuery {
 
   private async reasons(task: Task): Promise<string[]> {
     const reasons: string[] = [];
+    const unmet = await this.dependencies.unmet(task.id);
+    if (unmet.length) {
+      reasons.push(
+        `waiting for ${unmet.length === 1 ? 'a task' : 'tasks'} it depends on: ${unmet.map((d) => `${d.id} (${d.status})`).join(', ')}`,
+      );
+    }
     if (task.notBefore && task.notBefore > new Date()) {
       reasons.push(`retry backoff until ${task.notBefore.toISOString()}`);
     }

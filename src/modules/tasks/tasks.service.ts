@@ -5,7 +5,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
 import { KilnConfig } from '../../config/kiln.config';
 import { OwnershipPolicy } from '../auth/ownership.policy';
 import { Principal } from '../auth/principal';
@@ -14,10 +14,12 @@ import { CapacityService } from './capacity.service';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskAttempt } from './entities/task-attempt.entity';
+import { TaskDependency } from './entities/task-dependency.entity';
 import { TaskEvent } from './entities/task-event.entity';
 import { TaskLabel } from './entities/task-label.entity';
 import { Task } from './entities/task.entity';
 import { TaskMetricsService } from './metrics/task-metrics.service';
+import { TaskDependencies } from './task-dependencies.service';
 import { TaskPatch, TaskTransitions } from './task-transitions.service';
 import { TaskStatus, assertTransition, isFinal } from './task-status';
 import { IdempotencyKeyReusedError, StaleVersionError } from './tasks.errors';
@@ -45,6 +47,7 @@ export class TasksService {
     private readonly wakeups: TaskWakeups,
     private readonly executors: ExecutorRegistry,
     private readonly metrics: TaskMetricsService,
+    private readonly dependencies: TaskDependencies,
   ) {}
 
   async submit(
@@ -61,9 +64,11 @@ export class TasksService {
     const task = this.newTask(principal.userId, dto);
     task.idempotencyKey = idempotencyKey ?? null;
     task.idempotencyFingerprint = fingerprint;
+    const dependsOn = dto.dependsOn ?? [];
+    await this.dependencies.check(principal, dependsOn);
     await this.capacity.assertBacklogRoom(principal.userId);
     try {
-      await this.insert(task, principal.userId, 'submitted');
+      await this.insert(task, principal.userId, 'submitted', dependsOn);
     } catch (error) {
       // two retries of one submit raced: the unique key let exactly one in
       const earlier =
@@ -193,7 +198,8 @@ export class TasksService {
       timeoutSeconds: source.timeoutSeconds ?? undefined,
       noRetryExitCodes: source.noRetryExitCodes,
     });
-    await this.insert(task, principal.userId, `cloned from ${source.id}`);
+    const dependsOn = (await this.dependencies.of([source.id])).get(source.id) ?? [];
+    await this.insert(task, principal.userId, `cloned from ${source.id}`, dependsOn);
     return task;
   }
 
@@ -206,6 +212,9 @@ export class TasksService {
         `Only a finished task can be deleted; this one is ${task.status}. Cancel it first.`,
       );
     }
+    if (await this.dependencies.hasWaitingDependents(id)) {
+      throw new ConflictError('Pending tasks depend on this task; cancel or delete them first.');
+    }
     const attempts = await this.dataSource.getRepository(TaskAttempt).findBy({ taskId: id });
     const deleted = await this.dataSource.transaction(async (manager) => {
       const result = await manager.delete(Task, { id, status: task.status });
@@ -213,6 +222,7 @@ export class TasksService {
       await manager.delete(TaskLabel, { taskId: id });
       await manager.delete(TaskAttempt, { taskId: id });
       await manager.delete(TaskEvent, { taskId: id });
+      await manager.delete(TaskDependency, { taskId: id });
       return true;
     });
     if (!deleted) throw new StaleVersionError((await this.get(principal, id)).version);
@@ -334,10 +344,16 @@ export class TasksService {
     if (problems.length) throw new InvalidInputError('The task is not valid.', problems);
   }
 
-  private async insert(task: Task, actor: string, reason: string): Promise<void> {
+  private async insert(
+    task: Task,
+    actor: string,
+    reason: string,
+    dependsOn: readonly string[],
+  ): Promise<void> {
     const event = await this.dataSource.transaction(async (manager) => {
       await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
       await this.replaceLabels(manager, task.id, task.labels);
+      await this.dependencies.record(manager, task.id, dependsOn);
       return this.transitions.recordCreated(manager, task, actor, reason);
     });
     this.transitions.announce({ task, event });

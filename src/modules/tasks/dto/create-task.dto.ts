@@ -2,12 +2,14 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayNotEmpty,
+  ArrayUnique,
   IsArray,
   IsBoolean,
   IsInt,
   IsObject,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
@@ -20,6 +22,7 @@ import {
   ENV_NAME,
   MAX_ARG_LENGTH,
   MAX_COMMAND_ARGS,
+  MAX_DEPENDENCIES,
   MAX_ENV_VARS,
   MAX_PRIORITY,
   OptionalLabels,
@@ -119,6 +122,14 @@ export class CreateTaskDto {
   @Min(1)
   @Max(30 * 86400)
   timeoutSeconds?: number;
+
+  /** Tasks that must succeed before this one starts; if one ends otherwise, this one fails. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MAX_DEPENDENCIES)
+  @ArrayUnique()
+  @IsUUID('4', { each: true })
+  dependsOn?: string[];
 
   /** Exit codes that fail the task at once instead of retrying. */
   @IsOptional()

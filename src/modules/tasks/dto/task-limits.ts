@@ -11,6 +11,7 @@ export const MAX_ENV_VARS = 128;
 export const MAX_COMMAND_ARGS = 256;
 export const MAX_ARG_LENGTH = 8192;
 export const MAX_PRIORITY = 1000;
+export const MAX_DEPENDENCIES = 32;
 
 /** Optional key/value labels: at most MAX_LABELS, keys like Kubernetes label names. */
 export const OptionalLabels = (): PropertyDecorator =>

@@ -33,6 +33,8 @@ export class TaskResponse {
   retryBackoffSeconds: number;
   timeoutSeconds: number | null;
   noRetryExitCodes: number[];
+  /** Tasks that must succeed before this one starts. */
+  dependsOn: string[];
   status: TaskStatus;
   /** 0..1 as the run last reported it. */
   progress: number;

@@ -91,6 +91,16 @@ export class TaskMetricsRepository {
     return row?.latest === null || row?.latest === undefined ? undefined : Number(row.latest);
   }
 
+  /** The time of the attempt's newest point, or undefined when it has none. */
+  async latestTime(taskId: string, attempt: number): Promise<Date | undefined> {
+    const newest = await this.points.findOne({
+      select: { recordedAt: true },
+      where: { taskId, attempt },
+      order: { recordedAt: 'DESC' },
+    });
+    return newest?.recordedAt;
+  }
+
   async distinctNames(taskId: string): Promise<string[]> {
     const rows: Array<{ name: string }> = await this.points
       .createQueryBuilder('point')

@@ -9,12 +9,22 @@ class ScriptedRepository {
   readonly written: NewMetricPoint[] = [];
   readonly batches: number[] = [];
   failures: Error[] = [];
+  /** When set, inserts wait for it, so a test can look while a batch is on its way. */
+  hold: Promise<void> | undefined;
 
   async insertMany(rows: readonly NewMetricPoint[]): Promise<void> {
+    await this.hold;
     const failure = this.failures.shift();
     if (failure) throw failure;
     this.batches.push(rows.length);
     this.written.push(...rows);
+  }
+
+  async latestTime(taskId: string, attempt: number): Promise<Date | undefined> {
+    const times = this.written
+      .filter((row) => row.taskId === taskId && row.attempt === attempt)
+      .map((row) => row.recordedAt.getTime());
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
   }
 }
 
@@ -119,5 +129,48 @@ describe('TaskMetricsService buffering', () => {
     expect(repository.written).toEqual([]);
     await jest.advanceTimersByTimeAsync(60_000);
     expect(repository.written.map((row) => row.step)).toEqual([0, 1]);
+  });
+});
+
+describe('TaskMetricsService.latestTime', () => {
+  const at = (seconds: number): MetricPoint => ({
+    name: 'loss',
+    value: seconds,
+    time: new Date(seconds * 1000),
+  });
+
+  it('is undefined for an attempt without points', async () => {
+    const { service } = serviceWith();
+    service.record('t', 1, [at(5)]);
+    expect(await service.latestTime('t', 2)).toBeUndefined();
+    expect(await service.latestTime('other', 1)).toBeUndefined();
+  });
+
+  it('is the newest time among written and still-buffered points of the attempt', async () => {
+    const { service } = serviceWith();
+    service.record('t', 1, [at(3), at(7), at(5)]);
+    await service.flush();
+    expect(await service.latestTime('t', 1)).toEqual(new Date(7000));
+    service.record('t', 1, [at(9)]);
+    service.record('t', 2, [at(20)]);
+    service.record('other', 1, [at(30)]);
+    expect(service.pendingPoints).toBe(3);
+    expect(await service.latestTime('t', 1)).toEqual(new Date(9000));
+    service.record('t', 1, [at(8)]); // an older point recorded later changes nothing
+    expect(await service.latestTime('t', 1)).toEqual(new Date(9000));
+    await service.flush();
+  });
+
+  it('counts the batch that is being written, which is neither buffered nor stored', async () => {
+    const { repository, service } = serviceWith({ batchSize: 2 });
+    let release!: () => void;
+    repository.hold = new Promise((resolve) => (release = resolve));
+    service.record('t', 1, [at(4), at(6)]); // a full batch: its write starts at once
+    expect(service.pendingPoints).toBe(0);
+    expect(repository.written).toEqual([]);
+    expect(await service.latestTime('t', 1)).toEqual(new Date(6000));
+    release();
+    await service.flush();
+    expect(await service.latestTime('t', 1)).toEqual(new Date(6000));
   });
 });

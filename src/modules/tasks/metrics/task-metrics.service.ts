@@ -43,6 +43,8 @@ export class TaskMetricsService implements OnModuleDestroy {
   private readonly options: TaskMetricsOptions;
   private readonly droppedCounter?: Counter;
   private pending: NewMetricPoint[] = [];
+  /** The batch being inserted right now. */
+  private inFlight: readonly NewMetricPoint[] = [];
   private writing: Promise<void> | null = null;
   private timer: NodeJS.Timeout | null = null;
   private failedWrites = 0;
@@ -137,6 +139,19 @@ export class TaskMetricsService implements OnModuleDestroy {
     }));
   }
 
+  /**
+   * The time of the attempt's newest point, counting points not written yet: those in
+   * the buffer and the batch on its way, which is in neither the buffer nor the table.
+   * Both are read before the table, so a point that moves on meanwhile is still counted.
+   * Waiting for the writes instead could wait forever while runs keep reporting.
+   */
+  async latestTime(taskId: string, attempt: number): Promise<Date | undefined> {
+    const unwritten = newestOf([...this.inFlight, ...this.pending], taskId, attempt);
+    const stored = await this.repository.latestTime(taskId, attempt);
+    if (!unwritten || !stored) return unwritten ?? stored;
+    return unwritten > stored ? unwritten : stored;
+  }
+
   async names(taskId: string): Promise<string[]> {
     return this.repository.distinctNames(taskId);
   }
@@ -165,6 +180,7 @@ export class TaskMetricsService implements OnModuleDestroy {
     this.clearTimer();
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize);
+      this.inFlight = batch;
       try {
         await this.repository.insertMany(batch);
         this.failedWrites = 0;
@@ -172,6 +188,8 @@ export class TaskMetricsService implements OnModuleDestroy {
         this.keepOrDrop(batch, error);
         this.scheduleRetry(error);
         throw error;
+      } finally {
+        this.inFlight = [];
       }
     }
   }
@@ -244,6 +262,19 @@ function groupByName(rows: StoredMetricPoint[]): Array<[string, StoredMetricPoin
     else byName.set(row.name, [row]);
   }
   return [...byName.entries()];
+}
+
+function newestOf(
+  points: readonly NewMetricPoint[],
+  taskId: string,
+  attempt: number,
+): Date | undefined {
+  let newest: Date | undefined;
+  for (const point of points) {
+    if (point.taskId !== taskId || point.attempt !== attempt) continue;
+    if (!newest || point.recordedAt > newest) newest = point.recordedAt;
+  }
+  return newest;
 }
 
 function toSeriesPoint(point: StoredMetricPoint): MetricSeries['points'][number] {
