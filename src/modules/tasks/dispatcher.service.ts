@@ -6,6 +6,7 @@ import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { mapConcurrent } from '../../common/concurrency/map-concurrent';
 import { LeaderOnly } from '../../common/scheduling/leader-only.decorator';
 import { JOB_QUEUES, JobQueues } from '../../infra/queue/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../infra/lock/leader-lock.port';
@@ -22,6 +23,7 @@ import { TaskStatus } from './task-status';
 /** Pending tasks looked at per pass; more wait for the next pass. */
 const CANDIDATES_PER_PASS = 1000;
 const DISPATCH_TICK_MS = 1000;
+const DISPATCH_CONCURRENCY = 8;
 
 interface Candidate extends DispatchCandidate {
   attempt: number;
@@ -62,10 +64,16 @@ export class Dispatcher {
       this.capacity.limitsFor(owners),
     ]);
     const queues = new Map(this.capacity.queueNames().map((n) => [n, this.capacity.queue(n)]));
-    for (const task of planDispatch(candidates, usage, queues, limits)) {
-      if (!this.lock.isLeader) return; // leadership lost mid-pass: stop at the next step
-      await this.dispatch(task);
-    }
+    // Each dispatch is a few round trips to the database and the queue; a handful at a
+    // time keeps a burst of submits from waiting on them one by one. The plan already
+    // respects capacity, so the order they finish in does not matter.
+    await mapConcurrent(
+      planDispatch(candidates, usage, queues, limits),
+      DISPATCH_CONCURRENCY,
+      (task) =>
+        // leadership lost mid-pass: stop at the next step
+        this.lock.isLeader ? this.dispatch(task) : Promise.resolve(),
+    );
   }
 
   private async candidates(): Promise<Candidate[]> {

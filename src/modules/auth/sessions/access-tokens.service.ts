@@ -24,11 +24,10 @@ export class AccessTokensService {
   }
 
   async sign(claims: AccessTokenClaims): Promise<string> {
-    const { jwtSecret, jwtIssuer, jwtAudience } = this.config.auth;
+    const { jwtIssuer, jwtAudience } = this.config.auth;
     return this.jwt.signAsync(
       { sid: claims.sid },
       {
-        secret: jwtSecret,
         algorithm: 'HS256',
         subject: claims.sub,
         issuer: jwtIssuer,
@@ -42,10 +41,10 @@ export class AccessTokensService {
 
   /** The claims of a valid token; anything else (forged, expired, alg none, wrong aud) is 401. */
   async verify(token: string): Promise<AccessTokenClaims> {
-    const { jwtSecret, jwtIssuer, jwtAudience } = this.config.auth;
+    const { jwtIssuer, jwtAudience } = this.config.auth;
     try {
+      // the key is the module's (auth.module.ts), built once from auth.jwtSecret
       const payload = await this.jwt.verifyAsync<Partial<AccessTokenClaims>>(token, {
-        secret: jwtSecret,
         algorithms: ['HS256'],
         issuer: jwtIssuer,
         audience: jwtAudience,
