@@ -80,11 +80,7 @@ describe('KubernetesExecutor against a fake API server', () => {
     return { reporter, metrics, progress, ended };
   }
 
-  async function startExecutor(
-    overrides: Record<string, unknown> = {},
-    lock?: LeaderLock,
-  ): Promise<KubernetesExecutor> {
-    await executor?.onModuleDestroy();
+  function makeExecutor(overrides: Record<string, unknown> = {}, lock?: LeaderLock) {
     const kubernetes = settingsFor({
       kubeconfigPath: api.writeKubeconfig(),
       imagePullGraceSeconds: 60,
@@ -92,8 +88,38 @@ describe('KubernetesExecutor against a fake API server', () => {
       ...overrides,
     });
     const config = { executors: { kubernetes } } as unknown as KilnConfig;
-    executor = new KubernetesExecutor(config, reporter.reporter, undefined, lock);
+    return new KubernetesExecutor(config, reporter.reporter, undefined, lock);
+  }
+
+  async function startExecutor(
+    overrides: Record<string, unknown> = {},
+    lock?: LeaderLock,
+  ): Promise<KubernetesExecutor> {
+    await executor?.onModuleDestroy();
+    executor = makeExecutor(overrides, lock);
     return executor;
+  }
+
+  /** Like the tasks module: remembers the points it was given, as the database would. */
+  function rememberStoredPoints() {
+    const stored = reporter.metrics;
+    const lastReportedAt = jest.fn(async (run: { taskId: string; attempt: number }) => {
+      const times = stored
+        .filter((m) => m.run.taskId === run.taskId && m.run.attempt === run.attempt)
+        .map((m) => m.point.time.getTime());
+      return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+    });
+    reporter.reporter.lastReportedAt = lastReportedAt;
+    return lastReportedAt;
+  }
+
+  /**
+   * A stored point keeps the milliseconds of its line's timestamp, so a reader skips
+   * the rest of that millisecond; the fake stamps lines with the clock, so let it move on.
+   */
+  async function clockPassesStoredPoints(): Promise<void> {
+    const newest = Math.max(...reporter.metrics.map((m) => m.point.time.getTime()));
+    expect((await waitUntil(() => Date.now() > newest, { timeoutMs: 1000 })).satisfied).toBe(true);
   }
 
   async function statusBecomes(
@@ -488,6 +514,63 @@ describe('KubernetesExecutor against a fake API server', () => {
     await statusBecomes(handle, 'running');
     await finishRun(handle, jobName);
     expect(stepsReported()).toEqual([1, 2]);
+  });
+
+  it('a new leader (or restarted Kiln) resumes after the points already stored, storing none twice', async () => {
+    const lastReportedAt = rememberStoredPoints();
+    const { spec, handle, jobName } = await launched();
+    api.running(NS, jobName);
+    api.appendLog(NS, jobName, metric(1), 'KILN_PROGRESS 0.5', metric(2));
+    await statusBecomes(handle, 'running');
+    expect(await reported(() => reporter.metrics.length === 2)).toBe(true);
+    const storedThrough = reporter.metrics[1].point.time;
+    const readsBefore = logReads(jobName).length;
+
+    await startExecutor(); // a new process: no checkpoint of this log
+    await clockPassesStoredPoints();
+    api.appendLog(NS, jobName, metric(3), 'KILN_PROGRESS 0.9', metric(4));
+    await statusBecomes(handle, 'running');
+    expect(await reported(() => reporter.metrics.length >= 4)).toBe(true);
+    await finishRun(handle, jobName);
+
+    expect(stepsReported()).toEqual([1, 2, 3, 4]);
+    expect(reporter.progress.map((p) => p.fraction)).toEqual([0.5, 0.9]);
+    expect(lastReportedAt).toHaveBeenCalledWith({ taskId: spec.taskId, attempt: 1 });
+    // it did not read the log from the top: only from the second of the newest point
+    const resumed = logReads(jobName).slice(readsBefore);
+    expect(resumed[0].query.sinceTime).toBe(`${storedThrough.toISOString().slice(0, 19)}Z`);
+  });
+
+  it('a leader that leads again skips what the leader in between stored', async () => {
+    rememberStoredPoints();
+    const [lockA, lockB] = [makeLock(true), makeLock(false)];
+    await startExecutor({}, lockA);
+    const other = makeExecutor({}, lockB);
+    try {
+      const { handle, jobName } = await launched();
+      api.running(NS, jobName);
+      api.appendLog(NS, jobName, metric(1));
+      await statusBecomes(handle, 'running');
+      expect(await reported(() => reporter.metrics.length === 1)).toBe(true);
+
+      lockA.set(false);
+      lockB.set(true);
+      await clockPassesStoredPoints();
+      api.appendLog(NS, jobName, metric(2));
+      expect((await other.inspect(handle)).state).toBe('running');
+      expect(await reported(() => reporter.metrics.length === 2)).toBe(true);
+
+      lockB.set(false);
+      expect(await reported(() => api.openLogFollowerCount() === 0)).toBe(true);
+      lockA.set(true); // its own checkpoint still ends at step 1
+      await clockPassesStoredPoints();
+      api.appendLog(NS, jobName, metric(3));
+      await statusBecomes(handle, 'running');
+      await finishRun(handle, jobName);
+      expect(stepsReported()).toEqual([1, 2, 3]);
+    } finally {
+      await other.onModuleDestroy();
+    }
   });
 
   it('stops following logs when the app shuts down', async () => {

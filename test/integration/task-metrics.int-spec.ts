@@ -196,6 +196,29 @@ describe.each(targets)('task metrics on $name', (target) => {
     expect(await metrics.series(randomUUID(), { maxPoints: 10 })).toEqual([]);
   });
 
+  it('knows the time of an attempt’s newest point, stored or still buffered', async () => {
+    const taskId = randomUUID();
+    const at = (ms: number) => new Date(START + ms);
+    expect(await metrics.latestTime(taskId, 1)).toBeUndefined();
+    metrics.record(taskId, 1, [
+      { name: 'loss', step: 1, value: 1, time: at(1_001) },
+      { name: 'acc', step: 1, value: 1, time: at(7_123) },
+      { name: 'loss', step: 2, value: 1, time: at(5_000) },
+    ]);
+    metrics.record(taskId, 2, [{ name: 'loss', step: 1, value: 1, time: at(9_000) }]);
+    await metrics.flush();
+    // from the table, to the millisecond, and per attempt
+    expect(await app.get(TaskMetricsRepository).latestTime(taskId, 1)).toEqual(at(7_123));
+    expect(await metrics.latestTime(taskId, 1)).toEqual(at(7_123));
+    expect(await metrics.latestTime(taskId, 3)).toBeUndefined();
+
+    metrics.record(taskId, 1, [{ name: 'loss', step: 3, value: 1, time: at(8_000) }]);
+    expect(metrics.pendingPoints).toBe(1);
+    expect(await metrics.latestTime(taskId, 1)).toEqual(at(8_000));
+    await metrics.flush();
+    expect(await metrics.latestTime(taskId, 1)).toEqual(at(8_000));
+  });
+
   it('lists the distinct names of a task', async () => {
     const taskId = randomUUID();
     metrics.record(taskId, 1, [

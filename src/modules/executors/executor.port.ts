@@ -86,6 +86,12 @@ export interface RunReporter {
   progress(run: { taskId: string; attempt: number }, fraction: number): void;
   /** The executor saw the run end; the tasks module reconciles it now instead of at its next tick. */
   ended?(run: { taskId: string; attempt: number }): void;
+  /**
+   * The `time` of the newest metric point stored (or about to be) for the attempt, or
+   * undefined when it has none. An executor that re-reads a run's output from the start
+   * (a new leader, a restarted Kiln) uses it to skip what an earlier reader delivered.
+   */
+  lastReportedAt?(run: { taskId: string; attempt: number }): Promise<Date | undefined>;
 }
 
 /** Injection tokens. */

@@ -167,9 +167,11 @@ export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnM
    * each tick, so it starts a follower for a run within a tick of its pod running,
    * including after a restart; on losing leadership it stops them all at once.
    * Within one process each line is handed on exactly once (checkpoint + sinceTime).
-   * A new leader has no checkpoint and reads from the start, so the points of a
-   * leadership change can arrive twice, each time with the line's own kubelet timestamp;
-   * that beats a gap in a training curve. Users reading logs never report.
+   * Across processes (a new leader, a restarted Kiln) the checkpoint is gone, so each
+   * follower first asks the reporter for the newest stored point's time, which is the
+   * kubelet timestamp of its line, and starts after it. The store, not a checkpoint
+   * shared in Redis, is the reference because it is what must not hold a point twice,
+   * and it is there in every run mode. Users reading logs never report.
    */
   private collectReports(namespace: string, run: ObservedRun): void {
     if (this.lock && !this.lock.isLeader) return;
@@ -181,9 +183,11 @@ export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnM
     const target = { namespace, pod, container: RUN_CONTAINER };
     const ended = () => this.containerEnded(namespace, jobName, pod);
     const report = (text: string, time: Date) => this.report(identity, text, time);
+    const lastReportedAt = () => this.lastReportedAt(identity);
     this.followers.ensure(
       handleIdOf(namespace, jobName),
-      (checkpoint) => new ReportLogFollower({ api, target, ended }, checkpoint, report),
+      (checkpoint) =>
+        new ReportLogFollower({ api, target, ended, lastReportedAt }, checkpoint, report),
     );
   }
 
@@ -292,6 +296,10 @@ export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnM
     this.endedJobs.add(key);
     this.followers.drain(key);
     this.reporter?.ended?.(run);
+  }
+
+  private async lastReportedAt(run: { taskId: string; attempt: number }) {
+    return this.reporter?.lastReportedAt?.(run);
   }
 
   /** `time` is when the kubelet took the line, so a point read twice is the same point. */

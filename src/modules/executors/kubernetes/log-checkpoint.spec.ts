@@ -56,4 +56,30 @@ describe('LogCheckpoint', () => {
     expect(read(checkpoint, [`${same} a`, `${same} b`, `${same} c`])).toEqual(['c']);
     expect(read(checkpoint, [`${same} a`, `${same} b`, `${same} c`])).toEqual([]);
   });
+
+  it('skips every line up to the millisecond an earlier reader delivered, and reads from its second', () => {
+    const checkpoint = new LogCheckpoint();
+    checkpoint.skipThrough(new Date('2024-05-01T10:00:01.200Z'));
+    expect(checkpoint.sinceTime).toBe('2024-05-01T10:00:01Z');
+    const log = [
+      '2024-05-01T10:00:01.1Z a',
+      '2024-05-01T10:00:01.2Z b',
+      '2024-05-01T10:00:01.200999999Z c',
+      '2024-05-01T10:00:01.201Z d',
+      '2024-05-01T10:00:03Z e',
+    ];
+    expect(read(checkpoint, log)).toEqual(['d', 'e']);
+    expect(checkpoint.sinceTime).toBe('2024-05-01T10:00:03Z');
+    expect(read(checkpoint, log)).toEqual([]);
+  });
+
+  it('never moves back: an older delivered time or a stale own position changes nothing', () => {
+    const checkpoint = new LogCheckpoint();
+    expect(read(checkpoint, ['2024-05-01T10:00:01Z a'])).toEqual(['a']);
+    checkpoint.skipThrough(new Date('2024-05-01T10:00:05Z')); // another process read on
+    expect(checkpoint.sinceTime).toBe('2024-05-01T10:00:05Z');
+    checkpoint.skipThrough(new Date('2024-05-01T10:00:02Z'));
+    const log = ['2024-05-01T10:00:01Z a', '2024-05-01T10:00:04Z b', '2024-05-01T10:00:06Z c'];
+    expect(read(checkpoint, log)).toEqual(['c']);
+  });
 });

@@ -37,12 +37,27 @@ export class LogCheckpoint {
   private newest: bigint | undefined;
   private linesAtNewest = 0;
   private repeatsInRead = 0;
+  /** Lines up to here were delivered by an earlier reader (another process, or before a restart). */
+  private deliveredThrough: bigint | undefined;
 
-  /** For the log API: the second of the newest line read, or undefined to read from the start. */
+  /** For the log API: the second to read from, or undefined to read from the start. */
   get sinceTime(): string | undefined {
-    if (this.newest === undefined) return undefined;
-    const seconds = this.newest / NANOS_PER_SECOND;
+    const from = later(this.newest, this.deliveredThrough);
+    if (from === undefined) return undefined;
+    const seconds = from / NANOS_PER_SECOND;
     return new Date(Number(seconds) * 1000).toISOString().replace('.000Z', 'Z');
+  }
+
+  /**
+   * Skips every line stamped at or before `time`'s millisecond. `time` comes from a
+   * stored point, and a Date keeps only milliseconds of the kubelet's nanoseconds, so the
+   * whole millisecond counts as delivered: a line of that millisecond that the earlier
+   * reader had not delivered yet is skipped too, rather than risk storing one twice.
+   * Only ever moves forward, so a stale checkpoint of this process cannot undo it.
+   */
+  skipThrough(time: Date): void {
+    const lastNanoOfMs = BigInt(time.getTime()) * NANOS_PER_MS + NANOS_PER_MS - 1n;
+    this.deliveredThrough = later(this.deliveredThrough, lastNanoOfMs);
   }
 
   /** Call before each read of the log, which starts again at `sinceTime`. */
@@ -52,6 +67,7 @@ export class LogCheckpoint {
 
   /** True when the line has not been handed on before (and counts it as handed on now). */
   accept(line: TimestampedLine): boolean {
+    if (this.deliveredThrough !== undefined && line.nanos <= this.deliveredThrough) return false;
     if (this.newest !== undefined && line.nanos < this.newest) return false;
     if (line.nanos === this.newest) {
       this.repeatsInRead++;
@@ -64,4 +80,10 @@ export class LogCheckpoint {
     this.repeatsInRead = 1;
     return true;
   }
+}
+
+function later(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return a > b ? a : b;
 }

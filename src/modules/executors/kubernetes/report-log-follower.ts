@@ -13,6 +13,8 @@ export interface ReportLogSource {
   target: PodLogTarget;
   /** True once the container writes no more: it terminated, or its pod is gone. */
   ended(): Promise<boolean>;
+  /** The time of the newest line an earlier reader delivered, when the reporter keeps it. */
+  lastReportedAt?(): Promise<Date | undefined>;
 }
 
 export type LineSink = (text: string, time: Date) => void;
@@ -47,8 +49,10 @@ export class ReportLogFollower {
   }
 
   private async run(): Promise<boolean> {
+    let skippedDelivered = false;
     for (let failures = 0; !this.stopped.signal.aborted;) {
       try {
+        skippedDelivered ||= await this.skipDelivered();
         const last = this.draining || (await this.source.ended());
         await this.readOnce(!last);
         if (last) return !this.stopped.signal.aborted;
@@ -64,6 +68,20 @@ export class ReportLogFollower {
       await this.pause(backoffDelay(failures, RECONNECT));
     }
     return false;
+  }
+
+  /**
+   * Another process (the previous leader, this one before a restart) may have read this
+   * log and stored its points already; this process's checkpoint knows nothing of that,
+   * or only of what it read before it last lost the lead. So every follower starts after
+   * the newest stored point, which also makes its first read start near there
+   * (sinceTime) instead of at the top of a long log. Progress lines before it are
+   * skipped too: the reader who delivered the point delivered those as well.
+   */
+  private async skipDelivered(): Promise<true> {
+    const time = await this.source.lastReportedAt?.();
+    if (time) this.checkpoint.skipThrough(time);
+    return true;
   }
 
   private async readOnce(follow: boolean): Promise<void> {
