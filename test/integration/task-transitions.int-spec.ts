@@ -49,6 +49,7 @@ describe('task transitions racing on PostgreSQL', () => {
       retryBackoffSeconds: 0,
       timeoutSeconds: null,
       noRetryExitCodes: [],
+      dependsOn: [],
       status: TaskStatus.Queued,
       progressPermille: 0,
       attempt: 1,

@@ -52,16 +52,6 @@ export class TaskDependencies {
     }
   }
 
-  /** The dependencies of each task, by task id. */
-  async of(taskIds: readonly string[]): Promise<Map<string, string[]>> {
-    const rows = taskIds.length
-      ? await this.dataSource.getRepository(TaskDependency).findBy({ taskId: In([...taskIds]) })
-      : [];
-    const byTask = new Map<string, string[]>(taskIds.map((id) => [id, []]));
-    for (const row of rows) byTask.get(row.taskId)?.push(row.dependsOnId);
-    return byTask;
-  }
-
   /** Dependencies of `taskId` that have not succeeded yet, with their status. */
   async unmet(taskId: string): Promise<Array<{ id: string; status: TaskStatus }>> {
     return this.dataSource

@@ -8,11 +8,7 @@ import {
   WaitingResponse,
 } from './dto/task.response';
 
-export function toTaskResponse(
-  task: Task,
-  dependsOn: string[] = [],
-  waiting?: WaitingResponse,
-): TaskResponse {
+export function toTaskResponse(task: Task, waiting?: WaitingResponse): TaskResponse {
   return {
     id: task.id,
     name: task.name,
@@ -32,7 +28,7 @@ export function toTaskResponse(
     retryBackoffSeconds: task.retryBackoffSeconds,
     timeoutSeconds: task.timeoutSeconds,
     noRetryExitCodes: task.noRetryExitCodes,
-    dependsOn,
+    dependsOn: task.dependsOn,
     status: task.status,
     progress: task.progressPermille / 1000,
     attempt: task.attempt,

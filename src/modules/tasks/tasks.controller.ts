@@ -38,8 +38,7 @@ import {
   TaskResponse,
 } from './dto/task.response';
 import { UpdateTaskDto } from './dto/update-task.dto';
-import { TaskPresenter } from './task-presenter';
-import { etagOf, toAttemptResponse, toEventResponse } from './task.mapper';
+import { etagOf, toAttemptResponse, toEventResponse, toTaskResponse } from './task.mapper';
 import { TasksQuery } from './tasks.query';
 import { TasksService } from './tasks.service';
 
@@ -53,7 +52,6 @@ export class TasksController {
     private readonly tasks: TasksService,
     private readonly query: TasksQuery,
     private readonly policy: OwnershipPolicy,
-    private readonly presenter: TaskPresenter,
   ) {}
 
   @Post()
@@ -78,7 +76,7 @@ export class TasksController {
     reply.header('location', `/api/v1/tasks/${task.id}`);
     reply.header('etag', etagOf(task));
     if (replayed) reply.header('idempotent-replayed', 'true');
-    return this.presenter.one(task);
+    return toTaskResponse(task);
   }
 
   @Get()
@@ -89,7 +87,7 @@ export class TasksController {
     @Query() query: ListTasksQuery,
   ): Promise<TaskPageResponse> {
     const page = await this.query.list(query, this.policy.listableOwner(principal));
-    return { items: await this.presenter.many(page.items), nextCursor: page.nextCursor };
+    return { items: page.items.map((task) => toTaskResponse(task)), nextCursor: page.nextCursor };
   }
 
   @Get(':id')
@@ -103,7 +101,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.get(principal, id);
     reply.header('etag', etagOf(task));
-    return this.presenter.one(task, { withWaiting: true });
+    return toTaskResponse(task, await this.query.waiting(task));
   }
 
   @Patch(':id')
@@ -124,7 +122,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.update(principal, id, body, parseIfMatch(ifMatch));
     reply.header('etag', etagOf(task));
-    return this.presenter.one(task);
+    return toTaskResponse(task);
   }
 
   @Post(':id/cancel')
@@ -136,7 +134,7 @@ export class TasksController {
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
   ): Promise<TaskResponse> {
-    return this.presenter.one(await this.tasks.cancel(principal, id));
+    return toTaskResponse(await this.tasks.cancel(principal, id));
   }
 
   @Post(':id/retry')
@@ -148,7 +146,7 @@ export class TasksController {
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
   ): Promise<TaskResponse> {
-    return this.presenter.one(await this.tasks.retry(principal, id));
+    return toTaskResponse(await this.tasks.retry(principal, id));
   }
 
   @Post(':id/clone')
@@ -162,7 +160,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.clone(principal, id);
     reply.header('location', `/api/v1/tasks/${task.id}`);
-    return this.presenter.one(task);
+    return toTaskResponse(task);
   }
 
   @Delete(':id')

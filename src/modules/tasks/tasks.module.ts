@@ -22,7 +22,6 @@ import { RunSpecFactory } from './run-spec.factory';
 import { TaskDependencies } from './task-dependencies.service';
 import { TaskEventFeed } from './task-event-feed';
 import { TaskLogsService } from './task-logs.service';
-import { TaskPresenter } from './task-presenter';
 import { TaskRunReporter } from './task-run-reporter';
 import { TaskRunsController } from './task-runs.controller';
 import { TaskTransitions } from './task-transitions.service';
@@ -52,7 +51,6 @@ import { TasksService } from './tasks.service';
     TaskDependencies,
     TaskEventFeed,
     TaskLogsService,
-    TaskPresenter,
     TaskRunReporter,
     { provide: RUN_REPORTER, useExisting: TaskRunReporter },
     TaskTransitions,

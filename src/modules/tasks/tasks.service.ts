@@ -197,9 +197,9 @@ export class TasksService {
       retryBackoffSeconds: source.retryBackoffSeconds,
       timeoutSeconds: source.timeoutSeconds ?? undefined,
       noRetryExitCodes: source.noRetryExitCodes,
+      dependsOn: source.dependsOn,
     });
-    const dependsOn = (await this.dependencies.of([source.id])).get(source.id) ?? [];
-    await this.insert(task, principal.userId, `cloned from ${source.id}`, dependsOn);
+    await this.insert(task, principal.userId, `cloned from ${source.id}`, source.dependsOn);
     return task;
   }
 
@@ -289,6 +289,7 @@ export class TasksService {
       retryBackoffSeconds: dto.retryBackoffSeconds ?? DEFAULT_RETRY_BACKOFF_SECONDS,
       timeoutSeconds: dto.timeoutSeconds ?? null,
       noRetryExitCodes: dto.noRetryExitCodes ?? [],
+      dependsOn: dto.dependsOn ?? [],
       status: TaskStatus.Pending,
       progressPermille: 0,
       attempt: 0,

@@ -63,6 +63,7 @@ export class CreateTasks1795400000000 implements MigrationInterface {
           int('max_retries'),
           int('retry_backoff_seconds'),
           int('timeout_seconds', true),
+          json('depends_on'),
           json('no_retry_exit_codes'),
           varchar('status', 16),
           int('progress_permille'),

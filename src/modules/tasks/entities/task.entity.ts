@@ -76,6 +76,10 @@ export class Task {
   @Column({ name: 'timeout_seconds', type: 'integer', nullable: true })
   timeoutSeconds: number | null;
 
+  /** Copy of this task's task_dependencies rows, so reading a task needs no join. */
+  @JsonColumn({ name: 'depends_on' })
+  dependsOn: string[];
+
   /** Exit codes that mean "retrying will not help": they fail the task at once. */
   @JsonColumn({ name: 'no_retry_exit_codes' })
   noRetryExitCodes: number[];
