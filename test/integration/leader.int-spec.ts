@@ -19,10 +19,16 @@ import {
 } from '../support/redis';
 
 const TTL_MS = 3_000;
-const RENEW_MS = TTL_MS / 3;
 const TICK_MS = 1_000;
-/** A standby notices the expired lock within one renewal interval, then waits for its tick. */
-const TAKEOVER_LIMIT_MS = TTL_MS + RENEW_MS + TICK_MS + 1_000;
+/**
+ * The killed leader's key expires at most TTL after the kill (its last renewal was sent
+ * before it), a standby tries again the moment the key expires (it read the PTTL on its
+ * previous attempt), and the job then runs on that process's next tick. The allowance
+ * is for what a loaded machine adds to that: the standby's timer firing late, Redis and
+ * PostgreSQL round trips, and the probe process starting its run.
+ */
+const SCHEDULING_ALLOWANCE_MS = 500;
+const TAKEOVER_LIMIT_MS = TTL_MS + TICK_MS + SCHEDULING_ALLOWANCE_MS;
 
 /** No tick ran twice (gaps near a tick), and none was missed. */
 function expectOneRunPerTick(runs: ProbeRun[]): void {
@@ -95,14 +101,15 @@ describe('leader-only job on three Kiln processes (shared Redis)', () => {
     expect([...gauges].sort()).toEqual([0, 0, 1]);
   });
 
-  it('moves the job to another process within TTL + one renewal + one tick of a SIGKILL', async () => {
+  it('moves the job to another process within TTL + one interval of a SIGKILL', async () => {
     const before = await readProbeRuns(database.url);
     const oldTerm = before[before.length - 1];
     const leader = kilns.find((kiln) => kiln.pid === oldTerm.pid)!;
     const killedAt = Date.now();
     await leader.stop('SIGKILL');
 
-    const [takeover] = await waitForRuns(database, killedAt, 1, TAKEOVER_LIMIT_MS);
+    // Waits past the limit, so that a late takeover fails on the assertion naming it.
+    const [takeover] = await waitForRuns(database, killedAt, 1, TAKEOVER_LIMIT_MS + 5_000);
     expect(takeover.pid).not.toBe(oldTerm.pid);
     expect(takeover.epoch).toBeGreaterThan(oldTerm.epoch);
     expect(takeover.startedAt - killedAt).toBeLessThanOrEqual(TAKEOVER_LIMIT_MS);

@@ -2,9 +2,9 @@
 // TTL. Only the holder can extend or delete it (compare-and-extend/delete in Lua), and
 // the holder counts its lease from when it *sent* each request, so it stops leading a
 // safety margin before Redis could hand the key to someone else. It fails closed: no
-// Redis, no leader.
+// Redis, no leader. A standby learns when the leader's key expires from each failed
+// attempt and tries again at that moment, so a dead leader is replaced within its TTL.
 import { randomUUID } from 'node:crypto';
-import { performance } from 'node:perf_hooks';
 import { Logger } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { LeadershipTerm } from '../leader-lock.port';
@@ -23,7 +23,8 @@ export interface RedisLeaderLockOptions {
  * Takes the lock (SET NX PX, or re-takes it if it still holds our own token after a
  * term ended locally) and opens a new epoch in the same atomic step. `floor` keeps the
  * epoch above any this process has seen, should Redis come back without its data.
- * Returns the new epoch (> 0), or minus the current epoch when someone else leads.
+ * Returns [new epoch (> 0), 0], or, when someone else leads, [minus the current epoch,
+ * the lock's PTTL] (the PTTL is -1 for a key without expiry).
  */
 const ACQUIRE = `
 local acquired = redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2])
@@ -31,7 +32,7 @@ if not acquired and redis.call('GET', KEYS[1]) == ARGV[1] then
   acquired = redis.call('PEXPIRE', KEYS[1], ARGV[2]) == 1
 end
 if not acquired then
-  return -tonumber(redis.call('GET', KEYS[2]) or '0')
+  return {-tonumber(redis.call('GET', KEYS[2]) or '0'), redis.call('PTTL', KEYS[1])}
 end
 local epoch = redis.call('INCR', KEYS[2])
 local floor = tonumber(ARGV[3])
@@ -39,7 +40,7 @@ if epoch < floor then
   redis.call('SET', KEYS[2], floor)
   epoch = floor
 end
-return epoch
+return {epoch, 0}
 `;
 
 const EXTEND_IF_OWNED = `
@@ -48,6 +49,12 @@ if redis.call('GET', KEYS[1]) == ARGV[1] then
 end
 return 0
 `;
+
+/**
+ * How long after the leader's key expires a standby tries again: PTTL is in whole ms, so
+ * a few more put the retry past the expiry; one that still lands early costs a round trip.
+ */
+const AFTER_EXPIRY_MS = 5;
 
 const DELETE_IF_OWNED = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then
@@ -60,7 +67,10 @@ export class RedisLeaderLock implements ManagedLeaderLock {
   private readonly logger = new Logger('LeaderLock');
   private readonly state = new LeadershipState(this.logger);
   private readonly token = randomUUID();
-  /** A renewal (or, for a standby, an attempt to take over) every third of the TTL. */
+  /**
+   * A renewal every third of the TTL; a standby tries to take over as often, or sooner
+   * when the leader's key expires before then.
+   */
   readonly renewEveryMs: number;
   /** Leadership ends this long before the lease could expire in Redis. */
   private readonly safetyMarginMs: number;
@@ -68,7 +78,7 @@ export class RedisLeaderLock implements ManagedLeaderLock {
   private highestEpochSeen = 0;
   private stepping = false;
   private stopped = false;
-  private loop?: NodeJS.Timeout;
+  private nextStep?: NodeJS.Timeout;
   private deadline?: NodeJS.Timeout;
 
   constructor(
@@ -95,13 +105,12 @@ export class RedisLeaderLock implements ManagedLeaderLock {
     this.stopped = false;
     this.redis.on('ready', this.stepSoon);
     this.redis.on('close', this.onConnectionClosed);
-    this.loop = setInterval(this.stepSoon, this.renewEveryMs);
     this.stepSoon();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.loop);
+    clearTimeout(this.nextStep);
     this.redis.off('ready', this.stepSoon);
     this.redis.off('close', this.onConnectionClosed);
     this.lose('released at shutdown');
@@ -122,25 +131,39 @@ export class RedisLeaderLock implements ManagedLeaderLock {
     this.lose('lost the connection to Redis');
   };
 
-  /** One renewal or takeover attempt; a slow one makes the next tick skip, not pile up. */
+  /**
+   * One renewal or takeover attempt, then the next one is scheduled. A call while one is
+   * under way (a reconnect, or a timer during a slow reply) does nothing: the step under
+   * way schedules the next.
+   */
   private async step(): Promise<void> {
     if (this.stepping || this.stopped) return;
     this.stepping = true;
+    const startedAt = performance.now();
+    let nextAt = startedAt + this.renewEveryMs;
     try {
       if (this.state.isLeader) await this.renew();
-      else await this.tryAcquire();
+      else nextAt = Math.min(nextAt, await this.tryAcquire());
     } catch (error) {
       if (this.state.isLeader) this.lose(`renewal failed (${messageOf(error)})`);
       else this.logger.debug(`Could not try for leadership: ${messageOf(error)}`);
     } finally {
       this.stepping = false;
+      this.scheduleStep(nextAt);
     }
   }
 
-  private async tryAcquire(): Promise<void> {
+  private scheduleStep(at: number): void {
+    clearTimeout(this.nextStep);
+    if (this.stopped) return;
+    this.nextStep = setTimeout(this.stepSoon, Math.max(0, at - performance.now()));
+  }
+
+  /** When (performance.now() time) to try again before the usual interval; Infinity if not. */
+  private async tryAcquire(): Promise<number> {
     const sentAt = performance.now();
-    const reply = Number(
-      await this.redis.eval(
+    const [reply, lockExpiresInMs] = (
+      (await this.redis.eval(
         ACQUIRE,
         2,
         this.options.key,
@@ -148,14 +171,16 @@ export class RedisLeaderLock implements ManagedLeaderLock {
         this.token,
         this.options.ttlMs,
         this.highestEpochSeen + 1,
-      ),
-    );
+      )) as unknown[]
+    ).map(Number);
     this.highestEpochSeen = Math.max(this.highestEpochSeen, Math.abs(reply));
-    if (reply <= 0 || this.stopped) return;
+    if (reply <= 0) return retryAfterExpiry(lockExpiresInMs);
+    if (this.stopped) return Infinity;
     this.leaseEndsAt = sentAt + this.options.ttlMs;
-    if (!this.leaseStillSafe()) return; // the reply took most of the TTL; try again
+    if (!this.leaseStillSafe()) return Infinity; // the reply took most of the TTL; try again
     this.state.begin(reply);
     this.armDeadline();
+    return Infinity;
   }
 
   private async renew(): Promise<void> {
@@ -192,6 +217,16 @@ export class RedisLeaderLock implements ManagedLeaderLock {
     clearTimeout(this.deadline);
     this.state.end(reason);
   }
+}
+
+/**
+ * The PTTL was read when Redis ran the script, before the reply left, so counting it
+ * from now puts the retry at or after the expiry. A key without expiry (-1) gives no
+ * moment to aim for.
+ */
+function retryAfterExpiry(lockExpiresInMs: number): number {
+  if (!(lockExpiresInMs >= 0)) return Infinity;
+  return performance.now() + lockExpiresInMs + AFTER_EXPIRY_MS;
 }
 
 function messageOf(error: unknown): string {
