@@ -28,11 +28,8 @@ export class Authenticator {
 
   private async fromAccessToken(jwt: string): Promise<Principal> {
     const claims = await this.accessTokens.verify(jwt);
-    const [user, active] = await Promise.all([
-      this.users.findActive(claims.sub),
-      this.sessions.isActive(claims.sid, claims.sub),
-    ]);
-    if (!user || !active) {
+    const user = await this.sessions.activeUser(claims.sid, claims.sub);
+    if (!user) {
       throw new UnauthenticatedError('The session has ended or the user is disabled.');
     }
     return {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
 import { RefreshToken } from './refresh-token.entity';
+import { User } from '../users/user.entity';
 import { Session } from './session.entity';
 
 @Injectable()
@@ -21,6 +22,16 @@ export class SessionsRepository {
 
   async findSession(id: string): Promise<Session | null> {
     return this.sessions.findOneBy({ id });
+  }
+
+  /** The user of a live session of theirs, if the user is enabled: one round trip. */
+  async findActiveSessionUser(sessionId: string, userId: string): Promise<User | null> {
+    return this.sessions.manager
+      .createQueryBuilder(User, 'u')
+      .innerJoin(Session, 's', 's.user_id = u.id')
+      .where('s.id = :sessionId AND u.id = :userId', { sessionId, userId })
+      .andWhere('s.revoked_at IS NULL AND u.disabled = :disabled', { disabled: false })
+      .getOne();
   }
 
   async findRefreshTokenByHash(tokenHash: string): Promise<RefreshToken | null> {

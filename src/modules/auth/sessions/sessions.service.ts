@@ -89,10 +89,9 @@ export class SessionsService {
     });
   }
 
-  /** True while the session exists for this user and has not been revoked. */
-  async isActive(sessionId: string, userId: string): Promise<boolean> {
-    const session = await this.sessions.findSession(sessionId);
-    return !!session && session.userId === userId && !session.revokedAt;
+  /** The session's user while the session is live and the user enabled, else null. */
+  async activeUser(sessionId: string, userId: string): Promise<User | null> {
+    return this.sessions.findActiveSessionUser(sessionId, userId);
   }
 
   async revokeAllOfUser(
