@@ -3,6 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { HotQuery } from '../../infra/database/hot-query';
 import { CapacityService } from './capacity.service';
 import { blockerOf } from './dispatch-plan';
 import { ListTasksQuery } from './dto/list-tasks.query';
@@ -21,11 +22,15 @@ export interface TaskPage {
 
 @Injectable()
 export class TasksQuery {
+  private readonly hotList: HotQuery<Task>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly capacity: CapacityService,
     private readonly dependencies: TaskDependencies,
-  ) {}
+  ) {
+    this.hotList = new HotQuery<Task>(dataSource, 't');
+  }
 
   /** `ownerId` set limits the list to that owner (members see only their own). */
   async list(query: ListTasksQuery, ownerId: string | undefined): Promise<TaskPage> {
@@ -50,7 +55,19 @@ export class TasksQuery {
     } else {
       qb.orderBy('t.created_at', 'DESC').addOrderBy('t.id', 'DESC');
     }
-    const rows = await qb.limit(limit + 1).getMany();
+    const shape = JSON.stringify([
+      Boolean(owner),
+      Boolean(query.status?.length),
+      Boolean(query.queue),
+      Boolean(query.nameContains),
+      Boolean(query.createdAfter),
+      Boolean(query.createdBefore),
+      query.label?.length ?? 0,
+      byPriority,
+      Boolean(query.cursor),
+      limit,
+    ]);
+    const rows = await this.hotList.getMany(qb.limit(limit + 1), shape);
     const items = rows.slice(0, limit);
     const last = items[items.length - 1];
     const nextCursor =

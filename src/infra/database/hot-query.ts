@@ -1,0 +1,65 @@
+// A hot read path's query, generated once per shape and then reused: TypeORM turns a
+// query builder into SQL and raw rows into entities through general machinery
+// (aliases, relations, embedded columns) that costs more CPU than the database work of
+// a small keyset page. Here the SQL of each distinct shape of query (which filters are
+// present) is generated once; rows are read raw and converted column by column with
+// the driver's own conversions (dates, JSON, booleans), the same on either database.
+import type { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
+
+/** Shapes kept at most; a shape is a combination of filters, so there are few. */
+const MAX_SHAPES = 256;
+
+export class HotQuery<T extends ObjectLiteral> {
+  private readonly sqlByShape = new Map<string, string>();
+  private toEntity?: (row: Record<string, unknown>) => T;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly alias: string,
+  ) {}
+
+  /**
+   * Runs `qb`, whose SQL must depend only on `shape` (the parameters may differ),
+   * and returns its rows as plain entity objects with every column.
+   */
+  async getMany(qb: SelectQueryBuilder<T>, shape: string): Promise<T[]> {
+    let sql = this.sqlByShape.get(shape);
+    if (sql === undefined) {
+      sql = qb.getQuery();
+      if (this.sqlByShape.size >= MAX_SHAPES) this.sqlByShape.clear();
+      this.sqlByShape.set(shape, sql);
+    }
+    const driver = this.dataSource.driver;
+    const [text, parameters] = driver.escapeQueryWithParameters(sql, qb.getParameters(), {});
+    const rows: Array<Record<string, unknown>> = await this.dataSource.query(text, parameters);
+    this.toEntity ??= compileRowMapper<T>(
+      this.dataSource,
+      qb.expressionMap.mainAlias!.metadata,
+      this.alias,
+    );
+    return rows.map(this.toEntity);
+  }
+}
+
+/**
+ * A function that turns one raw row into an entity object literal with every column.
+ * Generated once per entity so each object gets the same fixed shape (a plain object
+ * filled key by key in a loop ends up a slow dictionary in V8, and so does everything
+ * downstream that reads or serializes it). Keys come from entity metadata, not input.
+ */
+function compileRowMapper<T>(
+  dataSource: DataSource,
+  metadata: EntityMetadata,
+  alias: string,
+): (row: Record<string, unknown>) => T {
+  const convert = metadata.columns.map(
+    (column) => (value: unknown) => dataSource.driver.prepareHydratedValue(value, column),
+  );
+  const fields = metadata.columns.map(
+    (column, index) =>
+      `${JSON.stringify(column.propertyName)}: convert[${index}](row[${JSON.stringify(`${alias}_${column.databaseName}`)}])`,
+  );
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the comment above
+  const build = new Function('convert', 'row', `return { ${fields.join(', ')} };`);
+  return (row) => build(convert, row) as T;
+}
