@@ -1,4 +1,8 @@
-import { taskConcurrencyScenario, taskLifecycleScenarios } from '../scenarios/tasks.scenarios';
+import {
+  queuedCancelScenario,
+  taskConcurrencyScenario,
+  taskLifecycleScenarios,
+} from '../scenarios/tasks.scenarios';
 import { startTestApp } from '../support/test-app';
 
 describe('training tasks on the embedded default (SQLite, in-process queue)', () => {
@@ -7,4 +11,8 @@ describe('training tasks on the embedded default (SQLite, in-process queue)', ()
 
 describe('200 tasks against capacity 4 on the embedded default', () => {
   taskConcurrencyScenario(startTestApp);
+});
+
+describe('a queued task on an api-only process (no worker) on the embedded default', () => {
+  queuedCancelScenario(startTestApp);
 });

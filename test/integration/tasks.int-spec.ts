@@ -1,4 +1,8 @@
-import { taskConcurrencyScenario, taskLifecycleScenarios } from '../scenarios/tasks.scenarios';
+import {
+  queuedCancelScenario,
+  taskConcurrencyScenario,
+  taskLifecycleScenarios,
+} from '../scenarios/tasks.scenarios';
 import { startOnPostgresAndRedis } from '../support/production-app';
 
 describe('training tasks on PostgreSQL + Redis (BullMQ queue, Redis leader lock)', () => {
@@ -7,4 +11,8 @@ describe('training tasks on PostgreSQL + Redis (BullMQ queue, Redis leader lock)
 
 describe('200 tasks against capacity 4 on PostgreSQL + Redis', () => {
   taskConcurrencyScenario((options) => startOnPostgresAndRedis(options, 'kiln_tasks_load'));
+});
+
+describe('a queued task on an api-only process (no worker) on PostgreSQL + Redis', () => {
+  queuedCancelScenario((options) => startOnPostgresAndRedis(options, 'kiln_tasks_queued'));
 });

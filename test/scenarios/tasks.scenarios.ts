@@ -593,7 +593,19 @@ export function taskConcurrencyScenario(start: StartApp, env: Record<string, str
       },
       { timeoutMs: 120_000, intervalMs: 250 },
     );
-    expect(done.satisfied).toBe(true);
+    if (!done.satisfied) {
+      const others = await world.api.get(
+        '/tasks?status=pending,queued,running,failed,lost,cancelling&limit=200',
+        world.tokens.alice,
+      );
+      const stuck = others.body.items.map((t: Record<string, unknown>) => ({
+        id: t.id,
+        status: t.status,
+        attempt: t.attempt,
+        failureReason: t.failureReason,
+      }));
+      throw new Error(`not every task succeeded: ${JSON.stringify(stuck)}`);
+    }
     const launched = readFileSync(launches, 'utf8').trim().split('\n');
     expect(launched).toHaveLength(TASKS);
     expect(new Set(launched)).toEqual(new Set(ids));
@@ -619,4 +631,36 @@ function maxOverlap(intervals: Array<[number, number]>): number {
   let most = 0;
   for (const [, delta] of points) most = Math.max(most, (open += delta));
   return most;
+}
+
+/**
+ * Cancelling a task in `queued`: on an api-only process the dispatcher queues tasks
+ * but no worker launches them, so the task stays queued until it is cancelled, and the
+ * launch job that still waits in the queue must never start it later.
+ */
+export function queuedCancelScenario(start: StartApp, env: Record<string, string> = {}): void {
+  let world: TaskWorld;
+
+  beforeAll(async () => {
+    world = await startTaskWorld(start, { KILN_ROLE: 'api', ...env });
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.kiln.close();
+  });
+
+  it('cancels a queued task at once, before any worker launches it', async () => {
+    const submitted = await world.submit({ name: 'queued only', command: ['true'] });
+    await world.waitForStatus(submitted.body.id, ['queued']);
+    const cancelled = await world.api.post(
+      `/tasks/${submitted.body.id}/cancel`,
+      {},
+      world.tokens.alice,
+    );
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body.status).toBe('cancelled');
+    const events = (await world.api.get(`/tasks/${submitted.body.id}/events`, world.tokens.alice))
+      .body;
+    expect(events.map((e: { to: string }) => e.to)).toEqual(['pending', 'queued', 'cancelled']);
+  });
 }

@@ -1,0 +1,96 @@
+// Kiln killed mid-run and started again on the same data: the run it left behind ends
+// `lost` and is retried (without spending one of the task's retries), never stuck.
+// Written once, run on the embedded default (e2e) and on PostgreSQL + Redis (integration).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { waitUntil } from '../../src/common/wait-until';
+import { ApiClient } from '../support/api-client';
+import { KilnProcess } from '../support/kiln-process';
+import { tempDataDir } from '../support/test-config';
+
+const ADMIN_PASSWORD = 'restart scenario password 1';
+
+export interface RestartTarget {
+  /** Environment of both Kiln processes (the database, Redis); set up before they start. */
+  env(): Promise<Record<string, string>>;
+  cleanup?(): Promise<void>;
+}
+
+export function restartMidRunScenario(target: RestartTarget): void {
+  const dataDir = tempDataDir('kiln-restart-');
+  let kiln: KilnProcess | undefined;
+
+  afterAll(async () => {
+    await kiln?.stop('SIGTERM');
+    await target.cleanup?.();
+  });
+
+  async function login(process: KilnProcess): Promise<{ api: ApiClient; token: string }> {
+    const api = new ApiClient(process.url);
+    const session = await api.post('/auth/login', { username: 'root', password: ADMIN_PASSWORD });
+    return { api, token: session.body.accessToken };
+  }
+
+  async function statusOf(api: ApiClient, token: string, id: string) {
+    return (await api.get(`/tasks/${id}`, token)).body;
+  }
+
+  it('ends the orphaned attempt as lost and retries it, leaving nothing stuck', async () => {
+    const env = {
+      KILN_DATA_DIR: dataDir,
+      KILN_ADMIN_USERNAME: 'root',
+      KILN_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      ...(await target.env()),
+    };
+    kiln = await KilnProcess.start({ env });
+    let { api, token } = await login(kiln);
+    const marker = join(dataDir, 'first-run-pid');
+    const submitted = await api.post(
+      '/tasks',
+      {
+        name: 'survives a restart',
+        command: ['/bin/sh', '-c', `[ -f ${marker} ] || echo $$ > ${marker}; sleep 2`],
+        maxRetries: 0,
+      },
+      token,
+    );
+    expect(submitted.status).toBe(201);
+    const id = submitted.body.id as string;
+    const running = await waitUntil(
+      async () => (await statusOf(api, token, id)).status === 'running' && existsSync(marker),
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+    expect(running.satisfied).toBe(true);
+
+    await kiln.stop('SIGKILL');
+    kiln = await KilnProcess.start({ env });
+    ({ api, token } = await login(kiln));
+
+    const finished = await waitUntil(
+      async () => ['succeeded', 'failed'].includes((await statusOf(api, token, id)).status),
+      { timeoutMs: 45_000, intervalMs: 100 },
+    );
+    const task = await statusOf(api, token, id);
+    expect(finished.satisfied).toBe(true);
+    expect(task).toMatchObject({ status: 'succeeded', attempt: 2, retriesUsed: 0 });
+    const events = (await api.get(`/tasks/${id}/events`, token)).body as Array<{
+      from: string;
+      to: string;
+    }>;
+    expect(events.map((e) => `${e.from ?? ''}>${e.to}`)).toEqual([
+      '>pending',
+      'pending>queued',
+      'queued>running',
+      'running>lost',
+      'lost>pending',
+      'pending>queued',
+      'queued>running',
+      'running>succeeded',
+    ]);
+    const attempts = (await api.get(`/tasks/${id}/attempts`, token)).body;
+    expect(attempts.map((a: { status: string }) => a.status)).toEqual(['lost', 'succeeded']);
+    // the first run's process group was stopped, not left running beside the retry
+    const orphanPid = Number(readFileSync(marker, 'utf8'));
+    expect(existsSync(`/proc/${orphanPid}`)).toBe(false);
+  }, 90_000);
+}
