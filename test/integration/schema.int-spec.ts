@@ -1,35 +1,11 @@
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { connectDataSource } from '../../src/infra/database/data-source.factory';
 import { MIGRATIONS } from '../../src/infra/database/schema';
-import { createTestDatabase, TestDatabase } from '../support/postgres';
-import { tempDataDir, testConfig } from '../support/test-config';
+import { createTestDatabase } from '../support/postgres';
+import { databaseTargets } from '../support/database-targets';
+import { testConfig } from '../support/test-config';
 
-interface Target {
-  name: string;
-  setUp(): Promise<{ url: string; tearDown(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'SQLite',
-    setUp: async () => {
-      const dir = tempDataDir('kiln-schema-');
-      return {
-        url: `sqlite:${join(dir, 'kiln.sqlite')}`,
-        tearDown: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    setUp: async () => {
-      const database: TestDatabase = await createTestDatabase('kiln_schema');
-      return { url: database.url, tearDown: () => database.drop() };
-    },
-  },
-];
+const targets = databaseTargets('kiln-schema');
 
 describe.each(targets)('migrations on $name', (target) => {
   let dataSource: DataSource;

@@ -1,6 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
@@ -10,33 +8,10 @@ import { TaskMetricPoint } from '../../src/modules/tasks/metrics/task-metric-poi
 import { TaskMetricsModule } from '../../src/modules/tasks/metrics/task-metrics.module';
 import { TaskMetricsRepository } from '../../src/modules/tasks/metrics/task-metrics.repository';
 import { TaskMetricsService } from '../../src/modules/tasks/metrics/task-metrics.service';
-import { createTestDatabase } from '../support/postgres';
-import { tempDataDir, testConfig } from '../support/test-config';
+import { databaseTargets } from '../support/database-targets';
+import { testConfig } from '../support/test-config';
 
-interface Target {
-  name: string;
-  setUp(): Promise<{ url: string; tearDown(): Promise<void> }>;
-}
-
-const targets: Target[] = [
-  {
-    name: 'SQLite',
-    setUp: async () => {
-      const dir = tempDataDir('kiln-task-metrics-');
-      return {
-        url: `sqlite:${join(dir, 'kiln.sqlite')}`,
-        tearDown: async () => rmSync(dir, { recursive: true, force: true }),
-      };
-    },
-  },
-  {
-    name: 'PostgreSQL',
-    setUp: async () => {
-      const database = await createTestDatabase('kiln_task_metrics');
-      return { url: database.url, tearDown: () => database.drop() };
-    },
-  },
-];
+const targets = databaseTargets('kiln-task-metrics');
 
 const START = Date.parse('2026-11-23T09:00:00.000Z');
 
