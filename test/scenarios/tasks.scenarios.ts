@@ -378,6 +378,18 @@ export function taskLifecycleScenarios(start: StartApp, env: Record<string, stri
     ).toBe(false);
     const asViewer = await world.api.get(`/tasks/${mine.body.id}`, world.tokens.viewer);
     expect(asViewer.status).toBe(200);
+    const withSecret = await world.submit({
+      name: 'has a credential',
+      command: ['true'],
+      env: { WANDB_API_KEY: 'alice-secret-value' },
+    });
+    expect(withSecret.body.env).toEqual({ WANDB_API_KEY: 'alice-secret-value' });
+    const secretAsViewer = await world.api.get(`/tasks/${withSecret.body.id}`, world.tokens.viewer);
+    expect(secretAsViewer.body.env).toEqual({ WANDB_API_KEY: '[hidden]' });
+    const listAsViewer = await world.api.get('/tasks?limit=200', world.tokens.viewer);
+    expect(listAsViewer.text).not.toContain('alice-secret-value');
+    const asAdmin = await world.api.get(`/tasks/${withSecret.body.id}`, world.tokens.admin);
+    expect(asAdmin.body.env).toEqual({ WANDB_API_KEY: 'alice-secret-value' });
     const viewerSubmits = await world.submit(
       { name: 'nope', command: ['true'] },
       world.tokens.viewer,

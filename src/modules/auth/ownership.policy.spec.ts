@@ -44,4 +44,11 @@ describe('OwnershipPolicy', () => {
     expect(policy.listableOwner(both)).toBe('x');
     expect(() => policy.assertCanCreate(both)).not.toThrow();
   });
+
+  it('shows secret-bearing values only to the owner and admins', () => {
+    expect(policy.canSeeSecrets(member, 'm1')).toBe(true);
+    expect(policy.canSeeSecrets(member, 'm2')).toBe(false);
+    expect(policy.canSeeSecrets(viewer, 'm1')).toBe(false);
+    expect(policy.canSeeSecrets(admin, 'm2')).toBe(true);
+  });
 });

@@ -23,6 +23,14 @@ export class OwnershipPolicy {
     if (!this.canSee(principal, ownerId)) throw new NotFoundError(`${what} not found.`);
   }
 
+  /**
+   * Whether the caller may read values a resource's owner may have put secrets in (a
+   * task's env): its owner and admins; viewers read everything else of it.
+   */
+  canSeeSecrets(principal: Principal, ownerId: string): boolean {
+    return ownerId === principal.userId || strongestRole(principal.roles) === Role.Admin;
+  }
+
   /** Viewers create nothing. */
   assertCanCreate(principal: Principal): void {
     if (strongestRole(principal.roles) === Role.Viewer) {

@@ -8,7 +8,18 @@ import {
   WaitingResponse,
 } from './dto/task.response';
 
-export function toTaskResponse(task: Task, waiting?: WaitingResponse): TaskResponse {
+/** What stands in for env values the caller may not read. */
+export const HIDDEN_VALUE = '[hidden]';
+
+/**
+ * The API view of a task. `showEnv` false keeps env names but hides their values, which
+ * often hold credentials (see OwnershipPolicy.canSeeSecrets).
+ */
+export function toTaskResponse(
+  task: Task,
+  showEnv: boolean,
+  waiting?: WaitingResponse,
+): TaskResponse {
   return {
     id: task.id,
     name: task.name,
@@ -21,7 +32,7 @@ export function toTaskResponse(task: Task, waiting?: WaitingResponse): TaskRespo
     shell: task.shell,
     image: task.image,
     workingDir: task.workingDir,
-    env: task.env,
+    env: showEnv ? task.env : hideValues(task.env),
     hyperparameters: task.hyperparameters,
     resources: { cpu: task.cpuMillis / 1000, memoryMiB: task.memoryMiB, gpu: task.gpu },
     maxRetries: task.maxRetries,
@@ -75,4 +86,8 @@ export function toEventResponse(event: TaskEvent): TaskEventResponse {
 
 export function etagOf(task: Task): string {
   return `W/"${task.version}"`;
+}
+
+function hideValues(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.keys(env).map((name) => [name, HIDDEN_VALUE]));
 }

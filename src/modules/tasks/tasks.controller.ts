@@ -36,8 +36,10 @@ import {
   TaskEventResponse,
   TaskPageResponse,
   TaskResponse,
+  WaitingResponse,
 } from './dto/task.response';
 import { UpdateTaskDto } from './dto/update-task.dto';
+import { Task } from './entities/task.entity';
 import { etagOf, toAttemptResponse, toEventResponse, toTaskResponse } from './task.mapper';
 import { TasksQuery } from './tasks.query';
 import { TasksService } from './tasks.service';
@@ -76,7 +78,7 @@ export class TasksController {
     reply.header('location', `/api/v1/tasks/${task.id}`);
     reply.header('etag', etagOf(task));
     if (replayed) reply.header('idempotent-replayed', 'true');
-    return toTaskResponse(task);
+    return this.respond(principal, task);
   }
 
   @Get()
@@ -87,7 +89,10 @@ export class TasksController {
     @Query() query: ListTasksQuery,
   ): Promise<TaskPageResponse> {
     const page = await this.query.list(query, this.policy.listableOwner(principal));
-    return { items: page.items.map((task) => toTaskResponse(task)), nextCursor: page.nextCursor };
+    return {
+      items: page.items.map((task) => this.respond(principal, task)),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Get(':id')
@@ -101,7 +106,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.get(principal, id);
     reply.header('etag', etagOf(task));
-    return toTaskResponse(task, await this.query.waiting(task));
+    return this.respond(principal, task, await this.query.waiting(task));
   }
 
   @Patch(':id')
@@ -122,7 +127,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.update(principal, id, body, parseIfMatch(ifMatch));
     reply.header('etag', etagOf(task));
-    return toTaskResponse(task);
+    return this.respond(principal, task);
   }
 
   @Post(':id/cancel')
@@ -134,7 +139,7 @@ export class TasksController {
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
   ): Promise<TaskResponse> {
-    return toTaskResponse(await this.tasks.cancel(principal, id));
+    return this.respond(principal, await this.tasks.cancel(principal, id));
   }
 
   @Post(':id/retry')
@@ -146,7 +151,7 @@ export class TasksController {
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
   ): Promise<TaskResponse> {
-    return toTaskResponse(await this.tasks.retry(principal, id));
+    return this.respond(principal, await this.tasks.retry(principal, id));
   }
 
   @Post(':id/clone')
@@ -160,7 +165,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.clone(principal, id);
     reply.header('location', `/api/v1/tasks/${task.id}`);
-    return toTaskResponse(task);
+    return this.respond(principal, task);
   }
 
   @Delete(':id')
@@ -192,6 +197,10 @@ export class TasksController {
     @Param('id', ID) id: string,
   ): Promise<TaskAttemptResponse[]> {
     return (await this.tasks.attempts(principal, id)).map(toAttemptResponse);
+  }
+
+  private respond(principal: Principal, task: Task, waiting?: WaitingResponse): TaskResponse {
+    return toTaskResponse(task, this.policy.canSeeSecrets(principal, task.ownerId), waiting);
   }
 }
 

@@ -26,6 +26,7 @@ export class TaskResponse {
   shell: boolean;
   image: string | null;
   workingDir: string | null;
+  /** Values are `[hidden]` unless the caller owns the task or is an admin. */
   env: Record<string, string>;
   hyperparameters: Record<string, unknown>;
   resources: ResourcesResponse;
