@@ -557,6 +557,19 @@ export function taskLifecycleScenarios(start: StartApp, env: Record<string, stri
     expect(bobs.events.every((e) => JSON.parse(e.data).ownerId === mine.body.ownerId)).toBe(true);
   });
 
+  it('exposes task counts, transitions and the launch queue to Prometheus', async () => {
+    const done = await world.submit({ name: 'counted', command: ['true'] });
+    await world.waitForStatus(done.body.id, ['succeeded']);
+    const text = await (await fetch(`${world.kiln.url}/metrics`)).text();
+    const value = (series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.split(' ')[1]);
+    };
+    expect(value('kiln_task_transitions_total{from="running",to="succeeded"}')).toBeGreaterThan(0);
+    expect(value('kiln_tasks{status="succeeded",queue="default"}')).toBeGreaterThan(0);
+    expect(text).toMatch(/^kiln_launch_queue_jobs\{state="waiting"\} \d+$/m);
+  });
+
   it('deletes a finished task with everything it left', async () => {
     const submitted = await world.submit({ name: 'short lived', command: ['true'] });
     await world.waitForStatus(submitted.body.id, ['succeeded']);

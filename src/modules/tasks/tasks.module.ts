@@ -27,6 +27,7 @@ import { TaskRunsController } from './task-runs.controller';
 import { TaskTransitions } from './task-transitions.service';
 import { TaskWakeups } from './task-wakeups';
 import { TasksController } from './tasks.controller';
+import { TasksPrometheus } from './tasks.prometheus';
 import { TasksQuery } from './tasks.query';
 import { TasksService } from './tasks.service';
 
@@ -55,6 +56,7 @@ import { TasksService } from './tasks.service';
     { provide: RUN_REPORTER, useExisting: TaskRunReporter },
     TaskTransitions,
     TaskWakeups,
+    TasksPrometheus,
     TasksQuery,
     TasksService,
   ],
