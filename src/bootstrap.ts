@@ -5,6 +5,7 @@ import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
 import { AppModuleOptions } from './app.module';
 import { exitGracefullyOnSignals } from './common/lifecycle/graceful-shutdown';
+import { messageOf } from './common/errors/message-of';
 import { LifecycleService } from './common/lifecycle/lifecycle.service';
 import { ProcessRole } from './common/process/process-role';
 import { serveProbesOnly } from './common/process/serve-probes-only';
@@ -27,9 +28,7 @@ export function runOrExit(start: () => Promise<unknown>): void {
     if (error instanceof ConfigError) {
       console.error(error.message);
     } else {
-      console.error(
-        `Kiln failed to start: ${error instanceof Error ? error.message : String(error)}`,
-      );
+      console.error(`Kiln failed to start: ${messageOf(error)}`);
     }
     process.exit(1);
   });

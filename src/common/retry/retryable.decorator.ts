@@ -1,6 +1,7 @@
 // @Retryable(): retry() for a method, with every retry logged (attempt, wait, error).
 import { Logger } from '@nestjs/common';
 import { retry, RetryOptions } from './retry';
+import { messageOf } from '../errors/message-of';
 
 export type RetryableOptions = Omit<RetryOptions, 'onRetry' | 'signal'>;
 
@@ -22,7 +23,7 @@ export function Retryable(options: RetryableOptions): MethodDecorator {
         onRetry: ({ attempt, delayMs, error }) =>
           logger.warn(
             `${label} failed on attempt ${attempt} of ${options.attempts} ` +
-              `(${error instanceof Error ? error.message : String(error)}); retrying in ${delayMs} ms`,
+              `(${messageOf(error)}); retrying in ${delayMs} ms`,
           ),
       });
     };

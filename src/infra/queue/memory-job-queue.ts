@@ -13,6 +13,7 @@ import {
 } from './job-queue.port';
 import { assertValidJobOptions } from './job-options';
 import { JobRetention, QueueSettings } from './queue-settings';
+import { messageOf } from '../../common/errors/message-of';
 
 type HeldState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
 
@@ -148,7 +149,7 @@ export class MemoryJobQueue implements JobQueue {
 
   private retryOrFail(held: HeldJob, error: unknown): void {
     const failedTries = held.job.attempt;
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = messageOf(error);
     if (failedTries >= (held.options.attempts ?? 1)) {
       this.logger.warn(`Job ${held.job.id} failed for good after ${failedTries} tries: ${reason}`);
       return this.finish(held, 'failed');

@@ -16,6 +16,7 @@ import { RunSpecFactory } from './run-spec.factory';
 import { hashRunToken, newRunToken } from './run-token';
 import { SYSTEM_ACTOR, TaskTransitions } from './task-transitions.service';
 import { TaskStatus } from './task-status';
+import { messageOf } from '../../common/errors/message-of';
 
 @Injectable()
 export class LaunchWorker implements OnApplicationBootstrap {
@@ -91,8 +92,4 @@ export class LaunchWorker implements OnApplicationBootstrap {
   private attempts() {
     return this.dataSource.getRepository(TaskAttempt);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

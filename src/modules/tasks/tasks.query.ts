@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
 import { HotQuery } from '../../infra/database/hot-query';
+import { LIKE_ESCAPE, escapeLike } from '../../infra/database/sql-helpers';
 import { CapacityService } from './capacity.service';
 import { blockerOf } from './dispatch-plan';
 import { ListTasksQuery } from './dto/list-tasks.query';
@@ -41,7 +42,7 @@ export class TasksQuery {
     if (query.status?.length) qb.andWhere('t.status IN (:...statuses)', { statuses: query.status });
     if (query.queue) qb.andWhere('t.queue = :queue', { queue: query.queue });
     if (query.nameContains) {
-      qb.andWhere("LOWER(t.name) LIKE :name ESCAPE '\\'", {
+      qb.andWhere(`LOWER(t.name) LIKE :name ${LIKE_ESCAPE}`, {
         name: `%${escapeLike(query.nameContains.toLowerCase())}%`,
       });
     }
@@ -153,8 +154,4 @@ export class TasksQuery {
       params,
     );
   }
-}
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (char) => `\\${char}`);
 }

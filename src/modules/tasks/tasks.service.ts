@@ -3,10 +3,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
 import { KilnConfig } from '../../config/kiln.config';
+import { isUniqueViolation } from '../../infra/database/sql-helpers';
 import { OwnershipPolicy } from '../auth/ownership.policy';
 import { Principal } from '../auth/principal';
 import { ExecutorRegistry } from '../executors/executor.registry';
@@ -399,10 +400,4 @@ function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  if (!(error instanceof QueryFailedError)) return false;
-  const driverError = error.driverError as { code?: string };
-  return driverError.code === '23505' || driverError.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

@@ -10,6 +10,7 @@ import type Redis from 'ioredis';
 import { LeadershipTerm } from '../leader-lock.port';
 import { LeadershipState } from '../leadership-state';
 import { ManagedLeaderLock } from '../managed-leader-lock';
+import { messageOf } from '../../../common/errors/message-of';
 
 export interface RedisLeaderLockOptions {
   /** Full Redis key of the lock (prefix included). */
@@ -227,8 +228,4 @@ export class RedisLeaderLock implements ManagedLeaderLock {
 function retryAfterExpiry(lockExpiresInMs: number): number {
   if (!(lockExpiresInMs >= 0)) return Infinity;
   return performance.now() + lockExpiresInMs + AFTER_EXPIRY_MS;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { LIKE_ESCAPE, escapeLike, isUniqueViolation } from '../../../infra/database/sql-helpers';
 import { Role } from '../role';
 import { User } from './user.entity';
 
@@ -75,17 +76,4 @@ export class UsersRepository {
 /** roles is stored as `admin,member`; wrapping it in commas makes each role a whole word. */
 function hasRole(alias: string): string {
   return `(',' || ${alias}.roles || ',') LIKE :role`;
-}
-
-/** SQLite has no default LIKE escape character; PostgreSQL's is the same backslash. */
-const LIKE_ESCAPE = "ESCAPE '\\'";
-
-function escapeLike(text: string): string {
-  return text.replace(/[\\%_]/g, (character) => `\\${character}`);
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const driverError = (error as { driverError?: { code?: string } }).driverError;
-  // 23505: PostgreSQL unique_violation; better-sqlite3 names the constraint kind.
-  return driverError?.code === '23505' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }

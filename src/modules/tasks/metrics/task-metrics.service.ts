@@ -17,6 +17,7 @@ import {
   TASK_METRICS_OPTIONS,
   TaskMetricsOptions,
 } from './task-metrics.options';
+import { messageOf } from '../../../common/errors/message-of';
 
 export interface MetricSeriesQuery {
   /** Only these series; all of them when absent. */
@@ -279,8 +280,4 @@ function newestOf(
 
 function toSeriesPoint(point: StoredMetricPoint): MetricSeries['points'][number] {
   return { step: point.step, value: point.value, time: point.recordedAt.toISOString() };
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
