@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { KilnConfig } from '../../config/kiln.config';
 import type { RunSpec } from '../executors/executor.port';
 import { Task } from './entities/task.entity';
+import { resourcesOf } from './task.mapper';
 
 @Injectable()
 export class RunSpecFactory {
@@ -32,7 +33,7 @@ export class RunSpecFactory {
         KILN_RUN_TOKEN: runToken,
       },
       hyperparameters: task.hyperparameters,
-      resources: { cpu: task.cpuMillis / 1000, memoryMiB: task.memoryMiB, gpu: task.gpu },
+      resources: resourcesOf(task),
       timeoutSeconds: task.timeoutSeconds ?? undefined,
     };
   }

@@ -73,14 +73,9 @@ export class TaskTransitions {
     if (!result.affected) return null;
     const task = await manager.findOneByOrFail(Task, { id: taskId });
     const event = await manager.save(
-      manager.create(TaskEvent, {
-        taskId,
-        ownerId: task.ownerId,
-        kind: 'status',
+      eventOf(task, {
         fromStatus: before.status,
-        toStatus: request.to,
         attempt: task.attempt || null,
-        progressPermille: null,
         actor: request.actor,
         reason: request.reason ?? null,
       }),
@@ -90,39 +85,35 @@ export class TaskTransitions {
 
   /** Records an event that is not a status change (progress), and tells local listeners. */
   async recordProgress(task: Task, permille: number): Promise<void> {
-    const event = await this.dataSource.getRepository(TaskEvent).save({
-      taskId: task.id,
-      ownerId: task.ownerId,
-      kind: 'progress',
-      fromStatus: null,
-      toStatus: task.status,
-      attempt: task.attempt,
-      progressPermille: permille,
-      actor: SYSTEM_ACTOR,
-      reason: null,
-    });
+    const event = await this.dataSource.manager.save(
+      eventOf(task, { kind: 'progress', attempt: task.attempt, progressPermille: permille }),
+    );
     this.changes.emit('change', { task, event });
   }
 
   /** The first event of a new task. */
   async recordCreated(manager: EntityManager, task: Task, actor: string, reason: string) {
-    return manager.save(
-      manager.create(TaskEvent, {
-        taskId: task.id,
-        ownerId: task.ownerId,
-        kind: 'status',
-        fromStatus: null,
-        toStatus: task.status,
-        attempt: null,
-        progressPermille: null,
-        actor,
-        reason,
-      }),
-    );
+    return manager.save(eventOf(task, { actor, reason }));
   }
 
   /** Tells local listeners about a change committed elsewhere (used after a create). */
   announce(change: TaskChange): void {
     this.changes.emit('change', change);
   }
+}
+
+/** An event row about `task` as it is now (its status is the event's `to`). */
+function eventOf(task: Task, fields: Partial<TaskEvent>): TaskEvent {
+  return Object.assign(new TaskEvent(), {
+    taskId: task.id,
+    ownerId: task.ownerId,
+    kind: 'status',
+    fromStatus: null,
+    toStatus: task.status,
+    attempt: null,
+    progressPermille: null,
+    actor: SYSTEM_ACTOR,
+    reason: null,
+    ...fields,
+  });
 }

@@ -1,3 +1,4 @@
+import type { RunResources } from '../executors/executor.port';
 import { TaskAttempt } from './entities/task-attempt.entity';
 import { TaskEvent } from './entities/task-event.entity';
 import { Task } from './entities/task.entity';
@@ -34,7 +35,7 @@ export function toTaskResponse(
     workingDir: task.workingDir,
     env: showEnv ? task.env : hideValues(task.env),
     hyperparameters: task.hyperparameters,
-    resources: { cpu: task.cpuMillis / 1000, memoryMiB: task.memoryMiB, gpu: task.gpu },
+    resources: resourcesOf(task),
     maxRetries: task.maxRetries,
     retryBackoffSeconds: task.retryBackoffSeconds,
     timeoutSeconds: task.timeoutSeconds,
@@ -90,4 +91,9 @@ export function etagOf(task: Task): string {
 
 function hideValues(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(env).map((name) => [name, HIDDEN_VALUE]));
+}
+
+/** The resource request of a task in API units (CPU cores, not the stored millicores). */
+export function resourcesOf(task: Task): RunResources {
+  return { cpu: task.cpuMillis / 1000, memoryMiB: task.memoryMiB, gpu: task.gpu };
 }

@@ -21,6 +21,7 @@ import { TaskLabel } from './entities/task-label.entity';
 import { Task } from './entities/task.entity';
 import { TaskMetricsService } from './metrics/task-metrics.service';
 import { TaskDependencies } from './task-dependencies.service';
+import { resourcesOf } from './task.mapper';
 import { TaskPatch, TaskTransitions } from './task-transitions.service';
 import { TaskStatus, assertTransition, isFinal } from './task-status';
 import { IdempotencyKeyReusedError, StaleVersionError } from './tasks.errors';
@@ -65,11 +66,10 @@ export class TasksService {
     const task = this.newTask(principal.userId, dto);
     task.idempotencyKey = idempotencyKey ?? null;
     task.idempotencyFingerprint = fingerprint;
-    const dependsOn = dto.dependsOn ?? [];
-    await this.dependencies.check(principal, dependsOn);
+    await this.dependencies.check(principal, task.dependsOn);
     await this.capacity.assertBacklogRoom(principal.userId);
     try {
-      await this.insert(task, principal.userId, 'submitted', dependsOn);
+      await this.insert(task, principal.userId, 'submitted');
     } catch (error) {
       // two retries of one submit raced: the unique key let exactly one in
       const earlier =
@@ -193,14 +193,14 @@ export class TasksService {
       workingDir: source.workingDir ?? undefined,
       env: source.env,
       hyperparameters: source.hyperparameters,
-      resources: { cpu: source.cpuMillis / 1000, memoryMiB: source.memoryMiB, gpu: source.gpu },
+      resources: resourcesOf(source),
       maxRetries: source.maxRetries,
       retryBackoffSeconds: source.retryBackoffSeconds,
       timeoutSeconds: source.timeoutSeconds ?? undefined,
       noRetryExitCodes: source.noRetryExitCodes,
       dependsOn: source.dependsOn,
     });
-    await this.insert(task, principal.userId, `cloned from ${source.id}`, source.dependsOn);
+    await this.insert(task, principal.userId, `cloned from ${source.id}`);
     return task;
   }
 
@@ -346,16 +346,11 @@ export class TasksService {
     if (problems.length) throw new InvalidInputError('The task is not valid.', problems);
   }
 
-  private async insert(
-    task: Task,
-    actor: string,
-    reason: string,
-    dependsOn: readonly string[],
-  ): Promise<void> {
+  private async insert(task: Task, actor: string, reason: string): Promise<void> {
     const event = await this.dataSource.transaction(async (manager) => {
       await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
       await this.replaceLabels(manager, task.id, task.labels);
-      await this.dependencies.record(manager, task.id, dependsOn);
+      await this.dependencies.record(manager, task.id, task.dependsOn);
       return this.transitions.recordCreated(manager, task, actor, reason);
     });
     this.transitions.announce({ task, event });
