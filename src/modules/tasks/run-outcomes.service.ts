@@ -3,7 +3,7 @@
 // retry. Shared by the launch worker (a launch that fails) and the reconciler.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, In } from 'typeorm';
 import { KilnConfig } from '../../config/kiln.config';
 import type { RunStatus } from '../executors/executor.port';
 import { AttemptStatus, TaskAttempt } from './entities/task-attempt.entity';
@@ -56,19 +56,17 @@ export class RunOutcomes {
     outcome: Extract<Ended, { state: 'failed' }>,
   ) {
     const exitCode = outcome.exitCode ?? null;
-    const permanent =
-      outcome.retryable === false ||
-      (exitCode !== null && task.noRetryExitCodes.includes(exitCode));
+    const exitCodeNotRetried = exitCode !== null && task.noRetryExitCodes.includes(exitCode);
+    const permanent = outcome.retryable === false || exitCodeNotRetried;
     if (!permanent && task.retriesUsed < task.maxRetries) {
       return this.retry(task, attempt, from, `attempt ${attempt} failed: ${outcome.reason}`, {
         spendsRetry: true,
         exitCode,
       });
     }
-    const why =
-      permanent && exitCode !== null && task.noRetryExitCodes.includes(exitCode)
-        ? `${outcome.reason} (exit code ${exitCode} is not retried)`
-        : outcome.reason;
+    const why = exitCodeNotRetried
+      ? `${outcome.reason} (exit code ${exitCode} is not retried)`
+      : outcome.reason;
     return this.end(task, attempt, from, TaskStatus.Failed, why, {
       exitCode,
       failureReason: why,
@@ -88,29 +86,11 @@ export class RunOutcomes {
             patch: { failureReason: reason },
           });
     if (!lostTask) return null;
-    if (lostTask.lostCount < this.config.tasks.maxLostRetries) {
-      return this.retry(
-        lostTask,
-        attempt,
-        TaskStatus.Lost,
-        `attempt ${attempt} was lost: ${reason}`,
-        {
-          spendsRetry: false,
-          exitCode: null,
-        },
-      );
-    }
-    if (lostTask.retriesUsed < lostTask.maxRetries) {
-      return this.retry(
-        lostTask,
-        attempt,
-        TaskStatus.Lost,
-        `attempt ${attempt} was lost: ${reason}`,
-        {
-          spendsRetry: true,
-          exitCode: null,
-        },
-      );
+    // a lost run is retried for free up to the cap, then from the task's own retries
+    const spendsRetry = lostTask.lostCount >= this.config.tasks.maxLostRetries;
+    if (!spendsRetry || lostTask.retriesUsed < lostTask.maxRetries) {
+      const why = `attempt ${attempt} was lost: ${reason}`;
+      return this.retry(lostTask, attempt, TaskStatus.Lost, why, { spendsRetry, exitCode: null });
     }
     return this.end(lostTask, attempt, TaskStatus.Lost, TaskStatus.Failed, `lost: ${reason}`, {
       failureReason: `lost: ${reason}`,
@@ -182,20 +162,13 @@ export class RunOutcomes {
     };
     const reason = 'reason' in outcome ? outcome.reason : null;
     const exitCode = 'exitCode' in outcome ? (outcome.exitCode ?? null) : null;
-    const result = await this.dataSource
+    // queued too: a launch that failed, or a cancel before the run started
+    await this.dataSource
       .getRepository(TaskAttempt)
       .update(
-        { taskId, number, status: AttemptStatus.Running },
+        { taskId, number, status: In([AttemptStatus.Running, AttemptStatus.Queued]) },
         { status: status[outcome.state], finishedAt: new Date(), exitCode, reason },
       );
-    if (!result.affected) {
-      await this.dataSource
-        .getRepository(TaskAttempt)
-        .update(
-          { taskId, number, status: AttemptStatus.Queued },
-          { status: status[outcome.state], finishedAt: new Date(), exitCode, reason },
-        );
-    }
     this.logger.debug({ taskId, attempt: number, outcome: outcome.state }, 'attempt ended');
   }
 }
