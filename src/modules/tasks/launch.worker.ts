@@ -56,11 +56,34 @@ export class LaunchWorker implements OnApplicationBootstrap {
       const executor = this.executors.get(attemptRow.executor);
       const handle = await executor.launch(this.specs.build(task, attempt, runToken));
       await this.attempts().update({ taskId, number: attempt }, { handle });
+      await this.stopIfCancelledMeanwhile(taskId, attempt, () =>
+        executor.stop(handle, this.config.tasks.stopGraceMs),
+      );
     } catch (error) {
       const reason = `the ${attemptRow.executor} executor could not start the run: ${messageOf(error)}`;
       this.logger.warn({ taskId, attempt, err: error }, reason);
       await this.outcomes.settle(task, attempt, { state: 'failed', reason });
     }
+  }
+
+  /**
+   * A cancel that arrived while the run was starting found no handle to stop, so the
+   * reconciler ended the task without stopping anything; the run is stopped here.
+   */
+  private async stopIfCancelledMeanwhile(
+    taskId: string,
+    attempt: number,
+    stop: () => Promise<void>,
+  ): Promise<void> {
+    const task = await this.dataSource
+      .getRepository(Task)
+      .findOne({ where: { id: taskId }, select: ['id', 'status', 'attempt'] });
+    const cancelled =
+      task?.status === TaskStatus.Cancelling || task?.status === TaskStatus.Cancelled;
+    if (!cancelled || task.attempt !== attempt) return;
+    await stop().catch((error: unknown) =>
+      this.logger.warn({ taskId, attempt, err: error }, 'could not stop a run cancelled at launch'),
+    );
   }
 
   /** Marks the attempt running; creates its row if a dispatcher crash left none. */
