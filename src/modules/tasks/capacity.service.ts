@@ -33,7 +33,8 @@ const BACKLOG_RETRY_AFTER_SECONDS = 30;
 
 @Injectable()
 export class CapacityService {
-  private readonly queues: Map<string, TaskQueueConfig>;
+  /** Every configured queue by name. */
+  readonly queues: ReadonlyMap<string, TaskQueueConfig>;
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
@@ -42,16 +43,12 @@ export class CapacityService {
     this.queues = new Map(config.tasks.queues.map((queue) => [queue.name, queue]));
   }
 
-  queueNames(): string[] {
-    return [...this.queues.keys()];
-  }
-
   /** The queue's config; a 400 naming `field` when there is no such queue. */
   queue(name: string, field = 'queue'): TaskQueueConfig {
     const queue = this.queues.get(name);
     if (!queue) {
       throw new InvalidInputError(`There is no queue named ${name}.`, [
-        { field, message: `must be one of: ${this.queueNames().join(', ')}` },
+        { field, message: `must be one of: ${[...this.queues.keys()].join(', ')}` },
       ]);
     }
     return queue;

@@ -63,12 +63,11 @@ export class Dispatcher {
       this.capacity.usage(),
       this.capacity.limitsFor(owners),
     ]);
-    const queues = new Map(this.capacity.queueNames().map((n) => [n, this.capacity.queue(n)]));
     // Each dispatch is a few round trips to the database and the queue; a handful at a
     // time keeps a burst of submits from waiting on them one by one. The plan already
     // respects capacity, so the order they finish in does not matter.
     await mapConcurrent(
-      planDispatch(candidates, usage, queues, limits),
+      planDispatch(candidates, usage, this.capacity.queues, limits),
       DISPATCH_CONCURRENCY,
       (task) =>
         // leadership lost mid-pass: stop at the next step

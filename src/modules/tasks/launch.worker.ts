@@ -10,6 +10,7 @@ import { JOB_QUEUES, Job, JobQueues } from '../../infra/queue/job-queue.port';
 import { ExecutorRegistry } from '../executors/executor.registry';
 import { AttemptStatus, TaskAttempt } from './entities/task-attempt.entity';
 import { Task } from './entities/task.entity';
+import { CapacityService } from './capacity.service';
 import { LAUNCH_QUEUE, LaunchJob } from './launch-job';
 import { RunOutcomes } from './run-outcomes.service';
 import { RunSpecFactory } from './run-spec.factory';
@@ -30,6 +31,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
     private readonly transitions: TaskTransitions,
     private readonly specs: RunSpecFactory,
     private readonly outcomes: RunOutcomes,
+    private readonly capacity: CapacityService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -99,17 +101,13 @@ export class LaunchWorker implements OnApplicationBootstrap {
       id: randomUUID(),
       taskId: task.id,
       number,
-      executor: this.queueExecutor(task.queue),
+      executor: this.capacity.queues.get(task.queue)?.executor ?? 'local',
       handle: null,
       queuedAt: task.queuedAt ?? new Date(),
       ...patch,
     });
     await repository.insert(row);
     return row;
-  }
-
-  private queueExecutor(queue: string): string {
-    return this.config.tasks.queues.find((q) => q.name === queue)?.executor ?? 'local';
   }
 
   private attempts() {
