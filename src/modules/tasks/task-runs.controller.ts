@@ -35,9 +35,11 @@ import { ArtifactNotFoundError } from './artifacts/artifact-not-found.error';
 import { ArtifactStore } from './artifacts/artifact-store';
 import { ArtifactListingResponse } from './dto/artifact-listing.response';
 import { LogsQuery } from './dto/logs.query';
+import { TaskAttempt } from './entities/task-attempt.entity';
 import { MetricsQuery } from './metrics/dto/metrics.query';
 import { TaskMetricsResponse } from './metrics/dto/metric-series.response';
 import { ReportMetricsDto } from './metrics/dto/report-metrics.dto';
+import { toMetricPoints, toTaskMetricsResponse } from './metrics/task-metrics.mapper';
 import { TaskMetricsService } from './metrics/task-metrics.service';
 import { RunAuth } from './run-auth.service';
 import { TaskLogsService } from './task-logs.service';
@@ -101,15 +103,15 @@ export class TaskRunsController {
     const stream = new SseStream(request, reply);
     const resumeAt = lastEventIdOf(request);
     try {
+      let attempt = null as TaskAttempt | null; // set by the condition below
       const started = await waitUntil(
         async () => {
           const task = await this.tasks.get(principal, id);
-          const attempt = await this.tasks.attempt(principal, id);
+          attempt = await this.tasks.attemptOf(task);
           return isFinal(task.status) || Boolean(attempt?.handle);
         },
         { timeoutMs: STREAM_START_WAIT_MS, intervalMs: 250, signal: stream.signal },
       );
-      const attempt = await this.tasks.attempt(principal, id);
       if (started.satisfied && attempt?.handle) {
         let line = resumeAt === undefined ? 0 : resumeAt + 1;
         for await (const text of this.logs.follow(attempt, line, stream.signal)) {
@@ -143,8 +145,7 @@ export class TaskRunsController {
     @Query() query: MetricsQuery,
   ): Promise<TaskMetricsResponse> {
     await this.tasks.get(principal, id);
-    await this.metrics.flush();
-    return { series: await this.metrics.series(id, query) };
+    return toTaskMetricsResponse(await this.metrics.series(id, query));
   }
 
   @Post(':id/metrics')
@@ -160,17 +161,7 @@ export class TaskRunsController {
     @Body() body: ReportMetricsDto,
   ): Promise<void> {
     const attempt = await this.runAuth.verify(id, authorization);
-    const now = new Date();
-    this.metrics.record(
-      id,
-      attempt.number,
-      body.points.map((point) => ({
-        name: point.name,
-        step: point.step,
-        value: point.value,
-        time: point.time ? new Date(point.time) : now,
-      })),
-    );
+    this.metrics.record(id, attempt.number, toMetricPoints(body, new Date()));
     if (body.progress !== undefined) {
       await this.reporter.saveProgress({ taskId: id, attempt: attempt.number }, body.progress);
     }

@@ -250,10 +250,16 @@ export class TasksService {
   }
 
   async attempt(principal: Principal, id: string, number?: number): Promise<TaskAttempt | null> {
-    const task = await this.get(principal, id);
+    return this.attemptOf(await this.get(principal, id), number);
+  }
+
+  /** Attempt `number` of a task the caller has already read, by default its latest. */
+  async attemptOf(task: Task, number?: number): Promise<TaskAttempt | null> {
     const wanted = number ?? task.attempt;
     if (wanted < 1) return null;
-    return this.dataSource.getRepository(TaskAttempt).findOneBy({ taskId: id, number: wanted });
+    return this.dataSource
+      .getRepository(TaskAttempt)
+      .findOneBy({ taskId: task.id, number: wanted });
   }
 
   async events(principal: Principal, id: string): Promise<TaskEvent[]> {

@@ -121,9 +121,10 @@ export class TaskMetricsService implements OnModuleDestroy {
   }
 
   async series(taskId: string, query: MetricSeriesQuery): Promise<MetricSeries[]> {
-    // A run's own POST followed by a GET on the same instance sees its points. A failed
-    // write is logged and retried by the buffer; the reader still gets what is stored.
-    if (this.pending.some((point) => point.taskId === taskId))
+    // A run's own POST (or log line) followed by a GET on the same instance sees its
+    // points, buffered or being written. A failed write is logged and retried by the
+    // buffer; the reader still gets what is stored.
+    if ([...this.inFlight, ...this.pending].some((point) => point.taskId === taskId))
       await this.flush().catch(() => undefined);
     const attempt = query.attempt ?? (await this.repository.latestAttempt(taskId));
     if (attempt === undefined) return [];
