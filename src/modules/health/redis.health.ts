@@ -3,7 +3,7 @@ import { HealthIndicatorResult, HealthIndicatorService } from '@nestjs/terminus'
 import Redis from 'ioredis';
 import { KilnConfig } from '../../config/kiln.config';
 import { REDIS } from '../../infra/redis/redis.module';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '../../common/with-timeout';
 
 @Injectable()
 export class RedisHealthIndicator {

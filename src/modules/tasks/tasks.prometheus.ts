@@ -2,10 +2,14 @@
 // happen (counted by the replica that made each one; sum them across replicas), and on
 // each scrape the tasks by status and queue and the launch queue's jobs by state. Those
 // two describe shared state, so only the leader reports them; summing them across
-// replicas would multiply them.
+// replicas would multiply them. A scrape must not hang on a database or Redis that is
+// down (it would lose every other metric with it): past the health-check timeout those
+// two gauges are left out of that scrape.
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { withTimeout } from '../../common/with-timeout';
+import { KilnConfig } from '../../config/kiln.config';
 import { DataSource } from 'typeorm';
 import { JOB_QUEUES, JobQueues } from '../../infra/queue/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../infra/lock/leader-lock.port';
@@ -21,7 +25,10 @@ export class TasksPrometheus {
     @InjectDataSource() dataSource: DataSource,
     @Inject(LEADER_LOCK) lock: LeaderLock,
     @Inject(JOB_QUEUES) queues: JobQueues,
+    @Inject(KilnConfig) config: KilnConfig,
   ) {
+    const bounded = <T>(read: Promise<T>): Promise<T | undefined> =>
+      withTimeout(read, config.lifecycle.healthCheckTimeoutMs).catch(() => undefined);
     const transitionsTotal = new Counter({
       name: 'kiln_task_transitions_total',
       help: 'Task status changes made by this process',
@@ -41,16 +48,18 @@ export class TasksPrometheus {
       async collect() {
         this.reset();
         if (!lock.isLeader) return;
-        const rows: Array<{ status: string; queue: string; count: string }> = await dataSource
-          .getRepository(Task)
-          .createQueryBuilder('t')
-          .select('t.status', 'status')
-          .addSelect('t.queue', 'queue')
-          .addSelect('COUNT(*)', 'count')
-          .groupBy('t.status')
-          .addGroupBy('t.queue')
-          .getRawMany();
-        for (const row of rows)
+        const rows = await bounded(
+          dataSource
+            .getRepository(Task)
+            .createQueryBuilder('t')
+            .select('t.status', 'status')
+            .addSelect('t.queue', 'queue')
+            .addSelect('COUNT(*)', 'count')
+            .groupBy('t.status')
+            .addGroupBy('t.queue')
+            .getRawMany<{ status: string; queue: string; count: string }>(),
+        );
+        for (const row of rows ?? [])
           this.set({ status: row.status, queue: row.queue }, Number(row.count));
       },
     });
@@ -62,8 +71,8 @@ export class TasksPrometheus {
       async collect() {
         this.reset();
         if (!lock.isLeader) return;
-        const counts = await queues.get(LAUNCH_QUEUE).counts();
-        for (const [state, count] of Object.entries(counts)) this.set({ state }, count);
+        const counts = await bounded(queues.get(LAUNCH_QUEUE).counts());
+        for (const [state, count] of Object.entries(counts ?? {})) this.set({ state }, count);
       },
     });
   }
