@@ -49,15 +49,24 @@ export function restartMidRunScenario(target: RestartTarget): void {
       '/tasks',
       {
         name: 'survives a restart',
-        command: ['/bin/sh', '-c', `[ -f ${marker} ] || echo $$ > ${marker}; sleep 2`],
+        command: [
+          '/bin/sh',
+          '-c',
+          `[ -f ${marker} ] || echo $$ > ${marker}; echo run started; sleep 2`,
+        ],
         maxRetries: 0,
       },
       token,
     );
     expect(submitted.status).toBe(201);
     const id = submitted.body.id as string;
+    // Killed once the run is recorded (its log readable through the API), not merely
+    // spawned: a kill in between is the interrupted-launch case, which waits out
+    // KILN_LAUNCH_GRACE_SECONDS instead.
     const running = await waitUntil(
-      async () => (await statusOf(api, token, id)).status === 'running' && existsSync(marker),
+      async () =>
+        existsSync(marker) &&
+        (await api.get(`/tasks/${id}/logs`, token)).text.includes('run started'),
       { timeoutMs: 15_000, intervalMs: 50 },
     );
     expect(running.satisfied).toBe(true);
