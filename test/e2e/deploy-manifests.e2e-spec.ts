@@ -209,6 +209,25 @@ function selects(selector: Record<string, string>, labels: Record<string, string
 }
 
 /** Every environment variable Kiln's config reads. */
+/** The node flags `npm start` runs Kiln with: the words between `node` and `dist/main.js`. */
+function startScriptNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Tree;
+  const match = /\bnode\s+(.*?)\s*dist\/main\.js/.exec(packageJson.scripts.start as string);
+  return match![1].split(/\s+/).filter(Boolean);
+}
+
+/** V8's old-space budget (--max-old-space-size) in MiB, from `npm start`'s flags. */
+function heapBudgetMiB(): number {
+  const flag = startScriptNodeFlags().find((each) => each.startsWith('--max-old-space-size='));
+  return Number(flag?.split('=')[1]);
+}
+
+/** A Kubernetes memory quantity in Mi or Gi, in MiB. */
+function mebibytes(quantity: string): number {
+  const [, amount, unit] = /^(\d+)(Mi|Gi)$/.exec(quantity)!;
+  return Number(amount) * (unit === 'Gi' ? 1024 : 1);
+}
+
 function kilnVariables(): Set<string> {
   return new Set(envBindings(KilnConfig).map((binding) => binding.variable));
 }
@@ -414,6 +433,13 @@ describe('Kubernetes manifests (docker/k8s)', () => {
       expect(Number(deployment.spec.template.metadata.annotations['prometheus.io/port'])).toBe(
         port,
       );
+    });
+
+    it('leaves room above the heap budget within the memory limit', () => {
+      // Old space is not all of RSS: the young generation (32 MiB), code and native
+      // memory (about 90 MiB in the lifecycle benchmark) come on top.
+      const limitMiB = mebibytes(container.resources.limits.memory);
+      expect(heapBudgetMiB() + 128).toBeLessThanOrEqual(limitMiB);
     });
 
     it('gives Kiln time to drain: grace period > preStop pause + KILN_SHUTDOWN_GRACE_MS', () => {
@@ -697,8 +723,13 @@ describe('docker/Dockerfile', () => {
     expect(runtime).toMatch(/^ENV NODE_ENV=production/m);
     expect(runtime).toMatch(/apt-get install[^\n]*tini/);
     expect(runtime).toContain('ENTRYPOINT ["/usr/bin/tini", "--"]');
-    expect(runtime).toContain('CMD ["node", "dist/main.js"]');
-    expect(packageJson.scripts.start).toBe('node dist/main.js');
+    const command = JSON.parse(/^CMD (\[.*\])$/m.exec(runtime)![1]) as string[];
+    expect(command).toEqual(['node', ...startScriptNodeFlags(), 'dist/main.js']);
+    expect(packageJson.scripts['start:prod']).toContain(packageJson.scripts.start);
+  });
+
+  it('gives V8 a heap budget, so the heap does not grow towards the 4 GiB default', () => {
+    expect(heapBudgetMiB()).toBeGreaterThanOrEqual(256);
   });
 
   it('exposes PORT and health-checks /health/live with node itself', () => {
