@@ -2,15 +2,17 @@
 // executor), issue 5: N trivial tasks (`true`) submitted as fast as the API takes them
 // (BENCH_IN_FLIGHT requests in flight), measured as tasks/s from the first POST sent to
 // the last task's finishedAt. Also the memory of the Kiln process: RSS sampled from
-// /proc through the run (must stay < 300 MiB), idle RSS, and a leak check (RSS after a
-// settle vs before the run, and growth per task). Stage timings come from the tasks'
-// own timestamps (created, queued, started, finished) read from the bench's database.
+// /proc through the run (must stay < 300 MiB), idle RSS, RSS after a settle, and a leak
+// check: the live heap (after a full GC forced through the inspector) before and after
+// the run, as growth per task. Stage timings come from the tasks' own timestamps
+// (created, queued, started, finished) read from the bench's database.
 // Env: BENCH_TASKS (default 5000), BENCH_IN_FLIGHT (32), BENCH_LAUNCH_CONCURRENCY (32),
 // BENCH_QUEUE_CAPACITY (64). Target: >= 50 tasks/s. Prints one JSON object of figures.
 const { Client } = require('pg');
 const { setTimeout: delay } = require('node:timers/promises');
 const { note, onCleanup, runBenchmark } = require('./lib/bench');
 const { loginAdmin, startKiln } = require('./lib/kiln');
+const { inspect } = require('./lib/inspector');
 const { cpuSeconds, rssMiB, sampleRss } = require('./lib/proc');
 const { summarize, round } = require('./lib/stats');
 const { createDatabase, createRedisPrefix } = require('./lib/stores');
@@ -24,7 +26,8 @@ const WARM_UP_TASKS = 200;
 const SETTLE_MS = 10_000;
 /** RSS readings after the run, seconds after the last task finished. */
 const AFTER_READINGS_S = [5, 15, 30];
-const TARGET = { tasksPerSecond: 50, maxRssMiB: 300 };
+/** Live-heap growth per task that counts as a leak (5 MiB over 5,000 tasks). */
+const TARGET = { tasksPerSecond: 50, maxRssMiB: 300, leakKiBPerTask: 1 };
 
 async function main() {
   const database = await createDatabase('kiln_bench_tp');
@@ -54,6 +57,9 @@ async function main() {
   await warmUp(client, token, WARM_UP_TASKS, IN_FLIGHT);
   await delay(SETTLE_MS);
   const rssBeforeMiB = rssMiB(kiln.pid);
+  const inspector = await inspect(kiln.pid);
+  onCleanup(() => inspector.close());
+  const liveBefore = await inspector.liveHeap();
 
   note(`submitting ${TASKS} tasks, ${IN_FLIGHT} in flight (RSS before ${rssBeforeMiB} MiB)`);
   const sampler = sampleRss(kiln.pid, 250);
@@ -72,6 +78,11 @@ async function main() {
     rssAfter[`after${seconds}s`] = rssMiB(kiln.pid);
   }
   const rssAfterMiB = rssAfter[`after${AFTER_READINGS_S.at(-1)}s`];
+  const liveAfter = await inspector.liveHeap();
+  const leakKiBPerTask = round(
+    ((liveAfter.heapUsedMiB - liveBefore.heapUsedMiB) * 1024) / TASKS,
+    2,
+  );
 
   const stages = await stageTimings(db);
   const seconds = (stages.lastFinishedAt - submit.firstSentAt) / 1000;
@@ -107,8 +118,11 @@ async function main() {
       rssBeforeRunMiB: rssBeforeMiB,
       rssDuringRun: rssDuring,
       rssAfterRunMiB: rssAfter,
-      growthMiB,
-      growthPerTaskKiB: round((growthMiB * 1024) / TASKS, 2),
+      rssGrowthMiB: growthMiB,
+      // After a forced full GC, so garbage V8 has not returned yet does not count.
+      liveHeapBeforeRun: liveBefore,
+      liveHeapAfterRun: liveAfter,
+      liveHeapGrowthPerTaskKiB: leakKiBPerTask,
     },
     targets: {
       tasksPerSecond: {
@@ -120,6 +134,11 @@ async function main() {
         target: `< ${TARGET.maxRssMiB}`,
         actual: rssDuring.maxMiB,
         met: rssDuring.maxMiB < TARGET.maxRssMiB,
+      },
+      liveHeapGrowthPerTaskKiB: {
+        target: `< ${TARGET.leakKiBPerTask}`,
+        actual: leakKiBPerTask,
+        met: leakKiBPerTask < TARGET.leakKiBPerTask,
       },
     },
   };

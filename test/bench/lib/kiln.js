@@ -15,7 +15,19 @@ const { join, resolve } = require('node:path');
 const { setTimeout: delay } = require('node:timers/promises');
 const { HttpClient } = require('./http');
 
-const MAIN = resolve(__dirname, '..', '..', '..', 'dist', 'main.js');
+const ROOT = resolve(__dirname, '..', '..', '..');
+const MAIN = join(ROOT, 'dist', 'main.js');
+
+/**
+ * The node flags `npm start` gives Kiln (its heap budget), so a benchmark measures the
+ * process as it ships: the words between `node` and `dist/main.js` in the start script.
+ */
+function startScriptNodeArgs() {
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+  const match = /\bnode\s+(.*?)\s*dist\/main\.js/.exec(scripts.start);
+  if (!match) throw new Error(`cannot find "node ... dist/main.js" in ${scripts.start}`);
+  return match[1].split(/\s+/).filter(Boolean);
+}
 const ADMIN = { username: 'bench-admin', password: 'bench admin password 42' };
 
 function freePort() {
@@ -49,8 +61,11 @@ async function startKiln({ env = {}, queueCapacity = 64, nodeArgs = [] } = {}) {
   const dataDir = mkdtempSync(join(tmpdir(), 'kiln-bench-'));
   const logPath = join(dataDir, 'kiln.log');
   const log = openSync(logPath, 'a');
-  // nodeArgs: e.g. ['--cpu-prof'] to profile a run (not allowed in NODE_OPTIONS).
-  const child = spawn(process.execPath, [...nodeArgs, MAIN], {
+  // nodeArgs, or BENCH_KILN_NODE_ARGS for any benchmark: e.g. '--cpu-prof' to profile a
+  // run (flags NODE_OPTIONS does not allow).
+  const extraArgs = (process.env.BENCH_KILN_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const args = [...startScriptNodeArgs(), ...nodeArgs, ...extraArgs, MAIN];
+  const child = spawn(process.execPath, args, {
     env: {
       PATH: process.env.PATH,
       NODE_ENV: 'test',
@@ -121,4 +136,4 @@ async function loginAdmin(url, { maxSockets = 64 } = {}) {
   return { client, token, adminId: me.body.id };
 }
 
-module.exports = { startKiln, loginAdmin, freePort, MAIN };
+module.exports = { startKiln, loginAdmin, freePort, startScriptNodeArgs, MAIN };
