@@ -102,6 +102,48 @@ describe('task transitions racing on PostgreSQL', () => {
     }
   });
 
+  it('returns the task and its event exactly as stored, patch and version included', async () => {
+    const id = await queuedTask();
+    const startedAt = new Date('2026-01-02T03:04:05.678Z');
+    const task = await transitions.move(id, {
+      to: TaskStatus.Running,
+      from: [TaskStatus.Queued],
+      attempt: 1,
+      actor: 'worker',
+      reason: 'attempt 1 started',
+      patch: { startedAt, progressPermille: 0, failureReason: null },
+    });
+    const stored = await dataSource.getRepository(Task).findOneByOrFail({ id });
+    expect({ ...task }).toEqual({ ...stored });
+    expect(stored).toMatchObject({ status: 'running', version: 2, startedAt, attempt: 1 });
+    const [event] = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
+    expect(event).toMatchObject({
+      fromStatus: 'queued',
+      toStatus: 'running',
+      attempt: 1,
+      actor: 'worker',
+      reason: 'attempt 1 started',
+      ownerId: stored.ownerId,
+      kind: 'status',
+      progressPermille: null,
+    });
+    expect(typeof event.id).toBe('number');
+  });
+
+  it('announces the same event row it wrote', async () => {
+    const id = await queuedTask();
+    const announced = new Promise<TaskEvent>((resolve) =>
+      transitions.changes.once('change', (change) => resolve(change.event)),
+    );
+    await transitions.move(id, {
+      to: TaskStatus.Cancelled,
+      actor: 'user',
+      reason: 'no longer needed',
+    });
+    const [stored] = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
+    expect({ ...(await announced) }).toEqual({ ...stored });
+  });
+
   it('ignores a late actor of an older attempt', async () => {
     const id = await queuedTask();
     await transitions.move(id, { to: TaskStatus.Running, attempt: 1, actor: 'worker' });

@@ -47,7 +47,7 @@ export class HotQuery<T extends ObjectLiteral> {
  * filled key by key in a loop ends up a slow dictionary in V8, and so does everything
  * downstream that reads or serializes it). Keys come from entity metadata, not input.
  */
-function compileRowMapper<T>(
+export function compileRowMapper<T>(
   dataSource: DataSource,
   metadata: EntityMetadata,
   alias: string,

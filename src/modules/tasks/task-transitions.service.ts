@@ -9,6 +9,7 @@ import { EventEmitter } from 'node:events';
 import { DataSource, EntityManager, In } from 'typeorm';
 import { TaskEvent } from './entities/task-event.entity';
 import { Task } from './entities/task.entity';
+import { PostgresTransition } from './postgres-transition';
 import { TaskStatus, sourcesOf } from './task-status';
 
 export const SYSTEM_ACTOR = 'system';
@@ -36,16 +37,23 @@ export interface TaskChange {
 export class TaskTransitions {
   /** Local listeners (the dispatcher's wake-up, the SSE stream) hear every change won here. */
   readonly changes = new EventEmitter<{ change: [TaskChange] }>();
+  /** The same move in one statement, where the database can do that (PostgreSQL). */
+  private readonly oneStatement?: PostgresTransition;
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.changes.setMaxListeners(0);
+    if (dataSource.options.type === 'postgres')
+      this.oneStatement = new PostgresTransition(dataSource);
   }
 
   /** Returns the updated task, or null when it was not in an allowed status (or attempt). */
   async move(taskId: string, request: TransitionRequest): Promise<Task | null> {
-    const change = await this.dataSource.transaction((manager) =>
-      this.moveWith(manager, taskId, request),
-    );
+    const allowed = sourcesOf(request.to).filter((s) => !request.from || request.from.includes(s));
+    const change = this.oneStatement
+      ? await this.oneStatement.move(taskId, request, allowed)
+      : await this.dataSource.transaction((manager) =>
+          this.moveWith(manager, taskId, request, allowed),
+        );
     if (change) this.changes.emit('change', change);
     return change?.task ?? null;
   }
@@ -54,8 +62,8 @@ export class TaskTransitions {
     manager: EntityManager,
     taskId: string,
     request: TransitionRequest,
+    allowed: TaskStatus[],
   ): Promise<TaskChange | null> {
-    const allowed = sourcesOf(request.to).filter((s) => !request.from || request.from.includes(s));
     const before = await manager.findOne(Task, {
       where: { id: taskId, status: In(allowed) },
       select: ['id', 'status'],
