@@ -100,11 +100,9 @@ export class CapacityService {
 
   /** Refuses a submit when the user's or everyone's pending backlog is full (429). */
   async assertBacklogRoom(userId: string): Promise<void> {
-    const tasks = this.dataSource.getRepository(Task);
-    const [limits, mine, total] = await Promise.all([
+    const [limits, { mine, total }] = await Promise.all([
       this.limitsFor([userId]),
-      tasks.countBy({ ownerId: userId, status: TaskStatus.Pending }),
-      tasks.countBy({ status: TaskStatus.Pending }),
+      this.pendingCounts(userId),
     ]);
     const maxPending = limits.get(userId)!.maxPending;
     if (mine >= maxPending) {
@@ -119,6 +117,18 @@ export class CapacityService {
         BACKLOG_RETRY_AFTER_SECONDS,
       );
     }
+  }
+
+  /** Pending tasks of `userId` and of everyone, in one query (one per submit). */
+  private async pendingCounts(userId: string): Promise<{ mine: number; total: number }> {
+    const row = await this.dataSource
+      .getRepository(Task)
+      .createQueryBuilder('t')
+      .select('COUNT(*)', 'total')
+      .addSelect('COALESCE(SUM(CASE WHEN t.owner_id = :userId THEN 1 ELSE 0 END), 0)', 'mine')
+      .where('t.status = :pending', { pending: TaskStatus.Pending, userId })
+      .getRawOne<{ mine: number | string; total: number | string }>();
+    return { mine: Number(row?.mine ?? 0), total: Number(row?.total ?? 0) };
   }
 }
 

@@ -355,7 +355,7 @@ export class TasksService {
   private async insert(task: Task, actor: string, reason: string): Promise<void> {
     const event = await this.dataSource.transaction(async (manager) => {
       await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
-      await this.replaceLabels(manager, task.id, task.labels);
+      await this.insertLabels(manager, task.id, task.labels);
       await this.dependencies.record(manager, task.id, task.dependsOn);
       return this.transitions.recordCreated(manager, task, actor, reason);
     });
@@ -369,6 +369,14 @@ export class TasksService {
     labels: Record<string, string>,
   ) {
     await manager.delete(TaskLabel, { taskId });
+    await this.insertLabels(manager, taskId, labels);
+  }
+
+  private async insertLabels(
+    manager: EntityManager,
+    taskId: string,
+    labels: Record<string, string>,
+  ) {
     const rows = Object.entries(labels).map(([key, value]) => ({ taskId, key, value }));
     if (rows.length) await manager.insert(TaskLabel, rows);
   }
