@@ -23,7 +23,8 @@ import {
   RunStatus,
 } from '../executor.port';
 import { GpuSlots } from './gpu-slots';
-import { LocalRun, statusOf } from './local-run';
+import { EndedRun, statusOf } from './ended-run';
+import { LocalRun } from './local-run';
 import { readLogLines } from './log-reader';
 import {
   isRunning,
@@ -63,8 +64,11 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
   private readonly gpus: GpuSlots;
   private readonly stopGraceMs: number;
   private readonly maxLineLength: number;
-  /** Runs started by this process, by run directory; a pending promise while starting. */
-  private readonly runs = new Map<string, Promise<LocalRun>>();
+  /**
+   * Runs started by this process, by run directory: a pending promise while starting,
+   * then the LocalRun, then once ended only its EndedRun (the last FINISHED_RUNS_KEPT).
+   */
+  private readonly runs = new Map<string, Promise<LocalRun | EndedRun>>();
   private readonly finishedRunDirs: string[] = [];
   private shuttingDown = false;
 
@@ -161,7 +165,9 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     this.shuttingDown = true;
     const runs = await Promise.allSettled(this.runs.values());
     const live = runs.flatMap((run) =>
-      run.status === 'fulfilled' && !run.value.hasFinished ? [run.value] : [],
+      run.status === 'fulfilled' && run.value instanceof LocalRun && !run.value.hasFinished
+        ? [run.value]
+        : [],
     );
     if (live.length > 0) this.logger.log(`Stopping ${live.length} local runs on shutdown`);
     await Promise.all(live.map((run) => run.interruptForShutdown(this.stopGraceMs)));
@@ -187,11 +193,9 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
         maxLineLength: this.maxLineLength,
         stopGraceMs: this.stopGraceMs,
         reporter: this.reporter,
-        onFinished: () => {
-          this.gpus.release(gpus);
-          this.forgetOldRuns(paths.runDir);
-        },
+        onFinished: () => this.gpus.release(gpus),
       });
+      void run.ended().then((ended) => this.retire(paths.runDir, run, ended));
       await writeHandleRecord(paths, run.handle);
       return run;
     } catch (error) {
@@ -205,7 +209,10 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
   }
 
   /** The run this process started for the handle, if it did. */
-  private async ownRun(paths: RunPaths, handle: RunHandle): Promise<LocalRun | undefined> {
+  private async ownRun(
+    paths: RunPaths,
+    handle: RunHandle,
+  ): Promise<LocalRun | EndedRun | undefined> {
     const run = await this.runs.get(paths.runDir)?.catch(() => undefined);
     return run?.handle.id === handle.id ? run : undefined;
   }
@@ -226,7 +233,20 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     await waitUntil(gone, { timeoutMs: ORPHAN_KILL_WAIT_MS });
   }
 
-  /** Keeps memory flat over many runs: older finished runs are read from exit.json. */
+  /**
+   * Keeps memory flat over many runs: an ended run is kept only as its EndedRun, and
+   * older ended runs are read from exit.json. A run discarded meanwhile stays forgotten.
+   */
+  private retire(runDir: string, run: LocalRun, ended: EndedRun): void {
+    const current = this.runs.get(runDir);
+    if (!current) return;
+    void current.then((kept) => {
+      if (kept !== run) return;
+      this.runs.set(runDir, Promise.resolve(ended));
+      this.forgetOldRuns(runDir);
+    });
+  }
+
   private forgetOldRuns(finishedRunDir: string): void {
     this.finishedRunDirs.push(finishedRunDir);
     while (this.finishedRunDirs.length > FINISHED_RUNS_KEPT) {

@@ -7,6 +7,7 @@ import { createWriteStream, WriteStream } from 'node:fs';
 import { Logger } from '@nestjs/common';
 import type { RunHandle, RunReporter, RunSpec, RunStatus } from '../executor.port';
 import { parseReportLine } from '../report-line.parser';
+import { EndedRun, statusOf } from './ended-run';
 import { RunStartError } from './local-executor.errors';
 import { LineSplitter } from './line-splitter';
 import type { GrowingLog } from './log-reader';
@@ -87,6 +88,12 @@ export class LocalRun implements GrowingLog {
 
   whenFinished(): Promise<ExitRecord> {
     return this.finished;
+  }
+
+  /** The small record of this run to keep once it has ended (see EndedRun). */
+  async ended(): Promise<EndedRun> {
+    const record = await this.finished;
+    return new EndedRun(this.handle, record, this.version);
   }
 
   /** SIGTERM to the run's process group, SIGKILL after the grace; resolves once it ended. */
@@ -227,26 +234,4 @@ function spawnDetached({ spec, cwd, env }: LocalRunOptions): ChildProcess {
   const [file, ...args] = spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
   // detached: its own process group, so stop() reaches every process the run started.
   return spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-}
-
-/** How an ended run is reported, the same from memory and from exit.json after a restart. */
-export function statusOf(record: ExitRecord): RunStatus {
-  if (record.interruptedByShutdown) {
-    return { state: 'lost', reason: 'Kiln shut down while the run was running and stopped it' };
-  }
-  if (record.timedOut) {
-    return {
-      state: 'timed_out',
-      reason: `exceeded its timeout of ${record.timeoutSeconds}s and was stopped`,
-    };
-  }
-  if (record.exitCode === 0) return { state: 'succeeded', exitCode: 0 };
-  if (record.exitCode !== null) {
-    return {
-      state: 'failed',
-      exitCode: record.exitCode,
-      reason: `exited with code ${record.exitCode}`,
-    };
-  }
-  return { state: 'failed', reason: `killed by signal ${record.signal ?? 'unknown'}` };
 }
