@@ -32,7 +32,12 @@ async function measureStart({ clean }) {
   const started = Date.now();
   const npm = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), KILN_DATA_DIR: mkdtempSync(join(tmpdir(), 'kiln-bench-')), NODE_ENV: 'development' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      KILN_DATA_DIR: mkdtempSync(join(tmpdir(), 'kiln-bench-')),
+      NODE_ENV: 'development',
+    },
     stdio: 'ignore',
     detached: true,
   });
@@ -68,8 +73,14 @@ async function waitForReady(port, timeoutMs) {
 
 /** The node process serving dist/main.js under the npm process group. */
 function serverPid(groupId) {
-  // npm runs the script through `sh -c node dist/main.js`: match node's own command line
-  const out = execFileSync('pgrep', ['-g', String(groupId), '-f', '(^|/)node dist/main\\.js'])
+  // npm runs the script through `sh -c node [flags] dist/main.js`: match node's own
+  // command line (the shell's is `sh -c ...`)
+  const out = execFileSync('pgrep', [
+    '-g',
+    String(groupId),
+    '-f',
+    '(^|/)node( -[^ ]+)* dist/main\\.js',
+  ])
     .toString()
     .trim();
   return Number(out.split('\n')[0]);
