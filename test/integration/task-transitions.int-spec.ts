@@ -55,7 +55,7 @@ describe('task transitions racing on PostgreSQL', () => {
       attempt: 1,
       retriesUsed: 0,
       lostCount: 0,
-      exitCode: null,
+      exitCode: 3, // left by an earlier attempt
       failureReason: null,
       notBefore: null,
       version: 1,
@@ -111,11 +111,12 @@ describe('task transitions racing on PostgreSQL', () => {
       attempt: 1,
       actor: 'worker',
       reason: 'attempt 1 started',
-      patch: { startedAt, progressPermille: 0, failureReason: null },
+      patch: { startedAt, progressPermille: 0, failureReason: null, exitCode: undefined },
     });
     const stored = await dataSource.getRepository(Task).findOneByOrFail({ id });
     expect({ ...task }).toEqual({ ...stored });
-    expect(stored).toMatchObject({ status: 'running', version: 2, startedAt, attempt: 1 });
+    // an undefined patch value leaves the column alone, as TypeORM's update does
+    expect(stored).toMatchObject({ status: 'running', version: 2, startedAt, exitCode: 3 });
     const [event] = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
     expect(event).toMatchObject({
       fromStatus: 'queued',

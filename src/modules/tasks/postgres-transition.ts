@@ -82,6 +82,7 @@ export class PostgresTransition {
       `updated_at = ${parameter(new Date())}`,
     ];
     for (const [property, value] of Object.entries(request.patch ?? {})) {
+      if (value === undefined) continue; // as in TypeORM's update: left as it is
       // Property names come from code (TaskPatch), never from input; an unknown one is a bug.
       const column = this.tasks.findColumnWithPropertyName(property);
       if (!column) throw new Error(`Task has no column for ${property}`);
