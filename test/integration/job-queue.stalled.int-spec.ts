@@ -1,6 +1,7 @@
 // A worker process killed with SIGKILL mid-job: its job comes back and another worker
 // process runs it (BullMQ stalled-job recovery), with real processes and the shared Redis.
 import { resolve } from 'node:path';
+import { waitUntil } from '../../src/common/wait-until';
 import { RedisConnectionFactory } from '../../src/infra/redis/redis-connection.factory';
 import { CachedJobQueues } from '../../src/infra/queue/cached-job-queues';
 import { createJobQueues } from '../../src/infra/queue/job-queues.factory';
@@ -58,6 +59,13 @@ describe('bullmq worker killed mid-job', () => {
     await survivor.waitForOutput((text) => text.includes('completed launch:t1:1'), 20_000);
     expect(survivor.text).toContain(`started launch:t1:1 1 ${survivor.pid}`);
     expect(doomed.text).not.toContain('completed launch:t1:1');
+    // The worker prints `completed` inside the processor; BullMQ records the job as
+    // completed only after the processor returns, so wait for that rather than race it.
+    const settled = await waitUntil(
+      async () => (await producer.get('launch').counts()).completed === 1,
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
+    expect(settled.satisfied).toBe(true);
     const counts = await producer.get('launch').counts();
     expect(counts).toMatchObject({ completed: 1, failed: 0, active: 0, waiting: 0 });
   });
