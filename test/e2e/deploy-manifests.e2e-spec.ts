@@ -208,7 +208,6 @@ function selects(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([key, value]) => labels[key] === value);
 }
 
-/** Every environment variable Kiln's config reads. */
 /** The node flags `npm start` runs Kiln with: the words between `node` and `dist/main.js`. */
 function startScriptNodeFlags(): string[] {
   const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Tree;
@@ -228,6 +227,7 @@ function mebibytes(quantity: string): number {
   return Number(amount) * (unit === 'Gi' ? 1024 : 1);
 }
 
+/** Every environment variable Kiln's config reads. */
 function kilnVariables(): Set<string> {
   return new Set(envBindings(KilnConfig).map((binding) => binding.variable));
 }
