@@ -7,7 +7,6 @@ import type { GrowingLog } from './log-reader';
 import type { ExitRecord } from './run-directory';
 
 export class EndedRun implements GrowingLog {
-  readonly hasFinished = true;
   readonly logComplete = true;
 
   constructor(
