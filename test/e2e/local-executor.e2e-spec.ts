@@ -1,6 +1,6 @@
 // The local executor against real child processes: the example training script,
 // failures, stop, GPUs, restarts (a second executor over the same runs directory).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
@@ -89,6 +89,20 @@ async function waitForLine(
   throw new Error(`the run ended without printing ${pattern}`);
 }
 
+/**
+ * Makes the executor that launched `handle` look like a Kiln process that has died: its
+ * supervisor record names a pid that cannot exist (above Linux's pid_max).
+ */
+function markSupervisorDead(executor: LocalExecutor, handle: RunHandle): void {
+  const record = join(
+    executor.runsDir,
+    '.supervisors',
+    `${parseRunId(handle.id)!.supervisor}.json`,
+  );
+  const alive = JSON.parse(readFileSync(record, 'utf8'));
+  writeFileSync(record, JSON.stringify({ ...alive, pid: 4194310 }));
+}
+
 describe('LocalExecutor (real processes)', () => {
   const executors: LocalExecutor[] = [];
   let config: ReturnType<typeof testConfig>;
@@ -122,7 +136,7 @@ describe('LocalExecutor (real processes)', () => {
     expect(recorder.endedRuns).toEqual([{ taskId: run.taskId, attempt: 1 }]);
     expect(handle).toEqual({
       executor: 'local',
-      id: expect.stringMatching(/^\d+:\d+$/),
+      id: expect.stringMatching(/^\d+:\d+@[0-9a-f-]{36}$/), // pid:start time@supervisor
       outputDir: join(executor.runsDir, run.taskId, '1', 'output'),
       logPath: join(executor.runsDir, run.taskId, '1', 'log.txt'),
     });
@@ -304,6 +318,7 @@ describe('LocalExecutor (real processes)', () => {
       spec({ command: python('sleep.py', '60', '--ignore-sigterm') }),
     );
     await waitForLine(executor, handle, /^sleeping/);
+    markSupervisorDead(executor, handle);
     const restarted = newExecutor();
 
     await expect(restarted.inspect(handle)).resolves.toEqual({
@@ -318,6 +333,24 @@ describe('LocalExecutor (real processes)', () => {
       state: 'failed',
       reason: 'killed by signal SIGKILL',
     });
+  });
+
+  it('answers for a run another live Kiln process supervises, and passes a stop on to it', async () => {
+    const handle = await executor.launch(
+      spec({ command: ['/bin/sh', '-c', 'echo sleeping; exec sleep 60'] }),
+    );
+    await waitForLine(executor, handle, /^sleeping/);
+    const other = newExecutor(); // another process sharing the runs directory
+
+    await expect(other.inspect(handle)).resolves.toEqual({ state: 'running' });
+    const followed = followToEnd(other, handle);
+    await other.stop(handle, 300);
+
+    await expect(isRunning(parseRunId(handle.id)!)).resolves.toBe(false);
+    await expect(followed).resolves.toEqual(['sleeping']);
+    const stopped = { state: 'failed', reason: 'killed by signal SIGTERM' };
+    await expect(executor.inspect(handle)).resolves.toEqual(stopped);
+    await expect(other.inspect(handle)).resolves.toEqual(stopped);
   });
 
   it('stops runs past their timeout and reports them timed out', async () => {

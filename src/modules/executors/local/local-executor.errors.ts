@@ -26,3 +26,16 @@ export class RunStartError extends DomainError {
   readonly status = 422;
   readonly slug = 'run-start-failed';
 }
+
+/**
+ * Another Kiln process supervises the run and did not stop it in time; the caller (the
+ * reconciler) tries again at its next pass.
+ */
+export class RunNotStoppedError extends DomainError {
+  readonly status = 503;
+  readonly slug = 'run-not-stopped';
+
+  constructor(runDir: string) {
+    super(`The Kiln process supervising the run in ${runDir} did not stop it in time`);
+  }
+}

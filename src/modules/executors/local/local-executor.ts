@@ -1,5 +1,6 @@
 // The local executor: runs each attempt as a child process of this Kiln process, in a
-// run directory of its own under the runs directory.
+// run directory of its own under the runs directory. Other Kiln processes sharing the
+// runs directory answer for its runs through the files there (see RunSupervisors).
 import { rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import {
@@ -24,26 +25,32 @@ import {
 } from '../executor.port';
 import { GpuSlots } from './gpu-slots';
 import { EndedRun, statusOf } from './ended-run';
+import { RunNotStoppedError } from './local-executor.errors';
 import { LocalRun } from './local-run';
-import { readLogLines } from './log-reader';
+import { GrowingLog, readLogLines } from './log-reader';
+import { PolledLog } from './polled-log';
 import {
   isRunning,
   leadsProcessGroup,
   parseRunId,
   ProcessIdentity,
+  RunId,
   signalProcess,
 } from './process-identity';
 import {
   prepareRunDirectory,
   readExitRecord,
   readHandleRecord,
+  readStopRequest,
   resolveWorkingDir,
   RunPaths,
   runPaths,
   runPathsOfLog,
   writeHandleRecord,
+  writeStopRequest,
 } from './run-directory';
 import { buildRunEnvironment } from './run-environment';
+import { RunSupervisors, SUPERVISOR_TICK_MS } from './run-supervisors';
 
 export const LOCAL_EXECUTOR_NAME = 'local';
 
@@ -51,6 +58,8 @@ export const LOCAL_EXECUTOR_NAME = 'local';
 const FINISHED_RUNS_KEPT = 1000;
 /** How long stop() waits for an orphan to vanish after SIGKILL. */
 const ORPHAN_KILL_WAIT_MS = 5000;
+/** How often stop() looks for the exit.json of a run another process stops. */
+const STOPPED_ELSEWHERE_POLL_MS = 100;
 
 const LOST_GONE = 'the process is gone; Kiln restarted or the worker died';
 const LOST_ORPHAN =
@@ -70,6 +79,12 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
    */
   private readonly runs = new Map<string, Promise<LocalRun | EndedRun>>();
   private readonly finishedRunDirs: string[] = [];
+  /** Runs of this process that have not ended yet, by run directory. */
+  private readonly liveRuns = new Map<string, LocalRun>();
+  private readonly stopsRequested = new WeakSet<LocalRun>();
+  private readonly supervisors: RunSupervisors;
+  private supervision?: Promise<void>;
+  private supervisionTimer?: NodeJS.Timeout;
   private shuttingDown = false;
 
   constructor(
@@ -83,6 +98,7 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     this.gpus = new GpuSlots(local.gpuCount);
     this.stopGraceMs = local.stopGraceMs;
     this.maxLineLength = local.maxLogLineLength;
+    this.supervisors = new RunSupervisors(this.runsDir);
   }
 
   onApplicationBootstrap(): void {
@@ -119,6 +135,7 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     const exit = paths && (await readExitRecord(paths));
     if (exit) return statusOf(exit);
     const identity = parseRunId(handle.id);
+    if (await this.liveSupervisorElsewhere(identity)) return { state: 'running' };
     if (identity && (await isRunning(identity))) return { state: 'lost', reason: LOST_ORPHAN };
     return { state: 'lost', reason: LOST_GONE };
   }
@@ -129,17 +146,19 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     if (run) return run.stop(graceMs);
     if (paths && (await readExitRecord(paths))) return;
     const identity = parseRunId(handle.id);
+    const supervisor = await this.liveSupervisorElsewhere(identity);
+    if (paths && supervisor && (await this.stopElsewhere(paths, supervisor, graceMs))) return;
     if (identity) await this.stopOrphan(identity, graceMs);
   }
 
   async *logs(handle: RunHandle, options: LogOptions = {}): AsyncIterable<string> {
     const paths = this.pathsOf(handle);
     if (!paths) return;
-    const run = options.follow ? await this.ownRun(paths, handle) : undefined;
+    const growing = options.follow ? await this.growingLog(paths, handle) : undefined;
     yield* readLogLines(paths.logPath, {
       sinceLine: options.sinceLine,
       signal: options.signal,
-      growing: run,
+      growing,
     });
   }
 
@@ -163,14 +182,12 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
    */
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
-    const runs = await Promise.allSettled(this.runs.values());
-    const live = runs.flatMap((run) =>
-      run.status === 'fulfilled' && run.value instanceof LocalRun && !run.value.hasFinished
-        ? [run.value]
-        : [],
-    );
+    clearInterval(this.supervisionTimer);
+    await Promise.allSettled(this.runs.values()); // runs still starting
+    const live = [...this.liveRuns.values()];
     if (live.length > 0) this.logger.log(`Stopping ${live.length} local runs on shutdown`);
     await Promise.all(live.map((run) => run.interruptForShutdown(this.stopGraceMs)));
+    if (this.supervision) await this.supervisors.withdraw();
   }
 
   /** GPUs not given to any run right now. */
@@ -182,6 +199,7 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     if (this.shuttingDown)
       throw new Error('Kiln is shutting down; the local executor starts no new runs');
     const cwd = resolveWorkingDir(paths.runDir, spec.workingDir);
+    await this.superviseRuns();
     const gpus = this.gpus.allocate(spec.resources.gpu);
     try {
       await prepareRunDirectory(paths, cwd, spec.hyperparameters);
@@ -193,8 +211,10 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
         maxLineLength: this.maxLineLength,
         stopGraceMs: this.stopGraceMs,
         reporter: this.reporter,
+        supervisor: this.supervisors.selfId,
         onFinished: () => this.gpus.release(gpus),
       });
+      this.liveRuns.set(paths.runDir, run);
       void run.ended().then((ended) => this.retire(paths.runDir, run, ended));
       await writeHandleRecord(paths, run.handle);
       return run;
@@ -202,6 +222,71 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
       this.gpus.release(gpus);
       throw error;
     }
+  }
+
+  /**
+   * Announces this process as a supervisor of runs and starts its heartbeat, once; the
+   * heartbeat also carries out stop requests other processes leave for its runs.
+   */
+  private superviseRuns(): Promise<void> {
+    this.supervision ??= this.supervisors.announce().then(() => {
+      this.supervisionTimer = setInterval(() => void this.supervisionTick(), SUPERVISOR_TICK_MS);
+      this.supervisionTimer.unref();
+    });
+    return this.supervision;
+  }
+
+  private async supervisionTick(): Promise<void> {
+    try {
+      await this.supervisors.heartbeat();
+      await Promise.all([...this.liveRuns.values()].map((run) => this.stopIfRequested(run)));
+    } catch (error) {
+      this.logger.warn(`Run supervision tick failed: ${(error as Error).message}`);
+    }
+  }
+
+  private async stopIfRequested(run: LocalRun): Promise<void> {
+    const paths = runPathsOfLog(this.runsDir, run.handle.logPath);
+    const request = paths && !this.stopsRequested.has(run) && (await readStopRequest(paths));
+    if (!request) return;
+    this.stopsRequested.add(run);
+    this.logger.log(`Stopping run ${run.handle.id} at another Kiln process's request`);
+    await run.stop(request.graceMs);
+  }
+
+  /** The run's supervisor when that is another live Kiln process, which answers for it. */
+  private async liveSupervisorElsewhere(identity: RunId | undefined) {
+    const supervisor = identity?.supervisor;
+    if (!supervisor || supervisor === this.supervisors.selfId) return undefined;
+    return (await this.supervisors.isAlive(supervisor)) ? supervisor : undefined;
+  }
+
+  /**
+   * Asks the run's supervisor to stop it and waits for its exit.json. False when the
+   * supervisor died meanwhile, so the caller treats the run as an orphan.
+   */
+  private async stopElsewhere(paths: RunPaths, supervisor: string, graceMs: number) {
+    await writeStopRequest(paths, { graceMs });
+    const settled = await waitUntil(
+      async () =>
+        Boolean(await readExitRecord(paths)) || !(await this.supervisors.isAlive(supervisor)),
+      {
+        timeoutMs: graceMs + ORPHAN_KILL_WAIT_MS + 2 * SUPERVISOR_TICK_MS,
+        intervalMs: STOPPED_ELSEWHERE_POLL_MS,
+      },
+    );
+    if (await readExitRecord(paths)) return true;
+    if (settled.satisfied) return false;
+    throw new RunNotStoppedError(paths.runDir);
+  }
+
+  /** What a follower of the run's log waits on, when the run may still write to it. */
+  private async growingLog(paths: RunPaths, handle: RunHandle): Promise<GrowingLog | undefined> {
+    const own = await this.ownRun(paths, handle);
+    if (own) return own;
+    const supervisor = await this.liveSupervisorElsewhere(parseRunId(handle.id));
+    if (!supervisor || (await readExitRecord(paths))) return undefined;
+    return new PolledLog(paths, () => this.supervisors.isAlive(supervisor));
   }
 
   private pathsOf(handle: RunHandle): RunPaths | undefined {
@@ -238,6 +323,7 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
    * older ended runs are read from exit.json. A run discarded meanwhile stays forgotten.
    */
   private retire(runDir: string, run: LocalRun, ended: EndedRun): void {
+    if (this.liveRuns.get(runDir) === run) this.liveRuns.delete(runDir);
     const current = this.runs.get(runDir);
     if (!current) return;
     void current.then((kept) => {

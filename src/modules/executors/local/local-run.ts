@@ -23,6 +23,8 @@ export interface LocalRunOptions {
   /** Grace between SIGTERM and SIGKILL when the timeout backstop stops the run. */
   stopGraceMs: number;
   reporter?: RunReporter;
+  /** The id of this Kiln process among the processes sharing the runs directory. */
+  supervisor: string;
   /** Called once when the run has ended (not when it failed to start), e.g. to give its GPUs back. */
   onFinished: () => void;
 }
@@ -71,7 +73,7 @@ export class LocalRun implements GrowingLog {
     const pid = child.pid!;
     const handle: RunHandle = {
       executor: 'local',
-      id: formatRunId({ pid, startTime }),
+      id: formatRunId({ pid, startTime, supervisor: options.supervisor }),
       outputDir: options.paths.outputDir,
       logPath: options.paths.logPath,
     };
@@ -80,10 +82,6 @@ export class LocalRun implements GrowingLog {
 
   get status(): RunStatus {
     return this.result ? statusOf(this.result) : { state: 'running' };
-  }
-
-  get hasFinished(): boolean {
-    return this.result !== undefined;
   }
 
   whenFinished(): Promise<ExitRecord> {

@@ -6,7 +6,9 @@ describe('process identity', () => {
       pid: 4242,
       startTime: '987654',
     });
-    for (const id of ['', '4242', 'abc:1', '1:5', '0:5', '12:34:56', 'ns/job-1']) {
+    const supervised = { pid: 4242, startTime: '987654', supervisor: 'b3c1f0e2-0d4e-4f7a-9c1b' };
+    expect(parseRunId(formatRunId(supervised))).toEqual(supervised);
+    for (const id of ['', '4242', 'abc:1', '1:5', '0:5', '12:34:56', 'ns/job-1', '12:34@../x']) {
       expect(parseRunId(id)).toBeUndefined();
     }
   });

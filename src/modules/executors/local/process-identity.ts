@@ -14,15 +14,24 @@ interface ProcessStat extends ProcessIdentity {
   processGroup: number;
 }
 
-export function formatRunId({ pid, startTime }: ProcessIdentity): string {
-  return `${pid}:${startTime}`;
+/** A local run's id: its process, and the Kiln process that supervises it (see RunSupervisors). */
+export interface RunId extends ProcessIdentity {
+  /** Absent in ids written before runs named their supervisor. */
+  supervisor?: string;
 }
 
-export function parseRunId(id: string): ProcessIdentity | undefined {
-  const match = /^(\d+):(\d+)$/.exec(id);
+export function formatRunId({ pid, startTime, supervisor }: RunId): string {
+  return supervisor ? `${pid}:${startTime}@${supervisor}` : `${pid}:${startTime}`;
+}
+
+export function parseRunId(id: string): RunId | undefined {
+  const match = /^(\d+):(\d+)(?:@([A-Za-z0-9-]{1,64}))?$/.exec(id);
   if (!match) return undefined;
   const pid = Number(match[1]);
-  return pid > 1 ? { pid, startTime: match[2] } : undefined;
+  if (pid <= 1) return undefined;
+  return match[3]
+    ? { pid, startTime: match[2], supervisor: match[3] }
+    : { pid, startTime: match[2] };
 }
 
 /** The identity of a live process, or undefined when it is gone or only a zombie. */

@@ -1,5 +1,6 @@
 // The per-attempt run directory `<runsDir>/<taskId>/<attempt>/` and the files Kiln keeps
-// in it: output/ (KILN_OUTPUT_DIR), hyperparameters.json, log.txt, handle.json, exit.json.
+// in it: output/ (KILN_OUTPUT_DIR), hyperparameters.json, log.txt, handle.json, exit.json,
+// and stop.json when another Kiln process asks the run's supervisor to stop it.
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError } from '../../../common/errors/domain-error';
@@ -13,6 +14,7 @@ export interface RunPaths {
   hyperparametersPath: string;
   exitPath: string;
   handlePath: string;
+  stopRequestPath: string;
 }
 
 /** How a run ended, written when it ends so the result outlives this Kiln process. */
@@ -25,6 +27,11 @@ export interface ExitRecord {
   interruptedByShutdown: boolean;
   timeoutSeconds?: number;
   finishedAt: string;
+}
+
+/** Asks the process supervising a run to stop it (see RunSupervisors). */
+export interface StopRequest {
+  graceMs: number;
 }
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -54,6 +61,7 @@ function pathsIn(runDir: string): RunPaths {
     hyperparametersPath: join(runDir, 'hyperparameters.json'),
     exitPath: join(runDir, 'exit.json'),
     handlePath: join(runDir, 'handle.json'),
+    stopRequestPath: join(runDir, 'stop.json'),
   };
 }
 
@@ -94,17 +102,26 @@ export async function writeHandleRecord(paths: RunPaths, handle: RunHandle): Pro
   await writeFile(paths.handlePath, JSON.stringify(handle));
 }
 
-export async function readHandleRecord(paths: RunPaths): Promise<RunHandle | undefined> {
-  try {
-    return JSON.parse(await readFile(paths.handlePath, 'utf8')) as RunHandle;
-  } catch {
-    return undefined;
-  }
+export function readHandleRecord(paths: RunPaths): Promise<RunHandle | undefined> {
+  return readRecord<RunHandle>(paths.handlePath);
 }
 
-export async function readExitRecord(paths: RunPaths): Promise<ExitRecord | undefined> {
+export function readExitRecord(paths: RunPaths): Promise<ExitRecord | undefined> {
+  return readRecord<ExitRecord>(paths.exitPath);
+}
+
+export async function writeStopRequest(paths: RunPaths, request: StopRequest): Promise<void> {
+  await writeFile(paths.stopRequestPath, JSON.stringify(request));
+}
+
+export function readStopRequest(paths: RunPaths): Promise<StopRequest | undefined> {
+  return readRecord<StopRequest>(paths.stopRequestPath);
+}
+
+/** A JSON record of the run directory, or undefined when it is not there (yet). */
+async function readRecord<T>(path: string): Promise<T | undefined> {
   try {
-    return JSON.parse(await readFile(paths.exitPath, 'utf8')) as ExitRecord;
+    return JSON.parse(await readFile(path, 'utf8')) as T;
   } catch {
     return undefined;
   }
