@@ -81,23 +81,43 @@ describe('WEB_CONCURRENCY=2 in production mode', () => {
   });
 });
 
+/** Starts the leader-job entry with WEB_CONCURRENCY=2 and resolves with its exit code and stderr. */
+async function bootWithTwoProcesses(env: Record<string, string>) {
+  const child = spawn(process.execPath, [LEADER_JOB_ENTRY], {
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'test',
+      KILN_DATA_DIR: tempDataDir(),
+      PORT: '0',
+      WEB_CONCURRENCY: '2',
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise((done) => child.once('exit', done));
+  return { code, stderr };
+}
+
 describe('WEB_CONCURRENCY in embedded mode', () => {
   it('exits 1 at boot with a message naming WEB_CONCURRENCY', async () => {
-    const child = spawn(process.execPath, [LEADER_JOB_ENTRY], {
-      env: {
-        PATH: process.env.PATH,
-        NODE_ENV: 'test',
-        KILN_DATA_DIR: tempDataDir(),
-        PORT: '0',
-        WEB_CONCURRENCY: '2',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-    const code = await new Promise((done) => child.once('exit', done));
+    const { code, stderr } = await bootWithTwoProcesses({});
     expect(code).toBe(1);
     expect(stderr).toContain('WEB_CONCURRENCY (process.webConcurrency): is 2');
     expect(stderr).toContain('embedded drivers cannot be shared');
+  });
+});
+
+describe('WEB_CONCURRENCY with local GPUs', () => {
+  it('exits 1 at boot: each process would hand out the same GPUs', async () => {
+    const { code, stderr } = await bootWithTwoProcesses({
+      KILN_DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/never_used',
+      KILN_REDIS_URL: SHARED_REDIS_URL,
+      KILN_LOCAL_GPU_COUNT: '2',
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('so two runs could get one GPU');
+    expect(stderr).not.toContain('embedded drivers cannot be shared');
   });
 });

@@ -1,7 +1,8 @@
 // WEB_CONCURRENCY=N: the primary forks N server processes that share the HTTP port
 // (node:cluster) and does nothing else; it forwards SIGTERM/SIGINT to them and exits
 // once they have. Only in production mode: the embedded drivers (SQLite, in-process
-// queue and lock) cannot be shared between processes, so there it refuses to start.
+// queue and lock) cannot be shared between processes, so there it refuses to start; and
+// not with local GPUs, which each process would hand out on its own.
 import cluster, { Worker } from 'node:cluster';
 import { Logger } from '@nestjs/common';
 import { ConfigError, loadConfig } from '../../config/config.loader';
@@ -32,6 +33,14 @@ function assertShareable(config: KilnConfig): void {
     );
   if (config.lock.driver === 'memory')
     problems.push('WEB_CONCURRENCY (process.webConcurrency): needs KILN_LOCK_DRIVER redis or auto');
+  // Each process hands out GPU indices from its own list: two local runs could get one GPU.
+  if (config.executors.local.gpuCount > 0 && config.process.role !== 'api')
+    problems.push(
+      `WEB_CONCURRENCY (process.webConcurrency): is ${config.process.webConcurrency}, but ` +
+        'each process would hand out the same KILN_LOCAL_GPU_COUNT ' +
+        '(executors.local.gpuCount) GPUs to its local runs, so two runs could get one GPU. ' +
+        'On a GPU machine use WEB_CONCURRENCY=1, or KILN_ROLE=api for the extra processes.',
+    );
   if (problems.length > 0) throw new ConfigError(problems);
 }
 
