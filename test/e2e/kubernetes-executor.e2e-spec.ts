@@ -343,6 +343,13 @@ describe('KubernetesExecutor against a fake API server', () => {
     expect(api.requestsTo('POST', /\/jobs$/)).toHaveLength(3);
   });
 
+  it('finds the Job of an attempt by its name, and nothing for an attempt never launched', async () => {
+    const spec = makeSpec();
+    const handle = await executor.launch(spec);
+    await expect(executor.find(spec)).resolves.toEqual(handle);
+    await expect(executor.find({ ...spec, attempt: 2 })).resolves.toBeUndefined();
+  });
+
   it('resumes a dropped watch from the last resourceVersion it saw, without listing again', async () => {
     const { handle, jobName } = await launched();
     api.running(NS, jobName);

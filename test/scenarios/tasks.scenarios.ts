@@ -2,7 +2,10 @@
 // (test/e2e/tasks.e2e-spec.ts) and on PostgreSQL + Redis (test/integration/tasks.int-spec.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { DataSource } from 'typeorm';
 import { waitUntil } from '../../src/common/wait-until';
+import { readProcessIdentity } from '../../src/modules/executors/local/process-identity';
+import { TaskAttempt } from '../../src/modules/tasks/entities/task-attempt.entity';
 import { ApiClient, ApiResponse } from '../support/api-client';
 import { openSse } from '../support/sse-client';
 import type { TestApp, TestAppOptions } from '../support/test-app';
@@ -268,6 +271,46 @@ export function taskLifecycleScenarios(start: StartApp, env: Record<string, stri
     await world.waitForStatus(blocker.body.id, ['running']);
     await world.api.post(`/tasks/${blocker.body.id}/cancel`, {}, world.tokens.alice);
     await world.waitForStatus(blocker.body.id, ['cancelled']);
+  }, 60_000);
+
+  it('adopts a run whose launch did not record its handle, and stops it on cancel', async () => {
+    // What a worker that died between starting a run and recording its handle leaves.
+    const forgetHandle = (taskId: string) =>
+      world.kiln.app
+        .get(DataSource)
+        .getRepository(TaskAttempt)
+        .update({ taskId }, { handle: null });
+    const logShows = async (id: string, text: string) =>
+      (
+        await waitUntil(
+          async () =>
+            (await world.api.get(`/tasks/${id}/logs`, world.tokens.alice)).text.includes(text),
+          { timeoutMs: 15_000 },
+        )
+      ).satisfied;
+
+    const finishing = await world.submit({
+      name: 'handle lost',
+      ...shell('echo started; sleep 2'),
+    });
+    expect(await logShows(finishing.body.id, 'started')).toBe(true);
+    await forgetHandle(finishing.body.id);
+    // long before KILN_LAUNCH_GRACE_SECONDS (60 s), and without a retry beside it
+    const finished = await world.waitForStatus(finishing.body.id, FINAL, 15_000);
+    expect(finished).toMatchObject({ status: 'succeeded', attempt: 1 });
+
+    const marker = join(tempDataDir('kiln-adopt-'), 'pid');
+    const cancelled = await world.submit({
+      name: 'handle lost, then cancelled',
+      ...shell(`echo $$ > ${marker}; echo started; exec sleep 60`),
+    });
+    expect(await logShows(cancelled.body.id, 'started')).toBe(true);
+    await forgetHandle(cancelled.body.id);
+    await world.api.post(`/tasks/${cancelled.body.id}/cancel`, {}, world.tokens.alice);
+    await world.waitForStatus(cancelled.body.id, ['cancelled']);
+    await expect(
+      readProcessIdentity(Number(readFileSync(marker, 'utf8'))),
+    ).resolves.toBeUndefined();
   }, 60_000);
 
   it('starts a task only after the tasks it depends on succeed, and fails it when one fails', async () => {

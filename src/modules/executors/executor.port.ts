@@ -21,6 +21,9 @@ export interface RunSpec {
   timeoutSeconds?: number;
 }
 
+/** Names an attempt's run without its handle. */
+export type RunLocator = Pick<RunSpec, 'taskId' | 'attempt' | 'queue'>;
+
 export interface RunResources {
   cpu: number;
   memoryMiB: number;
@@ -67,6 +70,13 @@ export interface Executor {
   logs(handle: RunHandle, options?: LogOptions): AsyncIterable<string>;
   /** Removes what the run left behind (logs, outputs) when its task is deleted. */
   discard?(handle: RunHandle): Promise<void>;
+  /**
+   * The handle of the run this executor started for the attempt, if it started one. A
+   * launch interrupted after the start but before the handle was recorded (the worker
+   * died) leaves a run Kiln knows nothing of; this lets Kiln adopt it instead of waiting
+   * out the launch grace and retrying beside it.
+   */
+  find?(run: RunLocator): Promise<RunHandle | undefined>;
 }
 
 /** One metric sample a run reported. */

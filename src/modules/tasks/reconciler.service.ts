@@ -6,11 +6,12 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, LessThan } from 'typeorm';
+import { DataSource, In, IsNull, LessThan } from 'typeorm';
 import { mapConcurrent } from '../../common/concurrency/map-concurrent';
 import { LeaderOnly } from '../../common/scheduling/leader-only.decorator';
 import { KilnConfig } from '../../config/kiln.config';
 import { LEADER_LOCK, LeaderLock } from '../../infra/lock/leader-lock.port';
+import type { RunHandle } from '../executors/executor.port';
 import { ExecutorRegistry } from '../executors/executor.registry';
 import { CoalescingRunner } from './coalescing-runner';
 import { Dispatcher } from './dispatcher.service';
@@ -91,7 +92,7 @@ export class Reconciler {
         ),
       );
     }
-    if (!attempt?.handle) return this.withoutHandle(task);
+    if (!attempt?.handle) return this.withoutHandle(task, attempt);
     const executor = this.executors.get(attempt.executor);
     if (task.status === TaskStatus.Cancelling) {
       await executor.stop(attempt.handle, this.config.tasks.stopGraceMs);
@@ -115,7 +116,9 @@ export class Reconciler {
   }
 
   /** Running or cancelling, but the launch never recorded a handle. */
-  private async withoutHandle(task: Task): Promise<boolean> {
+  private async withoutHandle(task: Task, attempt: TaskAttempt | undefined): Promise<boolean> {
+    const handle = attempt && (await this.adopt(task, attempt));
+    if (handle) return this.reconcile(task, { ...attempt, handle });
     if (task.status === TaskStatus.Cancelling) {
       await this.outcomes.cancelled(task.id, task.attempt);
       return Boolean(await this.cancelled(task, 'cancelled before the run started'));
@@ -124,6 +127,22 @@ export class Reconciler {
     if (!task.startedAt || Date.now() - task.startedAt.getTime() < graceMs) return false;
     const reason = 'the worker that launched the run stopped before recording it';
     return Boolean(await this.outcomes.settle(task, task.attempt, { state: 'lost', reason }));
+  }
+
+  /**
+   * The handle of a run the executor started but whose launch never recorded it (the
+   * worker died in between, or is about to record it), now written on the attempt: the
+   * run is then inspected, stopped or settled like any other instead of running unseen.
+   */
+  private async adopt(task: Task, attempt: TaskAttempt): Promise<RunHandle | undefined> {
+    const executor = this.executors.get(attempt.executor);
+    const run = { taskId: task.id, attempt: task.attempt, queue: task.queue };
+    const handle = await executor.find?.(run);
+    if (!handle) return undefined;
+    await this.dataSource
+      .getRepository(TaskAttempt)
+      .update({ id: attempt.id, handle: IsNull() }, { handle });
+    return handle;
   }
 
   private cancelled(task: Task, reason: string) {

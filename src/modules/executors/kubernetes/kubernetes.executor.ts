@@ -18,6 +18,7 @@ import {
   LogOptions,
   RUN_REPORTER,
   RunHandle,
+  RunLocator,
   RunReporter,
   RunSpec,
   RunStatus,
@@ -133,6 +134,15 @@ export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnM
     await ignoreNotFound(api.deleteSecret(namespace, jobName));
   }
 
+  /** The attempt's Job, found by the name every launch of the attempt gives it. */
+  async find({ taskId, attempt, queue }: RunLocator): Promise<RunHandle | undefined> {
+    const { namespace, jobName } = this.contextOf({ taskId, attempt, queue });
+    const job = await this.limit.run(() =>
+      ignoreNotFound(this.connect().api.readJob(namespace, jobName)),
+    );
+    return job ? { executor: this.name, id: handleIdOf(namespace, jobName) } : undefined;
+  }
+
   /** For readers only: metric and progress lines reach the reporter through collectReports. */
   async *logs(handle: RunHandle, options: LogOptions = {}): AsyncGenerator<string> {
     const { namespace, jobName } = parseHandleId(handle.id);
@@ -208,7 +218,7 @@ export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnM
     return this.connection;
   }
 
-  private contextOf(spec: RunSpec): RunObjectsContext {
+  private contextOf(spec: RunLocator): RunObjectsContext {
     const overrides = this.settings.queues?.get(spec.queue);
     return {
       namespace: overrides?.namespace ?? this.settings.namespace,

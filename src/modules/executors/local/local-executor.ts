@@ -19,6 +19,7 @@ import {
   LogOptions,
   RUN_REPORTER,
   RunHandle,
+  RunLocator,
   RunReporter,
   RunSpec,
   RunStatus,
@@ -160,6 +161,11 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
       signal: options.signal,
       growing,
     });
+  }
+
+  /** The handle a launch recorded in the run directory, whichever process launched it. */
+  async find({ taskId, attempt }: RunLocator): Promise<RunHandle | undefined> {
+    return readHandleRecord(runPaths(this.runsDir, taskId, attempt));
   }
 
   /** Deletes the run directory (log, outputs), stopping the run first if it still runs. */
