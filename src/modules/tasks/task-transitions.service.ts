@@ -12,6 +12,7 @@ import { TaskEvent } from './entities/task-event.entity';
 import { Task } from './entities/task.entity';
 import { PostgresTransition } from './postgres-transition';
 import { TaskStatus, sourcesOf } from './task-status';
+import { inTransaction } from '../../infra/database/transaction';
 
 export const SYSTEM_ACTOR = 'system';
 
@@ -52,7 +53,7 @@ export class TaskTransitions {
     const allowed = sourcesOf(request.to).filter((s) => !request.from || request.from.includes(s));
     const change = this.oneStatement
       ? await this.oneStatement.move(taskId, request, allowed)
-      : await this.dataSource.transaction((manager) =>
+      : await inTransaction(this.dataSource, (manager) =>
           this.moveWith(manager, taskId, request, allowed),
         );
     if (change) this.changes.emit('change', change);

@@ -26,6 +26,7 @@ import { TaskPatch, TaskTransitions } from './task-transitions.service';
 import { TaskStatus, assertTransition, isFinal } from './task-status';
 import { IdempotencyKeyReusedError, StaleVersionError } from './tasks.errors';
 import { TaskWakeups } from './task-wakeups';
+import { inTransaction } from '../../infra/database/transaction';
 
 const DEFAULT_RESOURCES = { cpu: 1, memoryMiB: 1024, gpu: 0 };
 const DEFAULT_RETRY_BACKOFF_SECONDS = 10;
@@ -109,7 +110,7 @@ export class TasksService {
     if (dto.description !== undefined) patch.description = dto.description;
     if (dto.priority !== undefined) patch.priority = dto.priority;
     if (dto.labels !== undefined) patch.labels = dto.labels;
-    const updated = await this.dataSource.transaction(async (manager) => {
+    const updated = await inTransaction(this.dataSource, async (manager) => {
       const where = {
         id,
         version: task.version,
@@ -217,7 +218,7 @@ export class TasksService {
       throw new ConflictError('Pending tasks depend on this task; cancel or delete them first.');
     }
     const attempts = await this.dataSource.getRepository(TaskAttempt).findBy({ taskId: id });
-    const deleted = await this.dataSource.transaction(async (manager) => {
+    const deleted = await inTransaction(this.dataSource, async (manager) => {
       const result = await manager.delete(Task, { id, status: task.status });
       if (!result.affected) return false;
       await manager.delete(TaskLabel, { taskId: id });
@@ -353,7 +354,7 @@ export class TasksService {
   }
 
   private async insert(task: Task, actor: string, reason: string): Promise<void> {
-    const event = await this.dataSource.transaction(async (manager) => {
+    const event = await inTransaction(this.dataSource, async (manager) => {
       await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
       await this.insertLabels(manager, task.id, task.labels);
       await this.dependencies.record(manager, task.id, task.dependsOn);
