@@ -39,11 +39,11 @@ describe('inTransaction on SQLite (one shared connection)', () => {
   it('commits concurrent transactions whole and rolls back exactly the failing ones', async () => {
     const results = await Promise.allSettled(Array.from({ length: 20 }, (_, n) => write(n + 1)));
 
-    expect(results.filter((result) => result.status === 'rejected')).toHaveLength(4);
-    for (const result of results.filter((each) => each.status === 'rejected'))
-      expect(String((result as PromiseRejectedResult).reason)).toMatch(
-        /^Error: transaction \d+ fails$/,
-      );
+    const failures = results.flatMap((result) =>
+      result.status === 'rejected' ? [String(result.reason)] : [],
+    );
+    expect(failures).toHaveLength(4);
+    for (const failure of failures) expect(failure).toMatch(/^Error: transaction \d+ fails$/);
     const ids = (await dataSource.getRepository(Entry).find()).map((entry) => entry.id);
     const committed = Array.from({ length: 20 }, (_, n) => n + 1).filter((n) => n % 5 !== 0);
     expect(ids.sort((a, b) => a - b)).toEqual([...committed, ...committed.map((n) => 1000 + n)]);
