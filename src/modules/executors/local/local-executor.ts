@@ -261,7 +261,7 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
   }
 
   /** The run's supervisor when that is another live Kiln process, which answers for it. */
-  private async liveSupervisorElsewhere(identity: RunId | undefined) {
+  private async liveSupervisorElsewhere(identity: RunId | undefined): Promise<string | undefined> {
     const supervisor = identity?.supervisor;
     if (!supervisor || supervisor === this.supervisors.selfId) return undefined;
     return (await this.supervisors.isAlive(supervisor)) ? supervisor : undefined;
@@ -271,7 +271,11 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
    * Asks the run's supervisor to stop it and waits for its exit.json. False when the
    * supervisor died meanwhile, so the caller treats the run as an orphan.
    */
-  private async stopElsewhere(paths: RunPaths, supervisor: string, graceMs: number) {
+  private async stopElsewhere(
+    paths: RunPaths,
+    supervisor: string,
+    graceMs: number,
+  ): Promise<boolean> {
     await writeStopRequest(paths, { graceMs });
     const settled = await waitUntil(
       async () =>
