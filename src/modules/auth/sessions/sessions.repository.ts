@@ -1,16 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
+import { HotQuery } from '../../../infra/database/hot-query';
 import { RefreshToken } from './refresh-token.entity';
 import { User } from '../users/user.entity';
 import { Session } from './session.entity';
 
 @Injectable()
 export class SessionsRepository {
+  /** Every authenticated request runs this lookup, so its SQL is generated once. */
+  private readonly sessionUser: HotQuery<User>;
+
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
-  ) {}
+  ) {
+    this.sessionUser = new HotQuery<User>(sessions.manager.connection, 'u');
+  }
 
   async insertSession(session: Session): Promise<void> {
     await this.sessions.insert(session);
@@ -26,12 +32,13 @@ export class SessionsRepository {
 
   /** The user of a live session of theirs, if the user is enabled: one round trip. */
   async findActiveSessionUser(sessionId: string, userId: string): Promise<User | null> {
-    return this.sessions.manager
+    const query = this.sessions.manager
       .createQueryBuilder(User, 'u')
       .innerJoin(Session, 's', 's.user_id = u.id')
       .where('s.id = :sessionId AND u.id = :userId', { sessionId, userId })
-      .andWhere('s.revoked_at IS NULL AND u.disabled = :disabled', { disabled: false })
-      .getOne();
+      .andWhere('s.revoked_at IS NULL AND u.disabled = :disabled', { disabled: false });
+    const [user] = await this.sessionUser.getMany(query, 'by session and user');
+    return user ?? null;
   }
 
   async findRefreshTokenByHash(tokenHash: string): Promise<RefreshToken | null> {
