@@ -46,10 +46,9 @@ export class HotQuery<T extends ObjectLiteral> {
 
   /**
    * On PostgreSQL, as a named prepared statement straight on the pool: each connection
-   * parses and plans it once instead of on every request (measured: the tasks-list
-   * benchmark's share of a bare server rose from 0.445 to 0.52–0.56). The statement
-   * names its columns, so a migration that adds one does not invalidate it. Elsewhere
-   * through TypeORM.
+   * parses and plans it once instead of on every request (the tasks-list benchmark in
+   * test/bench/RESULTS.md measured what that is worth). The statement names its columns,
+   * so a migration that adds one does not invalidate it. Elsewhere through TypeORM.
    */
   private async run(text: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
     const driver = this.dataSource.driver;
