@@ -8,6 +8,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { logCompletedRequests } from './common/logging/request-logging';
 import { closeConnectionsWhileDraining } from './common/http/drain-connections';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
+import { limitRequestTime } from './common/http/request-time-limit';
 import { LifecycleService } from './common/lifecycle/lifecycle.service';
 import { KilnConfig } from './config/kiln.config';
 import { HttpMetrics } from './modules/metrics/http-metrics';
@@ -44,13 +45,13 @@ export async function createApp(
   );
   app.useLogger(app.get(Logger));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
-  configureFastify(app);
+  configureFastify(app, config);
   if (config.http.docsEnabled) setupOpenApi(app);
   await app.init();
   return app;
 }
 
-function configureFastify(app: NestFastifyApplication): void {
+function configureFastify(app: NestFastifyApplication, config: KilnConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
   fastify.addHook('onRequest', (request, reply, done) => {
@@ -60,6 +61,7 @@ function configureFastify(app: NestFastifyApplication): void {
   // Errors Fastify raises before a route runs (malformed JSON, unsupported media type,
   // body too large) reach the global ProblemDetailsFilter through Nest's own handler.
   logCompletedRequests(fastify);
+  limitRequestTime(fastify, config.http.requestTimeoutMs);
   closeConnectionsWhileDraining(fastify, app.get(LifecycleService));
   app.get(HttpMetrics).instrument(fastify);
 }

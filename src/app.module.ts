@@ -1,6 +1,5 @@
 import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CoreModule } from './common/core.module';
-import { RequestTimeoutModule } from './common/http/request-timeout.module';
 import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
 import { ProcessModule } from './common/process/process.module';
 import { SchedulingModule } from './common/scheduling/scheduling.module';
@@ -38,7 +37,6 @@ export class AppModule {
         ProcessModule,
         LockModule,
         SchedulingModule,
-        RequestTimeoutModule,
         HealthModule,
         AuthModule,
         AdminModule,

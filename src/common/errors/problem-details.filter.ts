@@ -18,7 +18,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-function sendProblem(
+/** Writes `error` as problem+json, unless an answer has already gone out. */
+export function sendProblem(
   error: unknown,
   request: FastifyRequest,
   reply: FastifyReply,
