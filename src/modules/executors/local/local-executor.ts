@@ -277,14 +277,10 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     graceMs: number,
   ): Promise<boolean> {
     await writeStopRequest(paths, { graceMs });
-    const settled = await waitUntil(
-      async () =>
-        Boolean(await readExitRecord(paths)) || !(await this.supervisors.isAlive(supervisor)),
-      {
-        timeoutMs: graceMs + ORPHAN_KILL_WAIT_MS + 2 * SUPERVISOR_TICK_MS,
-        intervalMs: STOPPED_ELSEWHERE_POLL_MS,
-      },
-    );
+    const settled = await waitUntil(() => this.endedOrAbandoned(paths, supervisor), {
+      timeoutMs: graceMs + ORPHAN_KILL_WAIT_MS + 2 * SUPERVISOR_TICK_MS,
+      intervalMs: STOPPED_ELSEWHERE_POLL_MS,
+    });
     if (await readExitRecord(paths)) return true;
     if (settled.satisfied) return false;
     throw new RunNotStoppedError(paths.runDir);
@@ -296,7 +292,15 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     if (own) return own;
     const supervisor = await this.liveSupervisorElsewhere(parseRunId(handle.id));
     if (!supervisor || (await readExitRecord(paths))) return undefined;
-    return new PolledLog(paths, () => this.supervisors.isAlive(supervisor));
+    return new PolledLog(paths.logPath, () => this.endedOrAbandoned(paths, supervisor));
+  }
+
+  /**
+   * Whether a run another process supervises will write no more: it has its exit.json
+   * (written after the log's last line), or its supervisor is gone.
+   */
+  private async endedOrAbandoned(paths: RunPaths, supervisor: string): Promise<boolean> {
+    return Boolean(await readExitRecord(paths)) || !(await this.supervisors.isAlive(supervisor));
   }
 
   private pathsOf(handle: RunHandle): RunPaths | undefined {

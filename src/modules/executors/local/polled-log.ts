@@ -1,11 +1,10 @@
 // The log of a run another Kiln process supervises, followed from this one. Its writer's
 // events are in the other process, so the file is polled: fs.watch does not see writes
-// made from another container on a shared volume. The log is complete once exit.json
-// exists (the supervisor writes it after the log's last line) or the supervisor is gone.
+// made from another container on a shared volume. The caller says when the run will
+// write no more.
 import { stat } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { GrowingLog } from './log-reader';
-import { readExitRecord, RunPaths } from './run-directory';
 
 const POLL_MS = 250;
 
@@ -15,8 +14,8 @@ export class PolledLog implements GrowingLog {
   private size = -1;
 
   constructor(
-    private readonly paths: RunPaths,
-    private readonly supervisorAlive: () => Promise<boolean>,
+    private readonly logPath: string,
+    private readonly runHasEnded: () => Promise<boolean>,
   ) {}
 
   async nextLogChange(signal?: AbortSignal): Promise<void> {
@@ -27,8 +26,8 @@ export class PolledLog implements GrowingLog {
         return; // aborted: the reader checks its signal and stops
       }
       // Completion first: a log found complete is read once more to its end.
-      const complete = Boolean(await readExitRecord(this.paths)) || !(await this.supervisorAlive());
-      const size = await stat(this.paths.logPath).then(
+      const complete = await this.runHasEnded();
+      const size = await stat(this.logPath).then(
         (info) => info.size,
         () => this.size,
       );
