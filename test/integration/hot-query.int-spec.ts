@@ -3,25 +3,19 @@
 // query shape on each connection rather than a parse and plan per request.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { connectDataSource } from '../../src/infra/database/data-source.factory';
 import { HotQuery } from '../../src/infra/database/hot-query';
 import { Role } from '../../src/modules/auth/role';
 import { User } from '../../src/modules/auth/users/user.entity';
-import { databaseTargets } from '../support/database-targets';
-import { testConfig } from '../support/test-config';
+import { connectToTarget, databaseTargets } from '../support/database-targets';
 
 describe.each(databaseTargets('kiln-hot-query'))('HotQuery on $name', (target) => {
   let dataSource: DataSource;
-  let tearDown: () => Promise<void>;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const setup = await target.setUp();
-    tearDown = setup.tearDown;
     // A small pool: the test's queries run one after another, and pg-pool hands out the
     // connection released last, so its prepared statements are all on one connection.
-    dataSource = await connectDataSource(
-      testConfig({ KILN_DATABASE_URL: setup.url, KILN_DATABASE_POOL_SIZE: '2' }),
-    );
+    ({ dataSource, close } = await connectToTarget(target, { KILN_DATABASE_POOL_SIZE: '2' }));
     for (const [username, disabled] of [
       ['ada', false],
       ['brian', true],
@@ -43,8 +37,7 @@ describe.each(databaseTargets('kiln-hot-query'))('HotQuery on $name', (target) =
   });
 
   afterAll(async () => {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await tearDown?.();
+    await close?.();
   });
 
   const enabledUsers = (disabled: boolean) =>

@@ -2,26 +2,23 @@ import { DataSource } from 'typeorm';
 import { connectDataSource } from '../../src/infra/database/data-source.factory';
 import { MIGRATIONS } from '../../src/infra/database/schema';
 import { createTestDatabase } from '../support/postgres';
-import { databaseTargets } from '../support/database-targets';
+import { connectToTarget, databaseTargets } from '../support/database-targets';
 import { testConfig } from '../support/test-config';
 
 const targets = databaseTargets('kiln-schema');
 
 describe.each(targets)('migrations on $name', (target) => {
   let dataSource: DataSource;
-  let tearDown: () => Promise<void>;
+  let close: (() => Promise<void>) | undefined;
 
   beforeAll(async () => {
-    const setup = await target.setUp();
-    tearDown = setup.tearDown;
-    dataSource = await connectDataSource(
-      testConfig({ KILN_DATABASE_URL: setup.url, KILN_DATABASE_MIGRATE_ON_BOOT: 'true' }),
-    );
+    ({ dataSource, close } = await connectToTarget(target, {
+      KILN_DATABASE_MIGRATE_ON_BOOT: 'true',
+    }));
   });
 
   afterAll(async () => {
-    if (dataSource?.isInitialized) await dataSource.destroy();
-    await tearDown?.();
+    await close?.();
   });
 
   it('builds exactly the schema the entities describe', async () => {

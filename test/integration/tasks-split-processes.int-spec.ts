@@ -53,7 +53,9 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
     await redis.cleanup();
   });
 
-  async function submit(name: string, command: string[]): Promise<string> {
+  /** Submits `script` run by /bin/sh, with no retries, and returns the task id. */
+  async function submit(name: string, script: string): Promise<string> {
+    const command = ['/bin/sh', '-c', script];
     const submitted = await api.post('/tasks', { name, command, maxRetries: 0 }, token);
     expect(submitted.status).toBe(201);
     return submitted.body.id;
@@ -74,11 +76,7 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
   }
 
   it('runs a task the worker launched to success, its log followed through the api', async () => {
-    const id = await submit('followed from the api', [
-      '/bin/sh',
-      '-c',
-      'echo one; sleep 2; echo two',
-    ]);
+    const id = await submit('followed from the api', 'echo one; sleep 2; echo two');
     await waitForTask(id, ['running']);
     const stream = await openSse(`${apiProcess.url}/api/v1/tasks/${id}/logs/stream`, token);
     await stream.ended;
@@ -91,11 +89,7 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
 
   it('cancels a running task from the api: the worker stops its process', async () => {
     const marker = join(dataDir, 'cancelled-run-pid');
-    const id = await submit('cancelled from the api', [
-      '/bin/sh',
-      '-c',
-      `echo $$ > ${marker}; exec sleep 60`,
-    ]);
+    const id = await submit('cancelled from the api', `echo $$ > ${marker}; exec sleep 60`);
     await waitForTask(id, ['running']);
     expect((await waitUntil(() => existsSync(marker), { timeoutMs: 10_000 })).satisfied).toBe(true);
     const pid = Number(readFileSync(marker, 'utf8'));
@@ -114,11 +108,10 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
 
   it('ends the run of a SIGKILLed worker as lost, stops it, and retries it on a new worker', async () => {
     const marker = join(dataDir, 'orphaned-run-pid');
-    const id = await submit('outlives its worker', [
-      '/bin/sh',
-      '-c',
+    const id = await submit(
+      'outlives its worker',
       `[ -f ${marker} ] || echo $$ > ${marker}; echo started; sleep 3`,
-    ]);
+    );
     await waitForTask(id, ['running']);
     const recorded = await waitUntil(
       async () =>

@@ -2,8 +2,10 @@
 // describe.each: a fresh SQLite file, or a fresh PostgreSQL database, removed after.
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { connectDataSource } from '../../src/infra/database/data-source.factory';
 import { createTestDatabase } from './postgres';
-import { tempDataDir } from './test-config';
+import { tempDataDir, testConfig } from './test-config';
 
 export interface DatabaseTarget {
   name: 'SQLite' | 'PostgreSQL';
@@ -31,4 +33,29 @@ export function databaseTargets(prefix: string): DatabaseTarget[] {
       },
     },
   ];
+}
+
+/**
+ * A DataSource on a fresh database of `target`, connected as Kiln connects (with `env`
+ * on top of the test config); `close()` destroys it and removes the database.
+ */
+export async function connectToTarget(
+  target: DatabaseTarget,
+  env: Record<string, string> = {},
+): Promise<{ dataSource: DataSource; close(): Promise<void> }> {
+  const { url, tearDown } = await target.setUp();
+  let dataSource: DataSource;
+  try {
+    dataSource = await connectDataSource(testConfig({ KILN_DATABASE_URL: url, ...env }));
+  } catch (error) {
+    await tearDown();
+    throw error;
+  }
+  return {
+    dataSource,
+    close: async () => {
+      if (dataSource.isInitialized) await dataSource.destroy();
+      await tearDown();
+    },
+  };
 }
