@@ -1,6 +1,6 @@
 // The local executor against real child processes: the example training script,
 // failures, stop, GPUs, restarts (a second executor over the same runs directory).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
@@ -17,11 +17,7 @@ import {
   WorkingDirOutsideRunError,
 } from '../../src/modules/executors/local/local-executor.errors';
 import { LocalExecutor } from '../../src/modules/executors/local/local-executor';
-import {
-  isRunning,
-  parseRunId,
-  readProcessIdentity,
-} from '../../src/modules/executors/local/process-identity';
+import { isRunning, parseRunId } from '../../src/modules/executors/local/process-identity';
 import type {
   MetricPoint,
   RunHandle,
@@ -89,6 +85,25 @@ async function waitForLine(
   throw new Error(`the run ended without printing ${pattern}`);
 }
 
+/** Pids of live processes whose environment names the task (the run and its children). */
+function processesOfTask(taskId: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+        return (
+          state !== 'Z' &&
+          readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`KILN_TASK_ID=${taskId}\0`)
+        );
+      } catch {
+        return false; // gone meanwhile
+      }
+    })
+    .map(Number);
+}
+
 /**
  * Makes the executor that launched `handle` look like a Kiln process that has died: its
  * supervisor record names a pid that cannot exist (above Linux's pid_max).
@@ -103,22 +118,30 @@ function markSupervisorDead(executor: LocalExecutor, handle: RunHandle): void {
   writeFileSync(record, JSON.stringify({ ...alive, pid: 4194310 }));
 }
 
-describe('LocalExecutor (real processes)', () => {
+// Every behaviour holds with runs in the sandbox (as Kiln's CI runs them, as root: runs
+// get their own OS user) and without it.
+describe.each(['sandbox', 'none'])('LocalExecutor (real processes, isolation %s)', (isolation) => {
   const executors: LocalExecutor[] = [];
   let config: ReturnType<typeof testConfig>;
   let recorder: RecordingReporter;
   let executor: LocalExecutor;
 
-  function newExecutor(reporter?: RunReporter): LocalExecutor {
+  /** A local executor as Kiln's boot makes it, over the same runs directory as the others. */
+  async function newExecutor(reporter?: RunReporter): Promise<LocalExecutor> {
     const created = new LocalExecutor(config, reporter);
     executors.push(created);
+    await created.onModuleInit();
     return created;
   }
 
-  beforeEach(() => {
-    config = testConfig({ KILN_LOCAL_GPU_COUNT: '2', KILN_LOCAL_STOP_GRACE_MS: '500' });
+  beforeEach(async () => {
+    config = testConfig({
+      KILN_LOCAL_GPU_COUNT: '2',
+      KILN_LOCAL_STOP_GRACE_MS: '500',
+      KILN_LOCAL_ISOLATION: isolation,
+    });
     recorder = new RecordingReporter();
-    executor = newExecutor(recorder);
+    executor = await newExecutor(recorder);
   });
 
   afterEach(async () => {
@@ -185,7 +208,7 @@ describe('LocalExecutor (real processes)', () => {
         'error: failing on purpose with exit code 3',
       ]),
     );
-    await expect(newExecutor().inspect(handle)).resolves.toEqual(failed);
+    await expect((await newExecutor()).inspect(handle)).resolves.toEqual(failed);
   });
 
   it('rejects bad hyperparameters of the example with a clear message', async () => {
@@ -230,36 +253,32 @@ describe('LocalExecutor (real processes)', () => {
   });
 
   it('kills every process of the run, not just the one it started', async () => {
-    const handle = await executor.launch(
-      spec({
-        shell: true,
-        command: [`python3 ${join(EXAMPLES, 'sleep.py')} 60 --ignore-sigterm & wait`],
-      }),
-    );
-    const line = await waitForLine(executor, handle, /^sleeping/);
-    const grandchild = Number(/pid (\d+)/.exec(line)![1]);
+    const run = spec({
+      shell: true,
+      command: [`python3 ${join(EXAMPLES, 'sleep.py')} 60 --ignore-sigterm & wait`],
+    });
+    const handle = await executor.launch(run);
+    await waitForLine(executor, handle, /^sleeping/);
+    expect(processesOfTask(run.taskId).length).toBeGreaterThanOrEqual(2);
 
     await executor.stop(handle, 300);
 
     // Its pipes close as it dies, a moment before /proc shows it gone.
-    const gone = await waitUntil(
-      async () => (await readProcessIdentity(grandchild)) === undefined,
-      {
-        timeoutMs: 2000,
-        intervalMs: 10,
-      },
-    );
+    const gone = await waitUntil(() => processesOfTask(run.taskId).length === 0, {
+      timeoutMs: 2000,
+      intervalMs: 10,
+    });
     expect(gone.satisfied).toBe(true);
   });
 
   it('launches once per task and attempt, however often launch is called', async () => {
-    const marker = join(config.dataDir, 'launches.txt');
-    const run = spec({ shell: true, command: [`echo launched >> ${marker}`] });
+    const run = spec({ shell: true, command: ['echo launched >> "$KILN_OUTPUT_DIR/launches"'] });
 
     const [first, second] = await Promise.all([executor.launch(run), executor.launch(run)]);
+    const marker = join(first.outputDir!, 'launches');
     await followToEnd(executor, first);
     const afterFinish = await executor.launch(run);
-    const afterRestart = await newExecutor().launch(run);
+    const afterRestart = await (await newExecutor()).launch(run);
 
     expect(second).toEqual(first);
     expect(afterFinish).toEqual(first);
@@ -319,7 +338,7 @@ describe('LocalExecutor (real processes)', () => {
     );
     await waitForLine(executor, handle, /^sleeping/);
     markSupervisorDead(executor, handle);
-    const restarted = newExecutor();
+    const restarted = await newExecutor();
 
     await expect(restarted.inspect(handle)).resolves.toEqual({
       state: 'lost',
@@ -340,7 +359,7 @@ describe('LocalExecutor (real processes)', () => {
       spec({ command: ['/bin/sh', '-c', 'echo sleeping; exec sleep 60'] }),
     );
     await waitForLine(executor, handle, /^sleeping/);
-    const other = newExecutor(); // another process sharing the runs directory
+    const other = await newExecutor(); // another process sharing the runs directory
 
     await expect(other.inspect(handle)).resolves.toEqual({ state: 'running' });
     const followed = followToEnd(other, handle);
@@ -348,7 +367,11 @@ describe('LocalExecutor (real processes)', () => {
 
     await expect(isRunning(parseRunId(handle.id)!)).resolves.toBe(false);
     await expect(followed).resolves.toEqual(['sleeping']);
-    const stopped = { state: 'failed', reason: 'killed by signal SIGTERM' };
+    // In the sandbox, bubblewrap reports a run killed by signal N as exit code 128+N.
+    const stopped =
+      isolation === 'sandbox'
+        ? { state: 'failed', exitCode: 143, reason: 'exited with code 143' }
+        : { state: 'failed', reason: 'killed by signal SIGTERM' };
     await expect(executor.inspect(handle)).resolves.toEqual(stopped);
     await expect(other.inspect(handle)).resolves.toEqual(stopped);
   });
@@ -371,7 +394,7 @@ describe('LocalExecutor (real processes)', () => {
     await executor.onApplicationShutdown();
 
     await expect(isRunning(parseRunId(handle.id)!)).resolves.toBe(false);
-    await expect(newExecutor().inspect(handle)).resolves.toEqual({
+    await expect((await newExecutor()).inspect(handle)).resolves.toEqual({
       state: 'lost',
       reason: 'Kiln shut down while the run was running and stopped it',
     });
@@ -435,7 +458,7 @@ describe('LocalExecutor (real processes)', () => {
   });
 
   it('cuts overlong lines and serves logs from a given line', async () => {
-    const long = newExecutor();
+    const long = await newExecutor();
     const handle = await long.launch(
       spec({ command: ['python3', '-c', 'print("a"); print("x" * 100000); print("b")'] }),
     );

@@ -3,6 +3,7 @@ import {
   ArrayMinSize,
   IsIn,
   IsInt,
+  IsOptional,
   IsString,
   Matches,
   Max,
@@ -29,6 +30,14 @@ export class TaskQueueConfig {
   @IsInt()
   @Min(0)
   maxGpus: number;
+
+  /**
+   * Roles that may submit to this queue. Unset, a `local` queue takes every role while
+   * local runs are isolated and admins only while they are not; other queues every role.
+   */
+  @IsOptional()
+  @IsIn(['admin', 'member', 'viewer'], { each: true })
+  allowedRoles?: string[];
 }
 
 /** Limits of one user, unless the user_quotas table overrides them. */

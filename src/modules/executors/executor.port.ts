@@ -61,6 +61,11 @@ export interface LogOptions {
 export interface Executor {
   /** The name queues refer to in config (`local`, `kubernetes`). */
   readonly name: string;
+  /**
+   * Whether a run is kept from Kiln's secrets and from other runs (its own pod, a
+   * sandbox). Where it is not, only admins may submit unless a queue says otherwise.
+   */
+  readonly isolatesRuns: boolean;
   /** Starts the attempt; calling it again for the same task and attempt starts nothing new. */
   launch(spec: RunSpec): Promise<RunHandle>;
   inspect(handle: RunHandle): Promise<RunStatus>;

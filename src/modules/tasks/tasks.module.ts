@@ -15,6 +15,7 @@ import { UserQuota } from './entities/user-quota.entity';
 import { EventsController } from './events.controller';
 import { LaunchWorker } from './launch.worker';
 import { TaskMetricsModule } from './metrics/task-metrics.module';
+import { QueueAccessPolicy } from './queue-access.policy';
 import { Reconciler } from './reconciler.service';
 import { RunAuth } from './run-auth.service';
 import { RunOutcomes } from './run-outcomes.service';
@@ -45,6 +46,7 @@ import { TasksService } from './tasks.service';
     CapacityService,
     Dispatcher,
     LaunchWorker,
+    QueueAccessPolicy,
     Reconciler,
     RunAuth,
     RunOutcomes,

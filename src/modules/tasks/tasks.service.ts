@@ -12,6 +12,7 @@ import { OwnershipPolicy } from '../auth/ownership.policy';
 import { Principal } from '../auth/principal';
 import { ExecutorRegistry } from '../executors/executor.registry';
 import { CapacityService } from './capacity.service';
+import { QueueAccessPolicy } from './queue-access.policy';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskAttempt } from './entities/task-attempt.entity';
@@ -51,6 +52,7 @@ export class TasksService {
     private readonly executors: ExecutorRegistry,
     private readonly metrics: TaskMetricsService,
     private readonly dependencies: TaskDependencies,
+    private readonly queueAccess: QueueAccessPolicy,
   ) {}
 
   async submit(
@@ -64,7 +66,7 @@ export class TasksService {
       const earlier = await this.replay(principal.userId, idempotencyKey, fingerprint!);
       if (earlier) return { task: earlier, replayed: true };
     }
-    const task = this.newTask(principal.userId, dto);
+    const task = this.newTask(principal, dto);
     task.idempotencyKey = idempotencyKey ?? null;
     task.idempotencyFingerprint = fingerprint;
     await this.dependencies.check(principal, task.dependsOn);
@@ -157,6 +159,7 @@ export class TasksService {
   async retry(principal: Principal, id: string): Promise<Task> {
     const task = await this.get(principal, id);
     this.policy.assertCanChange(principal, task.ownerId, 'Task');
+    this.queueAccess.assertCanSubmit(principal, this.capacity.queue(task.queue));
     assertTransition(task.status, TaskStatus.Pending);
     const moved = await this.transitions.move(id, {
       to: TaskStatus.Pending,
@@ -182,7 +185,7 @@ export class TasksService {
     const source = await this.get(principal, id);
     this.policy.assertCanCreate(principal);
     await this.capacity.assertBacklogRoom(principal.userId);
-    const task = this.newTask(principal.userId, {
+    const task = this.newTask(principal, {
       name: source.name,
       description: source.description ?? undefined,
       labels: source.labels,
@@ -270,15 +273,16 @@ export class TasksService {
       .find({ where: { taskId: id }, order: { id: 'ASC' } });
   }
 
-  private newTask(ownerId: string, dto: CreateTaskDto): Task {
+  private newTask(principal: Principal, dto: CreateTaskDto): Task {
     const queueName = dto.queue ?? this.config.tasks.defaultQueue;
     const queue = this.capacity.queue(queueName);
+    this.queueAccess.assertCanSubmit(principal, queue);
     const resources = { ...DEFAULT_RESOURCES, ...dto.resources };
     this.checkSpec(dto, resources.gpu, queue.maxGpus);
     const now = new Date();
     return this.dataSource.getRepository(Task).create({
       id: randomUUID(),
-      ownerId,
+      ownerId: principal.userId,
       name: dto.name,
       description: dto.description ?? null,
       labels: dto.labels ?? {},

@@ -56,6 +56,8 @@ const LOG_POD_POLL_MS = 250;
 @Injectable()
 export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnModuleDestroy {
   readonly name = KUBERNETES_EXECUTOR;
+  /** Each run is its own pod, without Kiln's Secret or a service-account token. */
+  readonly isolatesRuns = true;
   private readonly logger = new Logger(KubernetesExecutor.name);
   private readonly settings: KubernetesExecutorConfig;
   private readonly limit: ConcurrencyLimit;

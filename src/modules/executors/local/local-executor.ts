@@ -1,14 +1,15 @@
 // The local executor: runs each attempt as a child process of this Kiln process, in a
 // run directory of its own under the runs directory. Other Kiln processes sharing the
 // runs directory answer for its runs through the files there (see RunSupervisors).
-import { rm, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { chmod, mkdir, rm, rmdir } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import {
   Inject,
   Injectable,
   Logger,
   OnApplicationBootstrap,
   OnApplicationShutdown,
+  OnModuleInit,
   Optional,
 } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
@@ -26,7 +27,7 @@ import {
 } from '../executor.port';
 import { GpuSlots } from './gpu-slots';
 import { EndedRun, statusOf } from './ended-run';
-import { RunNotStoppedError } from './local-executor.errors';
+import { RunNotStoppedError, RunStartError } from './local-executor.errors';
 import { LocalRun } from './local-run';
 import { GrowingLog, readLogLines } from './log-reader';
 import { PolledLog } from './polled-log';
@@ -37,9 +38,11 @@ import {
   ProcessIdentity,
   RunId,
   signalProcess,
+  signalRun,
 } from './process-identity';
 import {
   prepareRunDirectory,
+  prepareSandboxedRunDirectory,
   readExitRecord,
   readHandleRecord,
   readStopRequest,
@@ -51,9 +54,16 @@ import {
   writeStopRequest,
 } from './run-directory';
 import { buildRunEnvironment } from './run-environment';
+import { RunProcess } from './local-run';
+import { RunSandbox } from './run-sandbox';
 import { RunSupervisors, SUPERVISOR_TICK_MS } from './run-supervisors';
 
 export const LOCAL_EXECUTOR_NAME = 'local';
+
+/** The run's argv: its command, or the shell running its one command string. */
+function commandLine(spec: RunSpec): string[] {
+  return spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
+}
 
 /** Finished runs kept in memory; older ones are answered from their exit.json. */
 const FINISHED_RUNS_KEPT = 1000;
@@ -67,7 +77,9 @@ const LOST_ORPHAN =
   'the process still runs but was started by an earlier Kiln process, which can no longer see its output; stop it and retry';
 
 @Injectable()
-export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplicationShutdown {
+export class LocalExecutor
+  implements Executor, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
+{
   readonly name = LOCAL_EXECUTOR_NAME;
   private readonly logger = new Logger(LocalExecutor.name);
   readonly runsDir: string;
@@ -87,9 +99,11 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
   private supervision?: Promise<void>;
   private supervisionTimer?: NodeJS.Timeout;
   private shuttingDown = false;
+  /** Set once the sandbox has been found to work (see onModuleInit). */
+  private sandbox?: RunSandbox;
 
   constructor(
-    @Inject(KilnConfig) config: KilnConfig,
+    @Inject(KilnConfig) private readonly config: KilnConfig,
     @Optional() @Inject(RUN_REPORTER) private reporter?: RunReporter,
     @Optional() private readonly moduleRef?: ModuleRef,
   ) {
@@ -100,6 +114,35 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     this.stopGraceMs = local.stopGraceMs;
     this.maxLineLength = local.maxLogLineLength;
     this.supervisors = new RunSupervisors(this.runsDir);
+  }
+
+  /** Whether runs execute in the sandbox, apart from Kiln and from each other. */
+  get isolatesRuns(): boolean {
+    return this.sandbox !== undefined;
+  }
+
+  /**
+   * Decides whether runs are sandboxed: `sandbox` insists (boot fails when bubblewrap does
+   * not work here), `auto` uses it when it works, `none` never does.
+   */
+  async onModuleInit(): Promise<void> {
+    const { isolation } = this.config.executors.local;
+    if (isolation === 'none') return this.warnUnisolated('KILN_LOCAL_ISOLATION is none');
+    const sandbox = this.newSandbox();
+    const problem = await this.probeSandbox(sandbox);
+    if (!problem) {
+      this.sandbox = sandbox;
+      const user = sandbox.user ? `as uid ${sandbox.user.uid}` : "as Kiln's uid";
+      this.logger.log(`Local runs are sandboxed (bubblewrap, ${user})`);
+      return;
+    }
+    if (isolation === 'sandbox') {
+      throw new Error(
+        `KILN_LOCAL_ISOLATION=sandbox but the run sandbox does not work here: ${problem}. ` +
+          'Install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces, or set KILN_LOCAL_ISOLATION=auto.',
+      );
+    }
+    this.warnUnisolated(`the run sandbox does not work here (${problem})`);
   }
 
   onApplicationBootstrap(): void {
@@ -208,12 +251,14 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     await this.superviseRuns();
     const gpus = this.gpus.allocate(spec.resources.gpu);
     try {
-      await prepareRunDirectory(paths, cwd, spec.hyperparameters);
+      const env = buildRunEnvironment(spec, { outputDir: paths.outputDir, gpus });
+      const process = this.sandbox
+        ? await this.sandboxedProcess(this.sandbox, spec, paths, cwd, env, gpus.length > 0)
+        : await this.plainProcess(spec, paths, cwd, env);
       const run = await LocalRun.start({
         spec,
         paths,
-        cwd,
-        env: buildRunEnvironment(spec, { outputDir: paths.outputDir, gpus }),
+        process,
         maxLineLength: this.maxLineLength,
         stopGraceMs: this.stopGraceMs,
         reporter: this.reporter,
@@ -228,6 +273,87 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
       this.gpus.release(gpus);
       throw error;
     }
+  }
+
+  private async plainProcess(
+    spec: RunSpec,
+    paths: RunPaths,
+    cwd: string,
+    env: Record<string, string>,
+  ): Promise<RunProcess> {
+    await prepareRunDirectory(paths, cwd, spec.hyperparameters);
+    const [file, ...args] = commandLine(spec);
+    return { file, args, cwd, env };
+  }
+
+  private async sandboxedProcess(
+    sandbox: RunSandbox,
+    spec: RunSpec,
+    paths: RunPaths,
+    cwd: string,
+    env: Record<string, string>,
+    usesGpus: boolean,
+  ): Promise<RunProcess> {
+    await prepareSandboxedRunDirectory(paths, cwd, spec.hyperparameters, sandbox.user);
+    // Kiln's HOME and TMPDIR are not in the sandbox; the run's own directory is.
+    const runEnv: Record<string, string> = { ...env, HOME: paths.runDir, TMPDIR: '/tmp' };
+    delete runEnv.USER;
+    delete runEnv.LOGNAME;
+    const argv = commandLine(spec);
+    const layout = { ...paths, cwd, usesGpus };
+    const problem = await sandbox.commandProblem(argv[0], runEnv, layout);
+    if (problem) throw new RunStartError(`could not start ${JSON.stringify(argv[0])}: ${problem}`);
+    // bubblewrap itself starts in the work directory; it moves into the run's cwd.
+    return { ...sandbox.wrap(argv, layout), cwd: paths.workDir, env: runEnv };
+  }
+
+  private newSandbox(): RunSandbox {
+    const local = this.config.executors.local;
+    const root = process.getuid?.() === 0;
+    return new RunSandbox({
+      binary: local.sandboxBinary,
+      readOnlyPaths: local.readOnlyPaths.map((path) => resolve(process.cwd(), path)),
+      network: local.runNetwork,
+      user: root ? { uid: local.runUid, gid: local.runGid } : undefined,
+    });
+  }
+
+  /** Runs `true` in a sandbox laid out as a run's would be; why it failed, if it did. */
+  private async probeSandbox(sandbox: RunSandbox): Promise<string | undefined> {
+    const probeDir = join(this.runsDir, '.sandbox-probe');
+    try {
+      await mkdir(probeDir, { recursive: true });
+      await this.makeRunsDirTraversable();
+      if (sandbox.user) await chmod(probeDir, 0o777);
+      return await sandbox.probe(probeDir);
+    } catch (error) {
+      return (error as Error).message;
+    } finally {
+      await rm(probeDir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * A run user other than Kiln's must pass through the runs directory (and the data
+   * directory holding it) to reach its own run directory: execute only, no listing.
+   */
+  private async makeRunsDirTraversable(): Promise<void> {
+    const dataDir = resolve(process.cwd(), this.config.dataDir);
+    const below = relative(dataDir, this.runsDir);
+    const inside = !below.startsWith(`..${sep}`) && below !== '..' && !isAbsolute(below);
+    const segments = inside ? below.split(sep).filter(Boolean) : [];
+    const dirs = inside
+      ? [dataDir, ...segments.map((_, i) => join(dataDir, ...segments.slice(0, i + 1)))]
+      : [this.runsDir];
+    for (const dir of dirs) await chmod(dir, 0o711);
+  }
+
+  private warnUnisolated(why: string): void {
+    this.logger.warn(
+      `Local runs are NOT isolated: ${why}. They run with Kiln's privileges, so local queues ` +
+        'take tasks from admins only unless their allowedRoles say otherwise. ' +
+        'Install bubblewrap and set KILN_LOCAL_ISOLATION=sandbox to isolate them.',
+    );
   }
 
   /**
@@ -320,7 +446,8 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
   private async stopOrphan(identity: ProcessIdentity, graceMs: number): Promise<void> {
     if (!(await isRunning(identity))) return;
     const group = await leadsProcessGroup(identity);
-    const signal = (name: NodeJS.Signals) => signalProcess(identity.pid, name, group);
+    const signal = (name: NodeJS.Signals) =>
+      group ? signalRun(identity.pid, name) : signalProcess(identity.pid, name, false);
     this.logger.warn(
       `Stopping orphaned local run ${identity.pid} (started by an earlier Kiln process)`,
     );

@@ -11,14 +11,23 @@ import { EndedRun, statusOf } from './ended-run';
 import { RunStartError } from './local-executor.errors';
 import { LineSplitter } from './line-splitter';
 import type { GrowingLog } from './log-reader';
-import { formatRunId, readChildStartTime, signalGroup } from './process-identity';
+import { formatRunId, readChildStartTime, signalRun } from './process-identity';
 import { ExitRecord, RunPaths, writeExitRecord } from './run-directory';
+
+/** The process to spawn for a run: its command, or the sandbox wrapping it. */
+export interface RunProcess {
+  file: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  uid?: number;
+  gid?: number;
+}
 
 export interface LocalRunOptions {
   spec: RunSpec;
   paths: RunPaths;
-  cwd: string;
-  env: Record<string, string>;
+  process: RunProcess;
   maxLineLength: number;
   /** Grace between SIGTERM and SIGKILL when the timeout backstop stops the run. */
   stopGraceMs: number;
@@ -36,6 +45,8 @@ export interface LocalRunOptions {
 const OUTPUT_DRAIN_MS = 2000;
 
 const logger = new Logger('LocalExecutor');
+
+type ExitOutcome = [number | null, NodeJS.Signals | null];
 
 export class LocalRun implements GrowingLog {
   private readonly events = new EventEmitter().setMaxListeners(0);
@@ -97,8 +108,8 @@ export class LocalRun implements GrowingLog {
   /** SIGTERM to the run's process group, SIGKILL after the grace; resolves once it ended. */
   async stop(graceMs: number): Promise<void> {
     if (this.result) return;
-    signalGroup(this.child.pid, 'SIGTERM');
-    const kill = setTimeout(() => signalGroup(this.child.pid, 'SIGKILL'), graceMs);
+    signalRun(this.child.pid, 'SIGTERM');
+    const kill = setTimeout(() => signalRun(this.child.pid, 'SIGKILL'), graceMs);
     try {
       await this.finished;
     } finally {
@@ -159,7 +170,7 @@ export class LocalRun implements GrowingLog {
     return record;
   }
 
-  private async pipeOutputUntilClosed(): Promise<[number | null, NodeJS.Signals | null]> {
+  private async pipeOutputUntilClosed(): Promise<ExitOutcome> {
     const { stdout, stderr } = this.child;
     // Listen before anything can happen: Node emits 'close' right after 'exit', in the
     // same turn, when the pipes closed first.
@@ -175,7 +186,7 @@ export class LocalRun implements GrowingLog {
     const [exitCode, signal] = await exited;
     // The run is over when its main process is; whatever it left behind in its group
     // would hold GPUs and the output pipes.
-    signalGroup(this.child.pid, 'SIGKILL');
+    signalRun(this.child.pid, 'SIGKILL');
     const drain = setTimeout(
       () => [stdout, stderr].forEach((stream) => stream?.destroy()),
       OUTPUT_DRAIN_MS,
@@ -228,8 +239,16 @@ export class LocalRun implements GrowingLog {
   }
 }
 
-function spawnDetached({ spec, cwd, env }: LocalRunOptions): ChildProcess {
-  const [file, ...args] = spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
-  // detached: its own process group, so stop() reaches every process the run started.
-  return spawn(file, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnDetached({ process: run }: LocalRunOptions): ChildProcess {
+  const { file, args, cwd, env, uid, gid } = run;
+  // detached: its own session and process group, so stop() reaches every process the
+  // run started.
+  return spawn(file, args, {
+    cwd,
+    env,
+    uid,
+    gid,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }

@@ -96,6 +96,41 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   return signalProcess(pid, signal, true);
 }
 
+/**
+ * Signals the processes of a run whose main process `pid` leads its process group. A
+ * sandboxed run's main process is bubblewrap, whose child leads a session of its own
+ * holding the run's processes: a stop signal goes to that session only, since
+ * bubblewrap would die of it at once and take the run along before its grace. SIGKILL
+ * goes to both. False when there is nothing left to signal.
+ */
+export function signalRun(pid: number, signal: NodeJS.Signals): boolean {
+  const sandbox = sandboxSessionOf(pid);
+  if (sandbox === undefined) return signalGroup(pid, signal);
+  const inner = signalGroup(sandbox, signal);
+  return signal === 'SIGKILL' ? signalGroup(pid, signal) || inner : inner;
+}
+
+/** The child of `pid` that leads a session of its own (a sandbox's), if there is one. */
+function sandboxSessionOf(pid: number): number | undefined {
+  let children: number[];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {
+    return undefined;
+  }
+  return children.find((child) => {
+    try {
+      const fields = readFileSync(`/proc/${child}/stat`, 'utf8').split(') ')[1]?.split(' ');
+      return fields?.[3] === String(child); // field 6, the session id
+    } catch {
+      return false;
+    }
+  });
+}
+
 /** Signals a process, or the group it leads; false when there is nothing left to signal. */
 export function signalProcess(pid: number, signal: NodeJS.Signals, wholeGroup: boolean): boolean {
   try {

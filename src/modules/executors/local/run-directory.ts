@@ -1,7 +1,7 @@
 // The per-attempt run directory `<runsDir>/<taskId>/<attempt>/` and the files Kiln keeps
 // in it: output/ (KILN_OUTPUT_DIR), hyperparameters.json, log.txt, handle.json, exit.json,
 // and stop.json when another Kiln process asks the run's supervisor to stop it.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError } from '../../../common/errors/domain-error';
 import type { RunHandle } from '../executor.port';
@@ -9,6 +9,8 @@ import { WorkingDirOutsideRunError } from './local-executor.errors';
 
 export interface RunPaths {
   runDir: string;
+  /** What a sandboxed run sees as its run directory (see RunSandbox). */
+  workDir: string;
   outputDir: string;
   logPath: string;
   hyperparametersPath: string;
@@ -56,6 +58,7 @@ export function runPathsOfLog(runsDir: string, logPath: string | undefined): Run
 function pathsIn(runDir: string): RunPaths {
   return {
     runDir,
+    workDir: join(runDir, 'work'),
     outputDir: join(runDir, 'output'),
     logPath: join(runDir, 'log.txt'),
     hyperparametersPath: join(runDir, 'hyperparameters.json'),
@@ -88,6 +91,51 @@ export async function prepareRunDirectory(
   await mkdir(paths.outputDir, { recursive: true });
   await mkdir(workingDir, { recursive: true });
   await writeFile(paths.hyperparametersPath, JSON.stringify(hyperparameters, null, 2));
+}
+
+/** The OS user a sandboxed run runs as, when it is not Kiln's own. */
+export interface RunOwner {
+  uid: number;
+  gid: number;
+}
+
+/**
+ * Lays out a run directory for a sandboxed run: the run writes only to work/ (shown to it
+ * as the run directory) and output/, both its own; Kiln's records stay beside them where
+ * the run cannot reach. `workingDir` is the working directory as the run sees it.
+ * Returns the working directory on the host.
+ */
+export async function prepareSandboxedRunDirectory(
+  paths: RunPaths,
+  workingDir: string,
+  hyperparameters: Record<string, unknown>,
+  owner: RunOwner | undefined,
+): Promise<string> {
+  await mkdir(paths.runDir, { recursive: true });
+  // Traversable but not listable: a run user must reach its own directories through it.
+  await chmod(paths.runDir, 0o711);
+  await chmod(dirname(paths.runDir), 0o711);
+  await writeFile(paths.hyperparametersPath, JSON.stringify(hyperparameters, null, 2), {
+    mode: 0o644,
+  });
+  await makeOwnedDir(paths.outputDir, owner);
+  const hostWorkingDir = join(paths.workDir, relative(paths.runDir, workingDir));
+  for (const dir of [paths.workDir, ...ancestorsBelow(paths.workDir, hostWorkingDir)]) {
+    await makeOwnedDir(dir, owner);
+  }
+  return hostWorkingDir;
+}
+
+/** The directories from just below `root` down to `dir`, outermost first. */
+function ancestorsBelow(root: string, dir: string): string[] {
+  const segments = relative(root, dir).split(sep).filter(Boolean);
+  return segments.map((_, index) => join(root, ...segments.slice(0, index + 1)));
+}
+
+async function makeOwnedDir(dir: string, owner: RunOwner | undefined): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  await chmod(dir, 0o700);
+  if (owner) await chown(dir, owner.uid, owner.gid);
 }
 
 export async function writeExitRecord(paths: RunPaths, record: ExitRecord): Promise<void> {

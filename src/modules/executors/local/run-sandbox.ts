@@ -1,0 +1,175 @@
+// The bubblewrap sandbox a local run executes in when isolation is on: its own user, PID,
+// mount, IPC and UTS namespaces, a file system of read-only system directories plus its
+// own run directory, and (when Kiln is root) an unprivileged OS user. The run cannot see
+// Kiln's processes, data directory, configuration or any other run. bubblewrap does the
+// namespace and mount work; there is no library for it in Node, so Kiln builds its
+// command line here. The threat model is in docs/architecture.md, "Run isolation".
+import { execFile } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { access, constants } from 'node:fs/promises';
+import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { promisify } from 'node:util';
+
+/** System directories every run reads (read-only); missing ones are skipped. */
+const SYSTEM_DIRS = [
+  '/usr',
+  '/bin',
+  '/sbin',
+  '/lib',
+  '/lib32',
+  '/lib64',
+  '/libx32',
+  '/etc',
+  '/opt',
+];
+/** How long the boot-time probe may take before the sandbox counts as not working. */
+const PROBE_TIMEOUT_MS = 10_000;
+
+export interface SandboxOptions {
+  binary: string;
+  /** Host paths runs may read, absolute. */
+  readOnlyPaths: readonly string[];
+  network: boolean;
+  /** The OS user and group runs get; undefined keeps Kiln's (then only namespaces separate them). */
+  user?: { uid: number; gid: number };
+}
+
+/** Where one run lives, as the sandbox lays it out. */
+export interface SandboxedRun {
+  /** The run directory: the run's working root inside the sandbox. */
+  runDir: string;
+  /** Host directory shown at `runDir` inside the sandbox (Kiln's own files stay outside). */
+  workDir: string;
+  outputDir: string;
+  hyperparametersPath: string;
+  /** Working directory inside the sandbox. */
+  cwd: string;
+  /** Whether the run was given GPUs, so the GPU device nodes are shown to it. */
+  usesGpus: boolean;
+}
+
+/** What to spawn for a sandboxed run. */
+export interface SandboxCommand {
+  file: string;
+  args: string[];
+  uid?: number;
+  gid?: number;
+}
+
+export class RunSandbox {
+  constructor(private readonly options: SandboxOptions) {}
+
+  get user(): { uid: number; gid: number } | undefined {
+    return this.options.user;
+  }
+
+  /** bwrap's command line running `argv` for the run. */
+  wrap(argv: readonly string[], run: SandboxedRun): SandboxCommand {
+    const args = [
+      ...this.namespaceArgs(),
+      ...SYSTEM_DIRS.flatMap((dir) => ['--ro-bind-try', dir, dir]),
+      ...this.options.readOnlyPaths.flatMap((path) => ['--ro-bind-try', path, path]),
+      ...['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'],
+      ...(run.usesGpus ? gpuDeviceArgs() : []),
+      // The work directory stands in for the run directory, so log.txt, handle.json and
+      // exit.json (Kiln's records of the run, which it trusts) are out of the run's reach.
+      ...['--bind', run.workDir, run.runDir],
+      ...['--bind', run.outputDir, run.outputDir],
+      ...['--ro-bind', run.hyperparametersPath, run.hyperparametersPath],
+      ...['--chdir', run.cwd],
+      '--',
+      ...argv,
+    ];
+    return { file: this.options.binary, args, ...this.options.user };
+  }
+
+  /**
+   * Why `argv[0]` cannot start inside the sandbox, or undefined when it can (as far as the
+   * host can tell). bubblewrap reports a failed exec only as exit code 1, so a command
+   * missing from the sandbox is caught here and refused like one missing on the host.
+   */
+  async commandProblem(command: string, env: Record<string, string>, run: SandboxedRun) {
+    const visible = [...SYSTEM_DIRS, ...this.options.readOnlyPaths, run.runDir];
+    if (!command.includes('/')) {
+      const dirs = (env.PATH ?? '').split(delimiter).filter((dir) => isAbsolute(dir));
+      for (const dir of dirs.filter((dir) => isWithin(visible, dir))) {
+        if (await isExecutable(join(dir, command))) return undefined;
+      }
+      return 'ENOENT: not found on the PATH inside the run sandbox';
+    }
+    if (!isAbsolute(command)) return undefined; // relative to the run's own directory
+    if (!isWithin(visible, command)) return 'ENOENT: not visible inside the run sandbox';
+    return (await isExecutable(command)) ? undefined : 'ENOENT: no executable at this path';
+  }
+
+  /** Runs `true` in a sandbox laid out like a run's; the error when that does not work. */
+  async probe(scratchDir: string): Promise<string | undefined> {
+    const command = this.wrap(['true'], {
+      runDir: scratchDir,
+      workDir: scratchDir,
+      outputDir: scratchDir,
+      hyperparametersPath: scratchDir,
+      cwd: scratchDir,
+      usesGpus: false,
+    });
+    try {
+      await promisify(execFile)(command.file, command.args, {
+        uid: command.uid,
+        gid: command.gid,
+        timeout: PROBE_TIMEOUT_MS,
+        env: { PATH: '/usr/bin:/bin' },
+      });
+      return undefined;
+    } catch (error) {
+      const failure = error as Error & { stderr?: string };
+      return (failure.stderr || failure.message).trim();
+    }
+  }
+
+  private namespaceArgs(): string[] {
+    return [
+      '--unshare-user',
+      '--unshare-pid',
+      '--unshare-ipc',
+      '--unshare-uts',
+      '--unshare-cgroup-try',
+      ...(this.options.network ? [] : ['--unshare-net']),
+      ...['--hostname', 'kiln-run'],
+      // The run's processes in a session of their own, so a stop signal reaches them and
+      // not bubblewrap (see signalRun), and no terminal of Kiln's can be written to.
+      '--new-session',
+      // A run outlives nobody: if Kiln dies, its runs die with it rather than go on
+      // unsupervised, holding GPUs while the next Kiln retries them.
+      '--die-with-parent',
+      // No new user namespaces inside: they are the usual first step of kernel exploits.
+      '--disable-userns',
+    ];
+  }
+}
+
+/** NVIDIA device nodes; runs pick their GPUs among them with CUDA_VISIBLE_DEVICES. */
+function gpuDeviceArgs(): string[] {
+  let names: string[];
+  try {
+    names = readdirSync('/dev').filter((name) => name.startsWith('nvidia'));
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => ['--dev-bind-try', `/dev/${name}`, `/dev/${name}`]);
+}
+
+function isWithin(roots: readonly string[], path: string): boolean {
+  return roots.some((root) => {
+    const rest = relative(root, resolve(path));
+    return rest === '' || (!rest.startsWith(`..${sep}`) && rest !== '..' && !isAbsolute(rest));
+  });
+}
+
+async function isExecutable(path: string): Promise<boolean> {
+  try {
+    await access(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
