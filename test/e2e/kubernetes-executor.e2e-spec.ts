@@ -258,6 +258,32 @@ describe('KubernetesExecutor against a fake API server', () => {
     expect(pod.volumes).toEqual([{ name: 'kiln-output', emptyDir: {} }]);
   });
 
+  it("runs the pod as untrusted code: no service-account token, non-root, none of Kiln's Secrets", async () => {
+    const { jobName } = await launched();
+    const pod = api.job(NS, jobName)!.spec.template.spec;
+
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.securityContext).toEqual({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      runAsGroup: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
+    const container = pod.containers[0];
+    expect(container.securityContext).toEqual({
+      allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] },
+    });
+    // The only Secret a run reads is its own attempt's (its run token); none of Kiln's.
+    expect(pod.volumes).toEqual([{ name: 'kiln-output', emptyDir: {} }]);
+    expect(container.envFrom).toBeUndefined();
+    const secretRefs = (container.env as Array<{ valueFrom?: { secretKeyRef?: { name: string } } }>)
+      .map((variable) => variable.valueFrom?.secretKeyRef?.name)
+      .filter(Boolean);
+    expect(new Set(secretRefs)).toEqual(new Set([jobName]));
+  });
+
   it('keeps the run token out of the pod spec, in a Secret owned by the Job', async () => {
     const { jobName } = await launched();
     const job = api.job(NS, jobName)!;

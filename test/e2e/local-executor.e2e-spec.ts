@@ -1,6 +1,6 @@
 // The local executor against real child processes: the example training script,
 // failures, stop, GPUs, restarts (a second executor over the same runs directory).
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Module } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
@@ -25,6 +25,7 @@ import type {
   RunSpec,
 } from '../../src/modules/executors/executor.port';
 import { waitUntil } from '../../src/common/wait-until';
+import { processesOfTask } from '../support/run-processes';
 import { testConfig } from '../support/test-config';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
@@ -83,25 +84,6 @@ async function waitForLine(
     }
   }
   throw new Error(`the run ended without printing ${pattern}`);
-}
-
-/** Pids of live processes whose environment names the task (the run and its children). */
-function processesOfTask(taskId: string): number[] {
-  return readdirSync('/proc')
-    .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-        return (
-          state !== 'Z' &&
-          readFileSync(`/proc/${pid}/environ`, 'latin1').includes(`KILN_TASK_ID=${taskId}\0`)
-        );
-      } catch {
-        return false; // gone meanwhile
-      }
-    })
-    .map(Number);
 }
 
 /**

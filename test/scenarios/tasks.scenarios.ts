@@ -19,6 +19,9 @@ const PASSWORD = 'a long enough password';
 const EXAMPLES = resolve(__dirname, '..', '..', 'examples');
 const FINAL = ['succeeded', 'failed', 'timed_out', 'cancelled'];
 
+/** Lets members submit to a local queue even when runs are not sandboxed (as in tests). */
+const MEMBERS = 'allowedRoles: [admin, member]';
+
 /**
  * A config file with a roomy default queue and a one-slot queue for waiting scenarios;
  * `extraLines` go after them (more queues, or further YAML sections).
@@ -30,8 +33,8 @@ export function queuesConfigFile(defaultCapacity = 4, extraLines: string[] = [])
     [
       'tasks:',
       '  queues:',
-      `    - { name: default, executor: local, maxRunning: ${defaultCapacity}, maxGpus: 0 }`,
-      '    - { name: tiny, executor: local, maxRunning: 1, maxGpus: 0 }',
+      `    - { name: default, executor: local, maxRunning: ${defaultCapacity}, maxGpus: 0, ${MEMBERS} }`,
+      `    - { name: tiny, executor: local, maxRunning: 1, maxGpus: 0, ${MEMBERS} }`,
       ...extraLines,
     ].join('\n'),
   );

@@ -119,6 +119,20 @@ export class KubernetesExecutorConfig {
   @Max(10_000)
   maxLogFollowers: number;
 
+  /**
+   * The user and group run containers run as (`runAsNonRoot` is always set, so an image
+   * whose user is root would otherwise not start); the output volume is made theirs.
+   */
+  @Env('KILN_K8S_RUN_AS_USER')
+  @IsInt()
+  @Min(1)
+  runAsUser: number;
+
+  @Env('KILN_K8S_RUN_AS_GROUP')
+  @IsInt()
+  @Min(1)
+  runAsGroup: number;
+
   /** Per-queue namespace and pod template fields, keyed by queue name. */
   @ValidateNested()
   @Type(() => KubernetesQueueOverrides)

@@ -98,8 +98,19 @@ export function needsSecret(spec: RunSpec): boolean {
 
 function buildPodSpec(spec: RunSpec, context: RunObjectsContext): V1PodSpec {
   const overrides = context.overrides ?? {};
+  const { runAsUser, runAsGroup } = context.config;
   return {
     restartPolicy: 'Never',
+    // A run is untrusted code: no API credentials of the namespace, no root, and the
+    // output volume owned by the run's group so it can write there.
+    automountServiceAccountToken: false,
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser,
+      runAsGroup,
+      fsGroup: runAsGroup,
+      seccompProfile: { type: 'RuntimeDefault' },
+    },
     containers: [buildContainer(spec, context)],
     volumes: [outputVolume(context)],
     ...(overrides.nodeSelector ? { nodeSelector: { ...overrides.nodeSelector } } : {}),
@@ -124,6 +135,7 @@ function buildContainer(spec: RunSpec, context: RunObjectsContext): V1Container 
     ...(workingDir ? { workingDir } : {}),
     env: envOf(spec, context),
     resources: resourcesOf(spec),
+    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
     volumeMounts: [
       {
         name: OUTPUT_VOLUME,

@@ -60,6 +60,15 @@ import { RunSupervisors, SUPERVISOR_TICK_MS } from './run-supervisors';
 
 export const LOCAL_EXECUTOR_NAME = 'local';
 
+/**
+ * What a sandboxed run takes from Kiln's environment: locale and time zone only. Kiln's
+ * PATH, HOME and USER name places and a user the sandbox does not have.
+ */
+function sandboxedParentEnv(): NodeJS.ProcessEnv {
+  const { LANG, LC_ALL, TZ } = process.env;
+  return { LANG, LC_ALL, TZ };
+}
+
 /** The run's argv: its command, or the shell running its one command string. */
 function commandLine(spec: RunSpec): string[] {
   return spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
@@ -251,14 +260,18 @@ export class LocalExecutor
     await this.superviseRuns();
     const gpus = this.gpus.allocate(spec.resources.gpu);
     try {
-      const env = buildRunEnvironment(spec, { outputDir: paths.outputDir, gpus });
-      const process = this.sandbox
+      const env = buildRunEnvironment(
+        spec,
+        { outputDir: paths.outputDir, gpus },
+        this.sandbox ? sandboxedParentEnv() : process.env,
+      );
+      const runProcess = this.sandbox
         ? await this.sandboxedProcess(this.sandbox, spec, paths, cwd, env, gpus.length > 0)
         : await this.plainProcess(spec, paths, cwd, env);
       const run = await LocalRun.start({
         spec,
         paths,
-        process,
+        process: runProcess,
         maxLineLength: this.maxLineLength,
         stopGraceMs: this.stopGraceMs,
         reporter: this.reporter,
@@ -295,10 +308,8 @@ export class LocalExecutor
     usesGpus: boolean,
   ): Promise<RunProcess> {
     await prepareSandboxedRunDirectory(paths, cwd, spec.hyperparameters, sandbox.user);
-    // Kiln's HOME and TMPDIR are not in the sandbox; the run's own directory is.
-    const runEnv: Record<string, string> = { ...env, HOME: paths.runDir, TMPDIR: '/tmp' };
-    delete runEnv.USER;
-    delete runEnv.LOGNAME;
+    // Kiln's HOME is not in the sandbox; the run's own directory is (unless the task sets one).
+    const runEnv = { HOME: paths.runDir, TMPDIR: '/tmp', ...env };
     const argv = commandLine(spec);
     const layout = { ...paths, cwd, usesGpus };
     const problem = await sandbox.commandProblem(argv[0], runEnv, layout);
@@ -313,6 +324,7 @@ export class LocalExecutor
     return new RunSandbox({
       binary: local.sandboxBinary,
       readOnlyPaths: local.readOnlyPaths.map((path) => resolve(process.cwd(), path)),
+      hiddenPaths: [resolve(process.cwd(), this.config.dataDir), this.runsDir, process.cwd()],
       network: local.runNetwork,
       user: root ? { uid: local.runUid, gid: local.runGid } : undefined,
     });

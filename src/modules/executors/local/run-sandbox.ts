@@ -29,6 +29,11 @@ export interface SandboxOptions {
   binary: string;
   /** Host paths runs may read, absolute. */
   readOnlyPaths: readonly string[];
+  /**
+   * Kiln's own paths (data directory, runs directory, working directory): hidden under an
+   * empty tmpfs wherever they fall inside a path runs may read, as under /opt.
+   */
+  hiddenPaths: readonly string[];
   network: boolean;
   /** The OS user and group runs get; undefined keeps Kiln's (then only namespaces separate them). */
   user?: { uid: number; gid: number };
@@ -68,7 +73,7 @@ export class RunSandbox {
     const args = [
       ...this.namespaceArgs(),
       ...SYSTEM_DIRS.flatMap((dir) => ['--ro-bind-try', dir, dir]),
-      ...this.options.readOnlyPaths.flatMap((path) => ['--ro-bind-try', path, path]),
+      ...this.readOnlyArgs(),
       ...['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'],
       ...(run.usesGpus ? gpuDeviceArgs() : []),
       // The work directory stands in for the run directory, so log.txt, handle.json and
@@ -124,6 +129,23 @@ export class RunSandbox {
       const failure = error as Error & { stderr?: string };
       return (failure.stderr || failure.message).trim();
     }
+  }
+
+  /**
+   * The paths runs may read, with Kiln's own paths masked inside them; a path runs may
+   * read that lies inside one of Kiln's (./examples in Kiln's working directory) is
+   * shown again after the mask.
+   */
+  private readOnlyArgs(): string[] {
+    const { readOnlyPaths, hiddenPaths } = this.options;
+    const visible = [...SYSTEM_DIRS, ...readOnlyPaths];
+    const masked = hiddenPaths.filter((path) => isWithin(visible, path));
+    const reshown = readOnlyPaths.filter((path) => isWithin(masked, path));
+    return [
+      ...readOnlyPaths.flatMap((path) => ['--ro-bind-try', path, path]),
+      ...masked.flatMap((path) => ['--tmpfs', path]),
+      ...reshown.flatMap((path) => ['--ro-bind-try', path, path]),
+    ];
   }
 
   private namespaceArgs(): string[] {

@@ -1,0 +1,267 @@
+// A member's training run is untrusted code. These scenarios play the attacker: a task
+// of alice's tries to read Kiln's secrets, its database and configuration, and bob's
+// running task; every read fails, and the run's own log shows the denial. They also show
+// that a sandboxed run still trains, reports and is stopped whole. Run on the embedded
+// default (test/e2e) and on PostgreSQL + Redis (test/integration).
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { waitUntil } from '../../src/common/wait-until';
+import { processesOfTask } from '../support/run-processes';
+import { tempDataDir } from '../support/test-config';
+import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks.scenarios';
+
+const EXAMPLES = resolve(__dirname, '..', '..', 'examples');
+const FINAL = ['succeeded', 'failed', 'timed_out', 'cancelled'];
+const JWT_SECRET = 'isolation-scenario-jwt-secret-0123456789';
+/** Planted in Kiln's own process environment, where a run must not find it. */
+const KILN_ENV_CANARY = 'kiln-process-env-canary-7f3a';
+const BOB_SECRET = 'bob-private-value-91c2';
+
+export function runIsolationScenarios(start: StartApp): void {
+  let world: TaskWorld;
+  let dataDir: string;
+  let configFile: string;
+
+  beforeAll(async () => {
+    process.env.KILN_ISOLATION_CANARY = KILN_ENV_CANARY;
+    // Kiln's data directory inside a directory runs may read (say, a shared data set
+    // mount): the sandbox must still hide it.
+    const shared = tempDataDir('kiln-shared-');
+    chmodSync(shared, 0o755);
+    dataDir = join(shared, 'kiln-data');
+    configFile = queuesConfigFile(4, [
+      '    - { name: gpu, executor: local, maxRunning: 2, maxGpus: 2 }',
+      '    - { name: admins, executor: local, maxRunning: 1, maxGpus: 0, allowedRoles: [admin] }',
+    ]);
+    world = await startTaskWorld(start, {
+      KILN_DATA_DIR: dataDir,
+      KILN_CONFIG_FILE: configFile,
+      KILN_JWT_SECRET: JWT_SECRET,
+      KILN_LOCAL_ISOLATION: 'sandbox',
+      KILN_LOCAL_GPU_COUNT: '2',
+      KILN_LOCAL_READ_ONLY_PATHS: `${EXAMPLES},${shared}`,
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    delete process.env.KILN_ISOLATION_CANARY;
+    await world?.kiln.close();
+  });
+
+  /** Submits a shell script as alice and returns the finished task and its whole log. */
+  async function runAsAlice(script: string, extra: Record<string, unknown> = {}) {
+    const submitted = await world.submit({
+      name: 'attack',
+      command: ['/bin/sh', '-c', script],
+      ...extra,
+    });
+    expect(submitted.status).toBe(201);
+    const task = await world.waitForStatus(submitted.body.id, FINAL, 30_000);
+    const log = await world.api.get(`/tasks/${task.id}/logs`, world.tokens.alice);
+    return { task, log: log.text };
+  }
+
+  async function startBobsSecretRun(): Promise<{ id: string; pid: number }> {
+    const submitted = await world.submit(
+      {
+        name: 'bob trains',
+        command: ['python3', join(EXAMPLES, 'sleep.py'), '60'],
+        env: { BOB_SECRET },
+      },
+      world.tokens.bob,
+    );
+    const id = submitted.body.id as string;
+    await world.waitForStatus(id, ['running']);
+    const found = await waitUntil(() => processesOfTask(id).length > 0, { timeoutMs: 10_000 });
+    expect(found.satisfied).toBe(true);
+    return { id, pid: Math.max(...processesOfTask(id)) };
+  }
+
+  it("keeps Kiln's environment, database, data directory and configuration from a member's run", async () => {
+    const sqlite = join(dataDir, 'kiln.sqlite');
+    const { task, log } = await runAsAlice(
+      [
+        'echo "uid=$(id -u)"',
+        `echo "parent:"; tr '\\0' '\\n' < /proc/$PPID/environ`,
+        `echo "kiln:"; tr '\\0' '\\n' < /proc/${process.pid}/environ`,
+        `echo "cmdline:"; cat /proc/${process.pid}/cmdline`,
+        `echo "database:"; head -c 64 ${sqlite}`,
+        'echo "relative:"; head -c 64 "$KILN_OUTPUT_DIR/../../../../kiln.sqlite"',
+        `echo "datadir=$(ls -A ${dataDir} | tr '\\n' ' ')"`,
+        `echo "shared=$(ls -A ${join(dataDir, '..')} | tr '\\n' ' ')"`,
+        `echo "config:"; cat ${configFile}`,
+        'echo "processes=$(ls /proc | grep -c "^[0-9]")"',
+        'echo "done"',
+      ].join('; '),
+    );
+
+    expect(task.status).toBe('succeeded');
+    const kilnPaths = [process.cwd(), 'node_modules'];
+    for (const secret of [
+      KILN_ENV_CANARY,
+      JWT_SECRET,
+      'SQLite format',
+      'maxRunning',
+      ...kilnPaths,
+    ]) {
+      expect(log).not.toContain(secret);
+    }
+    if (process.getuid?.() === 0) expect(log).toContain('uid=65534');
+    expect(log).toContain(`cannot open /proc/${process.pid}/environ: No such file`);
+    expect(log).toContain(`/proc/${process.pid}/cmdline: No such file or directory`);
+    expect(log).toContain(`cannot open '${sqlite}' for reading: No such file or directory`);
+    // An empty mask over the data directory, holding only the way to the run's own directory.
+    expect(log).toMatch(/^datadir=runs $/m);
+    expect(log).toMatch(/^shared=kiln-data $/m);
+    expect(log).toContain(`${configFile}: No such file or directory`);
+    // Its own PID namespace: bubblewrap's reaper, the shell and the few it started.
+    const processes = Number(/^processes=(\d+)$/m.exec(log)?.[1]);
+    expect(processes).toBeLessThan(6);
+    expect(log).toContain('done');
+  }, 60_000);
+
+  it("keeps another user's run, its environment and its files from a member's run", async () => {
+    const bob = await startBobsSecretRun();
+    const bobRunDir = join(dataDir, 'runs', bob.id, '1');
+    try {
+      const { log } = await runAsAlice(
+        [
+          `echo "environ:"; tr '\\0' '\\n' < /proc/${bob.pid}/environ`,
+          `echo "scan=$(cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' | grep -c ${BOB_SECRET})"`,
+          `echo "log:"; cat ${bobRunDir}/log.txt`,
+          `echo "outputs:"; ls ${bobRunDir}/output`,
+          'echo "done"',
+        ].join('; '),
+      );
+
+      expect(log).not.toContain(`BOB_SECRET=${BOB_SECRET}`);
+      expect(log).not.toContain('sleeping');
+      expect(log).toContain(`cannot open /proc/${bob.pid}/environ: No such file`);
+      expect(log).toMatch(/^scan=0$/m);
+      expect(log).toContain(`${bobRunDir}/log.txt: No such file or directory`);
+      expect(log).toContain('done');
+    } finally {
+      await world.api.post(`/tasks/${bob.id}/cancel`, undefined, world.tokens.bob);
+    }
+  }, 60_000);
+
+  it("keeps Kiln's own records of a run out of the run's reach, so it cannot forge them", async () => {
+    const { task, log } = await runAsAlice(
+      [
+        'ls -a .',
+        'echo \'{"exitCode":0}\' > exit.json',
+        'echo forged > log.txt',
+        'echo kept > output/result.txt',
+      ].join('; '),
+    );
+
+    expect(task.status).toBe('succeeded');
+    expect(log).not.toContain('handle.json');
+    expect(log).not.toContain('forged');
+    const runDir = join(dataDir, 'runs', task.id, '1');
+    expect(readFileSync(join(runDir, 'log.txt'), 'utf8')).not.toContain('forged');
+    const artifact = await world.api.get(
+      `/tasks/${task.id}/artifacts/result.txt`,
+      world.tokens.alice,
+    );
+    expect(artifact.text).toBe('kept\n');
+  }, 60_000);
+
+  it('still trains the example in the sandbox: metrics, progress and a downloadable model', async () => {
+    const submitted = await world.submit({
+      name: 'logistic regression, sandboxed',
+      command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
+      hyperparameters: { epochs: 10, samples: 200 },
+    });
+    const task = await world.waitForStatus(submitted.body.id, FINAL, 60_000);
+    expect(task).toMatchObject({ status: 'succeeded', progress: 1 });
+    const metrics = await world.api.get(`/tasks/${task.id}/metrics?names=loss`, world.tokens.alice);
+    expect(metrics.body.series[0].points.length).toBeGreaterThan(1);
+    const model = await world.api.get(`/tasks/${task.id}/artifacts/model.json`, world.tokens.alice);
+    expect(model.status).toBe(200);
+    expect(typeof model.body).toBe('object');
+  }, 90_000);
+
+  it('still hands a sandboxed run its GPUs through CUDA_VISIBLE_DEVICES', async () => {
+    const { log } = await runAsAlice('echo "gpus=[$CUDA_VISIBLE_DEVICES]"', {
+      queue: 'gpu',
+      resources: { cpu: 1, memoryMiB: 256, gpu: 2 },
+    });
+    expect(log.trim()).toBe('gpus=[0,1]');
+  }, 60_000);
+
+  it('still stops every process of a sandboxed run on cancel and on timeout', async () => {
+    const ignoreTerm = `python3 ${join(EXAMPLES, 'sleep.py')} 60 --ignore-sigterm & wait`;
+    const cancelled = await world.submit({
+      name: 'cancel me',
+      command: ['/bin/sh', '-c', ignoreTerm],
+    });
+    await world.waitForStatus(cancelled.body.id, ['running']);
+    await waitUntil(() => processesOfTask(cancelled.body.id).length >= 2, { timeoutMs: 10_000 });
+    await world.api.post(`/tasks/${cancelled.body.id}/cancel`, undefined, world.tokens.alice);
+    await world.waitForStatus(cancelled.body.id, ['cancelled']);
+    expect(processesOfTask(cancelled.body.id)).toEqual([]);
+
+    const timedOut = await world.submit({
+      name: 'time me out',
+      command: ['/bin/sh', '-c', ignoreTerm],
+      timeoutSeconds: 1,
+    });
+    await world.waitForStatus(timedOut.body.id, ['timed_out']);
+    expect(processesOfTask(timedOut.body.id)).toEqual([]);
+  }, 60_000);
+
+  it("refuses a member's submit to a queue limited to admins, naming the queue", async () => {
+    const refused = await world.submit({ name: 'not mine', command: ['true'], queue: 'admins' });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.detail).toContain('Queue admins');
+    const admitted = await world.submit(
+      { name: 'admin only', command: ['true'], queue: 'admins' },
+      world.tokens.admin,
+    );
+    expect(admitted.status).toBe(201);
+  });
+}
+
+function configFileOf(lines: string[]): string {
+  const path = join(tempDataDir('kiln-queues-'), 'kiln.yaml');
+  writeFileSync(path, lines.join('\n'));
+  return path;
+}
+
+/** Without isolation, local queues take admins only unless a queue says otherwise. */
+export function unisolatedQueueScenarios(start: StartApp): void {
+  let world: TaskWorld;
+
+  beforeAll(async () => {
+    world = await startTaskWorld(start, {
+      KILN_LOCAL_ISOLATION: 'none',
+      KILN_CONFIG_FILE: configFileOf([
+        'tasks:',
+        '  queues:',
+        '    - { name: default, executor: local, maxRunning: 4, maxGpus: 0 }',
+        '    - { name: trusted, executor: local, maxRunning: 1, maxGpus: 0, allowedRoles: [admin, member] }',
+      ]),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.kiln.close();
+  });
+
+  it('takes tasks for an unisolated local queue from admins only, and says why', async () => {
+    const refused = await world.submit({ name: 'member', command: ['true'] });
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.detail).toBe('Queue default takes tasks from admin only.');
+
+    const admin = await world.submit({ name: 'admin', command: ['true'] }, world.tokens.admin);
+    expect(admin.status).toBe(201);
+  });
+
+  it("takes a member's task where the queue allows members explicitly", async () => {
+    const allowed = await world.submit({ name: 'member', command: ['true'], queue: 'trusted' });
+    expect(allowed.status).toBe(201);
+  });
+}
