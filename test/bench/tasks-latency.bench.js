@@ -1,5 +1,5 @@
 // Submit → running latency on the embedded default (SQLite, in-process queue and lock,
-// local executor), issue 5: a command that exits at once (`true`), submitted at a steady
+// local executor): a command that exits at once (`true`), submitted at a steady
 // 20 per second for 30 s. Per task: from the moment the client sends the POST (client
 // clock) to the task's startedAt (server clock, set by the queued → running conditional
 // update, just before the executor spawns the process). Both clocks are this machine's.

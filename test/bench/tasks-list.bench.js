@@ -1,4 +1,4 @@
-// GET /api/v1/tasks?limit=50 on PostgreSQL, issue 5. Tasks are seeded straight into
+// GET /api/v1/tasks?limit=50 on PostgreSQL. Tasks are seeded straight into
 // the database Kiln migrated (one INSERT ... SELECT FROM generate_series per step, all
 // owned by the admin, all `succeeded` so the dispatcher and reconciler leave them be):
 //   - 100,000 tasks: requests/s of Kiln (admin access token) and of a bare Fastify + pg

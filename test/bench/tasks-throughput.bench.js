@@ -1,5 +1,5 @@
 // Lifecycle throughput on PostgreSQL + Redis (BullMQ queue, Redis leader lock, local
-// executor), issue 5: N trivial tasks (`true`) submitted as fast as the API takes them
+// executor): N trivial tasks (`true`) submitted as fast as the API takes them
 // (BENCH_IN_FLIGHT requests in flight), measured as tasks/s from the first POST sent to
 // the last task's finishedAt. Also the memory of the Kiln process: RSS sampled from
 // /proc through the run (must stay < 300 MiB), idle RSS, RSS after a settle, and a leak

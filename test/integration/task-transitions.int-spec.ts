@@ -1,4 +1,4 @@
-// DESIGN.md rule 1 on real PostgreSQL: every transition is one conditional UPDATE, so of
+// The database-is-the-truth rule (docs/architecture.md) on real PostgreSQL: every transition is one conditional UPDATE, so of
 // many actors racing to move the same task, exactly one wins and one event is written.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';

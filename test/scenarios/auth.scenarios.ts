@@ -1,4 +1,4 @@
-// The auth scenarios of issue 3, written once and run twice: on the embedded default
+// The auth scenarios, written once and run twice: on the embedded default
 // (test/e2e/auth.e2e-spec.ts) and on PostgreSQL (test/integration/auth.int-spec.ts).
 import { randomUUID } from 'node:crypto';
 import { waitUntil } from '../../src/common/wait-until';

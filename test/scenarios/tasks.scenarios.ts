@@ -1,4 +1,4 @@
-// The task lifecycle scenarios of issue 5, written once and run on the embedded default
+// The task lifecycle scenarios, written once and run on the embedded default
 // (test/e2e/tasks.e2e-spec.ts) and on PostgreSQL + Redis (test/integration/tasks.int-spec.ts).
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';

@@ -1,7 +1,7 @@
 // The LeaderLock port: at most one process of a deployment holds leadership at a time,
 // so cron work (dispatching, reconciling) runs once. Two drivers: `redis` (token + TTL,
 // renewed by compare-and-extend) and `memory` (one process). The lock saves work; the
-// database's conditional updates are what keep the data correct (DESIGN.md rule 1).
+// database's conditional updates are what keep the data correct (docs/architecture.md, rule 1).
 
 export interface LeadershipTerm {
   /** Increases with every term across the deployment; a stale leader's epoch is lower. */

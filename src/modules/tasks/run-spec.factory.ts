@@ -1,5 +1,5 @@
 // Builds what an executor needs to start one attempt, including the KILN_* variables a
-// run relies on (DESIGN.md, issue 5).
+// run relies on (docs/architecture.md).
 import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';

@@ -1,4 +1,4 @@
-// The one state machine of a training task (DESIGN.md rule 2). Every status change goes
+// The one state machine of a training task (docs/architecture.md, rule 2). Every status change goes
 // through `assertTransition` and is written as a conditional UPDATE whose WHERE clause
 // names the allowed source statuses, so a duplicate or late actor cannot win.
 import { ConflictError } from '../../common/errors/domain-error';

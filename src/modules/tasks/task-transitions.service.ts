@@ -2,7 +2,7 @@
 // statuses the state machine allows to reach the target) and its event row, in one
 // transaction. Whoever loses the race gets `false` and must do nothing further, which
 // is what makes duplicate launch jobs, two leaders for a moment, or a late reconciler
-// harmless (DESIGN.md rule 1). On PostgreSQL the same move is one statement
+// harmless (docs/architecture.md, rule 1). On PostgreSQL the same move is one statement
 // (postgres-transition.ts).
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';

@@ -1,4 +1,4 @@
-// Users, login sessions with their refresh tokens, and API tokens (issue 3).
+// Users, login sessions with their refresh tokens, and API tokens.
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
 import { nowDefault, typeFor } from '../migration-helpers';
 

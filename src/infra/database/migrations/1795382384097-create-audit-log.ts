@@ -1,4 +1,4 @@
-// The audit log: logins, token changes and admin changes (issue 3).
+// The audit log: logins, token changes and admin changes.
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { nowDefault, typeFor } from '../migration-helpers';
 

@@ -1,4 +1,4 @@
-// Training tasks (issue 5): tasks, their labels, attempts, events and per-user quotas.
+// Training tasks: tasks, their labels, attempts, events and per-user quotas.
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
 import { nowDefault, typeFor } from '../migration-helpers';
 

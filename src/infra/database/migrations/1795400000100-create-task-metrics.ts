@@ -1,4 +1,4 @@
-// Metric samples reported by training runs (issue 5).
+// Metric samples reported by training runs.
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { typeFor } from '../migration-helpers';
 

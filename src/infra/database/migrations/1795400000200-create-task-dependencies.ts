@@ -1,4 +1,4 @@
-// Task dependencies (issue 5: a pending task may wait for others to succeed).
+// Task dependencies (a pending task may wait for others to succeed).
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
 import { typeFor } from '../migration-helpers';
 
