@@ -4,6 +4,7 @@ import type { Executor } from './executor.port';
 function fakeExecutor(name: string): Executor {
   return {
     name,
+    isolatesRuns: true,
     launch: () => Promise.reject(new Error('not used')),
     inspect: () => Promise.resolve({ state: 'running' }),
     stop: () => Promise.resolve(),
