@@ -9,6 +9,7 @@ describe('run directory', () => {
   it('lays out one directory per task and attempt', () => {
     expect(runPaths(runs, 'task-1', 2)).toEqual({
       runDir: '/var/kiln/runs/task-1/2',
+      workDir: '/var/kiln/runs/task-1/2/work',
       outputDir: '/var/kiln/runs/task-1/2/output',
       logPath: '/var/kiln/runs/task-1/2/log.txt',
       hyperparametersPath: '/var/kiln/runs/task-1/2/hyperparameters.json',
