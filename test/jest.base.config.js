@@ -7,7 +7,7 @@ module.exports = {
   // A few dependencies ship ES modules in .js files (Node 20 loads them with
   // require(esm); Jest cannot), so SWC compiles those to CommonJS too.
   transformIgnorePatterns: [
-    '/node_modules/(?!(content-disposition|@kubernetes/client-node|openid-client|oauth4webapi|jose)/)',
+    '/node_modules/(?!(content-disposition|@kubernetes/client-node|openid-client|oauth4webapi|jose|@nestjs|nestjs-pino)/)',
   ],
   transform: {
     '^.+\\.(ts|js)$': [

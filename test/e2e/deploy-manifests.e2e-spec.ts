@@ -703,7 +703,9 @@ describe('docker/Dockerfile', () => {
 
   it('builds in one stage and runs from another, on a Node base pinned by major version', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+    // The current LTS line, inside the range package.json's engines declares.
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:24-bookworm-slim$/m);
+    expect(packageJson.engines).toEqual({ node: expect.stringMatching(/>=22\.12\.0$/) });
     expect(stages.every((stage) => stage.startsWith('${NODE_IMAGE}'))).toBe(true);
     expect(stages[0]).toMatch(/apt-get install[^\n]*python3 make g\+\+/);
     expect(stages[0]).toContain('RUN npm ci');

@@ -78,7 +78,7 @@ describe.each(databaseTargets('kiln-hot-query'))('HotQuery on $name', (target) =
         [enabledUsers(false).getQuery(), byName.getQuery()]
           .map(
             (sql) =>
-              dataSource.driver.escapeQueryWithParameters(sql, { disabled: false, n: '' }, {})[0],
+              dataSource.driver.escapeQueryWithParameters(sql, { disabled: false, n: '' })[0],
           )
           .sort(),
       );

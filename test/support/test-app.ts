@@ -1,10 +1,19 @@
+import { dirname, join } from 'node:path';
 import { Writable } from 'node:stream';
 import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { __resetOutOfContextForTests } from 'nestjs-pino/PinoLogger';
 import { createApp } from '../../src/app.factory';
 import { LifecycleService } from '../../src/common/lifecycle/lifecycle.service';
 import { testConfig } from './test-config';
+
+/**
+ * nestjs-pino's reset of its process-wide root logger, for tests. Its package exports
+ * map hides the module that defines it, so it is loaded from beside the entry point.
+ */
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { __resetOutOfContextForTests } = require(
+  join(dirname(require.resolve('nestjs-pino')), 'PinoLogger.js'),
+) as { __resetOutOfContextForTests: () => void };
 
 export interface TestApp {
   app: NestFastifyApplication;
@@ -23,13 +32,19 @@ export interface TestAppOptions {
   imports?: Array<Type | DynamicModule>;
 }
 
+/** Test apps of this Jest process not closed yet. */
+let liveApps = 0;
+
 /** Boots the real app on the embedded default and listens on a free loopback port. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const config = testConfig({ KILN_LOG_LEVEL: 'info', KILN_LOG_FORMAT: 'json', ...options.env });
   // nestjs-pino keeps the first app's logger for `new Logger()` calls made outside a
   // request; without a reset, a second app in the same Jest process would write those
-  // lines into the first app's capture and log scans would pass without looking.
-  __resetOutOfContextForTests();
+  // lines into the first app's capture and log scans would pass without looking. The
+  // reset would pull the logger from under an app still running (replicas side by
+  // side), so it happens only when none is.
+  if (liveApps === 0) __resetOutOfContextForTests();
+  liveApps++;
   const chunks: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer, _encoding, callback) {
@@ -52,6 +67,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
         .map((line) => JSON.parse(line) as Record<string, unknown>);
     },
     logText,
-    close: () => app.close(),
+    close: async () => {
+      liveApps--;
+      await app.close();
+    },
   };
 }

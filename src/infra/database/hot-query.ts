@@ -34,7 +34,7 @@ export class HotQuery<T extends ObjectLiteral> {
       this.sqlByShape.set(shape, sql);
     }
     const driver = this.dataSource.driver;
-    const [text, parameters] = driver.escapeQueryWithParameters(sql, qb.getParameters(), {});
+    const [text, parameters] = driver.escapeQueryWithParameters(sql, qb.getParameters());
     const rows = await this.run(text, parameters);
     this.toEntity ??= compileRowMapper<T>(
       this.dataSource,

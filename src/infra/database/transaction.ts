@@ -22,6 +22,5 @@ export function inTransaction<T>(
 }
 
 function sharesOneConnection(dataSource: DataSource): boolean {
-  const type = dataSource.options.type;
-  return type === 'better-sqlite3' || type === 'sqlite';
+  return dataSource.options.type === 'better-sqlite3';
 }

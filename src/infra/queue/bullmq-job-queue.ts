@@ -87,20 +87,13 @@ export class BullmqJobQueue implements JobQueue {
 
   async counts(): Promise<JobCounts> {
     const [counts, paused] = await Promise.all([
-      this.queue.getJobCounts(
-        'wait',
-        'prioritized',
-        'paused',
-        'delayed',
-        'active',
-        'completed',
-        'failed',
-      ),
+      this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
       this.queue.isPaused(),
     ]);
     // Every job carries a priority, so BullMQ keeps most waiting ones as `prioritized`, and
-    // they stay there while the queue is paused: the port counts them as paused then.
-    const notStarted = counts.wait + counts.prioritized + counts.paused;
+    // they stay there while the queue is paused (BullMQ 6 has no separate paused list):
+    // the port counts them as paused then.
+    const notStarted = counts.wait + counts.prioritized;
     return {
       waiting: paused ? 0 : notStarted,
       paused: paused ? notStarted : 0,

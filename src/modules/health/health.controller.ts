@@ -2,7 +2,6 @@ import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/decorators/api-problems.decorator';
 import {
-  HealthCheckError,
   HealthCheckResult,
   HealthCheckService,
   HealthIndicatorFunction,
@@ -70,8 +69,7 @@ export class HealthController {
     } catch (error) {
       const result = (error as { getResponse?: () => unknown }).getResponse?.() as
         HealthCheckResult | undefined;
-      if (result?.status === 'error' || error instanceof HealthCheckError)
-        throw new NotReadyError(result);
+      if (result?.status === 'error') throw new NotReadyError(result);
       throw error;
     }
   }

@@ -79,7 +79,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
   ): Promise<void> {
     const task = await this.dataSource
       .getRepository(Task)
-      .findOne({ where: { id: taskId }, select: ['id', 'status', 'attempt'] });
+      .findOne({ where: { id: taskId }, select: { id: true, status: true, attempt: true } });
     const cancelled =
       task?.status === TaskStatus.Cancelling || task?.status === TaskStatus.Cancelled;
     if (!cancelled || task.attempt !== attempt) return;

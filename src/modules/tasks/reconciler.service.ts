@@ -164,7 +164,7 @@ export class Reconciler {
     const before = new Date(Date.now() - this.config.tasks.requeueAfterSeconds * 1000);
     const stale = await this.dataSource.getRepository(Task).find({
       where: { status: TaskStatus.Queued, queuedAt: LessThan(before) },
-      select: ['id', 'attempt'],
+      select: { id: true, attempt: true },
       take: 500,
     });
     for (const task of stale)

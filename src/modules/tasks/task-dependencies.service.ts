@@ -31,7 +31,7 @@ export class TaskDependencies {
     if (ids.length === 0) return;
     const found = await this.dataSource
       .getRepository(Task)
-      .find({ where: { id: In([...ids]) }, select: ['id', 'ownerId'] });
+      .find({ where: { id: In([...ids]) }, select: { id: true, ownerId: true } });
     const visible = new Set(
       found.filter((task) => this.policy.canSee(principal, task.ownerId)).map((task) => task.id),
     );

@@ -68,7 +68,7 @@ export class TaskTransitions {
   ): Promise<TaskChange | null> {
     const before = await manager.findOne(Task, {
       where: { id: taskId, status: In(allowed) },
-      select: ['id', 'status'],
+      select: { id: true, status: true },
     });
     if (!before) return null;
     // Conditional on the status just read, so the event's `from` is exactly what changed.

@@ -1,6 +1,6 @@
 export class HealthResponse {
   /** `ok` when every check passed. */
-  status: 'ok' | 'error' | 'shutting_down';
+  status: 'ok' | 'degraded' | 'error' | 'shutting_down';
   /** Each check by name, with its status (`up` or `down`) and any message. */
   details: Record<string, { status: string; [key: string]: unknown }>;
 }

@@ -72,11 +72,12 @@ export class TaskMetricsRepository {
       WHERE from_lowest = 1 OR from_highest = 1
       ORDER BY name, position`;
     const driver = this.points.manager.connection.driver;
-    const [query, parameters] = driver.escapeQueryWithParameters(
-      sql,
-      { taskId, attempt, buckets, names },
-      {},
-    );
+    const [query, parameters] = driver.escapeQueryWithParameters(sql, {
+      taskId,
+      attempt,
+      buckets,
+      names,
+    });
     const rows: Record<string, unknown>[] = await this.points.query(query, parameters);
     return rows.map((row) => this.toStoredPoint(row));
   }
