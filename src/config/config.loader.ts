@@ -51,7 +51,16 @@ export function loadConfig(options: LoadConfigOptions = {}): KilnConfig {
   const problems = errors.flatMap((error) => describe(error, '', bindings));
   problems.push(...productionProblems(config), ...queueProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
+  config.sourceFiles = sourceFilesOf(env, options.dotenvPath);
   return config;
+}
+
+/** The files besides config/ that settings came from, resolved to absolute paths. */
+function sourceFilesOf(env: NodeJS.ProcessEnv, dotenvPath?: string | null): string[] {
+  const dotenv = dotenvPath === undefined ? resolve(process.cwd(), '.env') : dotenvPath;
+  return [env.KILN_CONFIG_FILE, dotenv ?? undefined]
+    .filter((path): path is string => Boolean(path) && existsSync(path!))
+    .map((path) => resolve(path));
 }
 
 function withDotenv(env: NodeJS.ProcessEnv, dotenvPath?: string | null): NodeJS.ProcessEnv {

@@ -17,6 +17,12 @@ export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
 
 export class KilnConfig {
+  /**
+   * Files besides config/ that settings were read from (KILN_CONFIG_FILE, .env), which
+   * may hold secrets. Set by the loader after validation; not a setting.
+   */
+  declare sourceFiles: string[];
+
   /** Selects config/<env>.yaml on top of default.yaml. */
   @Env('NODE_ENV')
   @IsIn(NODE_ENVS)

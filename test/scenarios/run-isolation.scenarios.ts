@@ -3,7 +3,7 @@
 // running task; every read fails, and the run's own log shows the denial. They also show
 // that a sandboxed run still trains, reports and is stopped whole. Run on the embedded
 // default (test/e2e) and on PostgreSQL + Redis (test/integration).
-import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
 import { processesOfTask } from '../support/run-processes';
@@ -24,15 +24,17 @@ export function runIsolationScenarios(start: StartApp): void {
 
   beforeAll(async () => {
     process.env.KILN_ISOLATION_CANARY = KILN_ENV_CANARY;
-    // Kiln's data directory inside a directory runs may read (say, a shared data set
-    // mount): the sandbox must still hide it.
+    // Kiln's data directory and its config file inside a directory runs may read (say,
+    // a shared data set mount): the sandbox must still hide both.
     const shared = tempDataDir('kiln-shared-');
     chmodSync(shared, 0o755);
     dataDir = join(shared, 'kiln-data');
-    configFile = queuesConfigFile(4, [
+    configFile = join(shared, 'kiln.yaml');
+    const queues = queuesConfigFile(4, [
       '    - { name: gpu, executor: local, maxRunning: 2, maxGpus: 2 }',
       '    - { name: admins, executor: local, maxRunning: 1, maxGpus: 0, allowedRoles: [admin] }',
     ]);
+    copyFileSync(queues, configFile);
     world = await startTaskWorld(start, {
       KILN_DATA_DIR: dataDir,
       KILN_CONFIG_FILE: configFile,
@@ -89,7 +91,7 @@ export function runIsolationScenarios(start: StartApp): void {
         'echo "relative:"; head -c 64 "$KILN_OUTPUT_DIR/../../../../kiln.sqlite"',
         `echo "datadir=$(ls -A ${dataDir} | tr '\\n' ' ')"`,
         `echo "shared=$(ls -A ${join(dataDir, '..')} | tr '\\n' ' ')"`,
-        `echo "config:"; cat ${configFile}`,
+        `echo "config=$(cat ${configFile} | wc -c)"`,
         'echo "processes=$(ls /proc | grep -c "^[0-9]")"',
         'echo "done"',
       ].join('; '),
@@ -112,8 +114,8 @@ export function runIsolationScenarios(start: StartApp): void {
     expect(log).toContain(`cannot open '${sqlite}' for reading: No such file or directory`);
     // An empty mask over the data directory, holding only the way to the run's own directory.
     expect(log).toMatch(/^datadir=runs $/m);
-    expect(log).toMatch(/^shared=kiln-data $/m);
-    expect(log).toContain(`${configFile}: No such file or directory`);
+    expect(log).toMatch(/^shared=kiln-data kiln.yaml $/m);
+    expect(log).toMatch(/^config=0$/m); // an empty file in its place
     // Its own PID namespace: bubblewrap's reaper, the shell and the few it started.
     const processes = Number(/^processes=(\d+)$/m.exec(log)?.[1]);
     expect(processes).toBeLessThan(6);

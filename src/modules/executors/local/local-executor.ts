@@ -324,7 +324,12 @@ export class LocalExecutor
     return new RunSandbox({
       binary: local.sandboxBinary,
       readOnlyPaths: local.readOnlyPaths.map((path) => resolve(process.cwd(), path)),
-      hiddenPaths: [resolve(process.cwd(), this.config.dataDir), this.runsDir, process.cwd()],
+      hiddenPaths: [
+        resolve(process.cwd(), this.config.dataDir),
+        this.runsDir,
+        process.cwd(),
+        ...(this.config.sourceFiles ?? []),
+      ],
       network: local.runNetwork,
       user: root ? { uid: local.runUid, gid: local.runGid } : undefined,
     });

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { RunSandbox, SandboxedRun } from './run-sandbox';
 
 const run: SandboxedRun = {
@@ -48,6 +51,17 @@ describe('RunSandbox', () => {
     expect(order.lastIndexOf('ro-bind-try /srv/kiln/examples')).toBeGreaterThan(
       order.indexOf('tmpfs /srv/kiln'),
     );
+  });
+
+  it('masks a config file inside a readable path with an empty file, after the new /tmp', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'kiln-sandbox-'));
+    const configFile = join(dir, 'kiln.yaml');
+    writeFileSync(configFile, 'auth: { jwtSecret: secret }');
+    const { args } = sandbox([dir], [configFile]).wrap(['train'], run);
+    const mask = args.findIndex((arg, i) => arg === '/dev/null' && args[i + 1] === configFile);
+    expect(args[mask - 1]).toBe('--ro-bind');
+    expect(mask).toBeGreaterThan(args.indexOf('/tmp'));
+    expect(args.indexOf(dir)).toBeGreaterThan(args.indexOf('/tmp'));
   });
 
   it('isolates the network only when asked, and never nests user namespaces', () => {

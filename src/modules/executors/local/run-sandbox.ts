@@ -5,7 +5,7 @@
 // namespace and mount work; there is no library for it in Node, so Kiln builds its
 // command line here. The threat model is in docs/architecture.md, "Run isolation".
 import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
 import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
@@ -30,8 +30,8 @@ export interface SandboxOptions {
   /** Host paths runs may read, absolute. */
   readOnlyPaths: readonly string[];
   /**
-   * Kiln's own paths (data directory, runs directory, working directory): hidden under an
-   * empty tmpfs wherever they fall inside a path runs may read, as under /opt.
+   * Kiln's own paths (data directory, runs directory, working directory, config files):
+   * masked wherever they fall inside a path runs may read, as under /opt or /etc.
    */
   hiddenPaths: readonly string[];
   network: boolean;
@@ -73,8 +73,9 @@ export class RunSandbox {
     const args = [
       ...this.namespaceArgs(),
       ...SYSTEM_DIRS.flatMap((dir) => ['--ro-bind-try', dir, dir]),
-      ...this.readOnlyArgs(),
+      // Before the paths runs may read, so one under /tmp is not covered by the new /tmp.
       ...['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'],
+      ...this.readOnlyArgs(),
       ...(run.usesGpus ? gpuDeviceArgs() : []),
       // The work directory stands in for the run directory, so log.txt, handle.json and
       // exit.json (Kiln's records of the run, which it trusts) are out of the run's reach.
@@ -143,7 +144,7 @@ export class RunSandbox {
     const reshown = readOnlyPaths.filter((path) => isWithin(masked, path));
     return [
       ...readOnlyPaths.flatMap((path) => ['--ro-bind-try', path, path]),
-      ...masked.flatMap((path) => ['--tmpfs', path]),
+      ...masked.flatMap(maskArgs),
       ...reshown.flatMap((path) => ['--ro-bind-try', path, path]),
     ];
   }
@@ -167,6 +168,17 @@ export class RunSandbox {
       '--disable-userns',
     ];
   }
+}
+
+/** An empty directory over a directory, an empty file over a file (a config file, say). */
+function maskArgs(path: string): string[] {
+  let directory = true;
+  try {
+    directory = statSync(path).isDirectory();
+  } catch {
+    // Gone: nothing to mask, and an empty directory in its place does no harm.
+  }
+  return directory ? ['--tmpfs', path] : ['--ro-bind', '/dev/null', path];
 }
 
 /** NVIDIA device nodes; runs pick their GPUs among them with CUDA_VISIBLE_DEVICES. */
