@@ -1,7 +1,7 @@
 // Two replicas on PostgreSQL whose server keeps terminating their connections, as a
 // failover, a database restart or a pooler's idle timeout does. A dropped connection
 // must cost at most the request or tick that was using it, never the process.
-import { BackendTerminator } from '../support/backend-terminator';
+import { DatabaseFaults } from '../support/database-faults';
 import { KilnReplicas } from '../support/kiln-replicas';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { PrivateRedisServer } from '../support/redis';
@@ -14,12 +14,12 @@ describe('replicas whose PostgreSQL backends are terminated again and again', ()
   let database: TestDatabase;
   let redis: PrivateRedisServer;
   let replicas: KilnReplicas;
-  let terminator: BackendTerminator;
+  let terminator: DatabaseFaults;
 
   beforeEach(async () => {
     database = await createTestDatabase('kiln_backends');
     redis = await PrivateRedisServer.start();
-    terminator = await BackendTerminator.open(database.name);
+    terminator = await DatabaseFaults.open(database.name);
     replicas = await KilnReplicas.start(2, {
       KILN_DATA_DIR: tempDataDir('kiln-backends-'),
       KILN_DATABASE_URL: database.url,

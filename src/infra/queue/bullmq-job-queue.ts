@@ -40,8 +40,17 @@ export class BullmqJobQueue implements JobQueue {
 
   async add<T>(name: string, data: T, options: AddJobOptions): Promise<void> {
     assertValidJobOptions(options);
+    if (options.replaceFinished) await this.removeIfFinished(toBullmqJobId(options.jobId));
     // An id BullMQ still holds (in any state, until trimmed) makes this a no-op.
     await this.queue.add(name, data, this.jobOptions(options));
+  }
+
+  private async removeIfFinished(bullmqId: string): Promise<void> {
+    const job = await this.queue.getJob(bullmqId);
+    if (!job) return;
+    const state = await job.getState();
+    // A finished job holds no lock, so nothing else can be moving it meanwhile.
+    if (state === 'completed' || state === 'failed') await job.remove();
   }
 
   process<T>(processor: JobProcessor<T>, options: ProcessOptions): void {

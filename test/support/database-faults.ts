@@ -1,9 +1,11 @@
-// Kills a test database's server backends, as a failover, a PostgreSQL restart or a
-// pooler's idle timeout does to the connections of every client at once.
+// Faults of a test database, injected from an admin connection: its backends killed (as
+// a failover, a restart or a pooler's idle timeout does), or the database down for a
+// while (no connection accepted, every open one killed) without stopping the server that
+// other suites share.
 import { Client } from 'pg';
 import { POSTGRES_ADMIN_URL } from './postgres';
 
-export class BackendTerminator {
+export class DatabaseFaults {
   private timer?: NodeJS.Timeout;
   private pass: Promise<unknown> = Promise.resolve();
   /** Backends terminated so far. */
@@ -14,10 +16,10 @@ export class BackendTerminator {
     private readonly database: string,
   ) {}
 
-  static async open(database: string): Promise<BackendTerminator> {
+  static async open(database: string): Promise<DatabaseFaults> {
     const admin = new Client({ connectionString: POSTGRES_ADMIN_URL });
     await admin.connect();
-    return new BackendTerminator(admin, database);
+    return new DatabaseFaults(admin, database);
   }
 
   /** Terminates the database's backends, all of them or the `limit` newest. */
@@ -31,6 +33,16 @@ export class BackendTerminator {
     const count = rows.filter((row: { done: boolean }) => row.done).length;
     this.terminated += count;
     return count;
+  }
+
+  /** The database goes down: it refuses new connections and its open ones are killed. */
+  async takeDown(): Promise<void> {
+    await this.admin.query(`ALTER DATABASE "${this.database}" ALLOW_CONNECTIONS false`);
+    await this.terminate();
+  }
+
+  async bringUp(): Promise<void> {
+    await this.admin.query(`ALTER DATABASE "${this.database}" ALLOW_CONNECTIONS true`);
   }
 
   /** Terminates `limit` backends (or all) every `intervalMs` until `stop()`. */
