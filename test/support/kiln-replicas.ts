@@ -20,6 +20,8 @@ export class KilnReplicas {
   private next = 0;
   /** Replicas the test stopped or killed itself. */
   private readonly stopped = new Set<KilnProcess>();
+  /** Replicas with KILN_ROLE=worker, which serve no API. */
+  private readonly workers = new Set<KilnProcess>();
 
   private constructor(
     readonly env: Record<string, string>,
@@ -48,6 +50,7 @@ export class KilnReplicas {
   async add(env: Record<string, string> = {}): Promise<KilnProcess> {
     const kiln = await KilnProcess.start({ env: { ...this.env, ...env } });
     this.processes.push(kiln);
+    if ({ ...this.env, ...env }.KILN_ROLE === 'worker') this.workers.add(kiln);
     return kiln;
   }
 
@@ -79,7 +82,7 @@ export class KilnReplicas {
   }
 
   private api(): ApiClient {
-    const live = this.live;
+    const live = this.live.filter((kiln) => !this.workers.has(kiln));
     if (live.length === 0) throw new Error('no replica left');
     return new ApiClient(live[this.next++ % live.length].url);
   }
@@ -117,6 +120,16 @@ export class KilnReplicas {
   async transitions(id: string): Promise<string[]> {
     const events = (await this.api().get(`/tasks/${id}/events`, this.token)).body;
     return (events as Array<{ to: string }>).map((event) => event.to);
+  }
+
+  /** Waits until the task's status is one of `statuses`; returns the task as last read. */
+  async waitForStatus(id: string, statuses: string[], timeoutMs = 30_000): Promise<any> {
+    let task = await this.task(id);
+    await waitUntil(async () => statuses.includes((task = await this.task(id)).status), {
+      timeoutMs,
+      intervalMs: 100,
+    });
+    return task;
   }
 
   /** Waits until every task in `ids` is final; returns the ones that are not. */

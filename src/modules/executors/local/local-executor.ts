@@ -40,6 +40,7 @@ import {
 } from './process-identity';
 import {
   prepareRunDirectory,
+  readExitedRecord,
   readExitRecord,
   readHandleRecord,
   readStopRequest,
@@ -137,6 +138,10 @@ export class LocalExecutor implements Executor, OnApplicationBootstrap, OnApplic
     if (exit) return statusOf(exit);
     const identity = parseRunId(handle.id);
     if (await this.liveSupervisorElsewhere(identity)) return { state: 'running' };
+    // Its supervisor died after the run ended but before writing exit.json: the outcome
+    // stands (the log may miss its last lines), so the run is not lost and run again.
+    const exited = paths && (await readExitedRecord(paths));
+    if (exited) return statusOf(exited);
     if (identity && (await isRunning(identity))) return { state: 'lost', reason: LOST_ORPHAN };
     return { state: 'lost', reason: LOST_GONE };
   }
