@@ -121,12 +121,17 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    // Worker.close() waits for running jobs; the connections we passed in are ours to quit.
-    await this.worker?.close();
-    await this.queue.close();
     const connections = [this.workerConnection, this.producerConnection].filter(
       (connection): connection is Redis => connection !== undefined,
     );
+    // With Redis down, a graceful close would wait for it to come back (a running job can
+    // neither finish nor fail without it, and goes back to the queue as stalled): drop the
+    // connections first so everything pending fails at once, and close without waiting.
+    const redisDown = connections.some((connection) => connection.status !== 'ready');
+    if (redisDown) connections.forEach((connection) => connection.disconnect());
+    // Worker.close() waits for running jobs; the connections we passed in are ours to quit.
+    await this.worker?.close(redisDown);
+    await this.queue.close();
     await Promise.all(connections.map(release));
   }
 
