@@ -14,7 +14,10 @@ import { ConfigError, loadConfig } from './config/config.loader';
 export async function startServer(options: AppModuleOptions = {}): Promise<NestFastifyApplication> {
   const config = loadConfig();
   const app = await createApp(config, options);
-  exitGracefullyOnSignals(app, config.lifecycle.shutdownGraceMs);
+  exitGracefullyOnSignals(app, {
+    drainDelayMs: config.lifecycle.drainDelayMs,
+    graceMs: config.lifecycle.shutdownGraceMs,
+  });
   if (!app.get(ProcessRole).servesApi) serveProbesOnly(app.getHttpAdapter().getInstance());
   await app.listen({ port: config.http.port, host: config.http.host });
   app.get(LifecycleService).markStarted();

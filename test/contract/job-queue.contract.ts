@@ -167,6 +167,28 @@ export function describeJobQueueContract(
       expect(data[0]).toEqual({ copy: 1 });
     });
 
+    it('replaces a finished job with the same id when asked, and still de-duplicates a waiting one', async () => {
+      const tries: string[] = [];
+      queue.process(
+        async (job) => {
+          tries.push(`${job.id}:${(job.data as { copy: number }).copy}`);
+          if ((job.data as { copy: number }).copy === 1) throw new Error('gives up');
+        },
+        { concurrency: 1 },
+      );
+      await queue.add('work', { copy: 1 }, { jobId: 'again:1' });
+      await expectEventually(async () => (await queue.counts()).failed === 1, 'failed');
+      await queue.add('work', { copy: 2 }, { jobId: 'again:1' });
+      await queue.add('work', { copy: 3 }, { jobId: 'again:1', replaceFinished: true });
+      await expectEventually(async () => (await queue.counts()).completed === 1, 'completed');
+      await queue.pause();
+      await queue.add('work', { copy: 4 }, { jobId: 'held', replaceFinished: true });
+      await queue.add('work', { copy: 5 }, { jobId: 'held', replaceFinished: true });
+
+      expect(tries).toEqual(['again:1:1', 'again:1:3']);
+      expect(await queue.counts()).toEqual({ ...NO_JOBS, completed: 1, paused: 1 });
+    });
+
     it('keeps job ids that look like integers or hold colons distinct', async () => {
       const ids = ['7', '07', 'a:b', 'a%3Ab', 'launch:1:2'];
       for (const jobId of ids) await queue.add('work', {}, { jobId });

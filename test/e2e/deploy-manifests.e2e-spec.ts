@@ -686,9 +686,12 @@ describe('docker/compose.yaml', () => {
     }
   });
 
-  it('lets Kiln drain before Docker kills it (stop_grace_period > KILN_SHUTDOWN_GRACE_MS)', () => {
+  it('lets Kiln drain before Docker kills it (stop_grace_period > drain delay + grace)', () => {
     for (const name of ['api', 'worker']) {
-      const graceSeconds = shutdownGraceSeconds(services[name].environment);
+      const environment = services[name].environment;
+      const graceSeconds =
+        shutdownGraceSeconds(environment) +
+        Number(environment.KILN_SHUTDOWN_DRAIN_DELAY_MS ?? 0) / 1000;
       const stopSeconds = Number(/^(\d+)s$/.exec(services[name].stop_grace_period)?.[1]);
       expect(stopSeconds).toBeGreaterThan(graceSeconds);
     }

@@ -80,6 +80,19 @@ describe('graceful shutdown', () => {
     expect(kiln.text).toContain('Shutdown complete');
   });
 
+  it('with a drain delay, answers not ready but keeps serving until the delay is over', async () => {
+    const kiln = await KilnProcess.start({ env: { KILN_SHUTDOWN_DRAIN_DELAY_MS: '3000' } });
+    const signalledAt = Date.now();
+    const exit = kiln.stop('SIGTERM');
+    await kiln.waitForStatus('/health/ready', 503, 2_000);
+
+    // a new connection, as a balancer that has not noticed yet would open
+    const served = await fetch(`${kiln.url}/health/live`, { headers: { connection: 'close' } });
+    expect(served.status).toBe(200);
+    await expect(exit).resolves.toEqual({ code: 0, signal: null });
+    expect(Date.now() - signalledAt).toBeGreaterThanOrEqual(3000);
+  });
+
   it('refuses new connections once draining has finished', async () => {
     const kiln = await KilnProcess.start();
     await expect(kiln.stop('SIGTERM')).resolves.toEqual({ code: 0, signal: null });

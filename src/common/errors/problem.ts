@@ -1,6 +1,7 @@
 // RFC 9457 problem details: the one shape of every error Kiln answers with.
 import { STATUS_CODES } from 'node:http';
 import { HttpException } from '@nestjs/common';
+import { isTransientError } from '../retry/transient-error';
 import { DomainError, FieldProblem } from './domain-error';
 import { RequestValidationError } from './request-validation.error';
 
@@ -49,6 +50,10 @@ const SLUGS_BY_STATUS: Record<number, string> = {
 };
 
 const UNEXPECTED_DETAIL = 'An unexpected error occurred. Quote the requestId when you report it.';
+const UNAVAILABLE_DETAIL =
+  'A service Kiln depends on is unavailable, so the request was not carried out. Retry after the Retry-After delay.';
+/** Long enough for a reconnect or a failover to finish, short enough not to stall clients. */
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 export function toProblem(error: unknown, request: RequestLike): Problem {
   const { status, slug, detail, errors, headers, unexpected } = classify(error);
@@ -88,6 +93,18 @@ function classify(error: unknown): Classified {
     return { ...fromHttpException(error), slug: 'validation-error', errors: error.fieldProblems };
   }
   if (error instanceof HttpException) return fromHttpException(error);
+  // The database or Redis was unreachable (an outage, a failover): nothing was accepted,
+  // and the same request may well succeed in a moment.
+  if (isTransientError(error)) {
+    return {
+      status: 503,
+      slug: 'service-unavailable',
+      detail: UNAVAILABLE_DETAIL,
+      errors: [],
+      headers: { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) },
+      unexpected: false,
+    };
+  }
   return {
     status: 500,
     slug: 'internal-error',

@@ -26,6 +26,10 @@ const TRANSIENT_MESSAGES = [
   /socket hang up/i,
   /timeout/i,
   /database is locked/i,
+  // PostgreSQL refusing connections to a database taken offline (ALLOW_CONNECTIONS false)
+  /not currently accepting connections/i,
+  // ioredis giving up on a command while Redis is unreachable
+  /max retries per request/i,
 ];
 
 interface ErrorShape {

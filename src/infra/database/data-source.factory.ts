@@ -8,6 +8,7 @@ import { retry } from '../../common/retry/retry';
 import { KilnConfig } from '../../config/kiln.config';
 import { Dialect, useDialect } from './dialect';
 import { migrateExclusively } from './migrate-exclusively';
+import { resilientPg } from './pg-driver';
 import { ENTITIES, MIGRATIONS } from './schema';
 
 const logger = new Logger('Database');
@@ -38,6 +39,7 @@ export function buildDataSourceOptions(config: KilnConfig): DataSourceOptions {
     return {
       ...common,
       type: 'postgres',
+      driver: resilientPg,
       url: config.database.url,
       poolSize: config.database.poolSize,
       connectTimeoutMS: 5_000,

@@ -9,6 +9,7 @@ import {
 import { Gauge, Registry } from 'prom-client';
 import { KilnConfig } from '../../config/kiln.config';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
+import { DataDirLock } from './data-dir-lock';
 import { MemoryLeaderLock } from './drivers/memory-leader-lock';
 import { RedisLeaderLock } from './drivers/redis-leader-lock';
 import { LEADER_LOCK } from './leader-lock.port';
@@ -20,7 +21,7 @@ export function createLeaderLock(
 ): ManagedLeaderLock {
   const driver =
     config.lock.driver === 'auto' ? (redis.configured ? 'redis' : 'memory') : config.lock.driver;
-  if (driver === 'memory') return new MemoryLeaderLock();
+  if (driver === 'memory') return new MemoryLeaderLock(DataDirLock.acquire(config.dataDir));
   if (!redis.configured)
     throw new Error('KILN_LOCK_DRIVER (lock.driver): redis needs KILN_REDIS_URL to be set');
   const key = config.redis.keyPrefix + config.lock.key;

@@ -40,8 +40,17 @@ export class BullmqJobQueue implements JobQueue {
 
   async add<T>(name: string, data: T, options: AddJobOptions): Promise<void> {
     assertValidJobOptions(options);
+    if (options.replaceFinished) await this.removeIfFinished(toBullmqJobId(options.jobId));
     // An id BullMQ still holds (in any state, until trimmed) makes this a no-op.
     await this.queue.add(name, data, this.jobOptions(options));
+  }
+
+  private async removeIfFinished(bullmqId: string): Promise<void> {
+    const job = await this.queue.getJob(bullmqId);
+    if (!job) return;
+    const state = await job.getState();
+    // A finished job holds no lock, so nothing else can be moving it meanwhile.
+    if (state === 'completed' || state === 'failed') await job.remove();
   }
 
   process<T>(processor: JobProcessor<T>, options: ProcessOptions): void {
@@ -105,12 +114,17 @@ export class BullmqJobQueue implements JobQueue {
   }
 
   async close(): Promise<void> {
-    // Worker.close() waits for running jobs; the connections we passed in are ours to quit.
-    await this.worker?.close();
-    await this.queue.close();
     const connections = [this.workerConnection, this.producerConnection].filter(
       (connection): connection is Redis => connection !== undefined,
     );
+    // With Redis down, a graceful close would wait for it to come back (a running job can
+    // neither finish nor fail without it, and goes back to the queue as stalled): drop the
+    // connections first so everything pending fails at once, and close without waiting.
+    const redisDown = connections.some((connection) => connection.status !== 'ready');
+    if (redisDown) connections.forEach((connection) => connection.disconnect());
+    // Worker.close() waits for running jobs; the connections we passed in are ours to quit.
+    await this.worker?.close(redisDown);
+    await this.queue.close();
     await Promise.all(connections.map(release));
   }
 

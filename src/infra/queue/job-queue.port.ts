@@ -18,6 +18,12 @@ export interface AddJobOptions {
   /** Total tries, the first included (default 1). */
   attempts?: number;
   backoff?: BackoffOptions;
+  /**
+   * When the queue still holds a finished (completed or failed) job with this id, drop it
+   * and add this one instead of de-duplicating; a waiting, delayed or active job still
+   * de-duplicates. For re-issuing a work order whose earlier job gave up.
+   */
+  replaceFinished?: boolean;
 }
 
 export const MAX_JOB_PRIORITY = 1_000_000;

@@ -50,6 +50,7 @@ export class MemoryJobQueue implements JobQueue {
     assertValidJobOptions(options);
     if (this.closed) throw new Error(`Queue ${this.name} is closed`);
     this.dropExpiredFinished();
+    if (options.replaceFinished) this.dropIfFinished(options.jobId);
     if (this.held.has(options.jobId)) return;
     // A JSON round trip, as Redis would do, so callers cannot share objects with workers.
     const copy = JSON.parse(JSON.stringify(data ?? null)) as T;
@@ -178,6 +179,11 @@ export class MemoryJobQueue implements JobQueue {
       finished.sort((a, b) => a.finishedAt! - b.finishedAt!);
       for (const held of finished.slice(0, excess)) this.held.delete(held.job.id);
     }
+  }
+
+  private dropIfFinished(jobId: string): void {
+    const state = this.held.get(jobId)?.state;
+    if (state === 'completed' || state === 'failed') this.held.delete(jobId);
   }
 
   private dropExpiredFinished(): void {

@@ -57,7 +57,9 @@ export class RedisConnectionFactory implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([...this.connections].map((connection) => connection.quit()));
+    // QUIT on a connection that is down would wait for Redis to come back: drop those.
+    const ready = [...this.connections].filter((connection) => connection.status === 'ready');
+    await Promise.allSettled(ready.map((connection) => connection.quit()));
     for (const connection of this.connections) connection.disconnect();
   }
 }

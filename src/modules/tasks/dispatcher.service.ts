@@ -115,10 +115,14 @@ export class Dispatcher {
     await this.enqueue({ taskId: task.id, attempt });
   }
 
-  /** Idempotent: the job id de-duplicates, and the worker ignores stale jobs. */
-  async enqueue(job: LaunchJob): Promise<void> {
+  /**
+   * Idempotent: the job id de-duplicates, and the worker ignores stale jobs. `reissue`
+   * replaces a launch job of the same attempt that already finished (e.g. gave up).
+   */
+  async enqueue(job: LaunchJob, { reissue = false } = {}): Promise<void> {
     await this.queues.get(LAUNCH_QUEUE).add('launch', job, {
       jobId: launchJobId(job),
+      replaceFinished: reissue,
       attempts: 5,
       backoff: { type: 'exponential', delayMs: 1000 },
     });

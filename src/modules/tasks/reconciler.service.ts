@@ -167,8 +167,10 @@ export class Reconciler {
       select: { id: true, attempt: true },
       take: 500,
     });
+    // Still queued this long: its launch job is gone, gave up (a database outage outlasted
+    // its tries) or is stuck behind something; the task's state, not the job, decides.
     for (const task of stale)
-      await this.dispatcher.enqueue({ taskId: task.id, attempt: task.attempt });
+      await this.dispatcher.enqueue({ taskId: task.id, attempt: task.attempt }, { reissue: true });
   }
 
   private logFailure(error: unknown, task?: Task): false {

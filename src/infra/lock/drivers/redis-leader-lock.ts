@@ -115,6 +115,9 @@ export class RedisLeaderLock implements ManagedLeaderLock {
     this.redis.off('ready', this.stepSoon);
     this.redis.off('close', this.onConnectionClosed);
     this.lose('released at shutdown');
+    // With Redis down the command would wait out every reconnect attempt; the key expires
+    // by its TTL, and nobody can take it before Redis is back anyway.
+    if (this.redis.status !== 'ready') return;
     try {
       // Even without a live term the key may still hold our token (a renewal that
       // succeeded too late); deleting it lets a standby take over without waiting.

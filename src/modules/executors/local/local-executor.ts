@@ -43,6 +43,7 @@ import {
 import {
   prepareRunDirectory,
   prepareSandboxedRunDirectory,
+  readExitedRecord,
   readExitRecord,
   readHandleRecord,
   readStopRequest,
@@ -189,6 +190,10 @@ export class LocalExecutor
     if (exit) return statusOf(exit);
     const identity = parseRunId(handle.id);
     if (await this.liveSupervisorElsewhere(identity)) return { state: 'running' };
+    // Its supervisor died after the run ended but before writing exit.json: the outcome
+    // stands (the log may miss its last lines), so the run is not lost and run again.
+    const exited = paths && (await readExitedRecord(paths));
+    if (exited) return statusOf(exited);
     if (identity && (await isRunning(identity))) return { state: 'lost', reason: LOST_ORPHAN };
     return { state: 'lost', reason: LOST_GONE };
   }

@@ -12,7 +12,8 @@ import { RunStartError } from './local-executor.errors';
 import { LineSplitter } from './line-splitter';
 import type { GrowingLog } from './log-reader';
 import { formatRunId, readChildStartTime, signalRun } from './process-identity';
-import { ExitRecord, RunPaths, writeExitRecord } from './run-directory';
+import { messageOf } from '../../../common/errors/message-of';
+import { ExitRecord, RunPaths, writeExitRecord, writeExitedRecordSync } from './run-directory';
 
 /** The process to spawn for a run: its command, or the sandbox wrapping it. */
 export interface RunProcess {
@@ -151,14 +152,7 @@ export class LocalRun implements GrowingLog {
   private async supervise(): Promise<ExitRecord> {
     const [exitCode, signal] = await this.pipeOutputUntilClosed();
     clearTimeout(this.timeoutTimer);
-    const record: ExitRecord = {
-      exitCode,
-      signal,
-      timedOut: this.timedOut,
-      interruptedByShutdown: this.interruptedByShutdown,
-      timeoutSeconds: this.options.spec.timeoutSeconds,
-      finishedAt: new Date().toISOString(),
-    };
+    const record = this.exitRecord(exitCode, signal);
     await new Promise<void>((resolve) => this.log.end(resolve));
     await writeExitRecord(this.options.paths, record).catch((error: Error) =>
       logger.error(`Could not write exit.json of run ${this.handle.id}: ${error.message}`),
@@ -184,6 +178,7 @@ export class LocalRun implements GrowingLog {
       return splitter;
     });
     const [exitCode, signal] = await exited;
+    this.recordExited(exitCode, signal);
     // The run is over when its main process is; whatever it left behind in its group
     // would hold GPUs and the output pipes.
     signalRun(this.child.pid, 'SIGKILL');
@@ -195,6 +190,26 @@ export class LocalRun implements GrowingLog {
     clearTimeout(drain);
     splitters.forEach((splitter) => splitter.end());
     return [exitCode, signal];
+  }
+
+  private exitRecord(exitCode: number | null, signal: NodeJS.Signals | null): ExitRecord {
+    return {
+      exitCode,
+      signal,
+      timedOut: this.timedOut,
+      interruptedByShutdown: this.interruptedByShutdown,
+      timeoutSeconds: this.options.spec.timeoutSeconds,
+      finishedAt: new Date().toISOString(),
+    };
+  }
+
+  /** See writeExitedRecordSync: the outcome outlives this process from here on. */
+  private recordExited(exitCode: number | null, signal: NodeJS.Signals | null): void {
+    try {
+      writeExitedRecordSync(this.options.paths, this.exitRecord(exitCode, signal));
+    } catch (error) {
+      logger.warn(`Could not write exited.json of run ${this.handle.id}: ${messageOf(error)}`);
+    }
   }
 
   private onLine(line: string): void {

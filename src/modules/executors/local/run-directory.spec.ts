@@ -14,6 +14,7 @@ describe('run directory', () => {
       logPath: '/var/kiln/runs/task-1/2/log.txt',
       hyperparametersPath: '/var/kiln/runs/task-1/2/hyperparameters.json',
       exitPath: '/var/kiln/runs/task-1/2/exit.json',
+      exitedPath: '/var/kiln/runs/task-1/2/exited.json',
       handlePath: '/var/kiln/runs/task-1/2/handle.json',
       stopRequestPath: '/var/kiln/runs/task-1/2/stop.json',
     });

@@ -1,6 +1,8 @@
 // The per-attempt run directory `<runsDir>/<taskId>/<attempt>/` and the files Kiln keeps
-// in it: output/ (KILN_OUTPUT_DIR), hyperparameters.json, log.txt, handle.json, exit.json,
-// and stop.json when another Kiln process asks the run's supervisor to stop it.
+// in it: output/ (KILN_OUTPUT_DIR), work/ (a sandboxed run's own directory),
+// hyperparameters.json, log.txt, handle.json, exited.json and exit.json, and stop.json
+// when another Kiln process asks the run's supervisor to stop it.
+import { renameSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError } from '../../../common/errors/domain-error';
@@ -15,6 +17,7 @@ export interface RunPaths {
   logPath: string;
   hyperparametersPath: string;
   exitPath: string;
+  exitedPath: string;
   handlePath: string;
   stopRequestPath: string;
 }
@@ -63,6 +66,7 @@ function pathsIn(runDir: string): RunPaths {
     logPath: join(runDir, 'log.txt'),
     hyperparametersPath: join(runDir, 'hyperparameters.json'),
     exitPath: join(runDir, 'exit.json'),
+    exitedPath: join(runDir, 'exited.json'),
     handlePath: join(runDir, 'handle.json'),
     stopRequestPath: join(runDir, 'stop.json'),
   };
@@ -143,6 +147,22 @@ export async function writeExitRecord(paths: RunPaths, record: ExitRecord): Prom
   const temporary = `${paths.exitPath}.${process.pid}.tmp`;
   await writeFile(temporary, JSON.stringify(record));
   await rename(temporary, paths.exitPath);
+}
+
+/**
+ * How the run's main process ended, written the moment its supervisor sees it, before
+ * the output is drained and exit.json (which also says the log is complete) is written.
+ * If the supervisor dies in between, the run's outcome is still known. Synchronous, so
+ * nothing else the supervisor does comes first.
+ */
+export function writeExitedRecordSync(paths: RunPaths, record: ExitRecord): void {
+  const temporary = `${paths.exitedPath}.${process.pid}.tmp`;
+  writeFileSync(temporary, JSON.stringify(record));
+  renameSync(temporary, paths.exitedPath);
+}
+
+export function readExitedRecord(paths: RunPaths): Promise<ExitRecord | undefined> {
+  return readRecord<ExitRecord>(paths.exitedPath);
 }
 
 /** The handle of the run started in this directory, so a repeated launch starts nothing. */
