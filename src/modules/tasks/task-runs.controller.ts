@@ -13,6 +13,7 @@ import {
   Query,
   Req,
   Res,
+  StreamableFile,
 } from '@nestjs/common';
 import {
   ApiNotFoundResponse,
@@ -195,17 +196,20 @@ export class TaskRunsController {
     @Param('id', ID) id: string,
     @Req() request: FastifyRequest<{ Params: { '*': string } }>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<StreamableFile> {
     // the rest of the URL after artifacts/, slashes included (Fastify's wildcard)
     const path = request.params['*'];
     const attempt = await this.tasks.attempt(principal, id);
     const outputDir = attempt?.handle?.outputDir;
     if (!outputDir) throw new ArtifactNotFoundError(path ?? '');
     const artifact = await this.artifacts.open(outputDir, path ?? '');
-    reply.header('content-type', artifact.contentType);
-    reply.header('content-length', String(artifact.sizeBytes));
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('content-disposition', 'attachment');
-    return reply.send(artifact.stream);
+    // Returned, not sent: a reply sent here and returned too would be sent twice, and the
+    // second send fails once the first has written its headers.
+    return new StreamableFile(artifact.stream, {
+      type: artifact.contentType,
+      length: artifact.sizeBytes,
+      disposition: 'attachment',
+    });
   }
 }
