@@ -12,6 +12,7 @@ import { OwnershipPolicy } from '../auth/ownership.policy';
 import { Principal } from '../auth/principal';
 import { ExecutorRegistry } from '../executors/executor.registry';
 import { CapacityService } from './capacity.service';
+import { ResourcesDto } from './dto/resources.dto';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskAttempt } from './entities/task-attempt.entity';
@@ -30,6 +31,18 @@ import { inTransaction } from '../../infra/database/transaction';
 
 const DEFAULT_RESOURCES = { cpu: 1, memoryMiB: 1024, gpu: 0 };
 const DEFAULT_RETRY_BACKOFF_SECONDS = 10;
+
+/**
+ * The request's resources, each field left out taking its default. Field by field, not a
+ * spread: a DTO instance holds its absent fields as undefined, which a spread would copy.
+ */
+function withDefaults(resources: ResourcesDto | undefined): typeof DEFAULT_RESOURCES {
+  return {
+    cpu: resources?.cpu ?? DEFAULT_RESOURCES.cpu,
+    memoryMiB: resources?.memoryMiB ?? DEFAULT_RESOURCES.memoryMiB,
+    gpu: resources?.gpu ?? DEFAULT_RESOURCES.gpu,
+  };
+}
 
 export interface SubmitResult {
   task: Task;
@@ -158,6 +171,8 @@ export class TasksService {
     const task = await this.get(principal, id);
     this.policy.assertCanChange(principal, task.ownerId, 'Task');
     assertTransition(task.status, TaskStatus.Pending);
+    // A retried task is pending again, so it counts against the owner's backlog like a submit.
+    await this.capacity.assertBacklogRoom(task.ownerId);
     const moved = await this.transitions.move(id, {
       to: TaskStatus.Pending,
       from: [TaskStatus.Failed, TaskStatus.TimedOut, TaskStatus.Cancelled],
@@ -273,7 +288,7 @@ export class TasksService {
   private newTask(ownerId: string, dto: CreateTaskDto): Task {
     const queueName = dto.queue ?? this.config.tasks.defaultQueue;
     const queue = this.capacity.queue(queueName);
-    const resources = { ...DEFAULT_RESOURCES, ...dto.resources };
+    const resources = withDefaults(dto.resources);
     this.checkSpec(dto, resources.gpu, queue.maxGpus);
     const now = new Date();
     return this.dataSource.getRepository(Task).create({
