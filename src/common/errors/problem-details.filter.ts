@@ -37,9 +37,9 @@ export function sendProblem(
       `Unexpected error on ${request.method} ${request.url}`,
     );
   }
-  if (reply.sent) return;
-  if (reply.raw.headersSent) {
-    reply.raw.destroy();
+  if (reply.sent || reply.raw.headersSent) {
+    // A route that took the response over (a stream) and then failed leaves it open.
+    if (!reply.raw.writableEnded) reply.raw.destroy();
     return;
   }
   void reply

@@ -56,6 +56,8 @@ export class EventsController {
       if (replayedUpTo < 0) held.push(event);
       else if (event.id > replayedUpTo) send(event);
     });
+    // A client gone while subscribing has already aborted; it must not leave a listener.
+    if (stream.signal.aborted) return unsubscribe();
     stream.signal.addEventListener('abort', unsubscribe);
     const after = lastEventIdOf(request);
     let last = 0;
