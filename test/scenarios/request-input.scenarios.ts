@@ -3,7 +3,7 @@
 // works), never 500, and nothing bad is stored. Written once, run on the embedded
 // default (test/e2e/request-input.e2e-spec.ts) and on PostgreSQL + Redis
 // (test/integration/request-input.int-spec.ts), which refuses more than SQLite does.
-import { StartApp, startTaskWorld, TaskWorld } from './tasks.scenarios';
+import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks.scenarios';
 
 const PROBLEM = 'application/problem+json';
 const NUL = 'a\u0000b';
@@ -34,7 +34,12 @@ export function requestInputScenarios(start: StartApp): void {
   let world: TaskWorld;
 
   beforeAll(async () => {
-    world = await startTaskWorld(start, { KILN_USER_MAX_PENDING: '2' });
+    world = await startTaskWorld(start, {
+      KILN_USER_MAX_PENDING: '2',
+      KILN_CONFIG_FILE: queuesConfigFile(4, [
+        '    - { name: roomy, executor: local, maxRunning: 4, maxGpus: 0, defaultResources: { cpu: 2, memoryMiB: 4096 } }',
+      ]),
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -218,6 +223,18 @@ export function requestInputScenarios(start: StartApp): void {
   });
 
   describe('resources', () => {
+    it('fills the fields left out with the defaults of the queue', async () => {
+      const response = await world.submit({
+        name: 'roomy',
+        queue: 'roomy',
+        resources: { gpu: 0 },
+        ...sleepForever,
+      });
+      expect(response.status).toBe(201);
+      expect(response.body.resources).toEqual({ cpu: 2, memoryMiB: 4096, gpu: 0 });
+      await world.api.post(`/tasks/${response.body.id}/cancel`, undefined, world.tokens.alice);
+    });
+
     it.each([[{ gpu: 0 }], [{ cpu: 2 }], [{}]])(
       'fills the fields left out of %j with the defaults',
       async (resources) => {

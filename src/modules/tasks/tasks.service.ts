@@ -12,6 +12,7 @@ import { OwnershipPolicy } from '../auth/ownership.policy';
 import { Principal } from '../auth/principal';
 import { ExecutorRegistry } from '../executors/executor.registry';
 import { CapacityService } from './capacity.service';
+import { QueueResourceDefaults } from '../../config/sections/tasks.config';
 import { ResourcesDto } from './dto/resources.dto';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
@@ -29,18 +30,21 @@ import { IdempotencyKeyReusedError, StaleVersionError } from './tasks.errors';
 import { TaskWakeups } from './task-wakeups';
 import { inTransaction } from '../../infra/database/transaction';
 
-const DEFAULT_RESOURCES = { cpu: 1, memoryMiB: 1024, gpu: 0 };
 const DEFAULT_RETRY_BACKOFF_SECONDS = 10;
 
 /**
- * The request's resources, each field left out taking its default. Field by field, not a
- * spread: a DTO instance holds its absent fields as undefined, which a spread would copy.
+ * The request's resources, each field left out taking the queue's default. Field by
+ * field, not a spread: a DTO instance holds its absent fields as undefined, which a
+ * spread would copy over the defaults.
  */
-function withDefaults(resources: ResourcesDto | undefined): typeof DEFAULT_RESOURCES {
+function withDefaults(
+  resources: ResourcesDto | undefined,
+  defaults: QueueResourceDefaults,
+): QueueResourceDefaults {
   return {
-    cpu: resources?.cpu ?? DEFAULT_RESOURCES.cpu,
-    memoryMiB: resources?.memoryMiB ?? DEFAULT_RESOURCES.memoryMiB,
-    gpu: resources?.gpu ?? DEFAULT_RESOURCES.gpu,
+    cpu: resources?.cpu ?? defaults.cpu,
+    memoryMiB: resources?.memoryMiB ?? defaults.memoryMiB,
+    gpu: resources?.gpu ?? defaults.gpu,
   };
 }
 
@@ -288,7 +292,7 @@ export class TasksService {
   private newTask(ownerId: string, dto: CreateTaskDto): Task {
     const queueName = dto.queue ?? this.config.tasks.defaultQueue;
     const queue = this.capacity.queue(queueName);
-    const resources = withDefaults(dto.resources);
+    const resources = withDefaults(dto.resources, queue.defaultResources);
     this.checkSpec(dto, resources.gpu, queue.maxGpus);
     const now = new Date();
     return this.dataSource.getRepository(Task).create({
