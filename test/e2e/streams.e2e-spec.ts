@@ -163,3 +163,31 @@ describe('event and log streams on the embedded default', () => {
     });
   });
 });
+
+describe('streams on the replica where access changes, long before the next periodic check', () => {
+  let world: TaskWorld;
+
+  beforeAll(async () => {
+    world = await startTaskWorld(startTestApp, { KILN_HTTP_STREAM_ACCESS_CHECK_MS: '300000' });
+  }, 60_000);
+
+  afterAll(async () => {
+    await world?.kiln.close();
+  });
+
+  it('ends a disabled user’s stream and a revoked API token’s stream at once', async () => {
+    const me = (await world.api.get('/auth/me', world.tokens.bob)).body;
+    const token = await world.api.post('/auth/tokens', { name: 'feed' }, world.tokens.alice);
+    const bobStream = await openSse(`${world.kiln.url}/api/v1/events`, world.tokens.bob);
+    const tokenStream = await openSse(`${world.kiln.url}/api/v1/events`, token.body.token);
+    const aliceStream = await openSse(`${world.kiln.url}/api/v1/events`, world.tokens.alice);
+
+    await world.api.patch(`/admin/users/${me.id}`, { disabled: true }, world.tokens.admin);
+    await bobStream.ended;
+    await world.api.delete(`/auth/tokens/${token.body.id}`, world.tokens.alice);
+    await tokenStream.ended;
+
+    expect(world.kiln.app.get(OpenStreams).size).toBe(1);
+    aliceStream.close();
+  });
+});

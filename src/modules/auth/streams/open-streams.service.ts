@@ -20,6 +20,7 @@ export class OpenStreams implements OnModuleDestroy {
   private readonly perUser = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private checking = false;
+  private checkAgain = false;
 
   constructor(
     private readonly config: KilnConfig,
@@ -46,9 +47,23 @@ export class OpenStreams implements OnModuleDestroy {
     return stream;
   }
 
+  /**
+   * Checks open streams now rather than at the next interval: called on this process
+   * after it disabled a user or ended a session or token. Other replicas' streams end at
+   * their next interval.
+   */
+  accessChanged(): void {
+    void this.closeThoseWithoutAccess();
+  }
+
   /** Ends every stream whose user is disabled or whose session or API token has ended. */
   async closeThoseWithoutAccess(): Promise<void> {
-    if (this.checking || this.streams.size === 0) return;
+    if (this.streams.size === 0) return;
+    if (this.checking) {
+      // a change may have landed after the running check read the database
+      this.checkAgain = true;
+      return;
+    }
     this.checking = true;
     try {
       const open = [...this.streams];
@@ -67,6 +82,10 @@ export class OpenStreams implements OnModuleDestroy {
       this.logger.warn({ err: error }, 'checking the access of open streams failed');
     } finally {
       this.checking = false;
+      if (this.checkAgain) {
+        this.checkAgain = false;
+        void this.closeThoseWithoutAccess();
+      }
     }
   }
 
