@@ -8,6 +8,7 @@ import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks.s
 const PROBLEM = 'application/problem+json';
 const NUL = 'a\u0000b';
 const LONE_SURROGATE = 'a\ud800b';
+const PASSWORD = 'a long enough password';
 const sleepForever = { command: ['/bin/sh', '-c', 'sleep 600'] };
 
 /** A run that reports a point with a week date, then a good one, printing each status. */
@@ -295,6 +296,50 @@ export function requestInputScenarios(start: StartApp): void {
       await world.api.post(`/tasks/${blocker.body.id}/cancel`, undefined, bob);
       await world.waitForStatus(blocker.body.id, ['cancelled']);
     });
+  });
+
+  describe('null in optional fields of a create', () => {
+    const taskFields = [
+      'description',
+      'labels',
+      'queue',
+      'priority',
+      'shell',
+      'image',
+      'workingDir',
+      'env',
+      'hyperparameters',
+      'resources',
+      'maxRetries',
+      'retryBackoffSeconds',
+      'timeoutSeconds',
+      'dependsOn',
+      'noRetryExitCodes',
+    ];
+
+    it.each(taskFields)(
+      'answers a submit with %s: null with 201 or 400, never 500',
+      async (field) => {
+        const response = await world.submit({ name: 'nulls', ...sleepForever, [field]: null });
+        expect([201, 400]).toContain(response.status);
+        if (response.status === 201)
+          await world.api.post(`/tasks/${response.body.id}/cancel`, undefined, world.tokens.alice);
+      },
+    );
+
+    it.each([
+      [
+        '/admin/users',
+        { username: 'nullish', password: PASSWORD, email: null, displayName: null, roles: null },
+      ],
+      ['/auth/tokens', { name: 'nullish', expiresAt: null, scopes: null }],
+    ])(
+      'answers %s with nulls in its optional fields with 201 or 400, never 500',
+      async (path, body) => {
+        const response = await world.api.post(path, body, world.tokens.admin);
+        expect([201, 400]).toContain(response.status);
+      },
+    );
   });
 
   describe('body-less actions', () => {
