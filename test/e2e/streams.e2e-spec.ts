@@ -191,3 +191,12 @@ describe('streams on the replica where access changes, long before the next peri
     aliceStream.close();
   });
 });
+
+describe('streams at shutdown', () => {
+  it('ends open streams, so closing the app does not wait for their clients', async () => {
+    const world = await startTaskWorld(startTestApp);
+    const stream = await openSse(`${world.kiln.url}/api/v1/events`, world.tokens.alice);
+    await world.kiln.close();
+    await stream.ended;
+  }, 60_000);
+});

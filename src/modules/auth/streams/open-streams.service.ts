@@ -89,7 +89,13 @@ export class OpenStreams implements OnModuleDestroy {
     }
   }
 
+  /** At shutdown: an open stream would hold the server's close until its client left. */
   onModuleDestroy(): void {
+    this.stopChecking();
+    for (const stream of [...this.streams.keys()]) stream.close();
+  }
+
+  private stopChecking(): void {
     clearInterval(this.timer);
     this.timer = undefined;
   }
@@ -121,7 +127,7 @@ export class OpenStreams implements OnModuleDestroy {
     const count = (this.perUser.get(principal.userId) ?? 1) - 1;
     if (count > 0) this.perUser.set(principal.userId, count);
     else this.perUser.delete(principal.userId);
-    if (this.streams.size === 0) this.onModuleDestroy();
+    if (this.streams.size === 0) this.stopChecking();
   }
 }
 
