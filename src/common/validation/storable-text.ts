@@ -32,8 +32,9 @@ export function unstorableTextIn(value: unknown, root = ''): FieldProblem[] {
       for (const [key, child] of Object.entries(item)) {
         const path = field ? `${field}.${key}` : key;
         if (!isStorableText(key)) {
+          // the key itself is the problem; at the top level it is the only name there is
           problems.push({
-            field: pathOf(field, key),
+            field: field || JSON.stringify(key),
             message: `has a key that ${UNSTORABLE_TEXT_MESSAGE}`,
           });
         } else pending.push([path, child]);
@@ -41,9 +42,4 @@ export function unstorableTextIn(value: unknown, root = ''): FieldProblem[] {
     }
   }
   return problems;
-}
-
-/** A path that can be shown even when the key itself is the unstorable part. */
-function pathOf(field: string, key: string): string {
-  return field || JSON.stringify(key).replace(/\\u0000/g, '\\0');
 }
