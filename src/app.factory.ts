@@ -8,6 +8,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { logCompletedRequests } from './common/logging/request-logging';
 import { closeConnectionsWhileDraining } from './common/http/drain-connections';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
+import { useJsonBodies } from './common/http/json-body';
 import { limitRequestTime } from './common/http/request-time-limit';
 import { LifecycleService } from './common/lifecycle/lifecycle.service';
 import { KilnConfig } from './config/kiln.config';
@@ -54,6 +55,7 @@ export async function createApp(
 function configureFastify(app: NestFastifyApplication, config: KilnConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
   fastify.removeContentTypeParser('text/plain');
+  useJsonBodies(app, config.http.bodyLimitBytes);
   fastify.addHook('onRequest', (request, reply, done) => {
     void reply.header(REQUEST_ID_HEADER, request.id);
     done();

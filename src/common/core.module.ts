@@ -1,8 +1,8 @@
-import { Global, Module, ValidationPipe } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { ProblemDetailsFilter } from './errors/problem-details.filter';
-import { RequestValidationError } from './errors/request-validation.error';
 import { LifecycleService } from './lifecycle/lifecycle.service';
+import { KilnValidationPipe } from './validation/kiln-validation.pipe';
 
 /** Framework-wide behaviour: validation of every input, one error shape, lifecycle state. */
 @Global()
@@ -10,17 +10,7 @@ import { LifecycleService } from './lifecycle/lifecycle.service';
   providers: [
     LifecycleService,
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    {
-      provide: APP_PIPE,
-      useValue: new ValidationPipe({
-        whitelist: true,
-        forbidNonWhitelisted: true,
-        forbidUnknownValues: true,
-        transform: true,
-        validationError: { target: false, value: false },
-        exceptionFactory: (errors) => RequestValidationError.fromValidationErrors(errors),
-      }),
-    },
+    { provide: APP_PIPE, useClass: KilnValidationPipe },
   ],
   exports: [LifecycleService],
 })

@@ -194,6 +194,25 @@ describe.each(targets)('task metrics on $name', (target) => {
     expect(await metrics.latestTime(taskId, 1)).toEqual(at(8_000));
   });
 
+  it('keeps every point of a batch but the one the database refuses, other tasks’ included', async () => {
+    // A NUL in a name (or an Invalid Date): PostgreSQL refuses the row, SQLite may not.
+    const refused = target.name === 'PostgreSQL';
+    const goodTask = randomUUID();
+    const badTask = randomUUID();
+    metrics.record(goodTask, 1, lossCurve(3, -1, -1));
+    metrics.record(badTask, 1, [
+      { name: 'loss', step: 0, value: 1, time: new Date(START) },
+      { name: 'lo\u0000ss', step: 1, value: 2, time: new Date(START) },
+      { name: 'loss', step: 2, value: 3, time: new Date(START) },
+    ]);
+    metrics.record(randomUUID(), 1, lossCurve(2, -1, -1));
+    const droppedBefore = metrics.droppedPoints;
+    await metrics.flush();
+    expect(await countRows(goodTask)).toBe(3);
+    expect(await countRows(badTask)).toBe(refused ? 2 : 3);
+    expect(metrics.droppedPoints - droppedBefore).toBe(refused ? 1 : 0);
+  });
+
   it('lists the distinct names of a task', async () => {
     const taskId = randomUUID();
     metrics.record(taskId, 1, [

@@ -215,6 +215,7 @@ function authScenariosOnOneApp(start: StartApp): void {
 
   describe('forged and expired access tokens', () => {
     const now = () => Math.floor(Date.now() / 1000);
+    const withoutExp = ({ exp: _exp, ...rest }: Record<string, unknown>) => rest;
     let claims: Record<string, unknown>;
 
     beforeAll(() => {
@@ -228,6 +229,12 @@ function authScenariosOnOneApp(start: StartApp): void {
         () => signJwt({ ...claims, iat: now() - 120, exp: now() - 60 }, JWT_SECRET),
       ],
       ['alg none', () => unsignedJwt({ ...claims })],
+      ['a token without exp', () => signJwt(withoutExp(claims), JWT_SECRET)],
+      [
+        'an exp years beyond the configured lifetime',
+        () => signJwt({ ...claims, iat: now(), exp: now() + 5 * 365 * 86400 }, JWT_SECRET),
+      ],
+      ['a token without iat', () => signJwt({ ...claims, iat: undefined }, JWT_SECRET)],
       ['a wrong audience', () => signJwt({ ...claims, aud: 'someone-else' }, JWT_SECRET)],
       ['a wrong issuer', () => signJwt({ ...claims, iss: 'someone-else' }, JWT_SECRET)],
       ['another algorithm (HS512)', () => signJwt({ ...claims }, JWT_SECRET, 'HS512')],

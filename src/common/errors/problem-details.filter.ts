@@ -18,7 +18,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   }
 }
 
-/** Writes `error` as problem+json, unless an answer has already gone out. */
+/**
+ * Writes `error` as problem+json. Once a streamed answer has written its headers, no
+ * problem can follow: the connection is cut so the client sees a truncated response
+ * rather than one that looks complete, and nothing writes headers a second time (that
+ * throws outside any handler and would end the process).
+ */
 export function sendProblem(
   error: unknown,
   request: FastifyRequest,
@@ -32,7 +37,11 @@ export function sendProblem(
       `Unexpected error on ${request.method} ${request.url}`,
     );
   }
-  if (reply.sent) return;
+  if (reply.sent || reply.raw.headersSent) {
+    // A route that took the response over (a stream) and then failed leaves it open.
+    if (!reply.raw.writableEnded) reply.raw.destroy();
+    return;
+  }
   void reply
     .status(problem.body.status)
     .headers(problem.headers)

@@ -30,6 +30,9 @@ export class SseStream {
     });
     reply.raw.write('retry: 2000\n\n');
     this.heartbeat = setInterval(() => this.comment('heartbeat'), HEARTBEAT_MS);
+    // A write racing the client's disconnect fails on the socket; the stream just ends.
+    reply.raw.on('error', () => this.close());
+    reply.raw.on('close', () => this.close());
     request.raw.on('close', () => this.close());
   }
 
@@ -48,11 +51,16 @@ export class SseStream {
     if (message.id !== undefined) frame += `id: ${message.id}\n`;
     if (message.event) frame += `event: ${message.event}\n`;
     for (const line of data.split(/\r?\n/)) frame += `data: ${line}\n`;
-    this.reply.raw.write(`${frame}\n`);
+    this.write(`${frame}\n`);
   }
 
   comment(text: string): void {
-    if (!this.closed) this.reply.raw.write(`: ${text}\n\n`);
+    this.write(`: ${text}\n\n`);
+  }
+
+  private write(chunk: string): void {
+    if (this.closed || !this.reply.raw.writable) return this.close();
+    this.reply.raw.write(chunk);
   }
 
   close(): void {

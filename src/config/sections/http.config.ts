@@ -36,6 +36,28 @@ export class HttpConfig {
   @Max(3_600_000)
   requestTimeoutMs: number;
 
+  /** Open event and log streams (SSE) one user may hold on one process; past it 429. */
+  @Env('KILN_HTTP_MAX_STREAMS_PER_USER')
+  @IsInt()
+  @Min(1)
+  maxStreamsPerUser: number;
+
+  /** Open event and log streams (SSE) of all users together on one process; past it 429. */
+  @Env('KILN_HTTP_MAX_STREAMS')
+  @IsInt()
+  @Min(1)
+  maxStreams: number;
+
+  /**
+   * How often, in ms, open streams are checked (one query for all of them) against
+   * disabled users, ended sessions and revoked or expired API tokens; those end.
+   */
+  @Env('KILN_HTTP_STREAM_ACCESS_CHECK_MS')
+  @IsInt()
+  @Min(100)
+  @Max(300_000)
+  streamAccessCheckMs: number;
+
   /** Serve Swagger UI at /docs and the spec at /docs/openapi.json. */
   @Env('KILN_DOCS_ENABLED')
   @IsBoolean()

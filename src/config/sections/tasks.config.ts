@@ -4,6 +4,7 @@ import {
   IsIn,
   IsInt,
   IsOptional,
+  IsNumber,
   IsString,
   Matches,
   Max,
@@ -11,6 +12,26 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { Env, Section } from '../env.decorator';
+
+/** What a task gets for each resource its submit leaves out; unset fields keep these values. */
+export class QueueResourceDefaults {
+  /** CPU cores, in steps of 0.001. */
+  @IsNumber({ maxDecimalPlaces: 3, allowNaN: false, allowInfinity: false })
+  @Min(0.001)
+  @Max(512)
+  cpu: number = 1;
+
+  /** Memory in MiB. */
+  @IsInt()
+  @Min(1)
+  @Max(4_194_304)
+  memoryMiB: number = 1024;
+
+  @IsInt()
+  @Min(0)
+  @Max(64)
+  gpu: number = 0;
+}
 
 /** A named queue: which executor runs its tasks and how many at once. */
 export class TaskQueueConfig {
@@ -38,6 +59,10 @@ export class TaskQueueConfig {
   @IsOptional()
   @IsIn(['admin', 'member', 'viewer'], { each: true })
   allowedRoles?: string[];
+  /** Resources of a task that leaves some out (cpu 1, memoryMiB 1024, gpu 0 if unset). */
+  @ValidateNested()
+  @Type(() => QueueResourceDefaults)
+  defaultResources: QueueResourceDefaults = new QueueResourceDefaults();
 }
 
 /** Limits of one user, unless the user_quotas table overrides them. */

@@ -38,10 +38,9 @@ export class ApiTokensController {
     @Body() body: CreateApiTokenDto,
     @Origin() origin: RequestOrigin,
   ): Promise<CreatedApiTokenResponse> {
-    const expiresAt = body.expiresAt ? new Date(body.expiresAt) : undefined;
     const created = await this.apiTokens.create(
       principal,
-      { name: body.name, scopes: body.scopes, expiresAt },
+      { name: body.name, scopes: body.scopes, expiresAt: body.expiresAt },
       origin,
     );
     return { ...toApiTokenResponse(created.token), token: created.secret };

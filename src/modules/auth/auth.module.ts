@@ -15,6 +15,7 @@ import { Authenticator } from './authenticator.service';
 import { AuthGuard } from './guards/auth.guard';
 import { loginThrottleProviders } from './guards/login-throttle.guard';
 import { OwnershipPolicy } from './ownership.policy';
+import { OpenStreams } from './streams/open-streams.service';
 import { AccessTokensService } from './sessions/access-tokens.service';
 import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
@@ -58,11 +59,12 @@ import { UsersService } from './users/users.service';
     ApiTokensRepository,
     ApiTokensService,
     AccountService,
+    OpenStreams,
     Authenticator,
     OwnershipPolicy,
     ...loginThrottleProviders,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, SessionsService, OwnershipPolicy],
+  exports: [UsersService, SessionsService, OwnershipPolicy, OpenStreams],
 })
 export class AuthModule {}

@@ -8,6 +8,7 @@ import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { RequireScopes } from '../auth/decorators/require-scopes.decorator';
 import { OwnershipPolicy } from '../auth/ownership.policy';
 import { Principal } from '../auth/principal';
+import { OpenStreams } from '../auth/streams/open-streams.service';
 import { EventsQuery } from './dto/events.query';
 import { TaskEvent } from './entities/task-event.entity';
 import { toEventResponse } from './task.mapper';
@@ -20,6 +21,7 @@ export class EventsController {
   constructor(
     private readonly feed: TaskEventFeed,
     private readonly policy: OwnershipPolicy,
+    private readonly streams: OpenStreams,
   ) {}
 
   @Get()
@@ -39,7 +41,7 @@ export class EventsController {
     const visible = (event: TaskEvent) =>
       this.policy.canSee(principal, event.ownerId) &&
       (!query.taskId || event.taskId === query.taskId);
-    const stream = new SseStream(request, reply);
+    const stream = this.streams.open(principal, () => new SseStream(request, reply));
     const send = (event: TaskEvent) =>
       stream.send({
         id: event.id,
@@ -54,6 +56,8 @@ export class EventsController {
       if (replayedUpTo < 0) held.push(event);
       else if (event.id > replayedUpTo) send(event);
     });
+    // A client gone while subscribing has already aborted; it must not leave a listener.
+    if (stream.signal.aborted) return unsubscribe();
     stream.signal.addEventListener('abort', unsubscribe);
     const after = lastEventIdOf(request);
     let last = 0;

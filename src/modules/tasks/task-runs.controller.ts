@@ -13,6 +13,7 @@ import {
   Query,
   Req,
   Res,
+  StreamableFile,
 } from '@nestjs/common';
 import {
   ApiNotFoundResponse,
@@ -30,7 +31,7 @@ import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { RequireScopes } from '../auth/decorators/require-scopes.decorator';
 import { Principal } from '../auth/principal';
-import { waitUntil } from '../../common/wait-until';
+import { OpenStreams } from '../auth/streams/open-streams.service';
 import { ArtifactNotFoundError } from './artifacts/artifact-not-found.error';
 import { ArtifactStore } from './artifacts/artifact-store';
 import { ArtifactListingResponse } from './dto/artifact-listing.response';
@@ -44,7 +45,10 @@ import { TaskMetricsService } from './metrics/task-metrics.service';
 import { RunAuth } from './run-auth.service';
 import { TaskLogsService } from './task-logs.service';
 import { TaskRunReporter } from './task-run-reporter';
-import { isFinal } from './task-status';
+import { Task } from './entities/task.entity';
+import { TaskEventFeed } from './task-event-feed';
+import { isFinal, TaskStatus } from './task-status';
+import { TaskWatch } from './task-watch';
 import { TasksService } from './tasks.service';
 
 const ID = new ParseUUIDPipe({ version: '4' });
@@ -52,6 +56,8 @@ const ID = new ParseUUIDPipe({ version: '4' });
 const STREAM_START_WAIT_MS = 10 * 60_000;
 /** How long the stream waits, after the output ended, for the task to reach its final status. */
 const END_SETTLE_WAIT_MS = 15_000;
+/** How often a log stream looks for the handle of a run that is being launched. */
+const LAUNCH_POLL_MS = 250;
 
 @ApiTags('tasks')
 @Controller('tasks')
@@ -65,6 +71,8 @@ export class TaskRunsController {
     private readonly artifacts: ArtifactStore,
     private readonly runAuth: RunAuth,
     private readonly reporter: TaskRunReporter,
+    private readonly streams: OpenStreams,
+    private readonly feed: TaskEventFeed,
   ) {}
 
   @Get(':id/logs')
@@ -100,37 +108,26 @@ export class TaskRunsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     await this.tasks.get(principal, id); // 404 before the stream opens
-    const stream = new SseStream(request, reply);
+    const stream = this.streams.open(principal, () => new SseStream(request, reply));
     const resumeAt = lastEventIdOf(request);
+    const watch = await TaskWatch.open(this.feed, id);
     try {
-      let attempt = null as TaskAttempt | null; // set by the condition below
-      const started = await waitUntil(
-        async () => {
-          const task = await this.tasks.get(principal, id);
-          attempt = await this.tasks.attemptOf(task);
-          return isFinal(task.status) || Boolean(attempt?.handle);
-        },
-        { timeoutMs: STREAM_START_WAIT_MS, intervalMs: 250, signal: stream.signal },
-      );
-      if (started.satisfied && attempt?.handle) {
+      const attempt = await this.waitForRun(principal, id, watch, stream.signal);
+      if (attempt?.handle) {
         let line = resumeAt === undefined ? 0 : resumeAt + 1;
         for await (const text of this.logs.follow(attempt, line, stream.signal)) {
           stream.send({ id: line++, data: text });
         }
       }
       // the output ends when the process does; the task settles a moment later
-      let task = await this.tasks.get(principal, id);
-      await waitUntil(async () => isFinal((task = await this.tasks.get(principal, id)).status), {
-        timeoutMs: END_SETTLE_WAIT_MS,
-        intervalMs: 100,
-        signal: stream.signal,
-      });
+      const task = await this.waitForFinal(principal, id, watch, stream.signal);
       stream.send({ event: 'end', data: { status: task.status, attempt: task.attempt } });
     } catch (error) {
       this.logger.warn({ err: error, taskId: id }, 'log stream failed');
       if (!stream.signal.aborted)
         stream.send({ event: 'error', data: { detail: 'The log stream failed.' } });
     } finally {
+      watch.close();
       stream.close();
     }
   }
@@ -195,17 +192,59 @@ export class TaskRunsController {
     @Param('id', ID) id: string,
     @Req() request: FastifyRequest<{ Params: { '*': string } }>,
     @Res({ passthrough: true }) reply: FastifyReply,
-  ) {
+  ): Promise<StreamableFile> {
     // the rest of the URL after artifacts/, slashes included (Fastify's wildcard)
     const path = request.params['*'];
     const attempt = await this.tasks.attempt(principal, id);
     const outputDir = attempt?.handle?.outputDir;
     if (!outputDir) throw new ArtifactNotFoundError(path ?? '');
     const artifact = await this.artifacts.open(outputDir, path ?? '');
-    reply.header('content-type', artifact.contentType);
-    reply.header('content-length', String(artifact.sizeBytes));
     reply.header('x-content-type-options', 'nosniff');
-    reply.header('content-disposition', 'attachment');
-    return reply.send(artifact.stream);
+    // Returned, not sent: a reply sent here and returned too would be sent twice, and the
+    // second send fails once the first has written its headers.
+    return new StreamableFile(artifact.stream, {
+      type: artifact.contentType,
+      length: artifact.sizeBytes,
+      disposition: 'attachment',
+    });
+  }
+
+  /**
+   * The attempt to follow, once the task has a run with a handle or has ended. A pending
+   * or queued task is re-read only when its events say it changed, not on a timer.
+   */
+  private async waitForRun(
+    principal: Principal,
+    id: string,
+    watch: TaskWatch,
+    signal: AbortSignal,
+  ): Promise<TaskAttempt | null> {
+    const deadline = Date.now() + STREAM_START_WAIT_MS;
+    for (;;) {
+      const task = await this.tasks.get(principal, id);
+      const attempt = await this.tasks.attemptOf(task);
+      if (isFinal(task.status) || attempt?.handle || signal.aborted || Date.now() >= deadline)
+        return attempt;
+      // A launching run's handle is stored just after its 'running' event, with no event
+      // of its own, so that short window is polled.
+      const launching = task.status === TaskStatus.Running || task.status === TaskStatus.Cancelling;
+      await watch.next(launching ? LAUNCH_POLL_MS : deadline - Date.now(), signal);
+    }
+  }
+
+  /** The task once final, or as it is when END_SETTLE_WAIT_MS runs out. */
+  private async waitForFinal(
+    principal: Principal,
+    id: string,
+    watch: TaskWatch,
+    signal: AbortSignal,
+  ): Promise<Task> {
+    const deadline = Date.now() + END_SETTLE_WAIT_MS;
+    let task = await this.tasks.get(principal, id);
+    while (!isFinal(task.status) && !signal.aborted && Date.now() < deadline) {
+      await watch.next(deadline - Date.now(), signal);
+      task = await this.tasks.get(principal, id);
+    }
+    return task;
   }
 }

@@ -13,6 +13,8 @@ import { Principal } from '../auth/principal';
 import { ExecutorRegistry } from '../executors/executor.registry';
 import { CapacityService } from './capacity.service';
 import { QueueAccessPolicy } from './queue-access.policy';
+import { QueueResourceDefaults } from '../../config/sections/tasks.config';
+import { ResourcesDto } from './dto/resources.dto';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskAttempt } from './entities/task-attempt.entity';
@@ -29,8 +31,23 @@ import { IdempotencyKeyReusedError, StaleVersionError } from './tasks.errors';
 import { TaskWakeups } from './task-wakeups';
 import { inTransaction } from '../../infra/database/transaction';
 
-const DEFAULT_RESOURCES = { cpu: 1, memoryMiB: 1024, gpu: 0 };
 const DEFAULT_RETRY_BACKOFF_SECONDS = 10;
+
+/**
+ * The request's resources, each field left out taking the queue's default. Field by
+ * field, not a spread: a DTO instance holds its absent fields as undefined, which a
+ * spread would copy over the defaults.
+ */
+function withDefaults(
+  resources: ResourcesDto | undefined,
+  defaults: QueueResourceDefaults,
+): QueueResourceDefaults {
+  return {
+    cpu: resources?.cpu ?? defaults.cpu,
+    memoryMiB: resources?.memoryMiB ?? defaults.memoryMiB,
+    gpu: resources?.gpu ?? defaults.gpu,
+  };
+}
 
 export interface SubmitResult {
   task: Task;
@@ -161,6 +178,8 @@ export class TasksService {
     this.policy.assertCanChange(principal, task.ownerId, 'Task');
     this.queueAccess.assertCanSubmit(principal, this.capacity.queue(task.queue));
     assertTransition(task.status, TaskStatus.Pending);
+    // A retried task is pending again, so it counts against the owner's backlog like a submit.
+    await this.capacity.assertBacklogRoom(task.ownerId);
     const moved = await this.transitions.move(id, {
       to: TaskStatus.Pending,
       from: [TaskStatus.Failed, TaskStatus.TimedOut, TaskStatus.Cancelled],
@@ -277,7 +296,7 @@ export class TasksService {
     const queueName = dto.queue ?? this.config.tasks.defaultQueue;
     const queue = this.capacity.queue(queueName);
     this.queueAccess.assertCanSubmit(principal, queue);
-    const resources = { ...DEFAULT_RESOURCES, ...dto.resources };
+    const resources = withDefaults(dto.resources, queue.defaultResources);
     this.checkSpec(dto, resources.gpu, queue.maxGpus);
     const now = new Date();
     return this.dataSource.getRepository(Task).create({

@@ -5,12 +5,12 @@ import {
   IsBoolean,
   IsEmail,
   IsEnum,
-  IsOptional,
   IsString,
   Length,
   MaxLength,
   ValidateIf,
 } from 'class-validator';
+import { Omittable } from '../../../common/validation/omittable';
 import { Role } from '../../auth/role';
 
 /** Fields left out stay as they are. */
@@ -21,12 +21,12 @@ export class UpdateUserDto {
   @MaxLength(320)
   email?: string | null;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 128)
   displayName?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(3)
@@ -34,7 +34,7 @@ export class UpdateUserDto {
   roles?: Role[];
 
   /** A disabled user's sessions end and their API tokens stop working at once. */
-  @IsOptional()
+  @Omittable()
   @IsBoolean()
   disabled?: boolean;
 }

@@ -3,11 +3,11 @@ import {
   ArrayMinSize,
   IsArray,
   IsIn,
-  IsISO8601,
   IsOptional,
   IsString,
   Length,
 } from 'class-validator';
+import { IsTimestamp } from '../../../common/validation/timestamp';
 import { Scope, SCOPE_NAMES } from '../scope';
 
 export class CreateApiTokenDto {
@@ -16,10 +16,10 @@ export class CreateApiTokenDto {
   @Length(1, 100)
   name: string;
 
-  /** ISO-8601 instant after which the token stops working; none: it lasts until revoked. */
+  /** RFC 3339 instant after which the token stops working; none: it lasts until revoked. */
   @IsOptional()
-  @IsISO8601({ strict: true })
-  expiresAt?: string;
+  @IsTimestamp()
+  expiresAt?: Date;
 
   /** Limits the token to these scopes; omitted: it may do whatever its user may. */
   @IsOptional()

@@ -11,6 +11,15 @@ export interface AccessTokenClaims {
   sid: string;
 }
 
+/** The registered claims that bound a token's life, in seconds since the epoch. */
+interface Lifetime {
+  iat: number;
+  exp: number;
+}
+
+/** How far ahead of this replica's clock another replica's may run. */
+const CLOCK_SKEW_SECONDS = 60;
+
 /** Signs and checks access tokens: HS256 only, with the configured issuer and audience. */
 @Injectable()
 export class AccessTokensService {
@@ -44,15 +53,32 @@ export class AccessTokensService {
     const { jwtIssuer, jwtAudience } = this.config.auth;
     try {
       // the key is the module's (auth.module.ts), built once from auth.jwtSecret
-      const payload = await this.jwt.verifyAsync<Partial<AccessTokenClaims>>(token, {
+      const payload = await this.jwt.verifyAsync<Partial<AccessTokenClaims & Lifetime>>(token, {
         algorithms: ['HS256'],
         issuer: jwtIssuer,
         audience: jwtAudience,
       });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error();
+      if (!this.hasSignerLifetime(payload)) throw new Error();
       return { sub: payload.sub, sid: payload.sid };
     } catch {
       throw new UnauthenticatedError('The access token is invalid or has expired.');
     }
+  }
+
+  /**
+   * Whether the token lives no longer than this signer would have made it live. The
+   * library accepts a token without `exp` as never expiring, and any `exp` however far
+   * off; only a holder of the secret can mint those, but a leaked secret should not buy
+   * tokens that outlive its rotation by years.
+   */
+  private hasSignerLifetime({ iat, exp }: Partial<Lifetime>): boolean {
+    const nowSeconds = Math.floor(Date.now() / 1000);
+    return (
+      typeof iat === 'number' &&
+      typeof exp === 'number' &&
+      exp - iat <= this.ttlSeconds &&
+      iat <= nowSeconds + CLOCK_SKEW_SECONDS
+    );
   }
 }

@@ -41,6 +41,19 @@ export class SessionsRepository {
     return user ?? null;
   }
 
+  /** Which of `ids` are unrevoked sessions of enabled users: one query for any number. */
+  async findLiveSessionIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const rows = await this.sessions
+      .createQueryBuilder('s')
+      .select('s.id', 'id')
+      .innerJoin(User, 'u', 'u.id = s.user_id')
+      .where('s.id IN (:...ids)', { ids })
+      .andWhere('s.revoked_at IS NULL AND u.disabled = :disabled', { disabled: false })
+      .getRawMany<{ id: string }>();
+    return new Set(rows.map((row) => row.id));
+  }
+
   async findRefreshTokenByHash(tokenHash: string): Promise<RefreshToken | null> {
     return this.refreshTokens.findOneBy({ tokenHash });
   }

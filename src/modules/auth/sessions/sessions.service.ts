@@ -12,6 +12,7 @@ import { AccessTokensService } from './access-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
+import { OpenStreams } from '../streams/open-streams.service';
 
 export interface IssuedSession {
   accessToken: string;
@@ -33,6 +34,7 @@ export class SessionsService {
     private readonly accessTokens: AccessTokensService,
     private readonly audit: AuditLogService,
     private readonly config: KilnConfig,
+    private readonly streams: OpenStreams,
   ) {}
 
   async login(username: string, password: string, origin: RequestOrigin): Promise<IssuedSession> {
@@ -80,6 +82,7 @@ export class SessionsService {
     const session = token && (await this.sessions.findSession(token.sessionId));
     if (!session || session.revokedAt) return;
     await this.sessions.revokeSession(session.id, 'logout', new Date());
+    this.streams.accessChanged();
     const user = await this.users.findActive(session.userId);
     await this.audit.record({
       action: AuditAction.Logout,
@@ -100,6 +103,7 @@ export class SessionsService {
     exceptSessionId?: string,
   ): Promise<void> {
     await this.sessions.revokeSessionsOfUser(userId, reason, new Date(), exceptSessionId);
+    this.streams.accessChanged();
   }
 
   private async issue(user: User, sessionId: string): Promise<IssuedSession> {
@@ -121,6 +125,7 @@ export class SessionsService {
 
   private async revokeOnReuse(session: Session, origin: RequestOrigin): Promise<void> {
     await this.sessions.revokeSession(session.id, 'reuse', new Date());
+    this.streams.accessChanged();
     await this.audit.record({
       action: AuditAction.RefreshReuseDetected,
       actor: await this.users.findActive(session.userId),

@@ -1,7 +1,6 @@
 import { Transform, Type } from 'class-transformer';
 import {
   ArrayMaxSize,
-  IsDate,
   IsIn,
   IsInt,
   IsOptional,
@@ -12,6 +11,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { IsTimestamp } from '../../../common/validation/timestamp';
 import { TASK_STATUSES, TaskStatus } from '../task-status';
 
 export const MAX_PAGE_SIZE = 200;
@@ -52,14 +52,14 @@ export class ListTasksQuery {
   @Length(1, 200)
   nameContains?: string;
 
+  /** RFC 3339 date-time. */
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsTimestamp()
   createdAfter?: Date;
 
+  /** RFC 3339 date-time. */
   @IsOptional()
-  @Type(() => Date)
-  @IsDate()
+  @IsTimestamp()
   createdBefore?: Date;
 
   /** `created` (newest first, the default) or `priority` (highest first, then oldest). */

@@ -1,14 +1,15 @@
-import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { Omittable } from '../../../common/validation/omittable';
 import { MAX_PRIORITY, OptionalLabels } from './task-limits';
 
 /** What may change after a submit; priority only while the task is pending. */
 export class UpdateTaskDto {
-  @IsOptional()
+  @Omittable()
   @IsString()
   @Length(1, 200)
   name?: string;
 
-  @IsOptional()
+  @Omittable()
   @IsString()
   @MaxLength(4000)
   description?: string;
@@ -17,7 +18,7 @@ export class UpdateTaskDto {
   @OptionalLabels()
   labels?: Record<string, string>;
 
-  @IsOptional()
+  @Omittable()
   @IsInt()
   @Min(-MAX_PRIORITY)
   @Max(MAX_PRIORITY)

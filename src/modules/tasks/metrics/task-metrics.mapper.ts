@@ -9,7 +9,7 @@ export function toMetricPoints(report: ReportMetricsDto, receivedAt: Date): Metr
     name: point.name,
     step: point.step,
     value: point.value,
-    time: point.time === undefined ? receivedAt : new Date(point.time),
+    time: point.time ?? receivedAt,
   }));
 }
 

@@ -9,6 +9,8 @@ class ScriptedRepository {
   readonly written: NewMetricPoint[] = [];
   readonly batches: number[] = [];
   failures: Error[] = [];
+  /** Rows the database refuses for good, whatever batch they come in. */
+  refuses: (row: NewMetricPoint) => boolean = () => false;
   /** When set, inserts wait for it, so a test can look while a batch is on its way. */
   hold: Promise<void> | undefined;
 
@@ -16,6 +18,7 @@ class ScriptedRepository {
     await this.hold;
     const failure = this.failures.shift();
     if (failure) throw failure;
+    if (rows.some(this.refuses)) throw permanent;
     this.batches.push(rows.length);
     this.written.push(...rows);
   }
@@ -110,14 +113,40 @@ describe('TaskMetricsService buffering', () => {
     expect(service.droppedPoints).toBe(0);
   });
 
-  it('drops a batch that the database refuses for good', async () => {
-    const { repository, service } = serviceWith({ batchSize: 2 });
-    repository.failures = [permanent];
+  it('drops only the point the database refuses for good, not the rest of its batch', async () => {
+    const { repository, service } = serviceWith({ batchSize: 10 });
+    repository.refuses = (row) => row.step === 1;
     service.record('t', 1, points(3));
-    await expect(service.flush()).rejects.toBe(permanent);
     await service.flush();
-    expect(repository.written.map((row) => row.step)).toEqual([2]);
-    expect(service.droppedPoints).toBe(2);
+    expect(repository.written.map((row) => row.step)).toEqual([0, 2]);
+    expect(service.droppedPoints).toBe(1);
+  });
+
+  it('writes other tasks’ points of a batch that holds a point the database refuses', async () => {
+    const { repository, service } = serviceWith({ batchSize: 10 });
+    repository.refuses = (row) => row.taskId === 'bad' && row.step === 0;
+    service.record('other', 1, points(2));
+    service.record('bad', 1, points(2));
+    service.record('third', 1, points(1));
+    await service.flush();
+    expect(repository.written.map((row) => `${row.taskId}:${row.step}`).sort()).toEqual([
+      'bad:1',
+      'other:0',
+      'other:1',
+      'third:0',
+    ]);
+    expect(service.droppedPoints).toBe(1);
+  });
+
+  it('puts back what is unwritten when the database goes away while a batch is split', async () => {
+    const { repository, service } = serviceWith({ batchSize: 10 });
+    repository.refuses = (row) => row.step === 0;
+    service.record('t', 1, points(3));
+    repository.failures = [permanent, permanent, transient];
+    await expect(service.flush()).rejects.toBe(transient);
+    await service.flush();
+    expect(repository.written.map((row) => row.step)).toEqual([1, 2]);
+    expect(service.droppedPoints).toBe(1);
   });
 
   it('retries a transient failure on its own', async () => {

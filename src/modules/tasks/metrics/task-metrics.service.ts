@@ -184,10 +184,10 @@ export class TaskMetricsService implements OnModuleDestroy {
       const batch = this.pending.splice(0, this.options.batchSize);
       this.inFlight = batch;
       try {
-        await this.repository.insertMany(batch);
+        await this.insertIsolating(batch);
         this.failedWrites = 0;
       } catch (error) {
-        this.keepOrDrop(batch, error);
+        this.dropOverflow();
         this.scheduleRetry(error);
         throw error;
       } finally {
@@ -196,14 +196,34 @@ export class TaskMetricsService implements OnModuleDestroy {
     }
   }
 
-  /** A transient failure puts the batch back in front for the next try; any other drops it. */
-  private keepOrDrop(batch: NewMetricPoint[], error: unknown): void {
-    if (isTransientError(error)) {
-      this.pending = batch.concat(this.pending);
-      this.dropOverflow();
-    } else {
-      this.countDropped(batch.length);
+  /**
+   * Inserts a batch. When the database refuses it for good, the batch is split (by task,
+   * then point by point) so that only the points it refuses are dropped: one bad point
+   * never costs another task, or the same task's other points, their data. A transient
+   * failure puts everything not yet written back in front of the buffer and rethrows.
+   */
+  private async insertIsolating(batch: NewMetricPoint[]): Promise<void> {
+    const parts = [batch];
+    while (parts.length > 0) {
+      const part = parts.shift()!;
+      try {
+        await this.repository.insertMany(part);
+      } catch (error) {
+        if (isTransientError(error)) {
+          this.pending = part.concat(...parts, this.pending);
+          throw error;
+        }
+        if (part.length > 1) parts.unshift(...splitApart(part));
+        else this.refuse(part[0], error);
+      }
     }
+  }
+
+  private refuse(point: NewMetricPoint, error: unknown): void {
+    this.logger.warn(
+      `The database refused a metric point of task ${point.taskId} (${point.name}); dropped: ${messageOf(error)}`,
+    );
+    this.countDropped(1);
   }
 
   private scheduleRetry(error: unknown): void {
@@ -254,6 +274,17 @@ export class TaskMetricsService implements OnModuleDestroy {
       `Dropped metric points: ${this.dropped} so far (buffer full or write refused)`,
     );
   }
+}
+
+/** A refused batch in smaller parts: one per task, or one per point for a single task. */
+function splitApart(points: NewMetricPoint[]): NewMetricPoint[][] {
+  const byTask = new Map<string, NewMetricPoint[]>();
+  for (const point of points) {
+    const group = byTask.get(point.taskId);
+    if (group) group.push(point);
+    else byTask.set(point.taskId, [point]);
+  }
+  return byTask.size > 1 ? [...byTask.values()] : points.map((point) => [point]);
 }
 
 function groupByName(rows: StoredMetricPoint[]): Array<[string, StoredMetricPoint[]]> {

@@ -3,7 +3,6 @@ import {
   ArrayMaxSize,
   IsArray,
   IsInt,
-  IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
@@ -12,6 +11,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { Omittable } from '../../../../common/validation/omittable';
+import { IsTimestamp } from '../../../../common/validation/timestamp';
 import { METRIC_NAME_PATTERN } from '../metric-name';
 
 export const MAX_REPORTED_POINTS = 1000;
@@ -34,10 +35,10 @@ export class ReportedMetricPointDto {
   @IsNumber(FINITE)
   value: number;
 
-  /** ISO-8601 instant the value was measured; default: when Kiln received it. */
+  /** RFC 3339 instant the value was measured; default: when Kiln received it. */
   @IsOptional()
-  @IsISO8601({ strict: true })
-  time?: string;
+  @IsTimestamp()
+  time?: Date;
 }
 
 /** What a run reports about itself over REST, with its KILN_RUN_TOKEN. */
@@ -50,7 +51,7 @@ export class ReportMetricsDto {
   points: ReportedMetricPointDto[];
 
   /** Fraction of the run done, 0..1. */
-  @IsOptional()
+  @Omittable()
   @IsNumber(FINITE)
   @Min(0)
   @Max(1)
