@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import { answerClientError, answerRouterError } from './common/errors/framework-problems';
 import { logCompletedRequests } from './common/logging/request-logging';
 import { closeConnectionsWhileDraining } from './common/http/drain-connections';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
@@ -34,6 +35,8 @@ export async function createApp(
     genReqId: requestIdFor,
     // Requests on kept-alive connections during shutdown get 503 and a closed connection.
     return503OnClosing: true,
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options),
