@@ -5,6 +5,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppModuleOptions } from './app.module';
+import { answerClientError, answerRouterError } from './common/errors/framework-problems';
+import { FrameworkLogLevels } from './common/logging/framework-log-levels';
 import { logCompletedRequests } from './common/logging/request-logging';
 import { closeConnectionsWhileDraining } from './common/http/drain-connections';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
@@ -35,6 +37,8 @@ export async function createApp(
     genReqId: requestIdFor,
     // Requests on kept-alive connections during shutdown get 503 and a closed connection.
     return503OnClosing: true,
+    frameworkErrors: answerRouterError,
+    clientErrorHandler: answerClientError,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, options),
@@ -44,7 +48,7 @@ export async function createApp(
       abortOnError: false,
     },
   );
-  app.useLogger(app.get(Logger));
+  app.useLogger(new FrameworkLogLevels(app.get(Logger)));
   app.setGlobalPrefix(API_PREFIX, { exclude: UNPREFIXED_ROUTES });
   configureFastify(app, config);
   if (config.http.docsEnabled) setupOpenApi(app);

@@ -1,5 +1,6 @@
 // Starts one Kiln server process: config, app, signals, listen. main.ts calls it with
 // no options; tests start real processes through it with extra modules.
+import type { AddressInfo } from 'node:net';
 import { Logger } from '@nestjs/common';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from './app.factory';
@@ -21,8 +22,19 @@ export async function startServer(options: AppModuleOptions = {}): Promise<NestF
   if (!app.get(ProcessRole).servesApi) serveProbesOnly(app.getHttpAdapter().getInstance());
   await app.listen({ port: config.http.port, host: config.http.host });
   app.get(LifecycleService).markStarted();
-  new Logger('Kiln').log(`Listening on ${await app.getUrl()} (pid ${process.pid})`);
+  new Logger('Kiln').log(`Listening on ${boundUrl(app)} (pid ${process.pid})`);
   return app;
+}
+
+/**
+ * The address the socket is really bound to (Nest's getUrl() shows 127.0.0.1 for 0.0.0.0),
+ * so an operator sees whether Kiln is reachable from other machines.
+ */
+function boundUrl(app: NestFastifyApplication): string {
+  const { address, family, port } = app.getHttpServer().address() as AddressInfo;
+  const host = family === 'IPv6' ? `[${address}]` : address;
+  const everywhere = address === '0.0.0.0' || address === '::';
+  return `http://${host}:${port}${everywhere ? ` (every interface; http://localhost:${port} here)` : ''}`;
 }
 
 /** Runs `start`, and on failure prints why (a config error names its key) and exits 1. */

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { ProbeModule } from '../support/probe.module';
 import { startTestApp, TestApp } from '../support/test-app';
 
@@ -99,9 +100,52 @@ describe('error responses', () => {
     });
   });
 
+  it('answers a path that is not valid percent-encoding with 400 problem+json', async () => {
+    const response = await fetch(`${kiln.url}/api/v1/tasks/%E0%A4%A`);
+    expect(response.status).toBe(400);
+    const problem = await problemOf(response);
+    expect(problem.title).toBe('Bad Request');
+    expect(problem.instance).toBe('/api/v1/tasks/%E0%A4%A');
+  });
+
+  it('answers a path parameter over the router limit with 414 problem+json', async () => {
+    const response = await fetch(`${kiln.url}/api/v1/tasks/${'a'.repeat(500)}`);
+    expect(response.status).toBe(414);
+    const problem = await problemOf(response);
+    expect(problem.title).toBe('URI Too Long');
+  });
+
+  it('answers headers over the size limit with 431 problem+json', async () => {
+    const raw = await rawExchange(
+      kiln.url,
+      `GET /api/v1/tasks HTTP/1.1\r\nHost: kiln\r\nX-Big: ${'b'.repeat(20_000)}\r\n\r\n`,
+    );
+    const [head, body] = raw.split('\r\n\r\n');
+    expect(head).toMatch(/^HTTP\/1\.1 431 /);
+    expect(head.toLowerCase()).toContain('content-type: application/problem+json');
+    expect(JSON.parse(body)).toMatchObject({
+      status: 431,
+      title: 'Request Header Fields Too Large',
+      instance: '/api/v1/tasks',
+      requestId: expect.any(String),
+    });
+  });
+
   it('accepts a valid body', async () => {
     const response = await post('/api/v1/probe/items', JSON.stringify({ name: 'ok', count: 2 }));
     expect(response.status).toBe(201);
     await expect(response.json()).resolves.toEqual({ name: 'ok', count: 2 });
   });
 });
+
+/** Sends `request` as raw bytes and returns everything the server wrote until it closed. */
+function rawExchange(baseUrl: string, request: string): Promise<string> {
+  const { hostname, port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    const socket = connect(Number(port), hostname, () => socket.write(request));
+    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  });
+}

@@ -138,7 +138,7 @@ describe('request ids, logs, metrics, docs and probes', () => {
         paths: Record<string, Record<string, { operationId: string }>>;
       };
       expect(spec.openapi).toMatch(/^3\./);
-      expect(spec.paths['/health/ready'].get.operationId).toBe('ready');
+      expect(spec.paths['/health/ready'].get.operationId).toBe('checkReadiness');
       expect(spec.paths['/api/v1/probe/items'].post.operationId).toBe('createProbeItem');
     });
 

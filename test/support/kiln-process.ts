@@ -1,6 +1,7 @@
 import { spawn, ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
+import { registerKilnServer } from './contract/kiln-servers';
 import { freePort } from './redis';
 import { tempDataDir } from './test-config';
 
@@ -49,6 +50,7 @@ export class KilnProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const kiln = new KilnProcess(child, port);
+    registerKilnServer(kiln.url);
     if (options.waitForReady !== false) await kiln.waitForStatus('/health/ready', 200, 30_000);
     return kiln;
   }

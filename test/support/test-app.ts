@@ -4,6 +4,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { createApp } from '../../src/app.factory';
 import { LifecycleService } from '../../src/common/lifecycle/lifecycle.service';
+import { registerKilnServer } from './contract/kiln-servers';
 import { testConfig } from './test-config';
 
 /**
@@ -55,11 +56,12 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const app = await createApp(config, { logging: { destination }, imports: options.imports });
   await app.listen({ port: 0, host: '127.0.0.1' });
   app.get(LifecycleService).markStarted();
-  const url = await app.getUrl();
+  const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  registerKilnServer(url);
   const logText = () => chunks.join('');
   return {
     app,
-    url: url.replace('[::1]', '127.0.0.1'),
+    url,
     get logs() {
       return logText()
         .split('\n')

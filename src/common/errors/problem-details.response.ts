@@ -13,7 +13,7 @@ export class ProblemDetailsResponse {
   type: string;
   @ApiProperty({ example: 'Bad Request' })
   title: string;
-  @ApiProperty({ example: 400 })
+  @ApiProperty({ type: 'integer', example: 400 })
   status: number;
   detail: string;
   /** The request path the problem happened on. */

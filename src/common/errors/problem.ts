@@ -41,10 +41,12 @@ const SLUGS_BY_STATUS: Record<number, string> = {
   409: 'conflict',
   412: 'precondition-failed',
   413: 'payload-too-large',
+  414: 'uri-too-long',
   415: 'unsupported-media-type',
   422: 'unprocessable-content',
   428: 'precondition-required',
   429: 'too-many-requests',
+  431: 'request-header-fields-too-large',
   500: 'internal-error',
   503: 'service-unavailable',
 };

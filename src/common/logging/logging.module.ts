@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import type { Options } from 'pino-http';
 import pino from 'pino';
@@ -20,6 +20,9 @@ export class LoggingModule {
       imports: [
         LoggerModule.forRoot({
           pinoHttp: [httpLoggerOptions(config), destination(config, options)],
+          // Every route, in the path syntax of Nest 11; nestjs-pino's default '*' makes
+          // Nest warn at each start that it converted a legacy route path.
+          forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
         }),
       ],
     };

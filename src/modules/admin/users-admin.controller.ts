@@ -9,7 +9,14 @@ import {
   Post,
   Query,
 } from '@nestjs/common';
-import { ApiConflictResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiProblems,
+  JSON_BODY_PROBLEMS,
+  REQUEST_LINE_PROBLEMS,
+  UNAVAILABLE_PROBLEM,
+} from '../../common/decorators/api-problems.decorator';
+import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
 import { Origin } from '../auth/decorators/origin.decorator';
@@ -29,12 +36,14 @@ const DEFAULT_PAGE_SIZE = 50;
 
 @ApiTags('admin')
 @Auth(Role.Admin)
+@ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('admin/users')
 export class UsersAdminController {
   constructor(private readonly administration: UserAdministrationService) {}
 
   @Get()
   @ApiOperation({ summary: 'List users, ordered by username, a page at a time' })
+  @ApiProblems({ 400: 'The query or its cursor is not valid; `errors` names each field' })
   async listUsers(@Query() query: ListUsersQuery): Promise<UserPageResponse> {
     const page = await this.administration.list({
       limit: query.limit ?? DEFAULT_PAGE_SIZE,
@@ -48,7 +57,7 @@ export class UsersAdminController {
 
   @Post()
   @ApiOperation({ summary: 'Create a user' })
-  @ApiConflictResponse({ description: 'The username is taken (in any letter case)' })
+  @ApiProblems(JSON_BODY_PROBLEMS, { 409: 'The username is taken (in any letter case)' })
   async createUser(
     @CurrentUser() actor: Principal,
     @Body() body: CreateUserDto,
@@ -64,15 +73,19 @@ export class UsersAdminController {
 
   @Get(':id')
   @ApiOperation({ summary: 'Read a user' })
-  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiUuidParam('The user’s id')
+  @ApiProblems(REQUEST_LINE_PROBLEMS, { 404: 'No such user' })
   async getUser(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserResponse> {
     return toUserResponse(await this.administration.get(id));
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change a user’s display name, email, roles or disabled flag' })
-  @ApiNotFoundResponse({ description: 'No such user' })
-  @ApiConflictResponse({ description: 'The change would lock the caller out of admin' })
+  @ApiUuidParam('The user’s id')
+  @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, {
+    404: 'No such user',
+    409: 'The change would lock the caller out of admin',
+  })
   async updateUser(
     @CurrentUser() actor: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,
@@ -85,7 +98,11 @@ export class UsersAdminController {
   @Post(':id/password')
   @HttpCode(204)
   @ApiOperation({ summary: 'Set a new password for a user and end their sessions' })
-  @ApiNotFoundResponse({ description: 'No such user' })
+  @ApiUuidParam('The user’s id')
+  @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, {
+    400: 'A weak password, or the body, path or query is not valid',
+    404: 'No such user',
+  })
   async resetUserPassword(
     @CurrentUser() actor: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

@@ -9,7 +9,14 @@ import {
   ParseUUIDPipe,
   Post,
 } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import {
+  ApiProblems,
+  JSON_BODY_PROBLEMS,
+  REQUEST_LINE_PROBLEMS,
+  UNAVAILABLE_PROBLEM,
+} from '../../common/decorators/api-problems.decorator';
+import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
 import { RequestOrigin } from '../admin/audit/request-origin';
 import { toApiTokenResponse } from './api-tokens/api-token.mapper';
 import { ApiTokensService } from './api-tokens/api-tokens.service';
@@ -23,6 +30,7 @@ import { Principal } from './principal';
 
 @ApiTags('auth')
 @Auth()
+@ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('auth/tokens')
 export class ApiTokensController {
   constructor(private readonly apiTokens: ApiTokensService) {}
@@ -33,6 +41,7 @@ export class ApiTokensController {
     summary: 'Create an API token',
     description: 'The secret (`kiln_...`) is in this response only; it cannot be shown again.',
   })
+  @ApiProblems(JSON_BODY_PROBLEMS)
   async createApiToken(
     @CurrentUser() principal: Principal,
     @Body() body: CreateApiTokenDto,
@@ -56,7 +65,8 @@ export class ApiTokensController {
   @Delete(':id')
   @HttpCode(204)
   @ApiOperation({ summary: 'Revoke one of your API tokens' })
-  @ApiNotFoundResponse({ description: 'No such token of yours' })
+  @ApiUuidParam('The token’s id')
+  @ApiProblems(REQUEST_LINE_PROBLEMS, { 404: 'No such token of yours' })
   async revokeApiToken(
     @CurrentUser() principal: Principal,
     @Param('id', new ParseUUIDPipe()) id: string,

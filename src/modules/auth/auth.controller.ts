@@ -1,12 +1,10 @@
 import { Body, Controller, Get, Header, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
-  ApiBadRequestResponse,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiTags,
-  ApiTooManyRequestsResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+  ApiProblems,
+  JSON_BODY_PROBLEMS,
+  UNAVAILABLE_PROBLEM,
+} from '../../common/decorators/api-problems.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { RequestOrigin } from '../admin/audit/request-origin';
 import { AccountService } from './account.service';
@@ -24,6 +22,7 @@ import { IssuedSession, SessionsService } from './sessions/sessions.service';
 import { toUserResponse } from './users/user.mapper';
 
 @ApiTags('auth')
+@ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('auth')
 export class AuthController {
   constructor(
@@ -37,8 +36,10 @@ export class AuthController {
   @UseGuards(LoginThrottleGuard)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({ summary: 'Log in with a username and password', security: [] })
-  @ApiUnauthorizedResponse({ description: 'Wrong username or password' })
-  @ApiTooManyRequestsResponse({ description: 'Too many attempts; see Retry-After' })
+  @ApiProblems(JSON_BODY_PROBLEMS, {
+    401: 'Wrong username or password',
+    429: 'Too many attempts; see Retry-After',
+  })
   async login(@Body() body: LoginDto, @Origin() origin: RequestOrigin): Promise<SessionResponse> {
     return toSessionResponse(await this.sessions.login(body.username, body.password, origin));
   }
@@ -52,7 +53,7 @@ export class AuthController {
     description: 'Each refresh token works once; presenting a used one ends its whole session.',
     security: [],
   })
-  @ApiUnauthorizedResponse({ description: 'The refresh token is invalid, expired or revoked' })
+  @ApiProblems(JSON_BODY_PROBLEMS, { 401: 'The refresh token is invalid, expired or revoked' })
   async refreshSession(
     @Body() body: RefreshTokenDto,
     @Origin() origin: RequestOrigin,
@@ -65,6 +66,7 @@ export class AuthController {
   @HttpCode(204)
   @ApiOperation({ summary: 'End the session a refresh token belongs to', security: [] })
   @ApiNoContentResponse({ description: 'The session has ended (or was unknown)' })
+  @ApiProblems(JSON_BODY_PROBLEMS)
   async logout(@Body() body: RefreshTokenDto, @Origin() origin: RequestOrigin): Promise<void> {
     await this.sessions.logout(body.refreshToken, origin);
   }
@@ -83,7 +85,9 @@ export class AuthController {
     summary: 'Change your password',
     description: 'Needs the current password. Ends every other session of the user.',
   })
-  @ApiBadRequestResponse({ description: 'Wrong current password or a weak new one' })
+  @ApiProblems(JSON_BODY_PROBLEMS, {
+    400: 'Wrong current password or a weak new one; `errors` names each field',
+  })
   async changeMyPassword(
     @CurrentUser() principal: Principal,
     @Body() body: ChangePasswordDto,

@@ -31,15 +31,15 @@ export class HealthController {
   /** Liveness: the process answers and its event loop turns. Never checks a dependency. */
   @Get('live')
   @ApiOperation({ summary: 'Liveness probe', security: [] })
-  async live(): Promise<HealthResponse> {
+  async checkLiveness(): Promise<HealthResponse> {
     return this.run([]);
   }
 
   /** Readiness: the database and Redis (when configured) answer, and no shutdown has begun. */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness probe', security: [] })
-  @ApiProblems(503)
-  async ready(): Promise<HealthResponse> {
+  @ApiProblems({ 503: 'Not ready: a dependency is down, or shutdown has begun' })
+  async checkReadiness(): Promise<HealthResponse> {
     const timeout = this.config.lifecycle.healthCheckTimeoutMs;
     return this.run([
       () => this.lifecycleCheck('lifecycle', !this.lifecycle.shuttingDown, 'shutting down'),
@@ -51,8 +51,8 @@ export class HealthController {
   /** Startup: migrations have run and the server has finished booting. */
   @Get('startup')
   @ApiOperation({ summary: 'Startup probe', security: [] })
-  @ApiProblems(503)
-  async startup(): Promise<HealthResponse> {
+  @ApiProblems({ 503: 'Still starting' })
+  async checkStartup(): Promise<HealthResponse> {
     return this.run([
       () => this.lifecycleCheck('startup', this.lifecycle.started, 'still starting'),
     ]);

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiProblems, UNAVAILABLE_PROBLEM } from '../../common/decorators/api-problems.decorator';
 import { RequestTimeout } from '../../common/http/request-timeout.decorator';
 import { SseStream, lastEventIdOf } from '../../common/http/sse';
 import { Auth } from '../auth/decorators/auth.decorator';
@@ -16,6 +17,7 @@ import { TaskEventFeed } from './task-event-feed';
 
 @ApiTags('tasks')
 @Auth()
+@ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('events')
 export class EventsController {
   constructor(
@@ -27,12 +29,16 @@ export class EventsController {
   @Get()
   @RequireScopes('tasks:read')
   @RequestTimeout(0)
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     summary:
       'Server-Sent Events: status and progress changes of the tasks the caller may see (resumes from Last-Event-ID)',
   })
-  async streamTaskEvents(
+  @ApiOkResponse({
+    description: 'Server-Sent Events named by their kind; the data is a TaskEventResponse',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @ApiProblems({ 400: 'taskId is not a UUID' })
+  async streamEvents(
     @CurrentUser() principal: Principal,
     @Query() query: EventsQuery,
     @Req() request: FastifyRequest,

@@ -15,15 +15,14 @@ import {
   Res,
   StreamableFile,
 } from '@nestjs/common';
-import {
-  ApiNotFoundResponse,
-  ApiOperation,
-  ApiParam,
-  ApiProduces,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import {
+  ApiProblems,
+  JSON_BODY_PROBLEMS,
+  REQUEST_LINE_PROBLEMS,
+  UNAVAILABLE_PROBLEM,
+} from '../../common/decorators/api-problems.decorator';
 import { Public } from '../../common/decorators/public.decorator';
 import { RequestTimeout } from '../../common/http/request-timeout.decorator';
 import { SseStream, lastEventIdOf } from '../../common/http/sse';
@@ -34,6 +33,8 @@ import { Principal } from '../auth/principal';
 import { OpenStreams } from '../auth/streams/open-streams.service';
 import { ArtifactNotFoundError } from './artifacts/artifact-not-found.error';
 import { ArtifactStore } from './artifacts/artifact-store';
+import { ARTIFACT_MEDIA_TYPES } from './artifacts/content-type';
+import { ArtifactsQuery } from './dto/artifacts.query';
 import { ArtifactListingResponse } from './dto/artifact-listing.response';
 import { LogsQuery } from './dto/logs.query';
 import { TaskAttempt } from './entities/task-attempt.entity';
@@ -50,6 +51,7 @@ import { TaskEventFeed } from './task-event-feed';
 import { isFinal, TaskStatus } from './task-status';
 import { TaskWatch } from './task-watch';
 import { TasksService } from './tasks.service';
+import { TASK_ID, TASK_NOT_FOUND } from './task-api';
 
 const ID = new ParseUUIDPipe({ version: '4' });
 /** How long a log stream waits for a pending task to start before it gives up. */
@@ -60,6 +62,7 @@ const END_SETTLE_WAIT_MS = 15_000;
 const LAUNCH_POLL_MS = 250;
 
 @ApiTags('tasks')
+@ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('tasks')
 export class TaskRunsController {
   private readonly logger = new Logger(TaskRunsController.name);
@@ -78,8 +81,13 @@ export class TaskRunsController {
   @Get(':id/logs')
   @Auth()
   @RequireScopes('tasks:read')
-  @ApiProduces('text/plain')
   @ApiOperation({ summary: 'An attempt’s log lines as text (X-Kiln-Next-Line continues it)' })
+  @ApiOkResponse({
+    description: 'Log lines, each ending in a newline',
+    content: { 'text/plain': { schema: { type: 'string' } } },
+  })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
   async readTaskLogs(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -97,10 +105,16 @@ export class TaskRunsController {
   @Auth()
   @RequireScopes('tasks:read')
   @RequestTimeout(0)
-  @ApiProduces('text/event-stream')
   @ApiOperation({
     summary: 'Follow the current attempt’s log as Server-Sent Events; ends when the run ends',
   })
+  @ApiOkResponse({
+    description:
+      'Server-Sent Events: one `message` per log line (its id is the line number), then `end`',
+    content: { 'text/event-stream': { schema: { type: 'string' } } },
+  })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
   async streamTaskLogs(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -136,6 +150,8 @@ export class TaskRunsController {
   @Auth()
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'Metric series of an attempt, each downsampled to maxPoints' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
   async readTaskMetrics(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -148,7 +164,10 @@ export class TaskRunsController {
   @Post(':id/metrics')
   @Public()
   @HttpCode(202)
-  @ApiUnauthorizedResponse({ description: 'Not the run token of a running attempt of this task' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, {
+    401: 'Not the run token of a running attempt of this task',
+  })
   @ApiOperation({
     summary: 'For the run itself: report metric points and progress (Bearer KILN_RUN_TOKEN)',
   })
@@ -168,10 +187,12 @@ export class TaskRunsController {
   @Auth()
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'Files the latest (or given) attempt wrote to KILN_OUTPUT_DIR' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
   async listTaskArtifacts(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
-    @Query() query: LogsQuery,
+    @Query() query: ArtifactsQuery,
   ): Promise<ArtifactListingResponse> {
     const attempt = await this.tasks.attempt(principal, id, query.attempt);
     const outputDir = attempt?.handle?.outputDir;
@@ -183,10 +204,18 @@ export class TaskRunsController {
   @Auth()
   @RequireScopes('tasks:read')
   @RequestTimeout(0)
-  @ApiProduces('application/octet-stream')
-  @ApiParam({ name: 'path', description: 'File path relative to KILN_OUTPUT_DIR', type: String })
-  @ApiNotFoundResponse({ description: 'No such file in the run’s output directory' })
   @ApiOperation({ summary: 'Download one artifact of the latest attempt' })
+  @ApiOkResponse({
+    description: 'The file; its media type follows its extension',
+    content: Object.fromEntries(
+      ARTIFACT_MEDIA_TYPES.map((type) => [type, { schema: { type: 'string', format: 'binary' } }]),
+    ),
+  })
+  @TASK_ID
+  @ApiParam({ name: 'path', description: 'File path relative to KILN_OUTPUT_DIR', type: String })
+  @ApiProblems(REQUEST_LINE_PROBLEMS, {
+    404: 'No such task (or not the caller’s), or no such file in the run’s output directory',
+  })
   async downloadTaskArtifact(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,

@@ -13,16 +13,19 @@ import {
   Res,
 } from '@nestjs/common';
 import {
-  ApiConflictResponse,
   ApiCreatedResponse,
   ApiHeader,
-  ApiNotFoundResponse,
+  ApiOkResponse,
   ApiOperation,
-  ApiPreconditionFailedResponse,
   ApiTags,
-  ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import {
+  ApiProblems,
+  JSON_BODY_PROBLEMS,
+  REQUEST_LINE_PROBLEMS,
+  UNAVAILABLE_PROBLEM,
+} from '../../common/decorators/api-problems.decorator';
 import { InvalidInputError } from '../../common/errors/domain-error';
 import { Auth } from '../auth/decorators/auth.decorator';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
@@ -43,11 +46,15 @@ import { Task } from './entities/task.entity';
 import { etagOf, toAttemptResponse, toEventResponse, toTaskResponse } from './task.mapper';
 import { TasksQuery } from './tasks.query';
 import { TasksService } from './tasks.service';
+import { TASK_ID, TASK_NOT_FOUND } from './task-api';
 
 const ID = new ParseUUIDPipe({ version: '4' });
+const BACKLOG_FULL = 'The pending backlog is full; see Retry-After';
+const CHANGED_SINCE = 'The task changed meanwhile; read it again';
 
 @ApiTags('tasks')
 @Auth()
+@ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('tasks')
 export class TasksController {
   constructor(
@@ -65,7 +72,14 @@ export class TasksController {
     description: 'Retried submits with the same key return the first task',
   })
   @ApiCreatedResponse({ type: TaskResponse, description: 'Created; Location names the task' })
-  @ApiTooManyRequestsResponse({ description: 'The pending backlog is full; see Retry-After' })
+  @ApiOkResponse({
+    type: TaskResponse,
+    description: 'A replay: the task an earlier submit with this Idempotency-Key created',
+  })
+  @ApiProblems(JSON_BODY_PROBLEMS, {
+    422: 'The Idempotency-Key was used before with a different body',
+    429: BACKLOG_FULL,
+  })
   async submitTask(
     @CurrentUser() principal: Principal,
     @Body() body: CreateTaskDto,
@@ -84,6 +98,7 @@ export class TasksController {
   @Get()
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'List tasks the caller may see, newest first or by priority' })
+  @ApiProblems({ 400: 'The query or its cursor is not valid; `errors` names each field' })
   async listTasks(
     @CurrentUser() principal: Principal,
     @Query() query: ListTasksQuery,
@@ -98,7 +113,8 @@ export class TasksController {
   @Get(':id')
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'A task; a pending one says its queue position and why it waits' })
-  @ApiNotFoundResponse({ description: 'No such task, or not the caller’s' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
   async getTask(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -117,7 +133,11 @@ export class TasksController {
     required: false,
     description: 'The ETag last read; 412 if it changed since',
   })
-  @ApiPreconditionFailedResponse({ description: 'The task changed since the ETag in If-Match' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, TASK_NOT_FOUND, {
+    400: 'The body is not valid, or priority changes on a task that is no longer pending',
+    412: 'The task changed since the ETag in If-Match',
+  })
   async updateTask(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -134,7 +154,10 @@ export class TasksController {
   @HttpCode(200)
   @RequireScopes('tasks:write')
   @ApiOperation({ summary: 'Cancel: pending and queued at once, running through cancelling' })
-  @ApiConflictResponse({ description: 'The task has already finished' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, TASK_NOT_FOUND, {
+    409: 'The task has succeeded, failed or timed out (a cancelled one answers 200)',
+  })
   async cancelTask(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -146,7 +169,11 @@ export class TasksController {
   @HttpCode(200)
   @RequireScopes('tasks:write')
   @ApiOperation({ summary: 'Run a failed, timed-out or cancelled task again' })
-  @ApiConflictResponse({ description: 'The task is not in a status that can be retried' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, TASK_NOT_FOUND, {
+    409: 'The task is not failed, timed out or cancelled',
+    412: CHANGED_SINCE,
+  })
   async retryTask(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -157,7 +184,12 @@ export class TasksController {
   @Post(':id/clone')
   @RequireScopes('tasks:write')
   @ApiOperation({ summary: 'Submit a new pending task with the same spec' })
-  @ApiCreatedResponse({ type: TaskResponse })
+  @ApiCreatedResponse({ type: TaskResponse, description: 'Created; Location names the task' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, TASK_NOT_FOUND, {
+    400: 'The source task’s spec is no longer valid here (e.g. its queue is gone)',
+    429: BACKLOG_FULL,
+  })
   async cloneTask(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -172,6 +204,12 @@ export class TasksController {
   @HttpCode(204)
   @RequireScopes('tasks:write')
   @ApiOperation({ summary: 'Delete a finished task with its logs, metrics and artifacts' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND, {
+    400: 'The task has not finished; cancel it first',
+    409: 'Pending tasks depend on this task',
+    412: CHANGED_SINCE,
+  })
   async deleteTask(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -182,6 +220,8 @@ export class TasksController {
   @Get(':id/events')
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'Every status change of the task, oldest first' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
   async listTaskEvents(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
@@ -192,6 +232,8 @@ export class TasksController {
   @Get(':id/attempts')
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'Every attempt of the task' })
+  @TASK_ID
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
   async listTaskAttempts(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import { Role } from '../../auth/role';
@@ -9,6 +10,7 @@ export class ListUsersQuery {
   @IsInt()
   @Min(1)
   @Max(100)
+  @ApiPropertyOptional({ type: 'integer' })
   limit?: number;
 
   /** nextCursor from the previous page. */

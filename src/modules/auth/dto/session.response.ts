@@ -1,3 +1,4 @@
+import { ApiProperty } from '@nestjs/swagger';
 import { UserResponse } from './user.response';
 
 export class SessionResponse {
@@ -7,6 +8,7 @@ export class SessionResponse {
   refreshToken: string;
   tokenType: 'Bearer';
   /** Seconds until the access token expires. */
+  @ApiProperty({ type: 'integer' })
   expiresIn: number;
   user: UserResponse;
 }

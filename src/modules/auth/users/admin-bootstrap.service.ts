@@ -44,8 +44,11 @@ export class AdminBootstrap implements OnApplicationBootstrap {
       );
     } else {
       // Printed once, to the operator who started Kiln; it is stored only as an argon2id hash.
+      const docs = this.config.http.docsEnabled ? ', or from the API docs at /docs' : '';
       this.logger.warn(
-        `Created the first admin "${username}" with the one-time password ${password} ; log in and change it now (POST /api/v1/auth/me/password).`,
+        `FIRST START: created the admin user "${username}" with the one-time password ${password} ` +
+          `— sign in (POST /api/v1/auth/login${docs}) and change it now ` +
+          `(POST /api/v1/auth/me/password). It is not shown again.`,
       );
     }
   }

@@ -25,6 +25,15 @@ const CONTENT_TYPES: Record<string, string> = {
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
 
+/** Every media type a download can answer with, without parameters. */
+export const ARTIFACT_MEDIA_TYPES = [
+  ...new Set([...Object.values(CONTENT_TYPES), DEFAULT_CONTENT_TYPE].map(withoutParameters)),
+];
+
+function withoutParameters(mediaType: string): string {
+  return mediaType.split(';')[0];
+}
+
 /** The media type of an artifact, from its extension (case-insensitive). */
 export function contentTypeOf(path: string): string {
   return CONTENT_TYPES[extname(path).toLowerCase()] ?? DEFAULT_CONTENT_TYPE;

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -49,11 +50,18 @@ export class CreateTaskDto {
   @Length(1, 64)
   queue?: string;
 
-  /** Higher runs first; default 0. */
   @IsOptional()
   @IsInt()
   @Min(-MAX_PRIORITY)
   @Max(MAX_PRIORITY)
+  // Declared by hand: the Swagger plugin cannot evaluate `-MAX_PRIORITY` and drops the field.
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Higher runs first.',
+    default: 0,
+    minimum: -MAX_PRIORITY,
+    maximum: MAX_PRIORITY,
+  })
   priority?: number;
 
   /** argv, run without a shell; with `shell: true`, exactly one string for /bin/sh -c. */
@@ -107,6 +115,7 @@ export class CreateTaskDto {
   @IsInt()
   @Min(0)
   @Max(20)
+  @ApiPropertyOptional({ type: 'integer' })
   maxRetries?: number;
 
   /** First wait before an automatic retry; doubles each time, with jitter. Default 10. */
@@ -114,6 +123,7 @@ export class CreateTaskDto {
   @IsInt()
   @Min(0)
   @Max(86400)
+  @ApiPropertyOptional({ type: 'integer' })
   retryBackoffSeconds?: number;
 
   /** Wall-clock limit of one attempt; past it the run is stopped and the task times out. */
@@ -121,6 +131,7 @@ export class CreateTaskDto {
   @IsInt()
   @Min(1)
   @Max(30 * 86400)
+  @ApiPropertyOptional({ type: 'integer' })
   timeoutSeconds?: number;
 
   /** Tasks that must succeed before this one starts; if one ends otherwise, this one fails. */
@@ -138,5 +149,6 @@ export class CreateTaskDto {
   @IsInt({ each: true })
   @Min(1, { each: true })
   @Max(255, { each: true })
+  @ApiPropertyOptional({ type: 'integer', isArray: true })
   noRetryExitCodes?: number[];
 }

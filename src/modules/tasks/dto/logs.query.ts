@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
 
@@ -9,6 +10,7 @@ export class LogsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @ApiPropertyOptional({ type: 'integer' })
   attempt?: number;
 
   /** Only the last N lines. */
@@ -17,6 +19,7 @@ export class LogsQuery {
   @IsInt()
   @Min(1)
   @Max(MAX_LOG_LINES)
+  @ApiPropertyOptional({ type: 'integer' })
   tail?: number;
 
   /** Skip this many lines from the start (0-based line number to begin at). */
@@ -24,5 +27,6 @@ export class LogsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(0)
+  @ApiPropertyOptional({ type: 'integer' })
   sinceLine?: number;
 }

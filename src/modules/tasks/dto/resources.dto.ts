@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsOptional, Max, Min } from 'class-validator';
 
 export class ResourcesDto {
@@ -13,6 +14,7 @@ export class ResourcesDto {
   @IsInt()
   @Min(1)
   @Max(4_194_304)
+  @ApiPropertyOptional({ type: 'integer' })
   memoryMiB?: number;
 
   /** Whole GPUs. */
@@ -20,5 +22,6 @@ export class ResourcesDto {
   @IsInt()
   @Min(0)
   @Max(64)
+  @ApiPropertyOptional({ type: 'integer' })
   gpu?: number;
 }

@@ -1,14 +1,20 @@
-import { TaskStatus } from '../task-status';
+import { ApiProperty } from '@nestjs/swagger';
+import { AttemptStatus } from '../entities/task-attempt.entity';
+import { TASK_EVENT_KINDS, TaskEventKind } from '../entities/task-event.entity';
+import { TASK_STATUSES, TaskStatus } from '../task-status';
 
 export class ResourcesResponse {
   cpu: number;
+  @ApiProperty({ type: 'integer' })
   memoryMiB: number;
+  @ApiProperty({ type: 'integer' })
   gpu: number;
 }
 
 /** Why a pending task has not started yet. */
 export class WaitingResponse {
   /** 1 = next in its queue. */
+  @ApiProperty({ type: 'integer' })
   position: number;
   /** e.g. `retry backoff until …`, `queue default is at capacity (4 of 4 running)`. */
   reasons: string[];
@@ -21,6 +27,7 @@ export class TaskResponse {
   labels: Record<string, string>;
   ownerId: string;
   queue: string;
+  @ApiProperty({ type: 'integer' })
   priority: number;
   command: string[];
   shell: boolean;
@@ -30,9 +37,13 @@ export class TaskResponse {
   env: Record<string, string>;
   hyperparameters: Record<string, unknown>;
   resources: ResourcesResponse;
+  @ApiProperty({ type: 'integer' })
   maxRetries: number;
+  @ApiProperty({ type: 'integer' })
   retryBackoffSeconds: number;
+  @ApiProperty({ type: 'integer', nullable: true })
   timeoutSeconds: number | null;
+  @ApiProperty({ type: 'integer', isArray: true })
   noRetryExitCodes: number[];
   /** Tasks that must succeed before this one starts. */
   dependsOn: string[];
@@ -40,12 +51,16 @@ export class TaskResponse {
   /** 0..1 as the run last reported it. */
   progress: number;
   /** Number of the latest attempt; 0 before the first launch. */
+  @ApiProperty({ type: 'integer' })
   attempt: number;
+  @ApiProperty({ type: 'integer' })
   retriesUsed: number;
+  @ApiProperty({ type: 'integer', nullable: true })
   exitCode: number | null;
   failureReason: string | null;
   notBefore: Date | null;
   /** Changes with every update; send it back in If-Match. */
+  @ApiProperty({ type: 'integer' })
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -63,21 +78,28 @@ export class TaskPageResponse {
 }
 
 export class TaskAttemptResponse {
+  @ApiProperty({ type: 'integer' })
   number: number;
   executor: string;
-  status: string;
+  @ApiProperty({ enum: AttemptStatus })
+  status: AttemptStatus;
   queuedAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
+  @ApiProperty({ type: 'integer', nullable: true })
   exitCode: number | null;
   reason: string | null;
 }
 
 export class TaskEventResponse {
+  @ApiProperty({ type: 'integer' })
   id: number;
-  kind: string;
+  @ApiProperty({ enum: TASK_EVENT_KINDS })
+  kind: TaskEventKind;
+  @ApiProperty({ enum: [...TASK_STATUSES, null], nullable: true })
   from: TaskStatus | null;
   to: TaskStatus;
+  @ApiProperty({ type: 'integer', nullable: true })
   attempt: number | null;
   progress: number | null;
   actor: string;

@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsString, Length, Max, MaxLength, Min } from 'class-validator';
 import { Omittable } from '../../../common/validation/omittable';
 import { MAX_PRIORITY, OptionalLabels } from './task-limits';
@@ -22,5 +23,12 @@ export class UpdateTaskDto {
   @IsInt()
   @Min(-MAX_PRIORITY)
   @Max(MAX_PRIORITY)
+  // Declared by hand: the Swagger plugin cannot read `-MAX_PRIORITY` and drops the field.
+  @ApiPropertyOptional({
+    type: 'integer',
+    description: 'Higher runs first; changes only while the task is pending.',
+    minimum: -MAX_PRIORITY,
+    maximum: MAX_PRIORITY,
+  })
   priority?: number;
 }

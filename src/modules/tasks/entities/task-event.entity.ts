@@ -2,7 +2,8 @@ import { Column, Entity, Index } from 'typeorm';
 import { CreatedAtColumn, SequenceColumn } from '../../../infra/database/dialect';
 import { TaskStatus } from '../task-status';
 
-export type TaskEventKind = 'status' | 'progress';
+export const TASK_EVENT_KINDS = ['status', 'progress'] as const;
+export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
 
 /**
  * Every status change (and throttled progress change) of a task. The id is a global

@@ -33,6 +33,7 @@ export class MetricsQuery {
   @IsInt()
   @Min(2)
   @Max(10_000)
+  @ApiPropertyOptional({ type: 'integer', default: DEFAULT_MAX_POINTS })
   maxPoints: number = DEFAULT_MAX_POINTS;
 
   /** Which attempt; default: the latest one that reported metrics. */
@@ -40,5 +41,6 @@ export class MetricsQuery {
   @Type(() => Number)
   @IsInt()
   @Min(1)
+  @ApiPropertyOptional({ type: 'integer' })
   attempt?: number;
 }

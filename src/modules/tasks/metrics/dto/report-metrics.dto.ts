@@ -1,3 +1,4 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -30,6 +31,7 @@ export class ReportedMetricPointDto {
   @IsInt()
   @Min(0)
   @Max(Number.MAX_SAFE_INTEGER)
+  @ApiPropertyOptional({ type: 'integer' })
   step?: number;
 
   @IsNumber(FINITE)

@@ -1,0 +1,206 @@
+// Spec-driven fuzzing of a real Kiln process: every operation of the committed spec gets a
+// valid request and then hostile variants of each part as its main caller, and the valid
+// request and bad ids as every other role. No answer may be a 5xx or an error that is not
+// problem+json, what the fuzzing stored must stay readable, and the process must still be
+// ready after. In the e2e suite each answer also passes the contract check.
+import { ApiClient } from '../support/api-client';
+import { fuzzRequests, roleRequests, ValidRequest } from '../support/fuzz/fuzz-cases';
+import { fuzz, FuzzFinding } from '../support/fuzz/fuzz-runner';
+import { SpecOperation, specOperations } from '../support/fuzz/spec-operations';
+import { KilnProcess } from '../support/kiln-process';
+import { waitUntil } from '../../src/common/wait-until';
+
+const PASSWORD = 'a long enough password';
+const ADMIN_PASSWORD = 'the fuzzing root password';
+
+type Role = 'anonymous' | 'admin' | 'member' | 'viewer' | 'readOnlyToken' | 'run';
+const ROLES: Role[] = ['anonymous', 'admin', 'member', 'viewer', 'readOnlyToken', 'run'];
+
+/** The owner of a task runs its command, which leaves its run token in the log. */
+const LONG_RUN = [
+  'sh',
+  '-c',
+  'echo "$KILN_RUN_TOKEN"; mkdir -p "$KILN_OUTPUT_DIR"; echo "{}" > "$KILN_OUTPUT_DIR/model.json"; sleep 120',
+];
+const FAILING_RUN = ['sh', '-c', 'exit 3'];
+/** Operations that change their task get one of their own, so the others keep theirs. */
+const TASK_CHANGING = ['updateTask', 'deleteTask', 'cancelTask', 'retryTask', 'cloneTask'];
+
+interface World {
+  kiln: KilnProcess;
+  tokens: Record<Role, string | undefined>;
+  runningTaskId: string;
+  ownTasks: Record<string, string>;
+  victimUserId: string;
+  victimApiTokenId: string;
+}
+
+let world: World;
+let usernames = 0;
+
+/** Starts Kiln with `env` on the database under test; `close` stops it and cleans up. */
+export type StartKiln = (
+  env: Record<string, string>,
+) => Promise<{ kiln: KilnProcess; close(): Promise<void> }>;
+
+export function apiFuzzScenario(start: StartKiln): void {
+  let close: (() => Promise<void>) | undefined;
+
+  beforeAll(async () => {
+    const started = await start({
+      KILN_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      KILN_LOG_LEVEL: 'error',
+      KILN_LOGIN_THROTTLE_USERNAME_LIMIT: '1000',
+      KILN_LOGIN_THROTTLE_IP_LIMIT: '1000',
+    });
+    close = started.close;
+    world = await buildWorld(started.kiln);
+  }, 60_000);
+
+  afterAll(async () => {
+    await close?.();
+  });
+
+  const operations = specOperations();
+
+  it.each(operations.map((operation) => [operation.operationId, operation] as const))(
+    '%s answers hostile input without a 5xx and with problem+json errors',
+    async (_id, operation) => {
+      const findings = await fuzzOperation(operation);
+      expect(summary(findings)).toEqual([]);
+    },
+    180_000,
+  );
+
+  it('can still read everything the fuzzing stored', async () => {
+    const reads = [
+      ['member', `/api/v1/tasks/${world.runningTaskId}/metrics`],
+      ['member', '/api/v1/tasks?limit=200'],
+      ['member', '/api/v1/auth/tokens'],
+      ['admin', '/api/v1/admin/users?limit=100'],
+      ['admin', '/api/v1/tasks?sort=priority&limit=200'],
+    ] as const;
+    const failed: string[] = [];
+    for (const [role, path] of reads) {
+      const response = await fetch(world.kiln.url + path, {
+        headers: { authorization: `Bearer ${world.tokens[role]}` },
+      });
+      if (response.status !== 200) failed.push(`${path} answered ${response.status}`);
+    }
+    expect(failed).toEqual([]);
+  });
+
+  it('leaves the process running and ready', async () => {
+    expect(world.kiln.child.exitCode).toBeNull();
+    const ready = await fetch(`${world.kiln.url}/health/ready`);
+    expect(ready.status).toBe(200);
+  });
+}
+
+async function fuzzOperation(operation: SpecOperation): Promise<FuzzFinding[]> {
+  const valid = validRequestOf(operation);
+  const mainRole = mainRoleOf(operation);
+  const findings = await fuzz(
+    world.kiln.url,
+    fuzzRequests(operation, valid),
+    world.tokens[mainRole],
+  );
+  for (const role of ROLES.filter((other) => other !== mainRole)) {
+    const asRole = await fuzz(world.kiln.url, roleRequests(operation, valid), world.tokens[role]);
+    findings.push(
+      ...asRole.map((finding) => ({ ...finding, label: `as ${role}: ${finding.label}` })),
+    );
+  }
+  return findings;
+}
+
+function mainRoleOf(operation: SpecOperation): Role {
+  if (operation.operationId === 'reportTaskMetrics') return 'run';
+  if (operation.isPublic) return 'anonymous';
+  return operation.template.startsWith('/api/v1/admin') ? 'admin' : 'member';
+}
+
+function validRequestOf(operation: SpecOperation): ValidRequest {
+  const taskId = world.ownTasks[operation.operationId] ?? world.runningTaskId;
+  const pathParams: Record<string, string> = operation.template.startsWith('/api/v1/admin')
+    ? { id: world.victimUserId }
+    : operation.template.startsWith('/api/v1/auth/tokens')
+      ? { id: world.victimApiTokenId }
+      : { id: taskId, path: 'model.json' };
+  return { pathParams, body: VALID_BODIES[operation.operationId] };
+}
+
+const VALID_BODIES: Record<string, () => Record<string, unknown>> = {
+  login: () => ({ username: 'member', password: 'not the password' }),
+  refreshSession: () => ({ refreshToken: 'r'.repeat(43) }),
+  logout: () => ({ refreshToken: 'r'.repeat(43) }),
+  changeMyPassword: () => ({
+    currentPassword: 'not the password',
+    newPassword: 'another long password',
+  }),
+  createApiToken: () => ({ name: 'fuzz', scopes: ['tasks:read'] }),
+  createUser: () => ({ username: `fuzz${++usernames}`, password: PASSWORD, roles: ['viewer'] }),
+  updateUser: () => ({ displayName: 'Victim' }),
+  resetUserPassword: () => ({ password: PASSWORD }),
+  submitTask: () => ({ name: 'fuzz', command: ['true'] }),
+  updateTask: () => ({ name: 'renamed' }),
+  reportTaskMetrics: () => ({ points: [{ name: 'loss', value: 1, step: 1 }], progress: 0.5 }),
+};
+
+/** One line per finding, so a failure reads as a list of what went wrong where. */
+function summary(findings: FuzzFinding[]): string[] {
+  return findings.map((finding) => `${finding.label} — ${finding.request} — ${finding.problem}`);
+}
+
+async function buildWorld(kiln: KilnProcess): Promise<World> {
+  const api = new ApiClient(kiln.url);
+  const login = async (username: string, password = PASSWORD): Promise<string> =>
+    (await api.post('/auth/login', { username, password })).body.accessToken as string;
+  const admin = await login('admin', ADMIN_PASSWORD);
+  const createUser = async (username: string, roles: string[]): Promise<string> =>
+    (await api.post('/admin/users', { username, password: PASSWORD, roles }, admin)).body
+      .id as string;
+  await createUser('member', ['member']);
+  await createUser('viewer', ['viewer']);
+  const victimUserId = await createUser('victim', ['member']);
+  const member = await login('member');
+  const viewer = await login('viewer');
+  const readOnly = await api.post('/auth/tokens', { name: 'read', scopes: ['tasks:read'] }, member);
+  const victimToken = await api.post('/auth/tokens', { name: 'victim' }, member);
+  const submit = async (command: string[]): Promise<string> =>
+    (await api.post('/tasks', { name: 'fuzz target', command }, member)).body.id as string;
+  const runningTaskId = await submit(LONG_RUN);
+  const ownTasks: Record<string, string> = {};
+  for (const operationId of TASK_CHANGING) ownTasks[operationId] = await submit(FAILING_RUN);
+  return {
+    kiln,
+    tokens: {
+      anonymous: undefined,
+      admin,
+      member,
+      viewer,
+      readOnlyToken: readOnly.body.token as string,
+      run: await runTokenOf(api, runningTaskId, member),
+    },
+    runningTaskId,
+    ownTasks,
+    victimUserId,
+    victimApiTokenId: victimToken.body.id as string,
+  };
+}
+
+/** The running task prints its run token first thing. */
+async function runTokenOf(api: ApiClient, taskId: string, token: string): Promise<string> {
+  let runToken: string | undefined;
+  const found = await waitUntil(
+    async () => {
+      const logs = await api.get<string>(`/tasks/${taskId}/logs`, token);
+      runToken = /kiln_run_\S+/.exec(logs.status === 200 ? logs.body : '')?.[0];
+      return runToken !== undefined;
+    },
+    { timeoutMs: 30_000, intervalMs: 100 },
+  );
+  if (!found.satisfied || !runToken)
+    throw new Error('The fuzz target task never printed its run token');
+  return runToken;
+}
