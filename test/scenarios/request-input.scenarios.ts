@@ -38,7 +38,7 @@ export function requestInputScenarios(start: StartApp): void {
     world = await startTaskWorld(start, {
       KILN_USER_MAX_PENDING: '2',
       KILN_CONFIG_FILE: queuesConfigFile(4, [
-        '    - { name: roomy, executor: local, maxRunning: 4, maxGpus: 0, defaultResources: { cpu: 2, memoryMiB: 4096 } }',
+        '    - { name: roomy, executor: local, maxRunning: 4, maxGpus: 0, allowedRoles: [admin, member], defaultResources: { cpu: 2, memoryMiB: 4096 } }',
       ]),
     });
   }, 60_000);

@@ -32,6 +32,9 @@ export const REQUEST_LINE_PROBLEMS = {
   414: 'A path parameter is longer than the router accepts',
 } as const;
 
+/** What a streaming operation answers past the per-user or global cap of open streams. */
+export const TOO_MANY_STREAMS = 'Too many open streams (of this user, or in all); see Retry-After';
+
 /** What any operation with a JSON body can answer about that body. */
 export const JSON_BODY_PROBLEMS = {
   400: 'The body, path or query is not valid; `errors` names each field',

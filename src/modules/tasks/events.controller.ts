@@ -1,7 +1,11 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ApiProblems, UNAVAILABLE_PROBLEM } from '../../common/decorators/api-problems.decorator';
+import {
+  ApiProblems,
+  TOO_MANY_STREAMS,
+  UNAVAILABLE_PROBLEM,
+} from '../../common/decorators/api-problems.decorator';
 import { RequestTimeout } from '../../common/http/request-timeout.decorator';
 import { SseStream, lastEventIdOf } from '../../common/http/sse';
 import { Auth } from '../auth/decorators/auth.decorator';
@@ -37,7 +41,7 @@ export class EventsController {
     description: 'Server-Sent Events named by their kind; the data is a TaskEventResponse',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  @ApiProblems({ 400: 'taskId is not a UUID' })
+  @ApiProblems({ 400: 'taskId is not a UUID', 429: TOO_MANY_STREAMS })
   async streamEvents(
     @CurrentUser() principal: Principal,
     @Query() query: EventsQuery,

@@ -21,6 +21,7 @@ import {
   ApiProblems,
   JSON_BODY_PROBLEMS,
   REQUEST_LINE_PROBLEMS,
+  TOO_MANY_STREAMS,
   UNAVAILABLE_PROBLEM,
 } from '../../common/decorators/api-problems.decorator';
 import { Public } from '../../common/decorators/public.decorator';
@@ -114,7 +115,7 @@ export class TaskRunsController {
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @TASK_ID
-  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND)
+  @ApiProblems(REQUEST_LINE_PROBLEMS, TASK_NOT_FOUND, { 429: TOO_MANY_STREAMS })
   async streamTaskLogs(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,

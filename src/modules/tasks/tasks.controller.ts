@@ -173,6 +173,7 @@ export class TasksController {
   @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, TASK_NOT_FOUND, {
     409: 'The task is not failed, timed out or cancelled',
     412: CHANGED_SINCE,
+    429: BACKLOG_FULL,
   })
   async retryTask(
     @CurrentUser() principal: Principal,
