@@ -55,7 +55,7 @@ export function apiFuzzScenario(start: StartKiln): void {
     });
     close = started.close;
     world = await buildWorld(started.kiln);
-  }, 60_000);
+  }, 240_000);
 
   afterAll(async () => {
     await close?.();
@@ -69,7 +69,7 @@ export function apiFuzzScenario(start: StartKiln): void {
       const findings = await fuzzOperation(operation);
       expect(summary(findings)).toEqual([]);
     },
-    180_000,
+    300_000,
   );
 
   it('can still read everything the fuzzing stored', async () => {
@@ -198,7 +198,7 @@ async function runTokenOf(api: ApiClient, taskId: string, token: string): Promis
       runToken = /kiln_run_\S+/.exec(logs.status === 200 ? logs.body : '')?.[0];
       return runToken !== undefined;
     },
-    { timeoutMs: 30_000, intervalMs: 100 },
+    { timeoutMs: 90_000, intervalMs: 100 },
   );
   if (!found.satisfied || !runToken)
     throw new Error('The fuzz target task never printed its run token');

@@ -40,7 +40,6 @@ type SchemaObject = Record<string, unknown>;
 
 interface Route {
   method: string;
-  template: string;
   pattern: RegExp;
   /** Literal characters in the template: the more, the more specific the route. */
   specificity: number;
@@ -57,11 +56,6 @@ export class OpenApiContract {
     addFormats(this.ajv);
     this.ajv.addSchema(closeObjects(structuredClone(spec)), SPEC_ID);
     this.routes = routesOf(spec);
-  }
-
-  /** The operation a request goes to, or undefined when the spec has no such route. */
-  operationOf(method: string, path: string): Operation | undefined {
-    return this.routeOf(method, path)?.operation;
   }
 
   /** Whether the response's body must be read to check it (JSON bodies only). */
@@ -145,7 +139,6 @@ function routesOf(spec: SchemaObject): Route[] {
   return Object.entries(paths).flatMap(([template, operations]) =>
     Object.entries(operations).map(([method, operation]) => ({
       method,
-      template,
       pattern: patternOf(template),
       specificity: template.replace(/\{[^}]+\}/g, '').length,
       operation,
