@@ -55,6 +55,16 @@ describe('error responses', () => {
     await problemOf(response);
   });
 
+  it('answers a form-encoded body with 415 problem+json: request bodies are JSON', async () => {
+    const response = await post(
+      '/api/v1/probe/items',
+      'name=x&count=1',
+      'application/x-www-form-urlencoded',
+    );
+    expect(response.status).toBe(415);
+    await problemOf(response);
+  });
+
   it('answers a body over the configured limit with 413 problem+json', async () => {
     const response = await post(
       '/api/v1/probe/items',

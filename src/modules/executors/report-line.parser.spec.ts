@@ -30,6 +30,10 @@ describe('parseReportLine', () => {
     ['a non-numeric value', 'KILN_METRIC {"name":"loss","value":"low"}'],
     ['an infinite value', 'KILN_METRIC {"name":"loss","value":1e999}'],
     ['a negative step', 'KILN_METRIC {"name":"loss","step":-1,"value":1}'],
+    [
+      'a step of 1e300, past any integer column',
+      'KILN_METRIC {"name":"loss","step":1e300,"value":1}',
+    ],
     ['a name with spaces', 'KILN_METRIC {"name":"my loss","value":1}'],
     ['empty progress', 'KILN_PROGRESS '],
     ['non-numeric progress', 'KILN_PROGRESS half'],

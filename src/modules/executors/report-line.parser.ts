@@ -36,7 +36,8 @@ function parseMetric(text: string): ReportLine | undefined {
   const { name, step, value } = parsed as Record<string, unknown>;
   if (typeof name !== 'string' || !METRIC_NAME.test(name)) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
-  if (step !== undefined && !(typeof step === 'number' && Number.isInteger(step) && step >= 0))
+  // a safe integer, as the REST report requires: 1e300 is an integer to JavaScript, not to a database
+  if (step !== undefined && !(typeof step === 'number' && Number.isSafeInteger(step) && step >= 0))
     return undefined;
   return step === undefined
     ? { kind: 'metric', name, value }
