@@ -11,7 +11,13 @@ function policyWith(isolatesRuns: boolean): QueueAccessPolicy {
 }
 
 function queue(overrides: Partial<TaskQueueConfig> = {}): TaskQueueConfig {
-  return { name: 'default', executor: 'local', maxRunning: 1, maxGpus: 0, ...overrides };
+  return Object.assign(new TaskQueueConfig(), {
+    name: 'default',
+    executor: 'local',
+    maxRunning: 1,
+    maxGpus: 0,
+    ...overrides,
+  });
 }
 
 const as = (...roles: Role[]): Principal => ({
