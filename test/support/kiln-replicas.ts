@@ -146,7 +146,7 @@ export class KilnReplicas {
       async () => {
         for (const id of [...open.keys()]) {
           const status = await this.task(id)
-            .then((task) => task.status as string)
+            .then((task) => task.status)
             .catch(() => 'unreachable');
           if (FINAL_STATUSES.includes(status)) open.delete(id);
           else open.set(id, status);
