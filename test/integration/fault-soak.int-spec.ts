@@ -75,28 +75,11 @@ describe('fault soak: two replicas under load through database, Redis and leader
   it('ends every accepted task, runs none twice, and leaves no replica crashed or run behind', async () => {
     const stopLoad = new AbortController();
     const load = submitUntil(stopLoad.signal);
-
-    // The pauses below are the faults' lengths, not waits for an event.
-    faults.repeat(100, 1);
-    await pause(15_000);
-    await faults.stop();
-
-    await faults.takeDown();
-    await pause(OUTAGE_MS);
-    await faults.bringUp();
-
-    await redis.stop();
-    await pause(OUTAGE_MS);
-    await redis.start();
-
-    let leading: KilnProcess | undefined;
-    await waitUntil(async () => (leading = await leader()) !== undefined, { timeoutMs: 30_000 });
-    expect(leading).toBeDefined();
-    await replicas.kill(leading!, 'SIGKILL');
-    await replicas.add();
-    await pause(10_000); // load keeps coming while the new leader takes over
-
-    stopLoad.abort();
+    try {
+      await runFaults();
+    } finally {
+      stopLoad.abort();
+    }
     const accepted = await load;
     const unfinished = await replicas.waitForFinal(accepted, 120_000);
 
@@ -113,6 +96,36 @@ describe('fault soak: two replicas under load through database, Redis and leader
     await replicas.stop();
     expect(processesIn(dataDir)).toEqual([]);
   }, 480_000);
+
+  /** The faults in turn; the pauses are the faults' lengths, not waits for an event. */
+  async function runFaults(): Promise<void> {
+    faults.repeat(100, 1);
+    await pause(15_000);
+    await faults.stop();
+    expect({ after: 'backend kills', crashed: replicas.crashReports() }).toEqual({
+      after: 'backend kills',
+      crashed: [],
+    });
+
+    await faults.takeDown();
+    await pause(OUTAGE_MS);
+    await faults.bringUp();
+
+    await redis.stop();
+    await pause(OUTAGE_MS);
+    await redis.start();
+    expect({ after: 'outages', crashed: replicas.crashReports() }).toEqual({
+      after: 'outages',
+      crashed: [],
+    });
+
+    let leading: KilnProcess | undefined;
+    await waitUntil(async () => (leading = await leader()) !== undefined, { timeoutMs: 30_000 });
+    expect(leading).toBeDefined();
+    await replicas.kill(leading!, 'SIGKILL');
+    await replicas.add();
+    await pause(10_000); // load keeps coming while the new leader takes over
+  }
 });
 
 /** Pids of processes whose working directory lies in `dir` (runs start in their run directory). */

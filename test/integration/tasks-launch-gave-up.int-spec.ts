@@ -45,7 +45,7 @@ describe('queued tasks whose launch jobs gave up while the database was down', (
   });
 
   async function statuses(ids: string[]): Promise<string[]> {
-    return Promise.all(ids.map(async (id) => (await replicas.task(id)).status as string));
+    return Promise.all(ids.map(async (id) => (await replicas.task(id)).status));
   }
 
   it('launches every stranded task once the database is back, and later submits too', async () => {

@@ -8,11 +8,18 @@ import { KilnProcess } from './kiln-process';
 export const FINAL_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'];
 const ADMIN = { username: 'root', password: 'fault suite password 1' };
 
+/** The fields of a task the fault suites look at. */
+export interface TaskView {
+  id: string;
+  status: string;
+  attempt: number;
+}
+
 export interface SubmitResult {
   status: number;
   id?: string;
   headers: Headers;
-  body: any;
+  body: unknown;
 }
 
 export class KilnReplicas {
@@ -113,7 +120,7 @@ export class KilnReplicas {
     }
   }
 
-  async task(id: string): Promise<any> {
+  async task(id: string): Promise<TaskView> {
     return (await this.api().get(`/tasks/${id}`, this.token)).body;
   }
 
@@ -123,7 +130,7 @@ export class KilnReplicas {
   }
 
   /** Waits until the task's status is one of `statuses`; returns the task as last read. */
-  async waitForStatus(id: string, statuses: string[], timeoutMs = 30_000): Promise<any> {
+  async waitForStatus(id: string, statuses: string[], timeoutMs = 30_000): Promise<TaskView> {
     let task = await this.task(id);
     await waitUntil(async () => statuses.includes((task = await this.task(id)).status), {
       timeoutMs,
@@ -139,7 +146,7 @@ export class KilnReplicas {
       async () => {
         for (const id of [...open.keys()]) {
           const status = await this.task(id)
-            .then((task) => task.status as string)
+            .then((task) => task.status)
             .catch(() => 'unreachable');
           if (FINAL_STATUSES.includes(status)) open.delete(id);
           else open.set(id, status);
