@@ -1,13 +1,6 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Min } from 'class-validator';
+import { OptionalAttemptNumber } from './attempt-number';
 
 export class ArtifactsQuery {
-  /** Attempt number; the latest attempt by default. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @ApiPropertyOptional({ type: 'integer' })
+  @OptionalAttemptNumber('Attempt number; the latest attempt by default.')
   attempt?: number;
 }

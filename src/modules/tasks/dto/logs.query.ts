@@ -1,16 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { OptionalAttemptNumber } from './attempt-number';
 
 export const MAX_LOG_LINES = 10_000;
 
 export class LogsQuery {
-  /** Attempt number; the latest attempt by default. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @ApiPropertyOptional({ type: 'integer' })
+  @OptionalAttemptNumber('Attempt number; the latest attempt by default.')
   attempt?: number;
 
   /** Only the last N lines. */

@@ -1,6 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { OptionalAttemptNumber } from '../../dto/attempt-number';
 import { METRIC_NAME_PATTERN } from '../metric-name';
 
 export const MAX_QUERIED_NAMES = 50;
@@ -36,11 +37,6 @@ export class MetricsQuery {
   @ApiPropertyOptional({ type: 'integer', default: DEFAULT_MAX_POINTS })
   maxPoints: number = DEFAULT_MAX_POINTS;
 
-  /** Which attempt; default: the latest one that reported metrics. */
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @ApiPropertyOptional({ type: 'integer' })
+  @OptionalAttemptNumber('Which attempt; default: the latest one that reported metrics.')
   attempt?: number;
 }
