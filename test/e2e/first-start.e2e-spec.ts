@@ -39,10 +39,16 @@ describe('first start', () => {
     expect(lines.filter((message) => /Mapped \{|Unsupported route path/.test(message))).toEqual([]);
   });
 
-  it('still maps routes in the log at debug', async () => {
+  it('still maps routes in the log at debug, each at the path it is served on', async () => {
     kiln = await startAndWaitForListening({ KILN_LOG_LEVEL: 'debug' });
-    expect(messages(kiln).some((message) => message.startsWith('Mapped {/api/v1/tasks'))).toBe(
-      true,
+    const routes = messages(kiln).filter((message) => message.startsWith('Mapped {'));
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'Mapped {/api/v1/tasks, POST} route',
+        'Mapped {/metrics, GET} route',
+        'Mapped {/health/ready, GET} route',
+      ]),
     );
+    expect(routes.filter((route) => /\/api\/v1\/(metrics|health)/.test(route))).toEqual([]);
   });
 });
