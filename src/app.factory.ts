@@ -46,6 +46,9 @@ export async function createApp(
     {
       bufferLogs: true,
       abortOnError: false,
+      // Request bodies are JSON only (useJsonBodies): NestJS 12 would otherwise add a
+      // form-urlencoded parser at init, and a form body would reach validation.
+      bodyParser: false,
     },
   );
   app.useLogger(new FrameworkLogLevels(app.get(Logger)));
