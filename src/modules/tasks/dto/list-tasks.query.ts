@@ -17,6 +17,9 @@ import { TASK_STATUSES, TaskStatus } from '../task-status';
 
 export const MAX_PAGE_SIZE = 200;
 
+/** Orders of the task list. */
+export const TASK_SORTS = ['created', 'priority'] as const;
+
 const asList = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? value.split(',').filter(Boolean) : value;
 const asArray = ({ value }: { value: unknown }): unknown =>
@@ -63,10 +66,15 @@ export class ListTasksQuery {
   @IsTimestamp()
   createdBefore?: Date;
 
-  /** `created` (newest first, the default) or `priority` (highest first, then oldest). */
   @IsOptional()
-  @IsIn(['created', 'priority'])
-  sort?: 'created' | 'priority';
+  @IsIn(TASK_SORTS)
+  // Listed by hand, in a fixed order: see HealthResponse.status.
+  @ApiPropertyOptional({
+    enum: TASK_SORTS,
+    description:
+      '`created` (newest first, the default) or `priority` (highest first, then oldest).',
+  })
+  sort?: (typeof TASK_SORTS)[number];
 
   @IsOptional()
   @Type(() => Number)
