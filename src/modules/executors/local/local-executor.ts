@@ -2,7 +2,7 @@
 // run directory of its own under the runs directory. Other Kiln processes sharing the
 // runs directory answer for its runs through the files there (see RunSupervisors).
 import { chmod, mkdir, rm, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   Inject,
   Injectable,
@@ -41,6 +41,8 @@ import {
   signalRun,
 } from './process-identity';
 import {
+  ancestorsBelow,
+  isInside,
   prepareRunDirectory,
   prepareSandboxedRunDirectory,
   readExitedRecord,
@@ -361,11 +363,8 @@ export class LocalExecutor
    */
   private async makeRunsDirTraversable(): Promise<void> {
     const dataDir = resolve(process.cwd(), this.config.dataDir);
-    const below = relative(dataDir, this.runsDir);
-    const inside = !below.startsWith(`..${sep}`) && below !== '..' && !isAbsolute(below);
-    const segments = inside ? below.split(sep).filter(Boolean) : [];
-    const dirs = inside
-      ? [dataDir, ...segments.map((_, i) => join(dataDir, ...segments.slice(0, i + 1)))]
+    const dirs = isInside(dataDir, this.runsDir)
+      ? [dataDir, ...ancestorsBelow(dataDir, this.runsDir)]
       : [this.runsDir];
     for (const dir of dirs) await chmod(dir, 0o711);
   }

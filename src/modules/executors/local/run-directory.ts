@@ -82,7 +82,8 @@ export function resolveWorkingDir(runDir: string, workingDir: string | undefined
   return resolved;
 }
 
-function isInside(parent: string, child: string): boolean {
+/** Whether `child` is `parent` or lies below it. */
+export function isInside(parent: string, child: string): boolean {
   const path = relative(parent, child);
   return path === '' || (!path.startsWith(`..${sep}`) && path !== '..' && !isAbsolute(path));
 }
@@ -131,7 +132,7 @@ export async function prepareSandboxedRunDirectory(
 }
 
 /** The directories from just below `root` down to `dir`, outermost first. */
-function ancestorsBelow(root: string, dir: string): string[] {
+export function ancestorsBelow(root: string, dir: string): string[] {
   const segments = relative(root, dir).split(sep).filter(Boolean);
   return segments.map((_, index) => join(root, ...segments.slice(0, index + 1)));
 }

@@ -7,8 +7,9 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { access, constants } from 'node:fs/promises';
-import { delimiter, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { delimiter, isAbsolute, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { isInside } from './run-directory';
 
 /** System directories every run reads (read-only); missing ones are skipped. */
 const SYSTEM_DIRS = [
@@ -193,10 +194,7 @@ function gpuDeviceArgs(): string[] {
 }
 
 function isWithin(roots: readonly string[], path: string): boolean {
-  return roots.some((root) => {
-    const rest = relative(root, resolve(path));
-    return rest === '' || (!rest.startsWith(`..${sep}`) && rest !== '..' && !isAbsolute(rest));
-  });
+  return roots.some((root) => isInside(root, resolve(path)));
 }
 
 async function isExecutable(path: string): Promise<boolean> {
