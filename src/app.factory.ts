@@ -14,7 +14,7 @@ import { useJsonBodies } from './common/http/json-body';
 import { limitRequestTime } from './common/http/request-time-limit';
 import { LifecycleService } from './common/lifecycle/lifecycle.service';
 import { KilnConfig } from './config/kiln.config';
-import { HttpMetrics } from './modules/metrics/http-metrics';
+import { HttpMetrics } from './modules/prometheus/http-metrics';
 import { setupOpenApi } from './openapi/openapi';
 
 export const API_PREFIX = 'api/v1';

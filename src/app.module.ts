@@ -7,12 +7,12 @@ import { KilnConfigModule } from './config/config.module';
 import { KilnConfig } from './config/kiln.config';
 import { DatabaseModule } from './infra/database/database.module';
 import { LockModule } from './infra/lock/lock.module';
-import { QueueModule } from './infra/queue/queue.module';
+import { QueueModule } from './infra/jobs/queue.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
-import { MetricsModule } from './modules/metrics/metrics.module';
+import { MetricsModule } from './modules/prometheus/metrics.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 
 export interface AppModuleOptions {

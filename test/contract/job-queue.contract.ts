@@ -1,7 +1,7 @@
 // The JobQueue contract: one suite, run against every driver (memory in the unit suite,
 // bullmq in the integration suite), so both keep the same semantics.
 import { waitUntil } from '../../src/common/wait-until';
-import { Job, JobCounts, JobQueue } from '../../src/infra/queue/job-queue.port';
+import { Job, JobCounts, JobQueue } from '../../src/infra/jobs/job-queue.port';
 
 export interface JobQueueHarness {
   get(name: string): JobQueue;

@@ -246,7 +246,7 @@ function preStopPauseSeconds(container: Tree): number {
 
 // ---- RBAC ---------------------------------------------------------------------------
 
-/** The API group of each client the executor holds (src/modules/executors/kubernetes/kube-clients.ts). */
+/** The API group of each client the executor holds (src/modules/runtimes/kubernetes/kube-clients.ts). */
 const CLIENT_GROUPS: Record<string, string> = { batch: 'batch', core: '' };
 
 /** RBAC verb of each generated client method prefix. */

@@ -18,9 +18,9 @@ import {
   RunReporter,
   RunSpec,
   RunStatus,
-} from '../../src/modules/executors/executor.port';
-import { KubernetesExecutorModule } from '../../src/modules/executors/kubernetes/kubernetes-executor.module';
-import { KubernetesExecutor } from '../../src/modules/executors/kubernetes/kubernetes.executor';
+} from '../../src/modules/runtimes/executor.port';
+import { KubernetesExecutorModule } from '../../src/modules/runtimes/kubernetes/kubernetes-executor.module';
+import { KubernetesExecutor } from '../../src/modules/runtimes/kubernetes/kubernetes.executor';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api';
 import { assertValidKubeObject } from '../support/fake-kube-api/kube-schema';
 

@@ -8,22 +8,22 @@ import { KilnConfigModule } from '../../src/config/config.module';
 import {
   ExecutorRegistry,
   UnknownExecutorError,
-} from '../../src/modules/executors/executor.registry';
-import { RUN_REPORTER } from '../../src/modules/executors/executor.port';
-import { ExecutorsModule } from '../../src/modules/executors/executors.module';
+} from '../../src/modules/runtimes/executor.registry';
+import { RUN_REPORTER } from '../../src/modules/runtimes/executor.port';
+import { ExecutorsModule } from '../../src/modules/runtimes/executors.module';
 import {
   GpusUnavailableError,
   RunStartError,
   WorkingDirOutsideRunError,
-} from '../../src/modules/executors/local/local-executor.errors';
-import { LocalExecutor } from '../../src/modules/executors/local/local-executor';
-import { isRunning, parseRunId } from '../../src/modules/executors/local/process-identity';
+} from '../../src/modules/runtimes/local/local-executor.errors';
+import { LocalExecutor } from '../../src/modules/runtimes/local/local-executor';
+import { isRunning, parseRunId } from '../../src/modules/runtimes/local/process-identity';
 import type {
   MetricPoint,
   RunHandle,
   RunReporter,
   RunSpec,
-} from '../../src/modules/executors/executor.port';
+} from '../../src/modules/runtimes/executor.port';
 import { waitUntil } from '../../src/common/wait-until';
 import { processesOfTask } from '../support/run-processes';
 import { testConfig } from '../support/test-config';

@@ -2,7 +2,7 @@
 // their caller loses access, and cheap while they wait for a pending task.
 import { waitUntil } from '../../src/common/wait-until';
 import { OpenStreams } from '../../src/modules/auth/streams/open-streams.service';
-import { TasksService } from '../../src/modules/tasks/tasks.service';
+import { TasksService } from '../../src/modules/tasks/api/tasks.service';
 import { startTaskWorld, TaskWorld } from '../scenarios/tasks.scenarios';
 import { openSse, SseReader } from '../support/sse-client';
 import { startTestApp } from '../support/test-app';

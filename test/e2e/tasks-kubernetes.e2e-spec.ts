@@ -1,7 +1,7 @@
 // A queue run by the Kubernetes executor goes through the same REST lifecycle as a local
 // one: the real app on the embedded default, Jobs on a fake API server the test drives.
 import { waitUntil } from '../../src/common/wait-until';
-import { jobNameFor } from '../../src/modules/executors/kubernetes/run-identity';
+import { jobNameFor } from '../../src/modules/runtimes/kubernetes/run-identity';
 import { queuesConfigFile, startTaskWorld, TaskWorld } from '../scenarios/tasks.scenarios';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api';
 import { startTestApp } from '../support/test-app';

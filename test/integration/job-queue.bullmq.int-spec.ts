@@ -1,7 +1,7 @@
 // The JobQueue contract on the bullmq driver, against the shared Redis under a key prefix
 // of its own that is deleted afterwards.
 import { RedisConnectionFactory } from '../../src/infra/redis/redis-connection.factory';
-import { createJobQueues } from '../../src/infra/queue/job-queues.factory';
+import { createJobQueues } from '../../src/infra/jobs/job-queues.factory';
 import { describeJobQueueContract } from '../contract/job-queue.contract';
 import { createTestRedisPrefix, SHARED_REDIS_URL } from '../support/redis';
 import { testConfig } from '../support/test-config';

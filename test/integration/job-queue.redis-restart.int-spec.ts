@@ -3,9 +3,9 @@
 // outage are all processed, none lost. (The private server keeps no data across a
 // restart, so jobs are added once those before it are done.)
 import { RedisConnectionFactory } from '../../src/infra/redis/redis-connection.factory';
-import { CachedJobQueues } from '../../src/infra/queue/cached-job-queues';
-import { createJobQueues } from '../../src/infra/queue/job-queues.factory';
-import { JobQueue } from '../../src/infra/queue/job-queue.port';
+import { CachedJobQueues } from '../../src/infra/jobs/cached-job-queues';
+import { createJobQueues } from '../../src/infra/jobs/job-queues.factory';
+import { JobQueue } from '../../src/infra/jobs/job-queue.port';
 import { waitUntil } from '../../src/common/wait-until';
 import { PrivateRedisServer } from '../support/redis';
 import { testConfig } from '../support/test-config';

@@ -3,8 +3,8 @@
 import { resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
 import { RedisConnectionFactory } from '../../src/infra/redis/redis-connection.factory';
-import { CachedJobQueues } from '../../src/infra/queue/cached-job-queues';
-import { createJobQueues } from '../../src/infra/queue/job-queues.factory';
+import { CachedJobQueues } from '../../src/infra/jobs/cached-job-queues';
+import { createJobQueues } from '../../src/infra/jobs/job-queues.factory';
 import { KilnProcess } from '../support/kiln-process';
 import { createTestRedisPrefix, SHARED_REDIS_URL } from '../support/redis';
 import { testConfig } from '../support/test-config';

@@ -3,11 +3,11 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { DatabaseModule } from '../../src/infra/database/database.module';
-import type { MetricPoint } from '../../src/modules/executors/executor.port';
-import { TaskMetricPoint } from '../../src/modules/tasks/metrics/task-metric-point.entity';
-import { TaskMetricsModule } from '../../src/modules/tasks/metrics/task-metrics.module';
-import { TaskMetricsRepository } from '../../src/modules/tasks/metrics/task-metrics.repository';
-import { TaskMetricsService } from '../../src/modules/tasks/metrics/task-metrics.service';
+import type { MetricPoint } from '../../src/modules/runtimes/executor.port';
+import { TaskMetricPoint } from '../../src/modules/tasks/training-metrics/task-metric-point.entity';
+import { TaskMetricsModule } from '../../src/modules/tasks/training-metrics/task-metrics.module';
+import { TaskMetricsRepository } from '../../src/modules/tasks/training-metrics/task-metrics.repository';
+import { TaskMetricsService } from '../../src/modules/tasks/training-metrics/task-metrics.service';
 import { databaseTargets } from '../support/database-targets';
 import { testConfig } from '../support/test-config';
 

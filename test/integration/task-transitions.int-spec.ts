@@ -2,10 +2,10 @@
 // many actors racing to move the same task, exactly one wins and one event is written.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { TaskEvent } from '../../src/modules/tasks/entities/task-event.entity';
-import { Task } from '../../src/modules/tasks/entities/task.entity';
-import { TaskTransitions } from '../../src/modules/tasks/task-transitions.service';
-import { TaskStatus } from '../../src/modules/tasks/task-status';
+import { TaskEvent } from '../../src/modules/tasks/persistence/entities/task-event.entity';
+import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
+import { TaskTransitions } from '../../src/modules/tasks/lifecycle/task-transitions.service';
+import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
 import { startOnPostgresAndRedis } from '../support/production-app';
 import type { TestApp } from '../support/test-app';
 

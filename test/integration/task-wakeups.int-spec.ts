@@ -2,7 +2,7 @@
 // for on one (a submit on an api replica, a run ended on a worker) reaches the other,
 // which may be the leader, at once instead of at its next interval tick.
 import { waitUntil } from '../../src/common/wait-until';
-import { TaskWakeups } from '../../src/modules/tasks/task-wakeups';
+import { TaskWakeups } from '../../src/modules/tasks/orchestration/task-wakeups';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { SHARED_REDIS_URL, TestRedisPrefix, createTestRedisPrefix } from '../support/redis';
 import { TestApp, startTestApp } from '../support/test-app';

@@ -2,7 +2,7 @@
 // (test/e2e/auth.e2e-spec.ts) and on PostgreSQL (test/integration/auth.int-spec.ts).
 import { randomUUID } from 'node:crypto';
 import { waitUntil } from '../../src/common/wait-until';
-import { AuditLogService } from '../../src/modules/admin/audit/audit-log.service';
+import { AuditLogService } from '../../src/modules/audit/audit-log.service';
 import { ApiClient, ApiResponse } from '../support/api-client';
 import { decodeJwtPayload, signJwt, tamperJwt, unsignedJwt } from '../support/jwt-forge';
 import { OwnedNotesModule } from '../support/owned-notes.module';

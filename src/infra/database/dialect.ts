@@ -6,6 +6,7 @@
 // metadata. A getter on the options object defers the choice to that moment, so one
 // entity class serves both databases with the right native types (timestamptz and
 // jsonb on PostgreSQL, datetime and text on SQLite).
+import { Injectable } from '@nestjs/common';
 import {
   Column,
   ColumnOptions,
@@ -16,6 +17,16 @@ import {
 } from 'typeorm';
 
 export type Dialect = 'postgres' | 'sqlite';
+
+/** Which database this process talks to. Inject it rather than inspecting a DataSource. */
+@Injectable()
+export class DatabaseDialect {
+  constructor(readonly name: Dialect) {}
+
+  get isPostgres(): boolean {
+    return this.name === 'postgres';
+  }
+}
 
 let currentDialect: Dialect = 'sqlite';
 

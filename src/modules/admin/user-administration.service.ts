@@ -5,9 +5,9 @@ import { Role } from '../auth/role';
 import { SessionsService } from '../auth/sessions/sessions.service';
 import { User } from '../auth/users/user.entity';
 import { NewUser, UserChanges, UsersService } from '../auth/users/users.service';
-import { AuditAction } from './audit/audit-action';
-import { AuditLogService } from './audit/audit-log.service';
-import { RequestOrigin } from './audit/request-origin';
+import { AuditAction } from '../audit/audit-action';
+import { AuditLogService } from '../audit/audit-log.service';
+import { RequestOrigin } from '../audit/request-origin';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor';
 
 export interface UserListQuery {

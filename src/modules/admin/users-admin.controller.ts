@@ -24,7 +24,7 @@ import { UserResponse } from '../auth/dto/user.response';
 import { Principal } from '../auth/principal';
 import { Role } from '../auth/role';
 import { toUserResponse } from '../auth/users/user.mapper';
-import { RequestOrigin } from './audit/request-origin';
+import { RequestOrigin } from '../audit/request-origin';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
 import { ResetPasswordDto } from './dto/reset-password.dto';

@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { KilnConfig } from '../../config/kiln.config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../admin/audit/audit.module';
+import { AuditModule } from '../audit/audit.module';
 import { AccountService } from './account.service';
 import { ApiToken } from './api-tokens/api-token.entity';
 import { ApiTokensRepository } from './api-tokens/api-tokens.repository';

@@ -4,7 +4,7 @@
 const { setTimeout: delay } = require('node:timers/promises');
 const { loadConfig } = require('../../../dist/config/config.loader');
 const { RedisConnectionFactory } = require('../../../dist/infra/redis/redis-connection.factory');
-const { createJobQueues } = require('../../../dist/infra/queue/job-queues.factory');
+const { createJobQueues } = require('../../../dist/infra/jobs/job-queues.factory');
 
 const config = loadConfig({ dotenvPath: null });
 const redis = new RedisConnectionFactory(config);

@@ -1,0 +1,134 @@
+// The dispatcher (leader only): moves pending tasks to `queued` within queue capacity
+// and user quota, then puts a launch job on the job queue. A submit, a finished run or
+// a cancel wakes it at once; the interval is the fallback.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
+import { LeaderOnly } from '../../../common/scheduling/leader-only.decorator';
+import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
+import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
+import { CapacityService } from './capacity.service';
+import { CoalescingRunner } from './coalescing-runner';
+import { DispatchCandidate, planDispatch } from './dispatch-plan';
+import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
+import { Task } from '../persistence/entities/task.entity';
+import { LAUNCH_QUEUE, LaunchJob, launchJobId } from './launch-job';
+import { HAS_UNMET_DEPENDENCY, TaskDependencies } from './task-dependencies.service';
+import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskStatus } from '../lifecycle/task-status';
+
+/** Pending tasks looked at per pass; more wait for the next pass. */
+const CANDIDATES_PER_PASS = 1000;
+const DISPATCH_TICK_MS = 1000;
+const DISPATCH_CONCURRENCY = 8;
+
+interface Candidate extends DispatchCandidate {
+  attempt: number;
+}
+
+@Injectable()
+export class Dispatcher {
+  private readonly logger = new Logger(Dispatcher.name);
+  private readonly runner = new CoalescingRunner(() => this.pass());
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(JOB_QUEUES) private readonly queues: JobQueues,
+    @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
+    private readonly capacity: CapacityService,
+    private readonly transitions: TaskTransitions,
+    private readonly dependencies: TaskDependencies,
+  ) {}
+
+  /** Runs a pass soon if this process leads; other replicas rely on the leader's tick. */
+  wake(): void {
+    if (this.lock.isLeader) this.runner.run().catch((error) => this.logFailure(error));
+  }
+
+  @Interval('tasks.dispatch', DISPATCH_TICK_MS)
+  @LeaderOnly('tasks.dispatch')
+  async tick(): Promise<void> {
+    await this.runner.run();
+  }
+
+  private async pass(): Promise<void> {
+    await this.dependencies.failDoomed();
+    const candidates = await this.candidates();
+    if (candidates.length === 0) return;
+    const owners = [...new Set(candidates.map((task) => task.ownerId))];
+    const [usage, limits] = await Promise.all([
+      this.capacity.usage(),
+      this.capacity.limitsFor(owners),
+    ]);
+    // Each dispatch is a few round trips to the database and the queue; a handful at a
+    // time keeps a burst of submits from waiting on them one by one. The plan already
+    // respects capacity, so the order they finish in does not matter.
+    await mapConcurrent(
+      planDispatch(candidates, usage, this.capacity.queues, limits),
+      DISPATCH_CONCURRENCY,
+      (task) =>
+        // leadership lost mid-pass: stop at the next step
+        this.lock.isLeader ? this.dispatch(task) : Promise.resolve(),
+    );
+  }
+
+  private async candidates(): Promise<Candidate[]> {
+    return this.dataSource
+      .getRepository(Task)
+      .createQueryBuilder('t')
+      .select(['t.id', 't.ownerId', 't.queue', 't.priority', 't.gpu', 't.attempt'])
+      .where('t.status = :pending', { pending: TaskStatus.Pending })
+      .andWhere('(t.not_before IS NULL OR t.not_before <= :now)', { now: new Date() })
+      .andWhere(`NOT ${HAS_UNMET_DEPENDENCY}`)
+      .orderBy('t.priority', 'DESC')
+      .addOrderBy('t.created_at', 'ASC')
+      .addOrderBy('t.id', 'ASC')
+      .limit(CANDIDATES_PER_PASS)
+      .getMany();
+  }
+
+  private async dispatch(task: Candidate): Promise<void> {
+    const attempt = task.attempt + 1;
+    const queue = this.capacity.queue(task.queue);
+    const moved = await this.transitions.move(task.id, {
+      to: TaskStatus.Queued,
+      from: [TaskStatus.Pending],
+      attempt: task.attempt,
+      actor: SYSTEM_ACTOR,
+      reason: `attempt ${attempt} queued on ${queue.name} (${queue.executor} executor)`,
+      patch: { attempt, queuedAt: new Date(), notBefore: null },
+    });
+    if (!moved) return;
+    await this.dataSource.getRepository(TaskAttempt).insert({
+      id: randomUUID(),
+      taskId: task.id,
+      number: attempt,
+      executor: queue.executor,
+      status: AttemptStatus.Queued,
+      handle: null,
+      runTokenHash: null,
+      queuedAt: new Date(),
+    });
+    await this.enqueue({ taskId: task.id, attempt });
+  }
+
+  /**
+   * Idempotent: the job id de-duplicates, and the worker ignores stale jobs. `reissue`
+   * replaces a launch job of the same attempt that already finished (e.g. gave up).
+   */
+  async enqueue(job: LaunchJob, { reissue = false } = {}): Promise<void> {
+    await this.queues.get(LAUNCH_QUEUE).add('launch', job, {
+      jobId: launchJobId(job),
+      replaceFinished: reissue,
+      attempts: 5,
+      backoff: { type: 'exponential', delayMs: 1000 },
+    });
+  }
+
+  private logFailure(error: unknown): void {
+    this.logger.error({ err: error }, 'dispatch pass failed; the next tick tries again');
+  }
+}

@@ -1,0 +1,183 @@
+// The reconciler (leader only): asks executors about every active run and moves tasks
+// on: finished runs end or retry, runs past their timeout are stopped, cancelling runs
+// are stopped, runs whose process is gone are lost and retried, and queued tasks whose
+// launch job vanished (an in-process queue after a restart) get it again. After a Kiln
+// restart this is what leaves no task stuck in `queued` or `running`.
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Interval } from '@nestjs/schedule';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull, LessThan } from 'typeorm';
+import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
+import { LeaderOnly } from '../../../common/scheduling/leader-only.decorator';
+import { KilnConfig } from '../../../config/kiln.config';
+import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
+import type { RunHandle } from '../../runtimes/executor.port';
+import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import { CoalescingRunner } from './coalescing-runner';
+import { Dispatcher } from './dispatcher.service';
+import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
+import { Task } from '../persistence/entities/task.entity';
+import { RunOutcomes } from '../lifecycle/run-outcomes.service';
+import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskStatus } from '../lifecycle/task-status';
+
+const RECONCILE_TICK_MS = 1000;
+/** Executor calls in flight at once, so a thousand runs never means a thousand calls. */
+const INSPECT_CONCURRENCY = 16;
+
+@Injectable()
+export class Reconciler {
+  private readonly logger = new Logger(Reconciler.name);
+  private readonly runner = new CoalescingRunner(() => this.pass());
+
+  constructor(
+    @Inject(KilnConfig) private readonly config: KilnConfig,
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
+    private readonly executors: ExecutorRegistry,
+    private readonly outcomes: RunOutcomes,
+    private readonly transitions: TaskTransitions,
+    private readonly dispatcher: Dispatcher,
+  ) {}
+
+  /** Runs a pass soon if this process leads (a run ended, a task is being cancelled). */
+  wake(): void {
+    if (this.lock.isLeader) this.runner.run().catch((error) => this.logFailure(error));
+  }
+
+  @Interval('tasks.reconcile', RECONCILE_TICK_MS)
+  @LeaderOnly('tasks.reconcile')
+  async tick(): Promise<void> {
+    await this.runner.run();
+  }
+
+  private async pass(): Promise<void> {
+    const active = await this.dataSource.getRepository(Task).findBy({
+      status: In([TaskStatus.Running, TaskStatus.Cancelling, TaskStatus.Lost]),
+    });
+    const attempts = await this.currentAttempts(active);
+    const settled = await mapConcurrent(active, INSPECT_CONCURRENCY, async (task) =>
+      this.lock.isLeader
+        ? this.reconcile(task, attempts.get(task.id)).catch((error) => this.logFailure(error, task))
+        : false,
+    );
+    await this.requeueStale();
+    if (settled.some(Boolean)) this.dispatcher.wake();
+  }
+
+  /** The current attempt of each task, in one query rather than one per task per tick. */
+  private async currentAttempts(tasks: Task[]): Promise<Map<string, TaskAttempt>> {
+    if (tasks.length === 0) return new Map();
+    const current = new Map(tasks.map((task) => [task.id, task.attempt]));
+    const rows = await this.dataSource
+      .getRepository(TaskAttempt)
+      .findBy({ taskId: In([...current.keys()]) });
+    return new Map(
+      rows
+        .filter((attempt) => current.get(attempt.taskId) === attempt.number)
+        .map((attempt) => [attempt.taskId, attempt]),
+    );
+  }
+
+  /** Returns true when the task left its active status (capacity was freed). */
+  private async reconcile(task: Task, attempt: TaskAttempt | undefined): Promise<boolean> {
+    if (task.status === TaskStatus.Lost) {
+      // a crash between "lost" and its retry: finish the retry decision now
+      return Boolean(
+        await this.outcomes.settle(
+          task,
+          task.attempt,
+          { state: 'lost', reason: task.failureReason ?? 'the run was lost' },
+          TaskStatus.Lost,
+        ),
+      );
+    }
+    if (!attempt?.handle) return this.withoutHandle(task, attempt);
+    const executor = this.executors.get(attempt.executor);
+    if (task.status === TaskStatus.Cancelling) {
+      await executor.stop(attempt.handle, this.config.tasks.stopGraceMs);
+      await this.outcomes.cancelled(task.id, task.attempt);
+      return Boolean(await this.cancelled(task, 'the run was stopped'));
+    }
+    const status = await executor.inspect(attempt.handle);
+    if (status.state === 'running' || status.state === 'pending') {
+      if (!this.pastTimeout(task)) return false;
+      await executor.stop(attempt.handle, this.config.tasks.stopGraceMs);
+      const reason = `the run exceeded its timeout of ${task.timeoutSeconds} s`;
+      return Boolean(
+        await this.outcomes.settle(task, task.attempt, { state: 'timed_out', reason }),
+      );
+    }
+    if (status.state === 'lost') {
+      // an orphan of a previous Kiln process may still run: stop it before retrying
+      await executor.stop(attempt.handle, this.config.tasks.stopGraceMs).catch(() => undefined);
+    }
+    return Boolean(await this.outcomes.settle(task, task.attempt, status));
+  }
+
+  /** Running or cancelling, but the launch never recorded a handle. */
+  private async withoutHandle(task: Task, attempt: TaskAttempt | undefined): Promise<boolean> {
+    const handle = attempt && (await this.adopt(task, attempt));
+    if (handle) return this.reconcile(task, { ...attempt, handle });
+    if (task.status === TaskStatus.Cancelling) {
+      await this.outcomes.cancelled(task.id, task.attempt);
+      return Boolean(await this.cancelled(task, 'cancelled before the run started'));
+    }
+    const graceMs = this.config.tasks.launchGraceSeconds * 1000;
+    if (!task.startedAt || Date.now() - task.startedAt.getTime() < graceMs) return false;
+    const reason = 'the worker that launched the run stopped before recording it';
+    return Boolean(await this.outcomes.settle(task, task.attempt, { state: 'lost', reason }));
+  }
+
+  /**
+   * The handle of a run the executor started but whose launch never recorded it (the
+   * worker died in between, or is about to record it), now written on the attempt: the
+   * run is then inspected, stopped or settled like any other instead of running unseen.
+   */
+  private async adopt(task: Task, attempt: TaskAttempt): Promise<RunHandle | undefined> {
+    const executor = this.executors.get(attempt.executor);
+    const run = { taskId: task.id, attempt: task.attempt, queue: task.queue };
+    const handle = await executor.find?.(run);
+    if (!handle) return undefined;
+    await this.dataSource
+      .getRepository(TaskAttempt)
+      .update({ id: attempt.id, handle: IsNull() }, { handle });
+    return handle;
+  }
+
+  private cancelled(task: Task, reason: string) {
+    return this.transitions.move(task.id, {
+      to: TaskStatus.Cancelled,
+      from: [TaskStatus.Cancelling],
+      actor: SYSTEM_ACTOR,
+      reason,
+      patch: { finishedAt: new Date() },
+    });
+  }
+
+  private pastTimeout(task: Task): boolean {
+    if (!task.timeoutSeconds || !task.startedAt) return false;
+    return Date.now() - task.startedAt.getTime() > task.timeoutSeconds * 1000;
+  }
+
+  private async requeueStale(): Promise<void> {
+    const before = new Date(Date.now() - this.config.tasks.requeueAfterSeconds * 1000);
+    const stale = await this.dataSource.getRepository(Task).find({
+      where: { status: TaskStatus.Queued, queuedAt: LessThan(before) },
+      select: { id: true, attempt: true },
+      take: 500,
+    });
+    // Still queued this long: its launch job is gone, gave up (a database outage outlasted
+    // its tries) or is stuck behind something; the task's state, not the job, decides.
+    for (const task of stale)
+      await this.dispatcher.enqueue({ taskId: task.id, attempt: task.attempt }, { reissue: true });
+  }
+
+  private logFailure(error: unknown, task?: Task): false {
+    this.logger.error(
+      { err: error, taskId: task?.id },
+      'reconcile failed; the next tick tries again',
+    );
+    return false;
+  }
+}
