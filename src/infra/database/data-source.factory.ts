@@ -6,10 +6,10 @@ import { Logger } from '@nestjs/common';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { retry } from '../../common/retry/retry';
 import { KilnConfig } from '../../config/kiln.config';
+import { DatabaseSchema } from './database-schema';
 import { Dialect, useDialect } from './dialect';
 import { migrateExclusively } from './migrate-exclusively';
 import { resilientPg } from './pg-driver';
-import { ENTITIES, MIGRATIONS } from './schema';
 
 const logger = new Logger('Database');
 
@@ -26,10 +26,13 @@ export function sqlitePath(config: KilnConfig): string {
   return isAbsolute(file) ? file : resolve(process.cwd(), file);
 }
 
-export function buildDataSourceOptions(config: KilnConfig): DataSourceOptions {
+export function buildDataSourceOptions(
+  config: KilnConfig,
+  schema: DatabaseSchema,
+): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations,
     // connectDataSource runs them itself, under a lock (see migrate-exclusively.ts)
     migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
@@ -65,7 +68,7 @@ export function buildDataSourceOptions(config: KilnConfig): DataSourceOptions {
  */
 export async function connectDataSource(
   config: KilnConfig,
-  options: DataSourceOptions = buildDataSourceOptions(config),
+  options: DataSourceOptions,
   migrate = config.database.migrateOnBoot,
 ): Promise<DataSource> {
   const dialect = dialectOf(config);
