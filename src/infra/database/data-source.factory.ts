@@ -7,14 +7,14 @@ import { DataSource, DataSourceOptions } from 'typeorm';
 import { retry } from '../../common/retry/retry';
 import { KilnConfig } from '../../config/kiln.config';
 import { DatabaseSchema } from './database-schema';
-import { Dialect, useDialect } from './dialect';
+import { buildMetadataFor, DatabaseDialect } from './dialect';
 import { migrateExclusively } from './migrate-exclusively';
 import { resilientPg } from './pg-driver';
 
 const logger = new Logger('Database');
 
-export function dialectOf(config: KilnConfig): Dialect {
-  return config.database.url.startsWith('postgres') ? 'postgres' : 'sqlite';
+export function dialectOf(config: KilnConfig): DatabaseDialect {
+  return DatabaseDialect.fromUrl(config.database.url);
 }
 
 /** The SQLite file: from a `sqlite:` URL, or `kiln.sqlite` in the data directory. */
@@ -38,7 +38,7 @@ export function buildDataSourceOptions(
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
   };
-  if (dialectOf(config) === 'postgres') {
+  if (dialectOf(config).isPostgres) {
     return {
       ...common,
       type: 'postgres',
@@ -72,13 +72,12 @@ export async function connectDataSource(
   migrate = config.database.migrateOnBoot,
 ): Promise<DataSource> {
   const dialect = dialectOf(config);
-  useDialect(dialect);
-  if (dialect === 'sqlite' && options.database !== ':memory:') {
+  if (!dialect.isPostgres && options.database !== ':memory:') {
     mkdirSync(dirname(String(options.database)), { recursive: true });
   }
   let dataSource: DataSource;
   try {
-    dataSource = await retry(() => initialize(options), {
+    dataSource = await retry(() => initialize(options, dialect), {
       attempts: config.database.connectAttempts,
       baseDelayMs: config.database.connectBackoffMs,
       onRetry: ({ attempt, delayMs, error }) =>
@@ -103,10 +102,13 @@ export async function connectDataSource(
   return dataSource;
 }
 
-async function initialize(options: DataSourceOptions): Promise<DataSource> {
+async function initialize(
+  options: DataSourceOptions,
+  dialect: DatabaseDialect,
+): Promise<DataSource> {
   const dataSource = new DataSource(options);
   try {
-    return await dataSource.initialize();
+    return await buildMetadataFor(dialect, () => dataSource.initialize());
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
     throw error;
@@ -115,7 +117,7 @@ async function initialize(options: DataSourceOptions): Promise<DataSource> {
 
 /** Where the database is, without credentials, for messages. */
 export function describeTarget(config: KilnConfig): string {
-  if (dialectOf(config) === 'sqlite') return `sqlite:${sqlitePath(config)}`;
+  if (!dialectOf(config).isPostgres) return `sqlite:${sqlitePath(config)}`;
   try {
     const url = new URL(config.database.url);
     return `postgres://${url.host}${url.pathname}`;

@@ -13,7 +13,7 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       global: true,
-      providers: [{ provide: DatabaseDialect, useValue: new DatabaseDialect(dialectOf(config)) }],
+      providers: [{ provide: DatabaseDialect, useValue: dialectOf(config) }],
       exports: [DatabaseDialect],
       imports: [
         TypeOrmModule.forRootAsync({
