@@ -14,6 +14,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { MetricsModule } from './modules/prometheus/metrics.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { SCHEMA } from './schema';
 
 export interface AppModuleOptions {
   logging?: LoggingOptions;
@@ -30,7 +31,7 @@ export class AppModule {
         KilnConfigModule.forRoot(config),
         LoggingModule.forRoot(config, options.logging),
         CoreModule,
-        DatabaseModule.forRoot(config),
+        DatabaseModule.forRoot(config, SCHEMA),
         RedisModule,
         QueueModule,
         MetricsModule,

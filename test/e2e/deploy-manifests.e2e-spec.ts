@@ -473,8 +473,8 @@ describe('Kubernetes manifests (docker/k8s)', () => {
 
     it('migrates before Kiln starts, and Kiln itself does not', () => {
       const [migrate] = podSpecOf(deployment).initContainers as Tree[];
-      expect(migrate.command).toEqual(['node', 'dist/infra/database/migrate.js']);
-      expect(existsSync(join(ROOT, 'src', 'infra', 'database', 'migrate.ts'))).toBe(true);
+      expect(migrate.command).toEqual(['node', 'dist/migrate.js']);
+      expect(existsSync(join(ROOT, 'src', 'migrate.ts'))).toBe(true);
       expect(environment.KILN_DATABASE_MIGRATE_ON_BOOT).toBe('false');
     });
 
@@ -675,7 +675,7 @@ describe('docker/compose.yaml', () => {
   });
 
   it('migrates once, and starts api and worker only after healthy stores and migrations', () => {
-    expect(services.migrate.command).toEqual(['node', 'dist/infra/database/migrate.js']);
+    expect(services.migrate.command).toEqual(['node', 'dist/migrate.js']);
     expect(services.migrate.restart).toBe('no');
     for (const name of ['api', 'worker']) {
       expect(services[name].depends_on).toEqual({

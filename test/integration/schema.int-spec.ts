@@ -1,6 +1,9 @@
 import { DataSource } from 'typeorm';
-import { connectDataSource } from '../../src/infra/database/data-source.factory';
-import { MIGRATIONS } from '../../src/infra/database/schema';
+import {
+  buildDataSourceOptions,
+  connectDataSource,
+} from '../../src/infra/database/data-source.factory';
+import { MIGRATIONS, SCHEMA } from '../../src/schema';
 import { createTestDatabase } from '../support/postgres';
 import { connectToTarget, databaseTargets } from '../support/database-targets';
 import { testConfig } from '../support/test-config';
@@ -52,7 +55,11 @@ describe('replicas booting together on one PostgreSQL database', () => {
     });
     const replicas: DataSource[] = [];
     try {
-      replicas.push(...(await Promise.all([1, 2, 3, 4].map(() => connectDataSource(config)))));
+      replicas.push(
+        ...(await Promise.all(
+          [1, 2, 3, 4].map(() => connectDataSource(config, buildDataSourceOptions(config, SCHEMA))),
+        )),
+      );
       const applied: Array<{ name: string }> = await replicas[0].query(
         'SELECT name FROM migrations ORDER BY id',
       );

@@ -3,6 +3,7 @@ import { INestApplicationContext } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { DatabaseModule } from '../../src/infra/database/database.module';
+import { SCHEMA } from '../../src/schema';
 import type { MetricPoint } from '../../src/modules/runtimes/executor.port';
 import { TaskMetricPoint } from '../../src/modules/tasks/training-metrics/task-metric-point.entity';
 import { TaskMetricsModule } from '../../src/modules/tasks/training-metrics/task-metrics.module';
@@ -35,7 +36,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   async function startApp(): Promise<INestApplicationContext> {
     const config = testConfig({ KILN_DATABASE_URL: url, KILN_DATABASE_MIGRATE_ON_BOOT: 'true' });
     const moduleRef = await Test.createTestingModule({
-      imports: [DatabaseModule.forRoot(config), TaskMetricsModule],
+      imports: [DatabaseModule.forRoot(config, SCHEMA), TaskMetricsModule],
     }).compile();
     return moduleRef.init();
   }

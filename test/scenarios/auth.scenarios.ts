@@ -2,8 +2,8 @@
 // (test/e2e/auth.e2e-spec.ts) and on PostgreSQL (test/integration/auth.int-spec.ts).
 import { randomUUID } from 'node:crypto';
 import { waitUntil } from '../../src/common/wait-until';
-import { AuditLogService } from '../../src/modules/audit/audit-log.service';
 import { ApiClient, ApiResponse } from '../support/api-client';
+import { readAuditLog } from '../support/audit-log';
 import { decodeJwtPayload, signJwt, tamperJwt, unsignedJwt } from '../support/jwt-forge';
 import { OwnedNotesModule } from '../support/owned-notes.module';
 import type { TestApp, TestAppOptions } from '../support/test-app';
@@ -529,7 +529,7 @@ function authScenariosOnOneApp(start: StartApp): void {
       const failed = await login('alice', 'definitely wrong password');
       const created = await api.post('/auth/tokens', { name: 'audited' }, tokens.alice);
       await api.delete(`/auth/tokens/${created.body.id}`, tokens.alice);
-      const events = await kiln.app.get(AuditLogService).listRecent(500);
+      const events = await readAuditLog(kiln.app, 500);
       const byRequest = (response: ApiResponse) =>
         events.find((event) => event.requestId === response.headers.get('x-request-id'));
 

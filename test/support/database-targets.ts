@@ -3,7 +3,11 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { connectDataSource } from '../../src/infra/database/data-source.factory';
+import {
+  buildDataSourceOptions,
+  connectDataSource,
+} from '../../src/infra/database/data-source.factory';
+import { SCHEMA } from '../../src/schema';
 import { createTestDatabase } from './postgres';
 import { tempDataDir, testConfig } from './test-config';
 
@@ -46,7 +50,8 @@ export async function connectToTarget(
   const { url, tearDown } = await target.setUp();
   let dataSource: DataSource;
   try {
-    dataSource = await connectDataSource(testConfig({ KILN_DATABASE_URL: url, ...env }));
+    const config = testConfig({ KILN_DATABASE_URL: url, ...env });
+    dataSource = await connectDataSource(config, buildDataSourceOptions(config, SCHEMA));
   } catch (error) {
     await tearDown();
     throw error;

@@ -6,15 +6,15 @@ import { Logger } from '@nestjs/common';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { retry } from '../../common/retry/retry';
 import { KilnConfig } from '../../config/kiln.config';
-import { Dialect, useDialect } from './dialect';
+import { DatabaseSchema } from './database-schema';
+import { buildMetadataFor, DatabaseDialect } from './dialect';
 import { migrateExclusively } from './migrate-exclusively';
 import { resilientPg } from './pg-driver';
-import { ENTITIES, MIGRATIONS } from './schema';
 
 const logger = new Logger('Database');
 
-export function dialectOf(config: KilnConfig): Dialect {
-  return config.database.url.startsWith('postgres') ? 'postgres' : 'sqlite';
+export function dialectOf(config: KilnConfig): DatabaseDialect {
+  return DatabaseDialect.fromUrl(config.database.url);
 }
 
 /** The SQLite file: from a `sqlite:` URL, or `kiln.sqlite` in the data directory. */
@@ -26,16 +26,19 @@ export function sqlitePath(config: KilnConfig): string {
   return isAbsolute(file) ? file : resolve(process.cwd(), file);
 }
 
-export function buildDataSourceOptions(config: KilnConfig): DataSourceOptions {
+export function buildDataSourceOptions(
+  config: KilnConfig,
+  schema: DatabaseSchema,
+): DataSourceOptions {
   const common = {
-    entities: ENTITIES,
-    migrations: MIGRATIONS,
+    entities: schema.entities,
+    migrations: schema.migrations,
     // connectDataSource runs them itself, under a lock (see migrate-exclusively.ts)
     migrationsRun: false,
     migrationsTransactionMode: 'each' as const,
     synchronize: false,
   };
-  if (dialectOf(config) === 'postgres') {
+  if (dialectOf(config).isPostgres) {
     return {
       ...common,
       type: 'postgres',
@@ -65,17 +68,16 @@ export function buildDataSourceOptions(config: KilnConfig): DataSourceOptions {
  */
 export async function connectDataSource(
   config: KilnConfig,
-  options: DataSourceOptions = buildDataSourceOptions(config),
+  options: DataSourceOptions,
   migrate = config.database.migrateOnBoot,
 ): Promise<DataSource> {
   const dialect = dialectOf(config);
-  useDialect(dialect);
-  if (dialect === 'sqlite' && options.database !== ':memory:') {
+  if (!dialect.isPostgres && options.database !== ':memory:') {
     mkdirSync(dirname(String(options.database)), { recursive: true });
   }
   let dataSource: DataSource;
   try {
-    dataSource = await retry(() => initialize(options), {
+    dataSource = await retry(() => initialize(options, dialect), {
       attempts: config.database.connectAttempts,
       baseDelayMs: config.database.connectBackoffMs,
       onRetry: ({ attempt, delayMs, error }) =>
@@ -100,10 +102,13 @@ export async function connectDataSource(
   return dataSource;
 }
 
-async function initialize(options: DataSourceOptions): Promise<DataSource> {
+async function initialize(
+  options: DataSourceOptions,
+  dialect: DatabaseDialect,
+): Promise<DataSource> {
   const dataSource = new DataSource(options);
   try {
-    return await dataSource.initialize();
+    return await buildMetadataFor(dialect, () => dataSource.initialize());
   } catch (error) {
     if (dataSource.isInitialized) await dataSource.destroy();
     throw error;
@@ -112,7 +117,7 @@ async function initialize(options: DataSourceOptions): Promise<DataSource> {
 
 /** Where the database is, without credentials, for messages. */
 export function describeTarget(config: KilnConfig): string {
-  if (dialectOf(config) === 'sqlite') return `sqlite:${sqlitePath(config)}`;
+  if (!dialectOf(config).isPostgres) return `sqlite:${sqlitePath(config)}`;
   try {
     const url = new URL(config.database.url);
     return `postgres://${url.host}${url.pathname}`;

@@ -2,25 +2,28 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { KilnConfig } from '../../config/kiln.config';
 import { buildDataSourceOptions, connectDataSource, dialectOf } from './data-source.factory';
+import { DatabaseSchema } from './database-schema';
 import { DatabaseDialect } from './dialect';
 
 @Module({})
 export class DatabaseModule {
-  static forRoot(config: KilnConfig): DynamicModule {
+  /** `schema`: the entities and migrations the app collects from its modules. */
+  static forRoot(config: KilnConfig, schema: DatabaseSchema): DynamicModule {
+    const options = buildDataSourceOptions(config, schema);
     return {
       module: DatabaseModule,
       global: true,
-      providers: [{ provide: DatabaseDialect, useValue: new DatabaseDialect(dialectOf(config)) }],
+      providers: [{ provide: DatabaseDialect, useValue: dialectOf(config) }],
       exports: [DatabaseDialect],
       imports: [
         TypeOrmModule.forRootAsync({
           useFactory: () => ({
-            ...buildDataSourceOptions(config),
+            ...options,
             // connectDataSource retries with backoff itself; TypeOrmModule's own
             // fixed-delay retry would multiply the attempts.
             retryAttempts: 0,
           }),
-          dataSourceFactory: async (options) => connectDataSource(config, options),
+          dataSourceFactory: async () => connectDataSource(config, options),
         }),
       ],
     };

@@ -1,17 +1,22 @@
-// Column types that differ between PostgreSQL and SQLite, chosen when TypeORM builds
-// its metadata rather than when the entity file is imported.
+// Which database Kiln talks to, and the column types that differ between PostgreSQL and
+// SQLite, chosen when TypeORM builds a DataSource's metadata rather than when the entity
+// file is imported.
 //
 // Entity decorators run at import time, before the config says which database is in
-// use, but TypeORM reads each column's `type` only when a DataSource builds its
-// metadata. A getter on the options object defers the choice to that moment, so one
-// entity class serves both databases with the right native types (timestamptz and
-// jsonb on PostgreSQL, datetime and text on SQLite).
+// use, but TypeORM reads each column's `type` again when a DataSource builds its
+// metadata. A getter on the options object defers the choice to that moment, and reads
+// the dialect of the DataSource being built from an async context opened around its
+// initialization (buildMetadataFor), so one entity class serves both databases with the
+// right native types (timestamptz and jsonb on PostgreSQL, datetime and text on SQLite),
+// even for two DataSources of different dialects built at once in one process.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Injectable } from '@nestjs/common';
 import {
   Column,
   ColumnOptions,
   ColumnType,
   CreateDateColumn,
+  DataSource,
   Generated,
   UpdateDateColumn,
 } from 'typeorm';
@@ -23,16 +28,29 @@ export type Dialect = 'postgres' | 'sqlite';
 export class DatabaseDialect {
   constructor(readonly name: Dialect) {}
 
+  /** The dialect of a database URL: the one place the choice is made. */
+  static fromUrl(url: string): DatabaseDialect {
+    return new DatabaseDialect(url.startsWith('postgres') ? 'postgres' : 'sqlite');
+  }
+
+  /**
+   * The dialect a DataSource was built for, for code that is handed a DataSource rather
+   * than injected: migrations, query helpers.
+   */
+  static of(dataSource: DataSource): DatabaseDialect {
+    return new DatabaseDialect(dataSource.options.type === 'postgres' ? 'postgres' : 'sqlite');
+  }
+
   get isPostgres(): boolean {
     return this.name === 'postgres';
   }
 }
 
-let currentDialect: Dialect = 'sqlite';
+const dialectBeingBuilt = new AsyncLocalStorage<Dialect>();
 
-/** Called by the data source factory before a DataSource is created. */
-export function useDialect(dialect: Dialect): void {
-  currentDialect = dialect;
+/** Runs `build` (a DataSource's initialization) with the column types of `dialect`. */
+export function buildMetadataFor<T>(dialect: DatabaseDialect, build: () => Promise<T>): Promise<T> {
+  return dialectBeingBuilt.run(dialect.name, build);
 }
 
 export const COLUMN_TYPES: Record<
@@ -49,7 +67,9 @@ function withDialectType<T extends object>(kind: keyof typeof COLUMN_TYPES, opti
   const deferred: T = { ...options };
   Object.defineProperty(deferred, 'type', {
     enumerable: true,
-    get: () => COLUMN_TYPES[kind][currentDialect],
+    // Outside a metadata build only the decorator itself reads the type, to see that one
+    // is set; any type would do there.
+    get: () => COLUMN_TYPES[kind][dialectBeingBuilt.getStore() ?? 'sqlite'],
   });
   return deferred;
 }

@@ -7,7 +7,8 @@
 import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { DatabaseDialect } from './dialect';
 
 /** Shapes kept at most; a shape is a combination of filters, so there are few. */
 const MAX_SHAPES = 256;
@@ -16,11 +17,14 @@ export class HotQuery<T extends ObjectLiteral> {
   private readonly sqlByShape = new Map<string, string>();
   private readonly statementNames = new Map<string, string>();
   private toEntity?: (row: Record<string, unknown>) => T;
+  private readonly onPostgres: boolean;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly alias: string,
-  ) {}
+  ) {
+    this.onPostgres = DatabaseDialect.of(dataSource).isPostgres;
+  }
 
   /**
    * Runs `qb`, whose SQL must depend only on `shape` (the parameters may differ),
@@ -51,15 +55,14 @@ export class HotQuery<T extends ObjectLiteral> {
    * so a migration that adds one does not invalidate it. Elsewhere through TypeORM.
    */
   private async run(text: string, parameters: unknown[]): Promise<Array<Record<string, unknown>>> {
-    const driver = this.dataSource.driver;
-    if (!(driver instanceof PostgresDriver)) return this.dataSource.query(text, parameters);
+    if (!this.onPostgres) return this.dataSource.query(text, parameters);
     let name = this.statementNames.get(text);
     if (name === undefined) {
       name = `kiln_hot_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
       if (this.statementNames.size >= MAX_SHAPES) this.statementNames.clear();
       this.statementNames.set(text, name);
     }
-    const pool = driver.master as Pool;
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
     return (await pool.query({ name, text, values: parameters })).rows;
   }
 }

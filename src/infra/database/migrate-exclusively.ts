@@ -3,12 +3,13 @@
 // to an api) migrate one at a time: the first applies them, the rest wait, then find
 // nothing to do. SQLite has one writer per file and needs no lock.
 import type { DataSource, Migration } from 'typeorm';
+import { DatabaseDialect } from './dialect';
 
 /** An arbitrary fixed key that names "Kiln's migrations" among advisory locks. */
 const MIGRATION_LOCK_KEY = 7_284_163_905;
 
 export async function migrateExclusively(dataSource: DataSource): Promise<Migration[]> {
-  if (dataSource.options.type !== 'postgres') {
+  if (!DatabaseDialect.of(dataSource).isPostgres) {
     return dataSource.runMigrations({ transaction: 'each' });
   }
   const session = dataSource.createQueryRunner();

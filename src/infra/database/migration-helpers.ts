@@ -3,10 +3,10 @@
 // serves both databases; test/integration/schema.int-spec.ts proves that the result
 // matches the entities on each.
 import type { QueryRunner } from 'typeorm';
-import type { Dialect } from './dialect';
+import { DatabaseDialect, type Dialect } from './dialect';
 
-export function dialectOfRunner(queryRunner: QueryRunner): Dialect {
-  return queryRunner.connection.options.type === 'postgres' ? 'postgres' : 'sqlite';
+function dialectOfRunner(queryRunner: QueryRunner): Dialect {
+  return DatabaseDialect.of(queryRunner.connection).name;
 }
 
 const TYPES: Record<'timestamp' | 'json' | 'uuid' | 'sequence', Record<Dialect, string>> = {

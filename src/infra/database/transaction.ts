@@ -4,6 +4,7 @@
 // other's savepoint, and a third fails with "no such savepoint" (seen under load in the
 // 200-task scenario). PostgreSQL gives each transaction its own pooled connection.
 import type { DataSource, EntityManager } from 'typeorm';
+import { DatabaseDialect } from './dialect';
 
 const queues = new WeakMap<DataSource, Promise<unknown>>();
 
@@ -22,5 +23,5 @@ export function inTransaction<T>(
 }
 
 function sharesOneConnection(dataSource: DataSource): boolean {
-  return dataSource.options.type === 'better-sqlite3';
+  return !DatabaseDialect.of(dataSource).isPostgres;
 }

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { AuthModule } from '../auth/auth.module';
-import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth';
+import { AuditModule } from '../audit';
 import { UserAdministrationService } from './user-administration.service';
 import { UsersAdminController } from './users-admin.controller';
 

@@ -1,13 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { ConflictError } from '../../common/errors/domain-error';
-import { Principal } from '../auth/principal';
-import { Role } from '../auth/role';
-import { SessionsService } from '../auth/sessions/sessions.service';
-import { User } from '../auth/users/user.entity';
-import { NewUser, UserChanges, UsersService } from '../auth/users/users.service';
-import { AuditAction } from '../audit/audit-action';
-import { AuditLogService } from '../audit/audit-log.service';
-import { RequestOrigin } from '../audit/request-origin';
+import { AuditAction, AuditLogService, RequestOrigin } from '../audit';
+import { NewUser, Principal, Role, UserAccountsService, UserChanges, UserResponse } from '../auth';
 import { decodeUserCursor, encodeUserCursor } from './user-cursor';
 
 export interface UserListQuery {
@@ -19,7 +13,7 @@ export interface UserListQuery {
 }
 
 export interface UserPage {
-  users: User[];
+  users: UserResponse[];
   nextCursor: string | null;
 }
 
@@ -27,13 +21,12 @@ export interface UserPage {
 @Injectable()
 export class UserAdministrationService {
   constructor(
-    private readonly users: UsersService,
-    private readonly sessions: SessionsService,
+    private readonly accounts: UserAccountsService,
     private readonly audit: AuditLogService,
   ) {}
 
   async list(query: UserListQuery): Promise<UserPage> {
-    const users = await this.users.page({
+    const users = await this.accounts.page({
       afterUsername: query.cursor ? decodeUserCursor(query.cursor) : undefined,
       limit: query.limit + 1,
       role: query.role,
@@ -42,17 +35,16 @@ export class UserAdministrationService {
     });
     const page = users.slice(0, query.limit);
     const last = page[page.length - 1];
-    const nextCursor =
-      users.length > query.limit ? encodeUserCursor(last.usernameNormalized) : null;
+    const nextCursor = users.length > query.limit ? encodeUserCursor(last.username) : null;
     return { users: page, nextCursor };
   }
 
-  async get(id: string): Promise<User> {
-    return this.users.get(id);
+  async get(id: string): Promise<UserResponse> {
+    return this.accounts.get(id);
   }
 
-  async create(actor: Principal, input: NewUser, origin: RequestOrigin): Promise<User> {
-    const user = await this.users.create(input);
+  async create(actor: Principal, input: NewUser, origin: RequestOrigin): Promise<UserResponse> {
+    const user = await this.accounts.create(input);
     await this.record(AuditAction.UserCreated, actor, user, origin, {
       username: user.username,
       roles: user.roles,
@@ -65,11 +57,10 @@ export class UserAdministrationService {
     id: string,
     changes: UserChanges,
     origin: RequestOrigin,
-  ): Promise<User> {
-    const user = await this.users.get(id);
+  ): Promise<UserResponse> {
+    const user = await this.accounts.get(id);
     if (user.id === actor.userId) await this.assertKeepsAdminAccess(user, changes);
-    const updated = await this.users.update(id, changes);
-    if (changes.disabled === true) await this.sessions.revokeAllOfUser(id, 'admin');
+    const updated = await this.accounts.update(id, changes);
     await this.record(AuditAction.UserUpdated, actor, updated, origin, { ...changes });
     return updated;
   }
@@ -80,18 +71,16 @@ export class UserAdministrationService {
     password: string,
     origin: RequestOrigin,
   ): Promise<void> {
-    const user = await this.users.get(id);
-    await this.users.setPassword(user, password);
-    await this.sessions.revokeAllOfUser(id, 'admin');
+    const user = await this.accounts.resetPassword(id, password);
     await this.record(AuditAction.UserPasswordReset, actor, user, origin);
   }
 
   /** An admin cannot demote themselves, nor disable themselves as the last admin. */
-  private async assertKeepsAdminAccess(self: User, changes: UserChanges): Promise<void> {
+  private async assertKeepsAdminAccess(self: UserResponse, changes: UserChanges): Promise<void> {
     if (changes.roles && self.roles.includes(Role.Admin) && !changes.roles.includes(Role.Admin)) {
       throw new ConflictError('You cannot remove your own admin role; ask another admin.');
     }
-    if (changes.disabled === true && (await this.users.countActiveAdmins()) <= 1) {
+    if (changes.disabled === true && (await this.accounts.countActiveAdmins()) <= 1) {
       throw new ConflictError('You are the last active admin and cannot disable yourself.');
     }
   }
@@ -99,7 +88,7 @@ export class UserAdministrationService {
   private async record(
     action: AuditAction,
     actor: Principal,
-    target: User,
+    target: UserResponse,
     origin: RequestOrigin,
     details?: Record<string, unknown>,
   ): Promise<void> {

@@ -17,14 +17,8 @@ import {
   UNAVAILABLE_PROBLEM,
 } from '../../common/decorators/api-problems.decorator';
 import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
-import { Auth } from '../auth/decorators/auth.decorator';
-import { CurrentUser } from '../auth/decorators/current-user.decorator';
-import { Origin } from '../auth/decorators/origin.decorator';
-import { UserResponse } from '../auth/dto/user.response';
-import { Principal } from '../auth/principal';
-import { Role } from '../auth/role';
-import { toUserResponse } from '../auth/users/user.mapper';
-import { RequestOrigin } from '../audit/request-origin';
+import { RequestOrigin } from '../audit';
+import { Auth, CurrentUser, Origin, Principal, Role, UserResponse } from '../auth';
 import { CreateUserDto } from './dto/create-user.dto';
 import { ListUsersQuery } from './dto/list-users.query';
 import { ResetPasswordDto } from './dto/reset-password.dto';
@@ -52,7 +46,7 @@ export class UsersAdminController {
       disabled: query.disabled,
       search: query.q,
     });
-    return { items: page.users.map(toUserResponse), nextCursor: page.nextCursor };
+    return { items: page.users, nextCursor: page.nextCursor };
   }
 
   @Post()
@@ -63,12 +57,11 @@ export class UsersAdminController {
     @Body() body: CreateUserDto,
     @Origin() origin: RequestOrigin,
   ): Promise<UserResponse> {
-    const user = await this.administration.create(
+    return this.administration.create(
       actor,
       { ...body, roles: body.roles ?? [Role.Member] },
       origin,
     );
-    return toUserResponse(user);
   }
 
   @Get(':id')
@@ -76,7 +69,7 @@ export class UsersAdminController {
   @ApiUuidParam('The user’s id')
   @ApiProblems(REQUEST_LINE_PROBLEMS, { 404: 'No such user' })
   async getUser(@Param('id', new ParseUUIDPipe()) id: string): Promise<UserResponse> {
-    return toUserResponse(await this.administration.get(id));
+    return this.administration.get(id);
   }
 
   @Patch(':id')
@@ -92,7 +85,7 @@ export class UsersAdminController {
     @Body() body: UpdateUserDto,
     @Origin() origin: RequestOrigin,
   ): Promise<UserResponse> {
-    return toUserResponse(await this.administration.update(actor, id, body, origin));
+    return this.administration.update(actor, id, body, origin);
   }
 
   @Post(':id/password')

@@ -12,9 +12,4 @@ export class AuditLogRepository {
     // The JSON column's open Record type defeats TypeORM's deep-partial check.
     await this.entries.insert(entry as QueryDeepPartialEntity<AuditEntry>);
   }
-
-  /** Newest first. */
-  async listRecent(limit: number): Promise<AuditEntry[]> {
-    return this.entries.find({ order: { occurredAt: 'DESC' }, take: limit });
-  }
 }

@@ -34,27 +34,4 @@ export class AuditLogService {
     entry.details = record.details ?? null;
     await this.entries.append(entry);
   }
-
-  /** Newest first, as plain records (the admin issue will page and filter them). */
-  async listRecent(limit: number): Promise<AuditEvent[]> {
-    const entries = await this.entries.listRecent(limit);
-    return entries.map(toAuditEvent);
-  }
-}
-
-export interface AuditEvent {
-  id: string;
-  occurredAt: Date;
-  action: string;
-  actorId: string | null;
-  actorUsername: string | null;
-  targetType: string | null;
-  targetId: string | null;
-  ip: string | null;
-  requestId: string | null;
-  details: Record<string, unknown> | null;
-}
-
-function toAuditEvent(entry: AuditEntry): AuditEvent {
-  return { ...entry };
 }

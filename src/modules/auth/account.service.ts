@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError } from '../../common/errors/domain-error';
-import { AuditAction } from '../audit/audit-action';
-import { AuditLogService } from '../audit/audit-log.service';
-import { RequestOrigin } from '../audit/request-origin';
+import { AuditAction, AuditLogService, RequestOrigin } from '../audit';
 import { Principal } from './principal';
 import { SessionsService } from './sessions/sessions.service';
 import { User } from './users/user.entity';

@@ -17,7 +17,7 @@ import {
   UNAVAILABLE_PROBLEM,
 } from '../../common/decorators/api-problems.decorator';
 import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
-import { RequestOrigin } from '../audit/request-origin';
+import { RequestOrigin } from '../audit';
 import { toApiTokenResponse } from './api-tokens/api-token.mapper';
 import { ApiTokensService } from './api-tokens/api-tokens.service';
 import { Auth } from './decorators/auth.decorator';

@@ -6,7 +6,7 @@ import {
   UNAVAILABLE_PROBLEM,
 } from '../../common/decorators/api-problems.decorator';
 import { Public } from '../../common/decorators/public.decorator';
-import { RequestOrigin } from '../audit/request-origin';
+import { RequestOrigin } from '../audit';
 import { AccountService } from './account.service';
 import { Auth } from './decorators/auth.decorator';
 import { CurrentUser } from './decorators/current-user.decorator';

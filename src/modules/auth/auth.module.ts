@@ -4,7 +4,7 @@ import { APP_GUARD } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { KilnConfig } from '../../config/kiln.config';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { AuditModule } from '../audit/audit.module';
+import { AuditModule } from '../audit';
 import { AccountService } from './account.service';
 import { ApiToken } from './api-tokens/api-token.entity';
 import { ApiTokensRepository } from './api-tokens/api-tokens.repository';
@@ -23,13 +23,14 @@ import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
 import { AdminBootstrap } from './users/admin-bootstrap.service';
 import { PasswordHasher } from './users/password-hasher.service';
+import { UserAccountsService } from './users/user-accounts.service';
 import { User } from './users/user.entity';
 import { UsersRepository } from './users/users.repository';
 import { UsersService } from './users/users.service';
 
 /**
  * Users, sessions, API tokens and the global guard. Exports what other modules need to
- * apply access rules (OwnershipPolicy) and manage users (UsersService, SessionsService).
+ * apply access rules (OwnershipPolicy) and manage users (UserAccountsService).
  */
 @Module({
   imports: [
@@ -51,6 +52,7 @@ import { UsersService } from './users/users.service';
   providers: [
     UsersRepository,
     UsersService,
+    UserAccountsService,
     PasswordHasher,
     AdminBootstrap,
     SessionsRepository,
@@ -65,6 +67,6 @@ import { UsersService } from './users/users.service';
     ...loginThrottleProviders,
     { provide: APP_GUARD, useClass: AuthGuard },
   ],
-  exports: [UsersService, SessionsService, OwnershipPolicy, OpenStreams],
+  exports: [UserAccountsService, OwnershipPolicy, OpenStreams],
 })
 export class AuthModule {}

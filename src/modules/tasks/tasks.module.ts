@@ -1,8 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RUN_REPORTER } from '../runtimes/executor.port';
-import { ExecutorsModule } from '../runtimes/executors.module';
-import { AuthModule } from '../auth/auth.module';
+import { ExecutorsModule, RUN_REPORTER } from '../runtimes';
+import { AuthModule } from '../auth';
 import { ArtifactStore } from './artifacts/artifact-store';
 import { CapacityService } from './orchestration/capacity.service';
 import { Dispatcher } from './orchestration/dispatcher.service';

@@ -10,8 +10,7 @@ import {
   Matches,
   MaxLength,
 } from 'class-validator';
-import { Role } from '../../auth/role';
-import { PASSWORD_MAX_LENGTH } from '../../auth/users/password-policy';
+import { PASSWORD_MAX_LENGTH, Role } from '../../auth';
 
 export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
 

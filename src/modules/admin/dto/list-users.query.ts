@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsEnum, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
-import { Role } from '../../auth/role';
+import { Role } from '../../auth';
 
 export class ListUsersQuery {
   /** Page size. */

@@ -1,5 +1,5 @@
 import { IsString, Length } from 'class-validator';
-import { PASSWORD_MAX_LENGTH } from '../../auth/users/password-policy';
+import { PASSWORD_MAX_LENGTH } from '../../auth';
 
 export class ResetPasswordDto {
   /** The user's new password; their sessions end. */

@@ -11,7 +11,7 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { Omittable } from '../../../common/validation/omittable';
-import { Role } from '../../auth/role';
+import { Role } from '../../auth';
 
 /** Fields left out stay as they are. */
 export class UpdateUserDto {

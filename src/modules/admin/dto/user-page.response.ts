@@ -1,4 +1,4 @@
-import { UserResponse } from '../../auth/dto/user.response';
+import { UserResponse } from '../../auth';
 
 export class UserPageResponse {
   items: UserResponse[];

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { InvalidInputError, NotFoundError } from '../../../common/errors/domain-error';
-import { AuditAction } from '../../audit/audit-action';
-import { AuditLogService } from '../../audit/audit-log.service';
-import { RequestOrigin } from '../../audit/request-origin';
+import { AuditAction, AuditLogService, RequestOrigin } from '../../audit';
 import { Principal } from '../principal';
 import { Scope } from '../scope';
 import { randomSecret, sha256Hex } from '../secret-token';

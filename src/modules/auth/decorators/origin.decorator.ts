@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { RequestOrigin } from '../../audit/request-origin';
+import { RequestOrigin } from '../../audit';
 
 /** The client IP and request id, for the audit log. */
 export const Origin = createParamDecorator(

@@ -1,9 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { KilnConfig } from '../../../config/kiln.config';
-import { AuditAction } from '../../audit/audit-action';
-import { AuditLogService } from '../../audit/audit-log.service';
-import { RequestOrigin } from '../../audit/request-origin';
+import { AuditAction, AuditLogService, RequestOrigin } from '../../audit';
 import { InvalidCredentialsError, UnauthenticatedError } from '../auth.errors';
 import { randomSecret, sha256Hex } from '../secret-token';
 import { User } from '../users/user.entity';

@@ -2,9 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ConflictError, InvalidInputError } from '../../../common/errors/domain-error';
 import { KilnConfig } from '../../../config/kiln.config';
-import { AuditAction } from '../../audit/audit-action';
-import { AuditLogService } from '../../audit/audit-log.service';
-import { SYSTEM_ORIGIN } from '../../audit/request-origin';
+import { AuditAction, AuditLogService, SYSTEM_ORIGIN } from '../../audit';
 import { Role } from '../role';
 import { UsersService } from './users.service';
 

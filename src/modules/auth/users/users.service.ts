@@ -27,7 +27,7 @@ export interface UserChanges {
   disabled?: boolean;
 }
 
-/** Users and their passwords. Exported: other modules read users through it. */
+/** Users and their passwords, inside auth; other modules use UserAccountsService. */
 @Injectable()
 export class UsersService {
   constructor(

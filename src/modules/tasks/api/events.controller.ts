@@ -8,12 +8,14 @@ import {
 } from '../../../common/decorators/api-problems.decorator';
 import { RequestTimeout } from '../../../common/http/request-timeout.decorator';
 import { SseStream, lastEventIdOf } from '../../../common/http/sse';
-import { Auth } from '../../auth/decorators/auth.decorator';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator';
-import { RequireScopes } from '../../auth/decorators/require-scopes.decorator';
-import { OwnershipPolicy } from '../../auth/ownership.policy';
-import { Principal } from '../../auth/principal';
-import { OpenStreams } from '../../auth/streams/open-streams.service';
+import {
+  Auth,
+  CurrentUser,
+  OpenStreams,
+  OwnershipPolicy,
+  Principal,
+  RequireScopes,
+} from '../../auth';
 import { EventsQuery } from './dto/events.query';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
 import { toEventResponse } from './task.mapper';

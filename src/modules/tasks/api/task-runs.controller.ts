@@ -27,11 +27,7 @@ import {
 import { Public } from '../../../common/decorators/public.decorator';
 import { RequestTimeout } from '../../../common/http/request-timeout.decorator';
 import { SseStream, lastEventIdOf } from '../../../common/http/sse';
-import { Auth } from '../../auth/decorators/auth.decorator';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator';
-import { RequireScopes } from '../../auth/decorators/require-scopes.decorator';
-import { Principal } from '../../auth/principal';
-import { OpenStreams } from '../../auth/streams/open-streams.service';
+import { Auth, CurrentUser, OpenStreams, Principal, RequireScopes } from '../../auth';
 import { ArtifactNotFoundError } from '../artifacts/artifact-not-found.error';
 import { ArtifactStore } from '../artifacts/artifact-store';
 import { ARTIFACT_MEDIA_TYPES } from '../artifacts/content-type';

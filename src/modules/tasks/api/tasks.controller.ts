@@ -27,11 +27,7 @@ import {
   UNAVAILABLE_PROBLEM,
 } from '../../../common/decorators/api-problems.decorator';
 import { InvalidInputError } from '../../../common/errors/domain-error';
-import { Auth } from '../../auth/decorators/auth.decorator';
-import { CurrentUser } from '../../auth/decorators/current-user.decorator';
-import { RequireScopes } from '../../auth/decorators/require-scopes.decorator';
-import { OwnershipPolicy } from '../../auth/ownership.policy';
-import { Principal } from '../../auth/principal';
+import { Auth, CurrentUser, OwnershipPolicy, Principal, RequireScopes } from '../../auth';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { ListTasksQuery } from './dto/list-tasks.query';
 import {

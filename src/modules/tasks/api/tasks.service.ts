@@ -12,9 +12,8 @@ import {
 } from '../../../common/errors/domain-error';
 import { KilnConfig } from '../../../config/kiln.config';
 import { isUniqueViolation } from '../../../infra/database/sql-helpers';
-import { OwnershipPolicy } from '../../auth/ownership.policy';
-import { Principal } from '../../auth/principal';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import { OwnershipPolicy, Principal } from '../../auth';
+import { ExecutorRegistry } from '../../runtimes';
 import { CapacityService } from '../orchestration/capacity.service';
 import { QueueAccessPolicy } from '../orchestration/queue-access.policy';
 import { QueueResourceDefaults } from '../../../config/sections/tasks.config';

@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import { ExecutorRegistry } from '../../runtimes';
 import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { CapacityService } from './capacity.service';

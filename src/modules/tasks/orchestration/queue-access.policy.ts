@@ -3,10 +3,8 @@
 // unless the queue's `allowedRoles` says otherwise (docs/architecture.md, "Run isolation").
 import { Injectable } from '@nestjs/common';
 import { TaskQueueConfig } from '../../../config/sections/tasks.config';
-import { ForbiddenError } from '../../auth/auth.errors';
-import { Principal } from '../../auth/principal';
-import { Role, ROLES } from '../../auth/role';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import { ForbiddenError, Principal, Role, ROLES } from '../../auth';
+import { ExecutorRegistry } from '../../runtimes';
 
 @Injectable()
 export class QueueAccessPolicy {

@@ -1,6 +1,6 @@
 // Users, login sessions with their refresh tokens, and API tokens.
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
-import { nowDefault, typeFor } from '../migration-helpers';
+import { nowDefault, typeFor } from '../../../infra/database/migration-helpers';
 
 export class CreateAuthTables1795382384096 implements MigrationInterface {
   name = 'CreateAuthTables1795382384096';

@@ -1,6 +1,6 @@
 // Training tasks: tasks, their labels, attempts, events and per-user quotas.
 import { MigrationInterface, QueryRunner, Table, TableColumnOptions } from 'typeorm';
-import { nowDefault, typeFor } from '../migration-helpers';
+import { nowDefault, typeFor } from '../../../../infra/database/migration-helpers';
 
 type Column = TableColumnOptions;
 

@@ -1,6 +1,6 @@
 // Task dependencies (a pending task may wait for others to succeed).
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { typeFor } from '../migration-helpers';
+import { typeFor } from '../../../../infra/database/migration-helpers';
 
 export class CreateTaskDependencies1795400000200 implements MigrationInterface {
   name = 'CreateTaskDependencies1795400000200';

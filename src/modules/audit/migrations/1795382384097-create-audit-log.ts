@@ -1,6 +1,6 @@
 // The audit log: logins, token changes and admin changes.
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { nowDefault, typeFor } from '../migration-helpers';
+import { nowDefault, typeFor } from '../../../infra/database/migration-helpers';
 
 export class CreateAuditLog1795382384097 implements MigrationInterface {
   name = 'CreateAuditLog1795382384097';

@@ -1,6 +1,6 @@
 // Metric samples reported by training runs.
 import { MigrationInterface, QueryRunner, Table } from 'typeorm';
-import { typeFor } from '../migration-helpers';
+import { typeFor } from '../../../../infra/database/migration-helpers';
 
 export class CreateTaskMetrics1795400000100 implements MigrationInterface {
   name = 'CreateTaskMetrics1795400000100';

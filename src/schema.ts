@@ -1,0 +1,50 @@
+// Every entity and migration of the application, collected from the modules that own
+// them. A module adds its tables here, so the app, the migration command and the schema
+// tests all see one list; infra receives it and never imports a module.
+import type { DatabaseSchema, EntityClass, MigrationClass } from './infra/database/database-schema';
+import { AuditEntry } from './modules/audit/audit-entry.entity';
+import { CreateAuditLog1795382384097 } from './modules/audit/migrations/1795382384097-create-audit-log';
+import { ApiToken } from './modules/auth/api-tokens/api-token.entity';
+import { CreateAuthTables1795382384096 } from './modules/auth/migrations/1795382384096-create-auth-tables';
+import { RefreshToken } from './modules/auth/sessions/refresh-token.entity';
+import { Session } from './modules/auth/sessions/session.entity';
+import { User } from './modules/auth/users/user.entity';
+import { TaskAttempt } from './modules/tasks/persistence/entities/task-attempt.entity';
+import { TaskDependency } from './modules/tasks/persistence/entities/task-dependency.entity';
+import { TaskEvent } from './modules/tasks/persistence/entities/task-event.entity';
+import { TaskLabel } from './modules/tasks/persistence/entities/task-label.entity';
+import { Task } from './modules/tasks/persistence/entities/task.entity';
+import { UserQuota } from './modules/tasks/persistence/entities/user-quota.entity';
+import { CreateTasks1795400000000 } from './modules/tasks/persistence/migrations/1795400000000-create-tasks';
+import { CreateTaskDependencies1795400000200 } from './modules/tasks/persistence/migrations/1795400000200-create-task-dependencies';
+import { CreateTaskMetrics1795400000100 } from './modules/tasks/training-metrics/migrations/1795400000100-create-task-metrics';
+import { TaskMetricPoint } from './modules/tasks/training-metrics/task-metric-point.entity';
+
+export const ENTITIES: EntityClass[] = [
+  User,
+  Session,
+  RefreshToken,
+  ApiToken,
+  AuditEntry,
+  Task,
+  TaskLabel,
+  TaskAttempt,
+  TaskEvent,
+  UserQuota,
+  TaskMetricPoint,
+  TaskDependency,
+];
+
+/**
+ * Each keeps the class name, `name` and timestamp it shipped with, wherever its file
+ * lives, so a database migrated by an older build finds nothing new to run.
+ */
+export const MIGRATIONS: MigrationClass[] = [
+  CreateAuthTables1795382384096,
+  CreateAuditLog1795382384097,
+  CreateTasks1795400000000,
+  CreateTaskMetrics1795400000100,
+  CreateTaskDependencies1795400000200,
+];
+
+export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };
