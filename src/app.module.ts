@@ -9,6 +9,7 @@ import { DatabaseModule } from './infra/database/database.module';
 import { LockModule } from './infra/lock/lock.module';
 import { QueueModule } from './infra/jobs/queue.module';
 import { RedisModule } from './infra/redis/redis.module';
+import { WakeupsModule } from './infra/wakeups/wakeups.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
@@ -33,6 +34,7 @@ export class AppModule {
         DatabaseModule.forRoot(config),
         RedisModule,
         QueueModule,
+        WakeupsModule,
         MetricsModule,
         ProcessModule,
         LockModule,
