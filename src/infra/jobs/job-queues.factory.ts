@@ -11,7 +11,7 @@ export function createJobQueues(
   config: KilnConfig,
   redis: RedisConnectionFactory,
 ): CachedJobQueues {
-  const settings = queueSettingsFrom(config.queue);
+  const settings = queueSettingsFrom(config.jobs);
   if (resolveQueueDriver(config) === 'memory') {
     return new CachedJobQueues('memory', (name) => new MemoryJobQueue(name, settings));
   }

@@ -11,22 +11,22 @@ describe('resolveQueueDriver', () => {
   });
 
   it('follows an explicit driver', () => {
-    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_QUEUE_DRIVER: 'memory' }))).toBe(
+    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_JOBS_DRIVER: 'memory' }))).toBe(
       'memory',
     );
-    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_QUEUE_DRIVER: 'bullmq' }))).toBe(
+    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_JOBS_DRIVER: 'bullmq' }))).toBe(
       'bullmq',
     );
   });
 
   it('stops boot with a config error when bullmq is asked for without Redis', () => {
-    const config = testConfig({ KILN_QUEUE_DRIVER: 'bullmq' });
+    const config = testConfig({ KILN_JOBS_DRIVER: 'bullmq' });
     expect(() => resolveQueueDriver(config)).toThrow(ConfigError);
-    expect(() => resolveQueueDriver(config)).toThrow(/KILN_QUEUE_DRIVER.*KILN_REDIS_URL/);
+    expect(() => resolveQueueDriver(config)).toThrow(/KILN_JOBS_DRIVER.*KILN_REDIS_URL/);
   });
 
   it('rejects an unknown driver when the config loads', () => {
-    expect(() => testConfig({ KILN_QUEUE_DRIVER: 'kafka' })).toThrow(/KILN_QUEUE_DRIVER/);
+    expect(() => testConfig({ KILN_JOBS_DRIVER: 'kafka' })).toThrow(/KILN_JOBS_DRIVER/);
   });
 });
 

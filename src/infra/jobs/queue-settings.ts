@@ -1,6 +1,6 @@
 // The queue knobs of the config, in the shape both drivers take, so tests can build a
 // driver without loading the whole configuration.
-import { QueueConfig } from '../../config/sections/queue.config';
+import { JobsConfig } from '../../config/sections/jobs.config';
 
 export interface JobRetention {
   /** Finished jobs older than this are dropped (and their ids may be added again). */
@@ -16,7 +16,7 @@ export interface QueueSettings {
   maxStalledCount: number;
 }
 
-export function queueSettingsFrom(config: QueueConfig): QueueSettings {
+export function queueSettingsFrom(config: JobsConfig): QueueSettings {
   return {
     completed: { maxAgeSeconds: config.completedMaxAgeSeconds, maxCount: config.completedMaxCount },
     failed: { maxAgeSeconds: config.failedMaxAgeSeconds, maxCount: config.failedMaxCount },

@@ -47,8 +47,8 @@ describe('QueueModule', () => {
   });
 
   it('refuses to boot with the bullmq driver and no Redis, naming the setting', async () => {
-    const boot = bootQueueModule({ KILN_QUEUE_DRIVER: 'bullmq' });
+    const boot = bootQueueModule({ KILN_JOBS_DRIVER: 'bullmq' });
     await expect(boot).rejects.toThrow(ConfigError);
-    await expect(boot).rejects.toThrow(/KILN_QUEUE_DRIVER/);
+    await expect(boot).rejects.toThrow(/KILN_JOBS_DRIVER/);
   });
 });
