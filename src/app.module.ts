@@ -7,7 +7,7 @@ import { KilnConfigModule } from './config/config.module';
 import { KilnConfig } from './config/kiln.config';
 import { DatabaseModule } from './infra/database/database.module';
 import { LockModule } from './infra/lock/lock.module';
-import { QueueModule } from './infra/jobs/queue.module';
+import { JobsModule } from './infra/jobs/jobs.module';
 import { RedisModule } from './infra/redis/redis.module';
 import { WakeupsModule } from './infra/wakeups/wakeups.module';
 import { AdminModule } from './modules/admin/admin.module';
@@ -33,7 +33,7 @@ export class AppModule {
         CoreModule,
         DatabaseModule.forRoot(config),
         RedisModule,
-        QueueModule,
+        JobsModule,
         WakeupsModule,
         MetricsModule,
         ProcessModule,

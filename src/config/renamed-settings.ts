@@ -22,10 +22,7 @@ const RENAMED_VARIABLES: Record<string, string> = {
 type Tree = Record<string, unknown>;
 
 /** The environment with each old variable's value under its new name, unless that is set. */
-export function renameVariables(
-  env: NodeJS.ProcessEnv,
-  deprecations: string[],
-): NodeJS.ProcessEnv {
+export function renameVariables(env: NodeJS.ProcessEnv, deprecations: string[]): NodeJS.ProcessEnv {
   const renamed = { ...env };
   for (const [old, current] of Object.entries(RENAMED_VARIABLES)) {
     if (env[old] === undefined) continue;

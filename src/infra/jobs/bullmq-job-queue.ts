@@ -9,12 +9,12 @@ import { fromBullmqJobId, toBullmqJobId } from './bullmq-job-ids';
 import { toBullmqPriority } from './bullmq-priority';
 import { AddJobOptions, JobCounts, JobProcessor, JobQueue, ProcessOptions } from './job-queue.port';
 import { assertValidJobOptions } from './job-options';
-import { JobRetention, QueueSettings } from './queue-settings';
+import { JobRetention, JobQueueSettings } from './job-queue-settings';
 
 /** Opens a Redis connection for `purpose` (RedisConnectionFactory.create in the app). */
 export type RedisConnector = (purpose: string, overrides?: RedisOptions) => Redis;
 
-export interface BullmqQueueSettings extends QueueSettings {
+export interface BullmqJobQueueSettings extends JobQueueSettings {
   /** BullMQ key prefix: every key of this queue starts with `<prefix>:<name>:`. */
   prefix: string;
 }
@@ -29,9 +29,9 @@ export class BullmqJobQueue implements JobQueue {
   constructor(
     readonly name: string,
     private readonly connect: RedisConnector,
-    private readonly settings: BullmqQueueSettings,
+    private readonly settings: BullmqJobQueueSettings,
   ) {
-    this.logger = new Logger(`Queue:${name}`);
+    this.logger = new Logger(`JobQueue:${name}`);
     this.producerConnection = connect(`queue:${name}`);
     this.queue = new Queue(name, { connection: this.producerConnection, prefix: settings.prefix });
     const errors = this.logErrorsOnce(this.queue, 'producer');

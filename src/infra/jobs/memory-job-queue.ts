@@ -12,7 +12,7 @@ import {
   ProcessOptions,
 } from './job-queue.port';
 import { assertValidJobOptions } from './job-options';
-import { JobRetention, QueueSettings } from './queue-settings';
+import { JobRetention, JobQueueSettings } from './job-queue-settings';
 import { messageOf } from '../../common/errors/message-of';
 
 type HeldState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
@@ -41,9 +41,9 @@ export class MemoryJobQueue implements JobQueue {
 
   constructor(
     readonly name: string,
-    private readonly settings: QueueSettings,
+    private readonly settings: JobQueueSettings,
   ) {
-    this.logger = new Logger(`Queue:${name}`);
+    this.logger = new Logger(`JobQueue:${name}`);
   }
 
   async add<T>(name: string, data: T, options: AddJobOptions): Promise<void> {

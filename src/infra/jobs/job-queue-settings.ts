@@ -1,4 +1,4 @@
-// The queue knobs of the config, in the shape both drivers take, so tests can build a
+// The job-queue knobs of the config, in the shape both drivers take, so tests can build a
 // driver without loading the whole configuration.
 import { JobsConfig } from '../../config/sections/jobs.config';
 
@@ -9,14 +9,14 @@ export interface JobRetention {
   maxCount: number;
 }
 
-export interface QueueSettings {
+export interface JobQueueSettings {
   completed: JobRetention;
   failed: JobRetention;
   stalledIntervalMs: number;
   maxStalledCount: number;
 }
 
-export function queueSettingsFrom(config: JobsConfig): QueueSettings {
+export function jobQueueSettingsFrom(config: JobsConfig): JobQueueSettings {
   return {
     completed: { maxAgeSeconds: config.completedMaxAgeSeconds, maxCount: config.completedMaxCount },
     failed: { maxAgeSeconds: config.failedMaxAgeSeconds, maxCount: config.failedMaxCount },

@@ -1,28 +1,24 @@
 import { testConfig } from '../../../test/support/test-config';
 import { ConfigError } from '../../config/config.loader';
-import { bullmqPrefix, resolveQueueDriver } from './queue-driver';
+import { bullmqPrefix, resolveJobsDriver } from './jobs-driver';
 
 const REDIS = { KILN_REDIS_URL: 'redis://127.0.0.1:6379' };
 
-describe('resolveQueueDriver', () => {
+describe('resolveJobsDriver', () => {
   it('picks memory by default without Redis and bullmq once Redis is configured', () => {
-    expect(resolveQueueDriver(testConfig())).toBe('memory');
-    expect(resolveQueueDriver(testConfig(REDIS))).toBe('bullmq');
+    expect(resolveJobsDriver(testConfig())).toBe('memory');
+    expect(resolveJobsDriver(testConfig(REDIS))).toBe('bullmq');
   });
 
   it('follows an explicit driver', () => {
-    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_JOBS_DRIVER: 'memory' }))).toBe(
-      'memory',
-    );
-    expect(resolveQueueDriver(testConfig({ ...REDIS, KILN_JOBS_DRIVER: 'bullmq' }))).toBe(
-      'bullmq',
-    );
+    expect(resolveJobsDriver(testConfig({ ...REDIS, KILN_JOBS_DRIVER: 'memory' }))).toBe('memory');
+    expect(resolveJobsDriver(testConfig({ ...REDIS, KILN_JOBS_DRIVER: 'bullmq' }))).toBe('bullmq');
   });
 
   it('stops boot with a config error when bullmq is asked for without Redis', () => {
     const config = testConfig({ KILN_JOBS_DRIVER: 'bullmq' });
-    expect(() => resolveQueueDriver(config)).toThrow(ConfigError);
-    expect(() => resolveQueueDriver(config)).toThrow(/KILN_JOBS_DRIVER.*KILN_REDIS_URL/);
+    expect(() => resolveJobsDriver(config)).toThrow(ConfigError);
+    expect(() => resolveJobsDriver(config)).toThrow(/KILN_JOBS_DRIVER.*KILN_REDIS_URL/);
   });
 
   it('rejects an unknown driver when the config loads', () => {
