@@ -13,7 +13,7 @@ import { WakeupsModule } from './infra/wakeups/wakeups.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
-import { MetricsModule } from './modules/prometheus/metrics.module';
+import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 
 export interface AppModuleOptions {
@@ -35,7 +35,7 @@ export class AppModule {
         RedisModule,
         JobsModule,
         WakeupsModule,
-        MetricsModule,
+        PrometheusModule,
         ProcessModule,
         LockModule,
         SchedulingModule,

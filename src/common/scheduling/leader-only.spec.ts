@@ -7,7 +7,7 @@ import { LEADER_LOCK } from '../../infra/lock/leader-lock.port';
 import { waitUntil } from '../wait-until';
 import { bindScheduledJobRunner, LeaderOnly } from './leader-only.decorator';
 import { ScheduledJobRunner } from './scheduled-job.runner';
-import { ScheduledRunMetrics } from './scheduled-run.metrics';
+import { ScheduledRunsPrometheus } from './scheduled-runs.prometheus';
 import { SchedulingModule } from './scheduling.module';
 
 class Dispatcher {
@@ -42,7 +42,7 @@ describe('@LeaderOnly', () => {
     dispatcher = new Dispatcher();
     bindScheduledJobRunner(
       dispatcher,
-      new ScheduledJobRunner(lock, new ScheduledRunMetrics(registry)),
+      new ScheduledJobRunner(lock, new ScheduledRunsPrometheus(registry)),
     );
   });
 

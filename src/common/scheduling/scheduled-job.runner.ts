@@ -2,7 +2,7 @@
 // previous run, with the term's AbortSignal, timed and counted, and never throwing.
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { LEADER_LOCK, LeaderLock } from '../../infra/lock/leader-lock.port';
-import { ScheduledRunMetrics } from './scheduled-run.metrics';
+import { ScheduledRunsPrometheus } from './scheduled-runs.prometheus';
 
 export type LeaderOnlyHandler = (signal: AbortSignal) => unknown;
 
@@ -13,7 +13,7 @@ export class ScheduledJobRunner implements OnApplicationShutdown {
 
   constructor(
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
-    private readonly metrics: ScheduledRunMetrics,
+    private readonly metrics: ScheduledRunsPrometheus,
   ) {}
 
   /** Resolves when the run is over (or at once when it does not run). */

@@ -3,15 +3,15 @@ import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LeaderOnlyBinder } from './leader-only.binder';
 import { ScheduledJobRunner } from './scheduled-job.runner';
-import { ScheduledRunMetrics } from './scheduled-run.metrics';
+import { ScheduledRunsPrometheus } from './scheduled-runs.prometheus';
 
 /**
  * Cron, intervals and timeouts for the whole app (the one ScheduleModule.forRoot()),
- * with @LeaderOnly support. Needs LockModule (LEADER_LOCK) and MetricsModule (Registry).
+ * with @LeaderOnly support. Needs LockModule (LEADER_LOCK) and PrometheusModule (Registry).
  */
 @Module({
   imports: [ScheduleModule.forRoot(), DiscoveryModule],
-  providers: [ScheduledRunMetrics, ScheduledJobRunner, LeaderOnlyBinder],
+  providers: [ScheduledRunsPrometheus, ScheduledJobRunner, LeaderOnlyBinder],
   exports: [ScheduledJobRunner],
 })
 export class SchedulingModule {}
