@@ -77,7 +77,7 @@ describe('LeaderLoop', () => {
     expect(passed).toEqual(['ok']);
   });
 
-  it('rejects a failed tick, for the scheduled-job runner to count', async () => {
+  it('rejects a failed tick, for the leader-only runner to count and log', async () => {
     const { loop, state, nextPass, releaseAll } = gatedLoop();
     state.failNext = true;
     const started = nextPass();

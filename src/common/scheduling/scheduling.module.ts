@@ -2,7 +2,7 @@ import { Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LeaderOnlyBinder } from './leader-only.binder';
-import { ScheduledJobRunner } from './scheduled-job.runner';
+import { LeaderOnlyRunner } from './leader-only.runner';
 import { ScheduledRunsPrometheus } from './scheduled-runs.prometheus';
 
 /**
@@ -11,7 +11,7 @@ import { ScheduledRunsPrometheus } from './scheduled-runs.prometheus';
  */
 @Module({
   imports: [ScheduleModule.forRoot(), DiscoveryModule],
-  providers: [ScheduledRunsPrometheus, ScheduledJobRunner, LeaderOnlyBinder],
-  exports: [ScheduledJobRunner],
+  providers: [ScheduledRunsPrometheus, LeaderOnlyRunner, LeaderOnlyBinder],
+  exports: [LeaderOnlyRunner],
 })
 export class SchedulingModule {}

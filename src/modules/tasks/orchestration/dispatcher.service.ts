@@ -13,7 +13,7 @@ import { CapacityService } from './capacity.service';
 import { DispatchCandidate, planDispatch } from './dispatch-plan';
 import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
-import { LAUNCH_QUEUE, LaunchJob, launchJobId } from './launch-job';
+import { LAUNCH_JOB_QUEUE, LaunchOrder, launchJobId } from './launch-order';
 import { HAS_UNMET_DEPENDENCY, TaskDependencies } from './task-dependencies.service';
 import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
 import { TaskStatus } from '../lifecycle/task-status';
@@ -119,9 +119,9 @@ export class Dispatcher {
    * Idempotent: the job id de-duplicates, and the worker ignores stale jobs. `reissue`
    * replaces a launch job of the same attempt that already finished (e.g. gave up).
    */
-  async enqueue(job: LaunchJob, { reissue = false } = {}): Promise<void> {
-    await this.queues.get(LAUNCH_QUEUE).add('launch', job, {
-      jobId: launchJobId(job),
+  async enqueue(order: LaunchOrder, { reissue = false } = {}): Promise<void> {
+    await this.queues.get(LAUNCH_JOB_QUEUE).add('launch', order, {
+      jobId: launchJobId(order),
       replaceFinished: reissue,
       attempts: 5,
       backoff: { type: 'exponential', delayMs: 1000 },
