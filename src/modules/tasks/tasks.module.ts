@@ -3,7 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RUN_REPORTER } from '../runtimes/executor.port';
 import { ExecutorsModule } from '../runtimes/executors.module';
 import { AuthModule } from '../auth/auth.module';
-import { ArtifactStore } from './artifacts/artifact-store';
+import { ArtifactsModule } from './artifacts/artifacts.module';
 import { CapacityService } from './orchestration/capacity.service';
 import { Dispatcher } from './orchestration/dispatcher.service';
 import { TaskAttempt } from './persistence/entities/task-attempt.entity';
@@ -37,12 +37,12 @@ import { TasksService } from './api/tasks.service';
   imports: [
     TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, TaskDependency, UserQuota]),
     TaskMetricsModule,
+    ArtifactsModule,
     ExecutorsModule,
     AuthModule,
   ],
   controllers: [TasksController, TaskRunsController, EventsController],
   providers: [
-    ArtifactStore,
     CapacityService,
     Dispatcher,
     LaunchWorker,
