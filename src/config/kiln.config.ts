@@ -12,6 +12,7 @@ import { LogConfig } from './sections/log.config';
 import { ProcessConfig } from './sections/process.config';
 import { RedisConfig } from './sections/redis.config';
 import { TasksConfig } from './sections/tasks.config';
+import { WakeupsConfig } from './sections/wakeups.config';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -51,6 +52,9 @@ export class KilnConfig {
 
   @Section(() => JobsConfig)
   jobs: JobsConfig;
+
+  @Section(() => WakeupsConfig)
+  wakeups: WakeupsConfig;
 
   @Section(() => LogConfig)
   log: LogConfig;

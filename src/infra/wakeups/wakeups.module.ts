@@ -12,15 +12,16 @@ import { REDIS } from '../redis/redis.module';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { MemoryWakeups } from './memory-wakeups';
 import { RedisWakeups } from './redis-wakeups';
+import { resolveWakeupsDriver } from './wakeups-driver';
 import { WAKEUPS } from './wakeups.port';
 
-/** Redis whenever it is configured: with Redis there may be other processes to wake. */
+/** The WAKEUPS provider: wakes of the driver the config chooses. */
 export function createWakeups(
   config: KilnConfig,
   shared: Redis | null,
   connections: RedisConnectionFactory,
 ): MemoryWakeups | RedisWakeups {
-  if (!shared) return new MemoryWakeups();
+  if (resolveWakeupsDriver(config) === 'memory' || !shared) return new MemoryWakeups();
   const channel = `${config.redis.keyPrefix}wakeups`;
   return new RedisWakeups(shared, connections.create('wakeups'), channel);
 }
@@ -38,7 +39,7 @@ class WakeupsLifecycle implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-/** Provides WAKEUPS (inject it as `Wakeups`), over Redis when Redis is configured. */
+/** Provides WAKEUPS (inject it as `Wakeups`) with the driver chosen by config. */
 @Global()
 @Module({
   providers: [
