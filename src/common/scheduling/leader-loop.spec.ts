@@ -1,5 +1,12 @@
-import { Logger } from '@nestjs/common';
-import { LeaderLoop } from './leader-loop';
+import { Global, Injectable, Logger, Module } from '@nestjs/common';
+import { SchedulerRegistry } from '@nestjs/schedule';
+import { Test } from '@nestjs/testing';
+import { Registry } from 'prom-client';
+import { MemoryLeaderLock } from '../../infra/lock/drivers/memory-leader-lock';
+import { LEADER_LOCK } from '../../infra/lock/leader-lock.port';
+import { waitUntil } from '../wait-until';
+import { LeaderInterval, LeaderLoop } from './leader-loop';
+import { SchedulingModule } from './scheduling.module';
 
 /** A loop whose passes wait until released, to act while one is under way. */
 function gatedLoop() {
@@ -105,5 +112,49 @@ describe('LeaderLoop', () => {
     releaseAll();
     await tick;
     expect(state.passes).toBe(1);
+  });
+});
+
+describe('@LeaderInterval', () => {
+  @Injectable()
+  class Ticking {
+    ticks = 0;
+
+    @LeaderInterval('leader-interval-test', 10)
+    tick(): Promise<void> {
+      this.ticks++;
+      return Promise.resolve();
+    }
+  }
+
+  @Global()
+  @Module({
+    providers: [
+      { provide: LEADER_LOCK, useFactory: () => new MemoryLeaderLock() },
+      { provide: Registry, useFactory: () => new Registry() },
+    ],
+    exports: [LEADER_LOCK, Registry],
+  })
+  class LockForTest {}
+
+  it('schedules the tick under its name and runs it on the leader only', async () => {
+    const moduleRef = await Test.createTestingModule({
+      imports: [LockForTest, SchedulingModule],
+      providers: [Ticking],
+    }).compile();
+    moduleRef.useLogger(false);
+    await moduleRef.init();
+    try {
+      expect(moduleRef.get(SchedulerRegistry).getIntervals()).toContain('leader-interval-test');
+      const ticking = moduleRef.get(Ticking);
+      await ticking.tick();
+      expect(ticking.ticks).toBe(0);
+
+      moduleRef.get<MemoryLeaderLock>(LEADER_LOCK).start();
+      const ticked = await waitUntil(() => ticking.ticks > 0, { timeoutMs: 5_000, intervalMs: 5 });
+      expect(ticked.satisfied).toBe(true);
+    } finally {
+      await moduleRef.close();
+    }
   });
 });
