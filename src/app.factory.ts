@@ -14,7 +14,7 @@ import { useJsonBodies } from './common/http/json-body';
 import { limitRequestTime } from './common/http/request-time-limit';
 import { LifecycleService } from './common/lifecycle/lifecycle.service';
 import { KilnConfig } from './config/kiln.config';
-import { HttpMetrics } from './modules/prometheus/http-metrics';
+import { HttpPrometheus } from './modules/prometheus/http.prometheus';
 import { setupOpenApi } from './openapi/openapi';
 
 export const API_PREFIX = 'api/v1';
@@ -72,5 +72,5 @@ function configureFastify(app: NestFastifyApplication, config: KilnConfig): void
   logCompletedRequests(fastify);
   limitRequestTime(fastify, config.http.requestTimeoutMs);
   closeConnectionsWhileDraining(fastify, app.get(LifecycleService));
-  app.get(HttpMetrics).instrument(fastify);
+  app.get(HttpPrometheus).instrument(fastify);
 }

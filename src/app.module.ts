@@ -7,12 +7,13 @@ import { KilnConfigModule } from './config/config.module';
 import { KilnConfig } from './config/kiln.config';
 import { DatabaseModule } from './infra/database/database.module';
 import { LockModule } from './infra/lock/lock.module';
-import { QueueModule } from './infra/jobs/queue.module';
+import { JobsModule } from './infra/jobs/jobs.module';
 import { RedisModule } from './infra/redis/redis.module';
+import { WakeupsModule } from './infra/wakeups/wakeups.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
-import { MetricsModule } from './modules/prometheus/metrics.module';
+import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SCHEMA } from './schema';
 
@@ -33,8 +34,9 @@ export class AppModule {
         CoreModule,
         DatabaseModule.forRoot(config, SCHEMA),
         RedisModule,
-        QueueModule,
-        MetricsModule,
+        JobsModule,
+        WakeupsModule,
+        PrometheusModule,
         ProcessModule,
         LockModule,
         SchedulingModule,

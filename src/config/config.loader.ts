@@ -8,6 +8,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { EnvBinding, envBindings } from './env.decorator';
 import { KilnConfig } from './kiln.config';
+import { renameSections, renameVariables } from './renamed-settings';
 import { DEFAULT_JWT_SECRET } from './sections/auth.config';
 
 /** config/ at the repository root, both from src/ (tests) and from dist/ (build). */
@@ -35,15 +36,22 @@ export const LOADER_VARIABLES = ['KILN_CONFIG_FILE'] as const;
 
 export function loadConfig(options: LoadConfigOptions = {}): KilnConfig {
   const configDir = options.configDir ?? DEFAULT_CONFIG_DIR;
-  const env = withDotenv(options.env ?? process.env, options.dotenvPath);
+  const deprecations: string[] = [];
+  const env = renameVariables(
+    withDotenv(options.env ?? process.env, options.dotenvPath),
+    deprecations,
+  );
   const nodeEnv = env.NODE_ENV || 'development';
+  const settingsFile = (path: string, read = readYaml) =>
+    renameSections(read(path), path, deprecations);
   let tree = deepMerge(
-    readYaml(join(configDir, 'default.yaml')),
-    readYaml(join(configDir, `${nodeEnv}.yaml`)),
+    settingsFile(join(configDir, 'default.yaml')),
+    settingsFile(join(configDir, `${nodeEnv}.yaml`)),
   );
   // An operator's own file (a mounted ConfigMap, say) for what variables cannot hold,
   // such as the list of queues; it overrides the YAML files, and variables override it.
-  if (env.KILN_CONFIG_FILE) tree = deepMerge(tree, readOperatorFile(env.KILN_CONFIG_FILE));
+  if (env.KILN_CONFIG_FILE)
+    tree = deepMerge(tree, settingsFile(env.KILN_CONFIG_FILE, readOperatorFile));
   const bindings = envBindings(KilnConfig);
   applyEnvOverrides(tree, env, bindings);
   const config = plainToInstance(KilnConfig, tree);
@@ -52,6 +60,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KilnConfig {
   problems.push(...productionProblems(config), ...queueProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   config.sourceFiles = sourceFilesOf(env, options.dotenvPath);
+  config.deprecations = deprecations;
   return config;
 }
 

@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { instanceToPlain } from 'class-transformer';
+import { DeprecationsNotice } from './deprecations-notice';
 import { KilnConfig } from './kiln.config';
 
 /**
@@ -20,7 +21,7 @@ export class KilnConfigModule {
           load: [() => instanceToPlain(config)],
         }),
       ],
-      providers: [{ provide: KilnConfig, useValue: config }],
+      providers: [{ provide: KilnConfig, useValue: config }, DeprecationsNotice],
       exports: [KilnConfig, ConfigModule],
     };
   }

@@ -5,13 +5,14 @@ import { AuthConfig } from './sections/auth.config';
 import { DatabaseConfig } from './sections/database.config';
 import { ExecutorsConfig } from './sections/executors.config';
 import { HttpConfig } from './sections/http.config';
+import { JobsConfig } from './sections/jobs.config';
 import { LifecycleConfig } from './sections/lifecycle.config';
 import { LockConfig } from './sections/lock.config';
 import { LogConfig } from './sections/log.config';
 import { ProcessConfig } from './sections/process.config';
-import { QueueConfig } from './sections/queue.config';
 import { RedisConfig } from './sections/redis.config';
 import { TasksConfig } from './sections/tasks.config';
+import { WakeupsConfig } from './sections/wakeups.config';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -22,6 +23,12 @@ export class KilnConfig {
    * may hold secrets. Set by the loader after validation; not a setting.
    */
   declare sourceFiles: string[];
+
+  /**
+   * One line per renamed setting still set under its old name, naming old and new; set
+   * by the loader and logged once at boot. Not a setting.
+   */
+  declare deprecations: string[];
 
   /** Selects config/<env>.yaml on top of default.yaml. */
   @Env('NODE_ENV')
@@ -43,8 +50,11 @@ export class KilnConfig {
   @Section(() => RedisConfig)
   redis: RedisConfig;
 
-  @Section(() => QueueConfig)
-  queue: QueueConfig;
+  @Section(() => JobsConfig)
+  jobs: JobsConfig;
+
+  @Section(() => WakeupsConfig)
+  wakeups: WakeupsConfig;
 
   @Section(() => LogConfig)
   log: LogConfig;

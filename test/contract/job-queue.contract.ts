@@ -49,21 +49,14 @@ export function describeJobQueueContract(
       };
     }
 
-    it('runs higher priorities first and keeps arrival order within a priority', async () => {
-      const jobs: Array<[string, number]> = [
-        ['low-1', 0],
-        ['mid-1', 5],
-        ['low-2', 0],
-        ['top', 1_000_000],
-        ['mid-2', 5],
-        ['one', 1],
-      ];
-      for (const [jobId, priority] of jobs) await queue.add('work', {}, { jobId, priority });
+    it('runs jobs in the order they were added', async () => {
+      const jobs = ['first', 'second', 'third', 'fourth'];
+      for (const jobId of jobs) await queue.add('work', {}, { jobId });
       const order: string[] = [];
       queue.process(recordIds(order), { concurrency: 1 });
 
       await expectEventually(() => order.length === jobs.length, 'all jobs ran');
-      expect(order).toEqual(['top', 'mid-1', 'mid-2', 'one', 'low-1', 'low-2']);
+      expect(order).toEqual(jobs);
     });
 
     it('holds a delayed job back for at least its delay', async () => {
@@ -215,8 +208,8 @@ export function describeJobQueueContract(
     });
 
     it('counts jobs by state', async () => {
+      await queue.add('work', {}, { jobId: 'b' });
       await queue.add('work', {}, { jobId: 'a' });
-      await queue.add('work', {}, { jobId: 'b', priority: 3 });
       await queue.add('work', {}, { jobId: 'c', delayMs: 60_000 });
       expect(await queue.counts()).toEqual({ ...NO_JOBS, waiting: 2, delayed: 1 });
 

@@ -14,7 +14,7 @@ describeJobQueueContract('bullmq', () => {
   const config = testConfig({
     KILN_REDIS_URL: SHARED_REDIS_URL,
     KILN_REDIS_KEY_PREFIX: keys.prefix,
-    KILN_QUEUE_DRIVER: 'bullmq',
+    KILN_JOBS_DRIVER: 'bullmq',
   });
   const redis = new RedisConnectionFactory(config);
   const queues = createJobQueues(config, redis);

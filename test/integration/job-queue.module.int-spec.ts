@@ -1,4 +1,4 @@
-// QueueModule on the bullmq driver: the boot-time eviction-policy check against a real
+// JobsModule on the bullmq driver: the boot-time eviction-policy check against a real
 // Redis, and shutdown draining a running job. A private redis-server, since the test
 // changes its maxmemory-policy.
 import { LoggerService } from '@nestjs/common';
@@ -7,12 +7,12 @@ import Redis from 'ioredis';
 import { waitUntil } from '../../src/common/wait-until';
 import { KilnConfigModule } from '../../src/config/config.module';
 import { JOB_QUEUES, JobQueues } from '../../src/infra/jobs/job-queue.port';
-import { QueueModule } from '../../src/infra/jobs/queue.module';
+import { JobsModule } from '../../src/infra/jobs/jobs.module';
 import { RedisModule } from '../../src/infra/redis/redis.module';
 import { PrivateRedisServer } from '../support/redis';
 import { testConfig } from '../support/test-config';
 
-describe('QueueModule with the bullmq driver', () => {
+describe('JobsModule with the bullmq driver', () => {
   let server: PrivateRedisServer;
   const logged: string[] = [];
   const logger: LoggerService = {
@@ -30,7 +30,7 @@ describe('QueueModule with the bullmq driver', () => {
   async function boot(): Promise<TestingModule> {
     const config = testConfig({ KILN_REDIS_URL: server.url });
     const moduleRef = await Test.createTestingModule({
-      imports: [KilnConfigModule.forRoot(config), RedisModule, QueueModule],
+      imports: [KilnConfigModule.forRoot(config), RedisModule, JobsModule],
     })
       .setLogger(logger)
       .compile();

@@ -19,7 +19,7 @@ describe('bullmq queue across a Redis restart', () => {
 
   beforeAll(async () => {
     server = await PrivateRedisServer.start();
-    const config = testConfig({ KILN_REDIS_URL: server.url, KILN_QUEUE_DRIVER: 'bullmq' });
+    const config = testConfig({ KILN_REDIS_URL: server.url, KILN_JOBS_DRIVER: 'bullmq' });
     redis = new RedisConnectionFactory(config);
     queues = createJobQueues(config, redis);
     queue = queues.get('restart');
@@ -80,7 +80,7 @@ describe('bullmq queue across a restart of a persistent Redis (AOF, as docker/ r
 
   beforeAll(async () => {
     server = await PrivateRedisServer.start({ persistent: true });
-    const config = testConfig({ KILN_REDIS_URL: server.url, KILN_QUEUE_DRIVER: 'bullmq' });
+    const config = testConfig({ KILN_REDIS_URL: server.url, KILN_JOBS_DRIVER: 'bullmq' });
     redis = new RedisConnectionFactory(config);
     queues = createJobQueues(config, redis);
   });

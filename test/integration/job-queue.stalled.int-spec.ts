@@ -16,9 +16,9 @@ describe('bullmq worker killed mid-job', () => {
   const env = {
     KILN_REDIS_URL: SHARED_REDIS_URL,
     KILN_REDIS_KEY_PREFIX: keys.prefix,
-    KILN_QUEUE_DRIVER: 'bullmq',
+    KILN_JOBS_DRIVER: 'bullmq',
     // Short locks and checks so a dead worker's job comes back within a few seconds.
-    KILN_QUEUE_STALLED_INTERVAL_MS: '500',
+    KILN_JOBS_STALLED_INTERVAL_MS: '500',
     QUEUE_NAME: 'launch',
   };
   let redis: RedisConnectionFactory;

@@ -63,7 +63,7 @@ export async function startTaskWorld(
       KILN_ADMIN_PASSWORD: ADMIN_PASSWORD,
       KILN_LOGIN_THROTTLE_IP_LIMIT: '10000',
       KILN_CONFIG_FILE: queuesConfigFile(),
-      KILN_STOP_GRACE_MS: '2000',
+      KILN_TASK_STOP_GRACE_MS: '2000',
       ...env,
     },
   });

@@ -1,7 +1,7 @@
 // What this process does, from `process.role` (KILN_ROLE). Every role listens on the
 // HTTP port, because Kubernetes probes and Prometheus need /health and /metrics on
 // every pod; a `worker` answers nothing else there (404), so a worker Deployment can
-// never serve API traffic by mistake. Queue processors are registered only where
+// never serve API traffic by mistake. Job-queue processors are registered only where
 // `runsWorkers` is true. Every role may take the leader lock and run @LeaderOnly jobs.
 import { Injectable } from '@nestjs/common';
 import { KilnConfig } from '../../config/kiln.config';
@@ -25,7 +25,7 @@ export class ProcessRole {
     return this.name !== 'worker';
   }
 
-  /** Runs queue processors (launch jobs and the like). */
+  /** Runs job-queue processors (launch orders and the like). */
   get runsWorkers(): boolean {
     return this.name !== 'api';
   }

@@ -1,7 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
-import { bindScheduledJobRunner, leaderOnlyJobOf } from './leader-only.decorator';
-import { ScheduledJobRunner } from './scheduled-job.runner';
+import { bindLeaderOnlyRunner, leaderOnlyNameOf } from './leader-only.decorator';
+import { LeaderOnlyRunner } from './leader-only.runner';
 
 /** Binds the runner to every provider with @LeaderOnly methods (see leader-only.decorator.ts). */
 @Injectable()
@@ -9,7 +9,7 @@ export class LeaderOnlyBinder implements OnModuleInit {
   constructor(
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
-    private readonly runner: ScheduledJobRunner,
+    private readonly runner: LeaderOnlyRunner,
   ) {}
 
   onModuleInit(): void {
@@ -19,10 +19,10 @@ export class LeaderOnlyBinder implements OnModuleInit {
       const prototype = Object.getPrototypeOf(instance) as object | null;
       if (!prototype) continue;
       const methods = this.scanner.getAllMethodNames(prototype);
-      const hasJobs = methods.some(
-        (method) => leaderOnlyJobOf((instance as Record<string, unknown>)[method]) !== undefined,
+      const hasLeaderOnly = methods.some(
+        (method) => leaderOnlyNameOf((instance as Record<string, unknown>)[method]) !== undefined,
       );
-      if (hasJobs) bindScheduledJobRunner(instance, this.runner);
+      if (hasLeaderOnly) bindLeaderOnlyRunner(instance, this.runner);
     }
   }
 }

@@ -2,7 +2,7 @@
 //
 // A decorator has no DI access, so the work is split in two:
 // - at class definition, the decorator replaces the method with a wrapper that hands
-//   each call to the ScheduledJobRunner bound to the instance, and copies the method's
+//   each call to the LeaderOnlyRunner bound to the instance, and copies the method's
 //   metadata (the @Interval/@Cron marks @nestjs/schedule looks for) onto the wrapper,
 //   so both decorator orders work;
 // - at module init, LeaderOnlyBinder (a provider with DI) finds every instance with
@@ -14,10 +14,10 @@
 // wrapper does nothing: it fails closed, like a process that is not leader.
 import 'reflect-metadata';
 import { Logger } from '@nestjs/common';
-import type { ScheduledJobRunner } from './scheduled-job.runner';
+import type { LeaderOnlyRunner } from './leader-only.runner';
 
-const LEADER_ONLY_JOB = Symbol('kiln:leader-only-job');
-const RUNNER = Symbol('kiln:scheduled-job-runner');
+const LEADER_ONLY_NAME = Symbol('kiln:leader-only-name');
+const RUNNER = Symbol('kiln:leader-only-runner');
 
 type Handler = (this: object, ...args: unknown[]) => unknown;
 
@@ -29,37 +29,37 @@ type Handler = (this: object, ...args: unknown[]) => unknown;
 export function LeaderOnly(name?: string): MethodDecorator {
   return (target, key, descriptor) => {
     const original = descriptor.value as unknown as Handler;
-    const job = name ?? `${target.constructor.name}.${String(key)}`;
+    const label = name ?? `${target.constructor.name}.${String(key)}`;
     const logger = new Logger('Scheduler');
     const wrapper = async function (this: object, ...args: unknown[]): Promise<void> {
       const runner = runnerOf(this);
       if (!runner) {
-        logger.warn(`Job ${job} was called on an instance no ScheduledJobRunner is bound to`);
+        logger.warn(`Scheduled ${label} was called on an instance no LeaderOnlyRunner is bound to`);
         return;
       }
-      await runner.run(job, (signal) => original.apply(this, [signal, ...args]));
+      await runner.run(label, (signal) => original.apply(this, [signal, ...args]));
     };
     copyMetadata(original, wrapper);
     Object.defineProperty(wrapper, 'name', { value: original.name });
-    Reflect.defineMetadata(LEADER_ONLY_JOB, job, wrapper);
+    Reflect.defineMetadata(LEADER_ONLY_NAME, label, wrapper);
     (descriptor as PropertyDescriptor).value = wrapper;
     return descriptor;
   };
 }
 
-/** The job name when `method` is a @LeaderOnly handler. */
-export function leaderOnlyJobOf(method: unknown): string | undefined {
+/** The name (for logs and metrics) when `method` is a @LeaderOnly handler. */
+export function leaderOnlyNameOf(method: unknown): string | undefined {
   if (typeof method !== 'function') return undefined;
-  return Reflect.getMetadata(LEADER_ONLY_JOB, method) as string | undefined;
+  return Reflect.getMetadata(LEADER_ONLY_NAME, method) as string | undefined;
 }
 
 /** Makes `instance`'s @LeaderOnly methods run through `runner` (the binder, or a unit test). */
-export function bindScheduledJobRunner(instance: object, runner: ScheduledJobRunner): void {
+export function bindLeaderOnlyRunner(instance: object, runner: LeaderOnlyRunner): void {
   Object.defineProperty(instance, RUNNER, { value: runner, configurable: true });
 }
 
-function runnerOf(instance: object): ScheduledJobRunner | undefined {
-  return (instance as Record<symbol, ScheduledJobRunner | undefined>)[RUNNER];
+function runnerOf(instance: object): LeaderOnlyRunner | undefined {
+  return (instance as Record<symbol, LeaderOnlyRunner | undefined>)[RUNNER];
 }
 
 function copyMetadata(from: object, to: object): void {

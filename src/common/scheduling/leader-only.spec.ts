@@ -5,9 +5,9 @@ import { Registry } from 'prom-client';
 import { MemoryLeaderLock } from '../../infra/lock/drivers/memory-leader-lock';
 import { LEADER_LOCK } from '../../infra/lock/leader-lock.port';
 import { waitUntil } from '../wait-until';
-import { bindScheduledJobRunner, LeaderOnly } from './leader-only.decorator';
-import { ScheduledJobRunner } from './scheduled-job.runner';
-import { ScheduledRunMetrics } from './scheduled-run.metrics';
+import { bindLeaderOnlyRunner, LeaderOnly } from './leader-only.decorator';
+import { LeaderOnlyRunner } from './leader-only.runner';
+import { ScheduledRunsPrometheus } from './scheduled-runs.prometheus';
 import { SchedulingModule } from './scheduling.module';
 
 class Dispatcher {
@@ -40,9 +40,9 @@ describe('@LeaderOnly', () => {
     lock = new MemoryLeaderLock();
     registry = new Registry();
     dispatcher = new Dispatcher();
-    bindScheduledJobRunner(
+    bindLeaderOnlyRunner(
       dispatcher,
-      new ScheduledJobRunner(lock, new ScheduledRunMetrics(registry)),
+      new LeaderOnlyRunner(lock, new ScheduledRunsPrometheus(registry)),
     );
   });
 

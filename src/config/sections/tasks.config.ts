@@ -136,8 +136,12 @@ export class TasksConfig {
   @Min(0)
   maxLostRetries: number;
 
-  /** Time a run gets between SIGTERM (or Job deletion) and the forced stop. */
-  @Env('KILN_STOP_GRACE_MS')
+  /**
+   * Time a run gets between SIGTERM (or Job deletion) and the forced stop when its task
+   * is cancelled or times out, on any executor. The local executor's own stops (Kiln
+   * shutting down, a run discarded) use executors.local.stopGraceMs.
+   */
+  @Env('KILN_TASK_STOP_GRACE_MS')
   @IsInt()
   @Min(0)
   stopGraceMs: number;

@@ -6,15 +6,14 @@ import { Logger } from '@nestjs/common';
 import { Job as BullmqJob, JobsOptions, Queue, Worker } from 'bullmq';
 import Redis, { RedisOptions } from 'ioredis';
 import { fromBullmqJobId, toBullmqJobId } from './bullmq-job-ids';
-import { toBullmqPriority } from './bullmq-priority';
 import { AddJobOptions, JobCounts, JobProcessor, JobQueue, ProcessOptions } from './job-queue.port';
 import { assertValidJobOptions } from './job-options';
-import { JobRetention, QueueSettings } from './queue-settings';
+import { JobRetention, JobQueueSettings } from './job-queue-settings';
 
 /** Opens a Redis connection for `purpose` (RedisConnectionFactory.create in the app). */
 export type RedisConnector = (purpose: string, overrides?: RedisOptions) => Redis;
 
-export interface BullmqQueueSettings extends QueueSettings {
+export interface BullmqJobQueueSettings extends JobQueueSettings {
   /** BullMQ key prefix: every key of this queue starts with `<prefix>:<name>:`. */
   prefix: string;
 }
@@ -29,9 +28,9 @@ export class BullmqJobQueue implements JobQueue {
   constructor(
     readonly name: string,
     private readonly connect: RedisConnector,
-    private readonly settings: BullmqQueueSettings,
+    private readonly settings: BullmqJobQueueSettings,
   ) {
-    this.logger = new Logger(`Queue:${name}`);
+    this.logger = new Logger(`JobQueue:${name}`);
     this.producerConnection = connect(`queue:${name}`);
     this.queue = new Queue(name, { connection: this.producerConnection, prefix: settings.prefix });
     const errors = this.logErrorsOnce(this.queue, 'producer');
@@ -99,9 +98,9 @@ export class BullmqJobQueue implements JobQueue {
       this.queue.getJobCounts('wait', 'prioritized', 'delayed', 'active', 'completed', 'failed'),
       this.queue.isPaused(),
     ]);
-    // Every job carries a priority, so BullMQ keeps most waiting ones as `prioritized`, and
-    // they stay there while the queue is paused (BullMQ 6 has no separate paused list):
-    // the port counts them as paused then.
+    // Waiting jobs stay in `wait` (or `prioritized`, for a job given a BullMQ priority)
+    // while the queue is paused, since BullMQ 6 has no separate paused list: the port
+    // counts them as paused then.
     const notStarted = counts.wait + counts.prioritized;
     return {
       waiting: paused ? 0 : notStarted,
@@ -131,7 +130,6 @@ export class BullmqJobQueue implements JobQueue {
   private jobOptions(options: AddJobOptions): JobsOptions {
     return {
       jobId: toBullmqJobId(options.jobId),
-      priority: toBullmqPriority(options.priority),
       delay: options.delayMs,
       attempts: options.attempts ?? 1,
       backoff: options.backoff && { type: options.backoff.type, delay: options.backoff.delayMs },

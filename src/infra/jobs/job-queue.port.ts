@@ -11,8 +11,6 @@ export interface BackoffOptions {
 export interface AddJobOptions {
   /** De-duplicates: adding a job whose id the queue already holds adds nothing. */
   jobId: string;
-  /** Higher runs first (0 is the default and the lowest). At most MAX_JOB_PRIORITY. */
-  priority?: number;
   /** Not before this many milliseconds from now. */
   delayMs?: number;
   /** Total tries, the first included (default 1). */
@@ -25,8 +23,6 @@ export interface AddJobOptions {
    */
   replaceFinished?: boolean;
 }
-
-export const MAX_JOB_PRIORITY = 1_000_000;
 
 export interface Job<T = unknown> {
   id: string;

@@ -3,16 +3,16 @@ import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { BullmqJobQueue } from './bullmq-job-queue';
 import { CachedJobQueues } from './cached-job-queues';
 import { MemoryJobQueue } from './memory-job-queue';
-import { bullmqPrefix, resolveQueueDriver } from './queue-driver';
-import { queueSettingsFrom } from './queue-settings';
+import { bullmqPrefix, resolveJobsDriver } from './jobs-driver';
+import { jobQueueSettingsFrom } from './job-queue-settings';
 
 /** The JOB_QUEUES provider: queues of the driver the config chooses. */
 export function createJobQueues(
   config: KilnConfig,
   redis: RedisConnectionFactory,
 ): CachedJobQueues {
-  const settings = queueSettingsFrom(config.queue);
-  if (resolveQueueDriver(config) === 'memory') {
+  const settings = jobQueueSettingsFrom(config.jobs);
+  if (resolveJobsDriver(config) === 'memory') {
     return new CachedJobQueues('memory', (name) => new MemoryJobQueue(name, settings));
   }
   const connect = redis.create.bind(redis);

@@ -2,9 +2,9 @@ import { waitUntil } from '../../common/wait-until';
 import { describeJobQueueContract } from '../../../test/contract/job-queue.contract';
 import { CachedJobQueues } from './cached-job-queues';
 import { MemoryJobQueue } from './memory-job-queue';
-import { QueueSettings } from './queue-settings';
+import { JobQueueSettings } from './job-queue-settings';
 
-const settings: QueueSettings = {
+const settings: JobQueueSettings = {
   completed: { maxAgeSeconds: 3600, maxCount: 100 },
   failed: { maxAgeSeconds: 3600, maxCount: 100 },
   stalledIntervalMs: 30_000,

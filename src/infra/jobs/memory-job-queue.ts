@@ -1,5 +1,5 @@
 // The in-process JobQueue driver: the embedded default and fast tests. Same semantics as
-// the BullMQ driver for priority, delay, retries, concurrency and de-duplication; nothing
+// the BullMQ driver for order, delay, retries, concurrency and de-duplication; nothing
 // is shared across processes and nothing survives a restart.
 import { Logger } from '@nestjs/common';
 import { backoffDelayMs } from './job-backoff';
@@ -12,7 +12,7 @@ import {
   ProcessOptions,
 } from './job-queue.port';
 import { assertValidJobOptions } from './job-options';
-import { JobRetention, QueueSettings } from './queue-settings';
+import { JobRetention, JobQueueSettings } from './job-queue-settings';
 import { messageOf } from '../../common/errors/message-of';
 
 type HeldState = 'waiting' | 'delayed' | 'active' | 'completed' | 'failed';
@@ -21,8 +21,6 @@ interface HeldJob {
   job: Job;
   options: AddJobOptions;
   state: HeldState;
-  /** Order of arrival in the waiting list, for FIFO within one priority. */
-  sequence: number;
   finishedAt?: number;
   timer?: NodeJS.Timeout;
 }
@@ -30,20 +28,19 @@ interface HeldJob {
 export class MemoryJobQueue implements JobQueue {
   private readonly logger: Logger;
   private readonly held = new Map<string, HeldJob>();
-  /** Sorted: higher priority first, then arrival order. */
+  /** In arrival order (first in, first out). */
   private readonly waiting: HeldJob[] = [];
   private readonly running = new Set<Promise<void>>();
   private processor?: JobProcessor;
   private concurrency = 0;
   private paused = false;
   private closed = false;
-  private sequence = 0;
 
   constructor(
     readonly name: string,
-    private readonly settings: QueueSettings,
+    private readonly settings: JobQueueSettings,
   ) {
-    this.logger = new Logger(`Queue:${name}`);
+    this.logger = new Logger(`JobQueue:${name}`);
   }
 
   async add<T>(name: string, data: T, options: AddJobOptions): Promise<void> {
@@ -58,7 +55,6 @@ export class MemoryJobQueue implements JobQueue {
       job: { id: options.jobId, name, data: copy, attempt: 1 },
       options,
       state: 'waiting',
-      sequence: 0,
     };
     this.held.set(options.jobId, held);
     this.enqueueAfter(held, options.delayMs ?? 0);
@@ -114,10 +110,7 @@ export class MemoryJobQueue implements JobQueue {
 
   private enqueue(held: HeldJob): void {
     held.state = 'waiting';
-    held.sequence = this.sequence++;
-    const priority = held.options.priority ?? 0;
-    const index = this.waiting.findIndex((other) => (other.options.priority ?? 0) < priority);
-    this.waiting.splice(index === -1 ? this.waiting.length : index, 0, held);
+    this.waiting.push(held);
     this.dispatch();
   }
 

@@ -2,7 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ExecutorsModule, RUN_REPORTER } from '../runtimes';
 import { AuthModule } from '../auth';
-import { ArtifactStore } from './artifacts/artifact-store';
+import { ArtifactsModule } from './artifacts/artifacts.module';
 import { CapacityService } from './orchestration/capacity.service';
 import { Dispatcher } from './orchestration/dispatcher.service';
 import { TaskAttempt } from './persistence/entities/task-attempt.entity';
@@ -36,12 +36,12 @@ import { TasksService } from './api/tasks.service';
   imports: [
     TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, TaskDependency, UserQuota]),
     TaskMetricsModule,
+    ArtifactsModule,
     ExecutorsModule,
     AuthModule,
   ],
   controllers: [TasksController, TaskRunsController, EventsController],
   providers: [
-    ArtifactStore,
     CapacityService,
     Dispatcher,
     LaunchWorker,

@@ -8,7 +8,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThan } from 'typeorm';
-import { CoalescingRunner } from '../orchestration/coalescing-runner';
+import { CoalescingRunner } from '../../../common/scheduling/coalescing-runner';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
 import { TaskTransitions } from '../lifecycle/task-transitions.service';
 

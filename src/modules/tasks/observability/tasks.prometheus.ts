@@ -14,7 +14,7 @@ import { DataSource } from 'typeorm';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { Task } from '../persistence/entities/task.entity';
-import { LAUNCH_QUEUE } from '../orchestration/launch-job';
+import { LAUNCH_JOB_QUEUE } from '../orchestration/launch-order';
 import { TaskTransitions } from '../lifecycle/task-transitions.service';
 
 @Injectable()
@@ -71,7 +71,7 @@ export class TasksPrometheus {
       async collect() {
         this.reset();
         if (!lock.isLeader) return;
-        const counts = await bounded(queues.get(LAUNCH_QUEUE).counts());
+        const counts = await bounded(queues.get(LAUNCH_JOB_QUEUE).counts());
         for (const [state, count] of Object.entries(counts ?? {})) this.set({ state }, count);
       },
     });

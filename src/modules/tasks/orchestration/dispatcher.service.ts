@@ -1,21 +1,19 @@
 // The dispatcher (leader only): moves pending tasks to `queued` within queue capacity
 // and user quota, then puts a launch job on the job queue. A submit, a finished run or
 // a cancel wakes it at once; the interval is the fallback.
-import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
-import { LeaderOnly } from '../../../common/scheduling/leader-only.decorator';
+import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { CapacityService } from './capacity.service';
-import { CoalescingRunner } from './coalescing-runner';
 import { DispatchCandidate, planDispatch } from './dispatch-plan';
 import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
-import { LAUNCH_QUEUE, LaunchJob, launchJobId } from './launch-job';
+import { LAUNCH_JOB_QUEUE, LaunchOrder, launchJobId } from './launch-order';
 import { HAS_UNMET_DEPENDENCY, TaskDependencies } from './task-dependencies.service';
 import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
 import { TaskStatus } from '../lifecycle/task-status';
@@ -31,8 +29,11 @@ interface Candidate extends DispatchCandidate {
 
 @Injectable()
 export class Dispatcher {
-  private readonly logger = new Logger(Dispatcher.name);
-  private readonly runner = new CoalescingRunner(() => this.pass());
+  private readonly loop = new LeaderLoop({
+    name: 'dispatch',
+    pass: () => this.pass(),
+    isLeader: () => this.lock.isLeader,
+  });
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -45,13 +46,12 @@ export class Dispatcher {
 
   /** Runs a pass soon if this process leads; other replicas rely on the leader's tick. */
   wake(): void {
-    if (this.lock.isLeader) this.runner.run().catch((error) => this.logFailure(error));
+    this.loop.wake();
   }
 
-  @Interval('tasks.dispatch', DISPATCH_TICK_MS)
-  @LeaderOnly('tasks.dispatch')
-  async tick(): Promise<void> {
-    await this.runner.run();
+  @LeaderInterval('tasks.dispatch', DISPATCH_TICK_MS)
+  tick(): Promise<void> {
+    return this.loop.tick();
   }
 
   private async pass(): Promise<void> {
@@ -119,16 +119,12 @@ export class Dispatcher {
    * Idempotent: the job id de-duplicates, and the worker ignores stale jobs. `reissue`
    * replaces a launch job of the same attempt that already finished (e.g. gave up).
    */
-  async enqueue(job: LaunchJob, { reissue = false } = {}): Promise<void> {
-    await this.queues.get(LAUNCH_QUEUE).add('launch', job, {
-      jobId: launchJobId(job),
+  async enqueue(order: LaunchOrder, { reissue = false } = {}): Promise<void> {
+    await this.queues.get(LAUNCH_JOB_QUEUE).add('launch', order, {
+      jobId: launchJobId(order),
       replaceFinished: reissue,
       attempts: 5,
       backoff: { type: 'exponential', delayMs: 1000 },
     });
-  }
-
-  private logFailure(error: unknown): void {
-    this.logger.error({ err: error }, 'dispatch pass failed; the next tick tries again');
   }
 }

@@ -1,17 +1,18 @@
-// The launch job processor (worker role): conditional queued → running, then
-// Executor.launch, then the handle on the attempt row. A duplicate or late launch job
+// The launch order processor (worker role): conditional queued → running, then
+// Executor.launch, then the handle on the attempt row. A duplicate or late launch order
 // loses the conditional update and does nothing, so no attempt ever starts twice.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ProcessRole } from '../../../common/process/process-role';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { ExecutorRegistry } from '../../runtimes';
 import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { CapacityService } from './capacity.service';
-import { LAUNCH_QUEUE, LaunchJob } from './launch-job';
+import { LAUNCH_JOB_QUEUE, LaunchOrder } from './launch-order';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
 import { RunSpecFactory } from '../runs/run-spec.factory';
 import { hashRunToken, newRunToken } from '../runs/run-token';
@@ -35,13 +36,13 @@ export class LaunchWorker implements OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    if (this.config.process.role === 'api') return; // api replicas only enqueue
-    this.queues.get(LAUNCH_QUEUE).process<LaunchJob>((job) => this.launch(job), {
+    if (!ProcessRole.of(this.config).runsWorkers) return; // api replicas only enqueue
+    this.queues.get(LAUNCH_JOB_QUEUE).process<LaunchOrder>((job) => this.launch(job), {
       concurrency: this.config.tasks.launchConcurrency,
     });
   }
 
-  async launch({ data }: Job<LaunchJob>): Promise<void> {
+  async launch({ data }: Job<LaunchOrder>): Promise<void> {
     const { taskId, attempt } = data;
     const task = await this.transitions.move(taskId, {
       to: TaskStatus.Running,

@@ -4,15 +4,13 @@
 // launch job vanished (an in-process queue after a restart) get it again. After a Kiln
 // restart this is what leaves no task stuck in `queued` or `running`.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Interval } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, LessThan } from 'typeorm';
 import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
-import { LeaderOnly } from '../../../common/scheduling/leader-only.decorator';
+import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { KilnConfig } from '../../../config/kiln.config';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { ExecutorRegistry, type RunHandle } from '../../runtimes';
-import { CoalescingRunner } from './coalescing-runner';
 import { Dispatcher } from './dispatcher.service';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
@@ -27,7 +25,11 @@ const INSPECT_CONCURRENCY = 16;
 @Injectable()
 export class Reconciler {
   private readonly logger = new Logger(Reconciler.name);
-  private readonly runner = new CoalescingRunner(() => this.pass());
+  private readonly loop = new LeaderLoop({
+    name: 'reconcile',
+    pass: () => this.pass(),
+    isLeader: () => this.lock.isLeader,
+  });
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
@@ -39,15 +41,14 @@ export class Reconciler {
     private readonly dispatcher: Dispatcher,
   ) {}
 
-  /** Runs a pass soon if this process leads (a run ended, a task is being cancelled). */
+  /** Runs a pass soon if this process leads; other replicas rely on the leader's tick. */
   wake(): void {
-    if (this.lock.isLeader) this.runner.run().catch((error) => this.logFailure(error));
+    this.loop.wake();
   }
 
-  @Interval('tasks.reconcile', RECONCILE_TICK_MS)
-  @LeaderOnly('tasks.reconcile')
-  async tick(): Promise<void> {
-    await this.runner.run();
+  @LeaderInterval('tasks.reconcile', RECONCILE_TICK_MS)
+  tick(): Promise<void> {
+    return this.loop.tick();
   }
 
   private async pass(): Promise<void> {

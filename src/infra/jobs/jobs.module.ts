@@ -3,7 +3,7 @@ import { KilnConfig } from '../../config/kiln.config';
 import { RedisConnectionFactory } from '../redis/redis-connection.factory';
 import { JOB_QUEUES } from './job-queue.port';
 import { createJobQueues } from './job-queues.factory';
-import { QueueLifecycle } from './queue-lifecycle';
+import { JobQueuesLifecycle } from './job-queues.lifecycle';
 
 /** Provides JOB_QUEUES (inject it as `JobQueues`) with the driver chosen by config. */
 @Global()
@@ -14,8 +14,8 @@ import { QueueLifecycle } from './queue-lifecycle';
       inject: [KilnConfig, RedisConnectionFactory],
       useFactory: createJobQueues,
     },
-    QueueLifecycle,
+    JobQueuesLifecycle,
   ],
   exports: [JOB_QUEUES],
 })
-export class QueueModule {}
+export class JobsModule {}

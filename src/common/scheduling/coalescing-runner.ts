@@ -1,6 +1,5 @@
-// Runs a pass (dispatch, reconcile) one at a time; asks made while a pass runs are
-// folded into one more pass afterwards, so a burst of 200 submits costs two passes,
-// not 200, and no change is missed.
+// Runs a pass one at a time; asks made while a pass runs are folded into one more pass
+// afterwards, so a burst of 200 asks costs two passes, not 200, and no change is missed.
 export class CoalescingRunner {
   private running: Promise<void> | null = null;
   private again = false;

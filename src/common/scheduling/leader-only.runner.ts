@@ -1,36 +1,36 @@
-// Runs one tick of a @LeaderOnly job: only on the leader, never beside the job's own
+// Runs one tick of a @LeaderOnly handler: only on the leader, never beside the handler's own
 // previous run, with the term's AbortSignal, timed and counted, and never throwing.
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { LEADER_LOCK, LeaderLock } from '../../infra/lock/leader-lock.port';
-import { ScheduledRunMetrics } from './scheduled-run.metrics';
+import { ScheduledRunsPrometheus } from './scheduled-runs.prometheus';
 
 export type LeaderOnlyHandler = (signal: AbortSignal) => unknown;
 
 @Injectable()
-export class ScheduledJobRunner implements OnApplicationShutdown {
+export class LeaderOnlyRunner implements OnApplicationShutdown {
   private readonly logger = new Logger('Scheduler');
   private readonly running = new Map<string, Promise<void>>();
 
   constructor(
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
-    private readonly metrics: ScheduledRunMetrics,
+    private readonly metrics: ScheduledRunsPrometheus,
   ) {}
 
   /** Resolves when the run is over (or at once when it does not run). */
-  async run(job: string, handler: LeaderOnlyHandler): Promise<void> {
+  async run(name: string, handler: LeaderOnlyHandler): Promise<void> {
     const term = this.lock.term;
     if (!term || term.signal.aborted) return;
-    if (this.running.has(job)) {
-      this.metrics.skipped(job);
-      this.logger.warn(`Job ${job} skipped a tick: its previous run is still going`);
+    if (this.running.has(name)) {
+      this.metrics.skipped(name);
+      this.logger.warn(`Scheduled ${name} skipped a tick: its previous run is still going`);
       return;
     }
-    const run = this.timed(job, term.signal, handler);
-    this.running.set(job, run);
+    const run = this.timed(name, term.signal, handler);
+    this.running.set(name, run);
     try {
       await run;
     } finally {
-      this.running.delete(job);
+      this.running.delete(name);
     }
   }
 
@@ -39,18 +39,18 @@ export class ScheduledJobRunner implements OnApplicationShutdown {
     await Promise.allSettled(this.running.values());
   }
 
-  private async timed(job: string, signal: AbortSignal, handler: LeaderOnlyHandler) {
-    const done = this.metrics.start(job);
+  private async timed(name: string, signal: AbortSignal, handler: LeaderOnlyHandler) {
+    const done = this.metrics.start(name);
     try {
       await handler(signal);
       done('success');
     } catch (error) {
       if (signal.aborted) {
         done('aborted');
-        this.logger.warn(`Job ${job} stopped: ${reasonOf(signal)}`);
+        this.logger.warn(`Scheduled ${name} stopped: ${reasonOf(signal)}`);
       } else {
         done('error');
-        this.logger.error({ err: error }, `Job ${job} failed`);
+        this.logger.error({ err: error }, `Scheduled ${name} failed`);
       }
     }
   }

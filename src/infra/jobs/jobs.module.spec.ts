@@ -5,20 +5,20 @@ import { KilnConfigModule } from '../../config/config.module';
 import { waitUntil } from '../../common/wait-until';
 import { RedisModule } from '../redis/redis.module';
 import { JOB_QUEUES, JobQueues } from './job-queue.port';
-import { QueueModule } from './queue.module';
+import { JobsModule } from './jobs.module';
 
-async function bootQueueModule(env: Record<string, string> = {}) {
+async function bootJobsModule(env: Record<string, string> = {}) {
   const moduleRef = await Test.createTestingModule({
-    imports: [KilnConfigModule.forRoot(testConfig(env)), RedisModule, QueueModule],
+    imports: [KilnConfigModule.forRoot(testConfig(env)), RedisModule, JobsModule],
   })
     .setLogger({ log() {}, error() {}, warn() {} })
     .compile();
   return moduleRef.init();
 }
 
-describe('QueueModule', () => {
+describe('JobsModule', () => {
   it('provides memory queues without Redis, one per name', async () => {
-    const app = await bootQueueModule();
+    const app = await bootJobsModule();
     const queues = app.get<JobQueues>(JOB_QUEUES);
     expect(queues.driver).toBe('memory');
     expect(queues.get('launch')).toBe(queues.get('launch'));
@@ -27,7 +27,7 @@ describe('QueueModule', () => {
   });
 
   it('lets running jobs finish before the application shuts down', async () => {
-    const app = await bootQueueModule();
+    const app = await bootJobsModule();
     const queue = app.get<JobQueues>(JOB_QUEUES).get('launch');
     let started = false;
     let finished = false;
@@ -47,8 +47,8 @@ describe('QueueModule', () => {
   });
 
   it('refuses to boot with the bullmq driver and no Redis, naming the setting', async () => {
-    const boot = bootQueueModule({ KILN_QUEUE_DRIVER: 'bullmq' });
+    const boot = bootJobsModule({ KILN_JOBS_DRIVER: 'bullmq' });
     await expect(boot).rejects.toThrow(ConfigError);
-    await expect(boot).rejects.toThrow(/KILN_QUEUE_DRIVER/);
+    await expect(boot).rejects.toThrow(/KILN_JOBS_DRIVER/);
   });
 });

@@ -4,7 +4,7 @@ import { Histogram, Registry } from 'prom-client';
 
 /** Request durations by method, route template (never the raw URL) and status. */
 @Injectable()
-export class HttpMetrics {
+export class HttpPrometheus {
   private readonly duration: Histogram<'method' | 'route' | 'status_code'>;
 
   constructor(registry: Registry) {

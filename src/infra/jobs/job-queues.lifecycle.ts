@@ -12,8 +12,8 @@ import { checkRedisEvictionPolicy } from './redis-eviction-policy';
 
 /** Checks Redis at boot (bullmq driver) and drains every queue before connections close. */
 @Injectable()
-export class QueueLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('Queue');
+export class JobQueuesLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('JobQueues');
   private evictionCheck: Promise<unknown> = Promise.resolve();
 
   constructor(

@@ -1,6 +1,6 @@
-// The queue knobs of the config, in the shape both drivers take, so tests can build a
+// The job-queue knobs of the config, in the shape both drivers take, so tests can build a
 // driver without loading the whole configuration.
-import { QueueConfig } from '../../config/sections/queue.config';
+import { JobsConfig } from '../../config/sections/jobs.config';
 
 export interface JobRetention {
   /** Finished jobs older than this are dropped (and their ids may be added again). */
@@ -9,14 +9,14 @@ export interface JobRetention {
   maxCount: number;
 }
 
-export interface QueueSettings {
+export interface JobQueueSettings {
   completed: JobRetention;
   failed: JobRetention;
   stalledIntervalMs: number;
   maxStalledCount: number;
 }
 
-export function queueSettingsFrom(config: QueueConfig): QueueSettings {
+export function jobQueueSettingsFrom(config: JobsConfig): JobQueueSettings {
   return {
     completed: { maxAgeSeconds: config.completedMaxAgeSeconds, maxCount: config.completedMaxCount },
     failed: { maxAgeSeconds: config.failedMaxAgeSeconds, maxCount: config.failedMaxCount },

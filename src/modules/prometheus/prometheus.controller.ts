@@ -7,13 +7,13 @@ import { Public } from '../../common/decorators/public.decorator';
 @Public()
 @ApiExcludeController()
 @Controller('metrics')
-export class MetricsController {
+export class PrometheusController {
   constructor(private readonly registry: Registry) {}
 
   /** Prometheus scrape endpoint (text exposition format). */
   @Get()
   @Header('Cache-Control', 'no-store')
-  async getMetrics(@Res() reply: FastifyReply): Promise<void> {
+  async scrape(@Res() reply: FastifyReply): Promise<void> {
     const body = await this.registry.metrics();
     await reply.type(this.registry.contentType).send(body);
   }

@@ -1,7 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { HttpMetrics } from './http-metrics';
-import { MetricsController } from './metrics.controller';
+import { HttpPrometheus } from './http.prometheus';
+import { PrometheusController } from './prometheus.controller';
 
 /**
  * One prom-client Registry per application (not the global one), so several apps in
@@ -9,7 +9,7 @@ import { MetricsController } from './metrics.controller';
  */
 @Global()
 @Module({
-  controllers: [MetricsController],
+  controllers: [PrometheusController],
   providers: [
     {
       provide: Registry,
@@ -19,8 +19,8 @@ import { MetricsController } from './metrics.controller';
         return registry;
       },
     },
-    HttpMetrics,
+    HttpPrometheus,
   ],
-  exports: [Registry, HttpMetrics],
+  exports: [Registry, HttpPrometheus],
 })
-export class MetricsModule {}
+export class PrometheusModule {}

@@ -10,7 +10,7 @@ import { Counter, Histogram, Registry } from 'prom-client';
 export type ScheduledRunOutcome = 'success' | 'error' | 'aborted' | 'skipped';
 
 @Injectable()
-export class ScheduledRunMetrics {
+export class ScheduledRunsPrometheus {
   private readonly runs: Counter<'job' | 'outcome'>;
   private readonly duration: Histogram<'job'>;
 
