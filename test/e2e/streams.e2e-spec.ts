@@ -3,7 +3,7 @@
 import { waitUntil } from '../../src/common/wait-until';
 import { OpenStreams } from '../../src/modules/auth/streams/open-streams.service';
 import { TasksService } from '../../src/modules/tasks/api/tasks.service';
-import { startTaskWorld, TaskWorld } from '../scenarios/tasks.scenarios';
+import { startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
 import { openSse, SseReader } from '../support/sse-client';
 import { startTestApp } from '../support/test-app';
 

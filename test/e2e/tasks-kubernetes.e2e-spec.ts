@@ -2,7 +2,7 @@
 // one: the real app on the embedded default, Jobs on a fake API server the test drives.
 import { waitUntil } from '../../src/common/wait-until';
 import { jobNameFor } from '../../src/modules/runtimes/kubernetes/run-identity';
-import { queuesConfigFile, startTaskWorld, TaskWorld } from '../scenarios/tasks.scenarios';
+import { queuesConfigFile, startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api';
 import { startTestApp } from '../support/test-app';
 

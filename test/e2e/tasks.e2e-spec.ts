@@ -1,8 +1,6 @@
-import {
-  queuedCancelScenario,
-  taskConcurrencyScenario,
-  taskLifecycleScenarios,
-} from '../scenarios/tasks.scenarios';
+import { queuedCancelScenario } from '../scenarios/tasks/cancelling.scenarios';
+import { taskConcurrencyScenario } from '../scenarios/tasks/concurrency.scenario';
+import { taskLifecycleScenarios } from '../scenarios/tasks.scenarios';
 import { startTestApp } from '../support/test-app';
 
 describe('training tasks on the embedded default (SQLite, in-process queue)', () => {

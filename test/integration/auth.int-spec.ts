@@ -1,9 +1,7 @@
-import {
-  authScenarios,
-  firstStartScenarios,
-  loginThrottlingScenarios,
-  StartApp,
-} from '../scenarios/auth.scenarios';
+import { authScenarios } from '../scenarios/auth.scenarios';
+import { StartApp } from '../scenarios/auth/auth-world';
+import { firstStartScenarios } from '../scenarios/auth/first-start.scenarios';
+import { loginThrottlingScenarios } from '../scenarios/auth/login-throttling.scenarios';
 import { createTestDatabase } from '../support/postgres';
 import { startTestApp } from '../support/test-app';
 

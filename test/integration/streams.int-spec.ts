@@ -1,6 +1,6 @@
 // The periodic access check of open streams runs its own queries (sessions and API
 // tokens joined with users); here they run on PostgreSQL, across the check interval.
-import { startTaskWorld, TaskWorld } from '../scenarios/tasks.scenarios';
+import { startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
 import { startOnPostgresAndRedis } from '../support/production-app';
 import { openSse } from '../support/sse-client';
 

@@ -1,8 +1,6 @@
-import {
-  queuedCancelScenario,
-  taskConcurrencyScenario,
-  taskLifecycleScenarios,
-} from '../scenarios/tasks.scenarios';
+import { queuedCancelScenario } from '../scenarios/tasks/cancelling.scenarios';
+import { taskConcurrencyScenario } from '../scenarios/tasks/concurrency.scenario';
+import { taskLifecycleScenarios } from '../scenarios/tasks.scenarios';
 import { startOnPostgresAndRedis } from '../support/production-app';
 
 describe('training tasks on PostgreSQL + Redis (BullMQ queue, Redis leader lock)', () => {

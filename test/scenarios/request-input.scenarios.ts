@@ -3,7 +3,7 @@
 // works), never 500, and nothing bad is stored. Written once, run on the embedded
 // default (test/e2e/request-input.e2e-spec.ts) and on PostgreSQL + Redis
 // (test/integration/request-input.int-spec.ts), which refuses more than SQLite does.
-import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks.scenarios';
+import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks/task-world';
 
 const PROBLEM = 'application/problem+json';
 const NUL = 'a\u0000b';

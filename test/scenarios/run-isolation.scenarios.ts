@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
 import { processesOfTask } from '../support/run-processes';
 import { tempDataDir } from '../support/test-config';
-import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks.scenarios';
+import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks/task-world';
 
 const EXAMPLES = resolve(__dirname, '..', '..', 'examples');
 const FINAL = ['succeeded', 'failed', 'timed_out', 'cancelled'];

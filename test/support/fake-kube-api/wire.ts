@@ -48,3 +48,17 @@ export function matchesSelector(labels: Record<string, string> = {}, selector?: 
     return value === undefined ? key in labels : labels[key] === value;
   });
 }
+
+/** A timestamp as the API server writes one. */
+export function now(): string {
+  return new Date().toISOString();
+}
+
+export function goneStatus() {
+  return statusObject(410, 'Expired', 'too old resource version');
+}
+
+export function notFound(collection: Collection, name: string) {
+  const { group, kind } = KINDS[collection];
+  return statusObject(404, 'NotFound', `${collection} "${name}" not found`, { name, group, kind });
+}

@@ -1,7 +1,7 @@
-import type { RunResources } from '../../runtimes';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
 import { Task } from '../persistence/entities/task.entity';
+import { TaskSpec } from '../task-spec';
 import {
   TaskAttemptResponse,
   TaskEventResponse,
@@ -21,26 +21,13 @@ export function toTaskResponse(
   showEnv: boolean,
   waiting?: WaitingResponse,
 ): TaskResponse {
+  // typed so that a spec field the response does not declare fails to compile
+  const spec: Pick<TaskResponse, keyof TaskSpec> = TaskSpec.ofTask(task);
   return {
     id: task.id,
-    name: task.name,
-    description: task.description,
-    labels: task.labels,
     ownerId: task.ownerId,
-    queue: task.queue,
-    priority: task.priority,
-    command: task.command,
-    shell: task.shell,
-    image: task.image,
-    workingDir: task.workingDir,
-    env: showEnv ? task.env : hideValues(task.env),
-    hyperparameters: task.hyperparameters,
-    resources: resourcesOf(task),
-    maxRetries: task.maxRetries,
-    retryBackoffSeconds: task.retryBackoffSeconds,
-    timeoutSeconds: task.timeoutSeconds,
-    noRetryExitCodes: task.noRetryExitCodes,
-    dependsOn: task.dependsOn,
+    ...spec,
+    env: showEnv ? spec.env : hideValues(spec.env),
     status: task.status,
     progress: task.progressPermille / 1000,
     attempt: task.attempt,
@@ -91,9 +78,4 @@ export function etagOf(task: Task): string {
 
 function hideValues(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.keys(env).map((name) => [name, HIDDEN_VALUE]));
-}
-
-/** The resource request of a task in API units (CPU cores, not the stored millicores). */
-export function resourcesOf(task: Task): RunResources {
-  return { cpu: task.cpuMillis / 1000, memoryMiB: task.memoryMiB, gpu: task.gpu };
 }

@@ -16,8 +16,7 @@ import { OwnershipPolicy, Principal } from '../../auth';
 import { ExecutorRegistry } from '../../runtimes';
 import { CapacityService } from '../orchestration/capacity.service';
 import { QueueAccessPolicy } from '../orchestration/queue-access.policy';
-import { QueueResourceDefaults } from '../../../config/sections/tasks.config';
-import { ResourcesDto } from './dto/resources.dto';
+import { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
@@ -27,30 +26,12 @@ import { TaskLabel } from '../persistence/entities/task-label.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { TaskMetricsService } from '../training-metrics/task-metrics.service';
 import { TaskDependencies } from '../orchestration/task-dependencies.service';
-import { resourcesOf } from './task.mapper';
+import { TaskSpec } from '../task-spec';
 import { TaskPatch, TaskTransitions } from '../lifecycle/task-transitions.service';
 import { TaskStatus, assertTransition, isFinal } from '../lifecycle/task-status';
 import { IdempotencyKeyReusedError, StaleVersionError } from '../tasks.errors';
 import { TaskWakeups } from '../orchestration/task-wakeups';
 import { inTransaction } from '../../../infra/database/transaction';
-
-const DEFAULT_RETRY_BACKOFF_SECONDS = 10;
-
-/**
- * The request's resources, each field left out taking the queue's default. Field by
- * field, not a spread: a DTO instance holds its absent fields as undefined, which a
- * spread would copy over the defaults.
- */
-function withDefaults(
-  resources: ResourcesDto | undefined,
-  defaults: QueueResourceDefaults,
-): QueueResourceDefaults {
-  return {
-    cpu: resources?.cpu ?? defaults.cpu,
-    memoryMiB: resources?.memoryMiB ?? defaults.memoryMiB,
-    gpu: resources?.gpu ?? defaults.gpu,
-  };
-}
 
 export interface SubmitResult {
   task: Task;
@@ -86,7 +67,8 @@ export class TasksService {
       const earlier = await this.replay(principal.userId, idempotencyKey, fingerprint!);
       if (earlier) return { task: earlier, replayed: true };
     }
-    const task = this.newTask(principal, dto);
+    const queue = this.submittableQueue(principal, dto.queue ?? this.config.tasks.defaultQueue);
+    const task = this.newTask(principal, TaskSpec.fromRequest(dto, queue), queue);
     task.idempotencyKey = idempotencyKey ?? null;
     task.idempotencyFingerprint = fingerprint;
     await this.dependencies.check(principal, task.dependsOn);
@@ -207,25 +189,9 @@ export class TasksService {
     const source = await this.get(principal, id);
     this.policy.assertCanCreate(principal);
     await this.capacity.assertBacklogRoom(principal.userId);
-    const task = this.newTask(principal, {
-      name: source.name,
-      description: source.description ?? undefined,
-      labels: source.labels,
-      queue: source.queue,
-      priority: source.priority,
-      command: source.command,
-      shell: source.shell,
-      image: source.image ?? undefined,
-      workingDir: source.workingDir ?? undefined,
-      env: source.env,
-      hyperparameters: source.hyperparameters,
-      resources: resourcesOf(source),
-      maxRetries: source.maxRetries,
-      retryBackoffSeconds: source.retryBackoffSeconds,
-      timeoutSeconds: source.timeoutSeconds ?? undefined,
-      noRetryExitCodes: source.noRetryExitCodes,
-      dependsOn: source.dependsOn,
-    });
+    const spec = TaskSpec.clone(TaskSpec.ofTask(source));
+    // the queue is looked up again: the config may have dropped it or changed who may use it
+    const task = this.newTask(principal, spec, this.submittableQueue(principal, spec.queue));
     await this.insert(task, principal.userId, `cloned from ${source.id}`);
     return task;
   }
@@ -295,35 +261,20 @@ export class TasksService {
       .find({ where: { taskId: id }, order: { id: 'ASC' } });
   }
 
-  private newTask(principal: Principal, dto: CreateTaskDto): Task {
-    const queueName = dto.queue ?? this.config.tasks.defaultQueue;
-    const queue = this.capacity.queue(queueName);
+  /** The named queue, if it exists and the caller may submit to it. */
+  private submittableQueue(principal: Principal, name: string): TaskQueueConfig {
+    const queue = this.capacity.queue(name);
     this.queueAccess.assertCanSubmit(principal, queue);
-    const resources = withDefaults(dto.resources, queue.defaultResources);
-    this.checkSpec(dto, resources.gpu, queue.maxGpus);
+    return queue;
+  }
+
+  private newTask(principal: Principal, spec: TaskSpec, queue: TaskQueueConfig): Task {
+    this.checkSpec(spec, queue.maxGpus);
     const now = new Date();
     return this.dataSource.getRepository(Task).create({
       id: randomUUID(),
       ownerId: principal.userId,
-      name: dto.name,
-      description: dto.description ?? null,
-      labels: dto.labels ?? {},
-      queue: queue.name,
-      priority: dto.priority ?? 0,
-      command: dto.command,
-      shell: dto.shell ?? false,
-      image: dto.image ?? null,
-      workingDir: dto.workingDir ?? null,
-      env: dto.env ?? {},
-      hyperparameters: dto.hyperparameters ?? {},
-      cpuMillis: Math.round(resources.cpu * 1000),
-      memoryMiB: resources.memoryMiB,
-      gpu: resources.gpu,
-      maxRetries: dto.maxRetries ?? 0,
-      retryBackoffSeconds: dto.retryBackoffSeconds ?? DEFAULT_RETRY_BACKOFF_SECONDS,
-      timeoutSeconds: dto.timeoutSeconds ?? null,
-      noRetryExitCodes: dto.noRetryExitCodes ?? [],
-      dependsOn: dto.dependsOn ?? [],
+      ...TaskSpec.toColumns(spec),
       status: TaskStatus.Pending,
       progressPermille: 0,
       attempt: 0,
@@ -343,34 +294,32 @@ export class TasksService {
   }
 
   /** Rules that depend on config or on several fields at once. */
-  private checkSpec(dto: CreateTaskDto, gpu: number, queueGpus: number): void {
+  private checkSpec(spec: TaskSpec, queueGpus: number): void {
     const problems: Array<{ field: string; message: string }> = [];
     const tasks = this.config.tasks;
-    if (dto.shell && dto.command.length !== 1) {
+    if (spec.shell && spec.command.length !== 1) {
       problems.push({ field: 'command', message: 'must be exactly one string when shell is true' });
     }
-    const reserved = Object.keys(dto.env ?? {}).filter((name) =>
-      name.toUpperCase().startsWith('KILN_'),
-    );
+    const reserved = Object.keys(spec.env).filter((name) => name.toUpperCase().startsWith('KILN_'));
     if (reserved.length) {
       problems.push({
         field: 'env',
         message: `names starting with KILN_ are reserved (${reserved.join(', ')})`,
       });
     }
-    if (jsonBytes(dto.env) > tasks.maxEnvBytes) {
+    if (jsonBytes(spec.env) > tasks.maxEnvBytes) {
       problems.push({
         field: 'env',
         message: `must be at most ${tasks.maxEnvBytes} bytes as JSON`,
       });
     }
-    if (jsonBytes(dto.hyperparameters) > tasks.maxHyperparametersBytes) {
+    if (jsonBytes(spec.hyperparameters) > tasks.maxHyperparametersBytes) {
       problems.push({
         field: 'hyperparameters',
         message: `must be at most ${tasks.maxHyperparametersBytes} bytes as JSON`,
       });
     }
-    if (gpu > queueGpus) {
+    if (spec.resources.gpu > queueGpus) {
       problems.push({
         field: 'resources.gpu',
         message: `must be at most ${queueGpus}, the GPUs of the queue`,
@@ -418,8 +367,8 @@ export class TasksService {
   }
 }
 
-function jsonBytes(value: unknown): number {
-  return value === undefined ? 0 : Buffer.byteLength(JSON.stringify(value), 'utf8');
+function jsonBytes(value: object): number {
+  return Buffer.byteLength(JSON.stringify(value), 'utf8');
 }
 
 function fingerprintOf(dto: CreateTaskDto): string {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { KilnConfig } from '../../../config/kiln.config';
 import type { RunSpec } from '../../runtimes';
 import { Task } from '../persistence/entities/task.entity';
-import { resourcesOf } from '../api/task.mapper';
+import { TaskSpec } from '../task-spec';
 
 @Injectable()
 export class RunSpecFactory {
@@ -16,25 +16,26 @@ export class RunSpecFactory {
   ) {}
 
   build(task: Task, attempt: number, runToken: string): RunSpec {
+    const spec = TaskSpec.ofTask(task);
     return {
       taskId: task.id,
       attempt,
-      queue: task.queue,
-      command: task.command,
-      shell: task.shell,
-      image: task.image ?? undefined,
-      workingDir: task.workingDir ?? undefined,
+      queue: spec.queue,
+      command: spec.command,
+      shell: spec.shell,
+      image: spec.image ?? undefined,
+      workingDir: spec.workingDir ?? undefined,
       env: {
-        ...task.env,
+        ...spec.env,
         KILN_TASK_ID: task.id,
         KILN_ATTEMPT: String(attempt),
-        KILN_HPARAMS: JSON.stringify(task.hyperparameters),
+        KILN_HPARAMS: JSON.stringify(spec.hyperparameters),
         KILN_API_URL: this.apiUrl(),
         KILN_RUN_TOKEN: runToken,
       },
-      hyperparameters: task.hyperparameters,
-      resources: resourcesOf(task),
-      timeoutSeconds: task.timeoutSeconds ?? undefined,
+      hyperparameters: spec.hyperparameters,
+      resources: spec.resources,
+      timeoutSeconds: spec.timeoutSeconds ?? undefined,
     };
   }
 

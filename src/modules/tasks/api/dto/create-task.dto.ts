@@ -25,24 +25,15 @@ import {
   MAX_COMMAND_ARGS,
   MAX_DEPENDENCIES,
   MAX_ENV_VARS,
-  MAX_PRIORITY,
-  OptionalLabels,
 } from './task-limits';
+import { EditableTaskFields } from './editable-task-fields.dto';
 import { ResourcesDto } from './resources.dto';
 
-export class CreateTaskDto {
-  @IsString()
-  @Length(1, 200)
-  name: string;
-
+export class CreateTaskDto extends EditableTaskFields {
+  // On a submit a null description or priority counts as left out. Both are re-declared
+  // only to say so; TypeScript wants an initializer on a re-declared field.
   @IsOptional()
-  @IsString()
-  @MaxLength(4000)
-  description?: string;
-
-  /** Key/value labels, e.g. `{"team": "vision"}`; filter with `label=team=vision`. */
-  @OptionalLabels()
-  labels?: Record<string, string>;
+  override description?: string = undefined;
 
   /** A queue from config; the default queue when absent. */
   @IsOptional()
@@ -51,18 +42,8 @@ export class CreateTaskDto {
   queue?: string;
 
   @IsOptional()
-  @IsInt()
-  @Min(-MAX_PRIORITY)
-  @Max(MAX_PRIORITY)
-  // Declared by hand: the Swagger plugin cannot evaluate `-MAX_PRIORITY` and drops the field.
-  @ApiPropertyOptional({
-    type: 'integer',
-    description: 'Higher runs first.',
-    default: 0,
-    minimum: -MAX_PRIORITY,
-    maximum: MAX_PRIORITY,
-  })
-  priority?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Higher runs first.', default: 0 })
+  override priority?: number = undefined;
 
   /** argv, run without a shell; with `shell: true`, exactly one string for /bin/sh -c. */
   @IsArray()
