@@ -6,21 +6,17 @@ import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { parse as parseYaml } from 'yaml';
 import { waitUntil } from '../../src/common/wait-until';
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { KilnConfig } from '../../src/config/kiln.config';
-import { KubernetesExecutorConfig } from '../../src/config/sections/kubernetes-executor.config';
+import { KubernetesRuntimeConfig } from '../../src/config/sections/kubernetes-runtime.config';
 import type { LeaderLock } from '../../src/infra/lock/leader-lock.port';
-import {
-  MetricPoint,
-  RUN_REPORTER,
-  RunHandle,
-  RunReporter,
-  RunSpec,
-  RunStatus,
-} from '../../src/modules/runtimes/executor.port';
-import { KubernetesExecutorModule } from '../../src/modules/runtimes/kubernetes/kubernetes-executor.module';
-import { KubernetesExecutor } from '../../src/modules/runtimes/kubernetes/kubernetes.executor';
+import { RunHandle, RunSpec, RunStatus } from '../../src/modules/runtimes/batch-runtime.port';
+import type { MetricPoint, RunReporter } from '../../src/modules/runtimes/run-reporter.port';
+import { RunReporterModule } from '../../src/modules/runtimes/run-reporter.module';
+import { RunReporterRelay } from '../../src/modules/runtimes/run-reporter.relay';
+import { KubernetesRuntimeModule } from '../../src/modules/runtimes/kubernetes/kubernetes-runtime.module';
+import { KubernetesBatchRuntime } from '../../src/modules/runtimes/kubernetes/kubernetes-batch-runtime';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api';
 import { assertValidKubeObject } from '../support/fake-kube-api/kube-schema';
 
@@ -43,9 +39,9 @@ function makeSpec(overrides: Partial<RunSpec> = {}): RunSpec {
   };
 }
 
-function settingsFor(overrides: Record<string, unknown>): KubernetesExecutorConfig {
+function settingsFor(overrides: Record<string, unknown>): KubernetesRuntimeConfig {
   const yaml = parseYaml(readFileSync(resolve(__dirname, '../../config/default.yaml'), 'utf8'));
-  const settings = plainToInstance(KubernetesExecutorConfig, {
+  const settings = plainToInstance(KubernetesRuntimeConfig, {
     ...yaml.executors.kubernetes,
     ...overrides,
   });
@@ -63,9 +59,9 @@ const GPU_QUEUE = {
   priorityClassName: 'training-high',
 };
 
-describe('KubernetesExecutor against a fake API server', () => {
+describe('KubernetesBatchRuntime against a fake API server', () => {
   let api: FakeKubeApi;
-  let executor: KubernetesExecutor;
+  let executor: KubernetesBatchRuntime;
   let reporter: ReturnType<typeof makeReporter>;
 
   function makeReporter() {
@@ -88,13 +84,13 @@ describe('KubernetesExecutor against a fake API server', () => {
       ...overrides,
     });
     const config = { executors: { kubernetes } } as unknown as KilnConfig;
-    return new KubernetesExecutor(config, reporter.reporter, undefined, lock);
+    return new KubernetesBatchRuntime(config, reporter.reporter, lock);
   }
 
   async function startExecutor(
     overrides: Record<string, unknown> = {},
     lock?: LeaderLock,
-  ): Promise<KubernetesExecutor> {
+  ): Promise<KubernetesBatchRuntime> {
     await executor?.onModuleDestroy();
     executor = makeExecutor(overrides, lock);
     return executor;
@@ -693,22 +689,27 @@ describe('KubernetesExecutor against a fake API server', () => {
     assertValidKubeObject(api.requests.find((r) => r.method === 'POST')!.body);
   });
 
-  it('finds the RUN_REPORTER of another module when wired by Nest', async () => {
+  it('reports to the reporter another module connects when wired by Nest', async () => {
     const kubernetes = settingsFor({ kubeconfigPath: api.writeKubeconfig() });
     @Global()
     @Module({
-      providers: [
-        { provide: KilnConfig, useValue: { executors: { kubernetes } } },
-        { provide: RUN_REPORTER, useValue: reporter.reporter },
-      ],
+      providers: [{ provide: KilnConfig, useValue: { executors: { kubernetes } } }],
       exports: [KilnConfig],
     })
     class HostModule {}
+    @Module({ imports: [KubernetesRuntimeModule, RunReporterModule] })
+    class ConsumerModule implements OnModuleInit {
+      constructor(private readonly relay: RunReporterRelay) {}
+
+      onModuleInit(): void {
+        this.relay.connect(reporter.reporter);
+      }
+    }
     const moduleRef = await Test.createTestingModule({
-      imports: [HostModule, KubernetesExecutorModule],
+      imports: [HostModule, ConsumerModule],
     }).compile();
     await moduleRef.init();
-    const wired = moduleRef.get(KubernetesExecutor);
+    const wired = moduleRef.get(KubernetesBatchRuntime);
     const handle = await wired.launch(makeSpec());
     const name = handle.id.split('/')[1];
     api.running(NS, name);
@@ -728,7 +729,7 @@ describe('KubernetesExecutor against a fake API server', () => {
     const config = {
       executors: { kubernetes: settingsFor({ kubeconfigPath: '' }) },
     } as unknown as KilnConfig;
-    const idle = new KubernetesExecutor(config);
+    const idle = new KubernetesBatchRuntime(config);
     expect(idle.name).toBe('kubernetes');
     await idle.onModuleDestroy();
   });

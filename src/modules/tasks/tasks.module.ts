@@ -1,7 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { RUN_REPORTER } from '../runtimes/executor.port';
-import { ExecutorsModule } from '../runtimes/executors.module';
+import { RunReporterRelay } from '../runtimes/run-reporter.relay';
+import { RuntimesModule } from '../runtimes/runtimes.module';
 import { AuthModule } from '../auth/auth.module';
 import { ArtifactStore } from './artifacts/artifact-store';
 import { CapacityService } from './orchestration/capacity.service';
@@ -37,7 +37,7 @@ import { TasksService } from './api/tasks.service';
   imports: [
     TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, TaskDependency, UserQuota]),
     TaskMetricsModule,
-    ExecutorsModule,
+    RuntimesModule,
     AuthModule,
   ],
   controllers: [TasksController, TaskRunsController, EventsController],
@@ -55,7 +55,6 @@ import { TasksService } from './api/tasks.service';
     TaskEventFeed,
     TaskLogsService,
     TaskRunReporter,
-    { provide: RUN_REPORTER, useExisting: TaskRunReporter },
     TaskTransitions,
     TaskWakeups,
     TasksPrometheus,
@@ -68,9 +67,12 @@ export class TasksModule implements OnModuleInit {
     private readonly wakeups: TaskWakeups,
     private readonly dispatcher: Dispatcher,
     private readonly reconciler: Reconciler,
+    private readonly runReports: RunReporterRelay,
+    private readonly runReporter: TaskRunReporter,
   ) {}
 
   onModuleInit(): void {
+    this.runReports.connect(this.runReporter);
     this.wakeups.register({
       dispatch: () => this.dispatcher.wake(),
       reconcile: () => this.reconciler.wake(),

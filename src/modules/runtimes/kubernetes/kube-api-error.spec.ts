@@ -24,7 +24,7 @@ describe('errors of @kubernetes/client-node', () => {
     ]);
   });
 
-  it('recognises the statuses the executor treats as answers', () => {
+  it('recognises the statuses the runtime treats as answers', () => {
     expect(isNotFound(apiError(404))).toBe(true);
     expect(isAlreadyExists(apiError(409))).toBe(true);
     expect(isGone(Object.assign(new Error('Gone'), { statusCode: 410 }))).toBe(true);

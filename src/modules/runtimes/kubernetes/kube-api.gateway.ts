@@ -1,4 +1,4 @@
-// Every call the Kubernetes executor makes to the API server, each retried on transient
+// Every call the Kubernetes runtime makes to the API server, each retried on transient
 // failures (connection errors, 429, 5xx). The docker/k8s Role grants exactly these.
 import type { Writable } from 'node:stream';
 import type { V1Job, V1JobList, V1PodList, V1Secret, Watch } from '@kubernetes/client-node';

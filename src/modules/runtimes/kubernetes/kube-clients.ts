@@ -1,7 +1,7 @@
-// The API clients of the Kubernetes executor, built on first use: a Kiln with no
+// The API clients of the Kubernetes runtime, built on first use: a Kiln with no
 // cluster configured never loads @kubernetes/client-node or reads a kubeconfig.
 import type { BatchV1Api, CoreV1Api, KubeConfig, Log, Watch } from '@kubernetes/client-node';
-import type { KubernetesExecutorConfig } from '../../../config/sections/kubernetes-executor.config';
+import type { KubernetesRuntimeConfig } from '../../../config/sections/kubernetes-runtime.config';
 
 export interface KubeClients {
   batch: BatchV1Api;
@@ -12,7 +12,7 @@ export interface KubeClients {
 
 type ClientNode = typeof import('@kubernetes/client-node');
 
-export function createKubeClients(config: KubernetesExecutorConfig): KubeClients {
+export function createKubeClients(config: KubernetesRuntimeConfig): KubeClients {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when used
   const k8s = require('@kubernetes/client-node') as ClientNode;
   const kubeConfig = loadKubeConfig(k8s, config);
@@ -24,7 +24,7 @@ export function createKubeClients(config: KubernetesExecutorConfig): KubeClients
   };
 }
 
-function loadKubeConfig(k8s: ClientNode, config: KubernetesExecutorConfig): KubeConfig {
+function loadKubeConfig(k8s: ClientNode, config: KubernetesRuntimeConfig): KubeConfig {
   const kubeConfig = new k8s.KubeConfig();
   if (config.kubeconfigPath) kubeConfig.loadFromFile(config.kubeconfigPath);
   else kubeConfig.loadFromCluster();

@@ -5,10 +5,11 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import type { RunHandle, RunReporter, RunSpec, RunStatus } from '../executor.port';
+import type { RunHandle, RunSpec, RunStatus } from '../batch-runtime.port';
+import type { RunReporter } from '../run-reporter.port';
 import { parseReportLine } from '../report-line.parser';
 import { EndedRun, statusOf } from './ended-run';
-import { RunStartError } from './local-executor.errors';
+import { RunStartError } from './local-runtime.errors';
 import { LineSplitter } from './line-splitter';
 import type { GrowingLog } from './log-reader';
 import { formatRunId, readChildStartTime, signalRun } from './process-identity';
@@ -45,7 +46,7 @@ export interface LocalRunOptions {
  */
 const OUTPUT_DRAIN_MS = 2000;
 
-const logger = new Logger('LocalExecutor');
+const logger = new Logger('LocalBatchRuntime');
 
 type ExitOutcome = [number | null, NodeJS.Signals | null];
 

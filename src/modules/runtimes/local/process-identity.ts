@@ -1,5 +1,5 @@
 // Names a process by pid and kernel start time, so a recycled pid is never mistaken for
-// the run that once had it (Linux /proc; the local executor is Linux-only).
+// the run that once had it (Linux /proc; the local runtime is Linux-only).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 

@@ -6,8 +6,8 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError } from '../../../common/errors/domain-error';
-import type { RunHandle } from '../executor.port';
-import { WorkingDirOutsideRunError } from './local-executor.errors';
+import type { RunHandle } from '../batch-runtime.port';
+import { WorkingDirOutsideRunError } from './local-runtime.errors';
 
 export interface RunPaths {
   runDir: string;
@@ -26,7 +26,7 @@ export interface RunPaths {
 export interface ExitRecord {
   exitCode: number | null;
   signal: NodeJS.Signals | null;
-  /** Killed by the executor's own timeout backstop. */
+  /** Killed by the runtime's own timeout backstop. */
   timedOut: boolean;
   /** Killed because Kiln shut down while it ran, not because of anything it did. */
   interruptedByShutdown: boolean;

@@ -6,7 +6,7 @@
 // can tell "supervised elsewhere, still running" from "its supervisor is gone", and pass
 // a stop on to a live supervisor instead of declaring its run lost.
 //
-// Plain files rather than the database or Redis: the executor knows neither, and the
+// Plain files rather than the database or Redis: the runtime knows neither, and the
 // runs directory is the one thing every process that can serve a local run must share.
 import { randomUUID } from 'node:crypto';
 import {

@@ -1,4 +1,4 @@
-import type { RunResources } from '../../runtimes/executor.port';
+import type { RunResources } from '../../runtimes/batch-runtime.port';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
 import { Task } from '../persistence/entities/task.entity';

@@ -14,7 +14,7 @@ import { KilnConfig } from '../../../config/kiln.config';
 import { isUniqueViolation } from '../../../infra/database/sql-helpers';
 import { OwnershipPolicy } from '../../auth/ownership.policy';
 import { Principal } from '../../auth/principal';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import { RuntimeRegistry } from '../../runtimes/runtime.registry';
 import { CapacityService } from '../orchestration/capacity.service';
 import { QueueAccessPolicy } from '../orchestration/queue-access.policy';
 import { QueueResourceDefaults } from '../../../config/sections/tasks.config';
@@ -70,7 +70,7 @@ export class TasksService {
     private readonly capacity: CapacityService,
     private readonly transitions: TaskTransitions,
     private readonly wakeups: TaskWakeups,
-    private readonly executors: ExecutorRegistry,
+    private readonly executors: RuntimeRegistry,
     private readonly metrics: TaskMetricsService,
     private readonly dependencies: TaskDependencies,
     private readonly queueAccess: QueueAccessPolicy,

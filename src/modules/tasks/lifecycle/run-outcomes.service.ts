@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
 import { KilnConfig } from '../../../config/kiln.config';
-import type { RunStatus } from '../../runtimes/executor.port';
+import type { RunStatus } from '../../runtimes/batch-runtime.port';
 import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { retryDelaySeconds } from './retry-backoff';

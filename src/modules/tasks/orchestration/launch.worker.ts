@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import { RuntimeRegistry } from '../../runtimes/runtime.registry';
 import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { CapacityService } from './capacity.service';
@@ -27,7 +27,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
     @Inject(KilnConfig) private readonly config: KilnConfig,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly executors: ExecutorRegistry,
+    private readonly executors: RuntimeRegistry,
     private readonly transitions: TaskTransitions,
     private readonly specs: RunSpecFactory,
     private readonly outcomes: RunOutcomes,

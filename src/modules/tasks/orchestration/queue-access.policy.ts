@@ -6,11 +6,11 @@ import { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { ForbiddenError } from '../../auth/auth.errors';
 import { Principal } from '../../auth/principal';
 import { Role, ROLES } from '../../auth/role';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import { RuntimeRegistry } from '../../runtimes/runtime.registry';
 
 @Injectable()
 export class QueueAccessPolicy {
-  constructor(private readonly executors: ExecutorRegistry) {}
+  constructor(private readonly executors: RuntimeRegistry) {}
 
   /** Throws ForbiddenError naming the queue when the caller may not put tasks on it. */
   assertCanSubmit(principal: Principal, queue: TaskQueueConfig): void {

@@ -11,8 +11,8 @@ import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
 import { LeaderOnly } from '../../../common/scheduling/leader-only.decorator';
 import { KilnConfig } from '../../../config/kiln.config';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
-import type { RunHandle } from '../../runtimes/executor.port';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import type { RunHandle } from '../../runtimes/batch-runtime.port';
+import { RuntimeRegistry } from '../../runtimes/runtime.registry';
 import { CoalescingRunner } from './coalescing-runner';
 import { Dispatcher } from './dispatcher.service';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
@@ -34,7 +34,7 @@ export class Reconciler {
     @Inject(KilnConfig) private readonly config: KilnConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
-    private readonly executors: ExecutorRegistry,
+    private readonly executors: RuntimeRegistry,
     private readonly outcomes: RunOutcomes,
     private readonly transitions: TaskTransitions,
     private readonly dispatcher: Dispatcher,

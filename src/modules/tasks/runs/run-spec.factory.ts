@@ -4,7 +4,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { AddressInfo } from 'node:net';
 import { KilnConfig } from '../../../config/kiln.config';
-import type { RunSpec } from '../../runtimes/executor.port';
+import type { RunSpec } from '../../runtimes/batch-runtime.port';
 import { Task } from '../persistence/entities/task.entity';
 import { resourcesOf } from '../api/task.mapper';
 

@@ -5,7 +5,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { MetricPoint, RunReporter } from '../../runtimes/executor.port';
+import type { MetricPoint, RunReporter } from '../../runtimes/run-reporter.port';
 import { Task } from '../persistence/entities/task.entity';
 import { TaskMetricsService } from '../training-metrics/task-metrics.service';
 import { TaskTransitions } from '../lifecycle/task-transitions.service';

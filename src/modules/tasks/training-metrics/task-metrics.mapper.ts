@@ -1,4 +1,4 @@
-import type { MetricPoint } from '../../runtimes/executor.port';
+import type { MetricPoint } from '../../runtimes/run-reporter.port';
 import type { ReportMetricsDto } from './dto/report-metrics.dto';
 import type { TaskMetricsResponse } from './dto/metric-series.response';
 import type { MetricSeries } from './task-metrics.service';

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/c
 import { Counter, Registry } from 'prom-client';
 import { backoffDelay } from '../../../common/retry/retry';
 import { isTransientError } from '../../../common/retry/transient-error';
-import type { MetricPoint } from '../../runtimes/executor.port';
+import type { MetricPoint } from '../../runtimes/run-reporter.port';
 import { downsample } from './downsample';
 import {
   NewMetricPoint,

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn } from '../../../../infra/database/dialect';
-import type { RunHandle } from '../../../runtimes/executor.port';
+import type { RunHandle } from '../../../runtimes/batch-runtime.port';
 
 export enum AttemptStatus {
   Queued = 'queued',

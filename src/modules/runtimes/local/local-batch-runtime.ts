@@ -1,33 +1,24 @@
-// The local executor: runs each attempt as a child process of this Kiln process, in a
+// The local batch runtime: runs each attempt as a child process of this Kiln process, in a
 // run directory of its own under the runs directory. Other Kiln processes sharing the
 // runs directory answer for its runs through the files there (see RunSupervisors).
 import { chmod, mkdir, rm, rmdir } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnApplicationShutdown,
-  OnModuleInit,
-  Optional,
-} from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { waitUntil } from '../../../common/wait-until';
 import { KilnConfig } from '../../../config/kiln.config';
 import {
-  Executor,
+  BatchRuntime,
   LogOptions,
-  RUN_REPORTER,
   RunHandle,
   RunLocator,
-  RunReporter,
   RunSpec,
   RunStatus,
-} from '../executor.port';
+} from '../batch-runtime.port';
+import type { RunReporter } from '../run-reporter.port';
+import { RunReporterRelay } from '../run-reporter.relay';
 import { GpuSlots } from './gpu-slots';
 import { EndedRun, statusOf } from './ended-run';
-import { RunNotStoppedError, RunStartError } from './local-executor.errors';
+import { RunNotStoppedError, RunStartError } from './local-runtime.errors';
 import { LocalRun } from './local-run';
 import { GrowingLog, readLogLines } from './log-reader';
 import { PolledLog } from './polled-log';
@@ -61,7 +52,7 @@ import { RunProcess } from './local-run';
 import { RunSandbox } from './run-sandbox';
 import { RunSupervisors, SUPERVISOR_TICK_MS } from './run-supervisors';
 
-export const LOCAL_EXECUTOR_NAME = 'local';
+export const LOCAL_RUNTIME = 'local';
 
 /**
  * What a sandboxed run takes from Kiln's environment: locale and time zone only. Kiln's
@@ -89,11 +80,9 @@ const LOST_ORPHAN =
   'the process still runs but was started by an earlier Kiln process, which can no longer see its output; stop it and retry';
 
 @Injectable()
-export class LocalExecutor
-  implements Executor, OnModuleInit, OnApplicationBootstrap, OnApplicationShutdown
-{
-  readonly name = LOCAL_EXECUTOR_NAME;
-  private readonly logger = new Logger(LocalExecutor.name);
+export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicationShutdown {
+  readonly name = LOCAL_RUNTIME;
+  private readonly logger = new Logger(LocalBatchRuntime.name);
   readonly runsDir: string;
   private readonly gpus: GpuSlots;
   private readonly stopGraceMs: number;
@@ -116,8 +105,7 @@ export class LocalExecutor
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
-    @Optional() @Inject(RUN_REPORTER) private reporter?: RunReporter,
-    @Optional() private readonly moduleRef?: ModuleRef,
+    @Inject(RunReporterRelay) private readonly reporter?: RunReporter,
   ) {
     const local = config.executors.local;
     const runsDir = local.runsDir || resolve(config.dataDir, 'runs');
@@ -155,19 +143,6 @@ export class LocalExecutor
       );
     }
     this.warnUnisolated(`the run sandbox does not work here (${problem})`);
-  }
-
-  onApplicationBootstrap(): void {
-    // RUN_REPORTER belongs to the tasks module, which imports this one, so it is not
-    // in this module's scope unless made global; look it up anywhere in the app.
-    if (this.reporter || !this.moduleRef) return;
-    try {
-      this.reporter = this.moduleRef.get<RunReporter>(RUN_REPORTER, { strict: false });
-    } catch {
-      this.logger.warn(
-        'No RUN_REPORTER provided: KILN_METRIC and KILN_PROGRESS lines stay in the log only',
-      );
-    }
   }
 
   async launch(spec: RunSpec): Promise<RunHandle> {
@@ -262,7 +237,7 @@ export class LocalExecutor
 
   private async start(spec: RunSpec, paths: RunPaths): Promise<LocalRun> {
     if (this.shuttingDown)
-      throw new Error('Kiln is shutting down; the local executor starts no new runs');
+      throw new Error('Kiln is shutting down; the local runtime starts no new runs');
     const cwd = resolveWorkingDir(paths.runDir, spec.workingDir);
     await this.superviseRuns();
     const gpus = this.gpus.allocate(spec.resources.gpu);

@@ -39,7 +39,7 @@ export class KubernetesToleration {
 
 /** Where one queue's Jobs go and which pod template fields they get. */
 export class KubernetesQueueOverrides {
-  /** Namespace of this queue's Jobs; the executor's default namespace when absent. */
+  /** Namespace of this queue's Jobs; the runtime's default namespace when absent. */
   @IsOptional()
   @Matches(DNS_LABEL, { message: 'must be a DNS label' })
   namespace?: string;
@@ -68,8 +68,8 @@ export class KubernetesQueueOverrides {
   priorityClassName?: string;
 }
 
-/** The Kubernetes executor: one batch/v1 Job per attempt. */
-export class KubernetesExecutorConfig {
+/** The Kubernetes runtime: one batch/v1 Job per attempt. */
+export class KubernetesRuntimeConfig {
   /** Path of a kubeconfig file; empty: the in-cluster service account. */
   @Env('KILN_K8S_KUBECONFIG')
   @IsString()

@@ -1,4 +1,4 @@
-// What the local executor refuses, each a domain error so a caller that lets it reach
+// What the local runtime refuses, each a domain error so a caller that lets it reach
 // the API answers with a problem that says what to change.
 import { DomainError, InvalidInputError } from '../../../common/errors/domain-error';
 

@@ -5,8 +5,8 @@ import { Env } from '../env.decorator';
 export const RUN_ISOLATION_MODES = ['auto', 'sandbox', 'none'] as const;
 export type RunIsolationMode = (typeof RUN_ISOLATION_MODES)[number];
 
-/** The local executor: training runs as child processes of this Kiln process. */
-export class LocalExecutorConfig {
+/** The local runtime: training runs as child processes of this Kiln process. */
+export class LocalRuntimeConfig {
   /** Where each attempt gets its run directory; empty means `<dataDir>/runs`. */
   @Env('KILN_LOCAL_RUNS_DIR')
   @IsString()

@@ -1,28 +1,20 @@
 // Runs each attempt as a batch/v1 Job; see run-job.builder.ts for what the Job holds.
-import {
-  Inject,
-  Injectable,
-  Logger,
-  OnApplicationBootstrap,
-  OnModuleDestroy,
-  Optional,
-} from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { waitUntil } from '../../../common/wait-until';
 import { KilnConfig } from '../../../config/kiln.config';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
-import type { KubernetesExecutorConfig } from '../../../config/sections/kubernetes-executor.config';
+import type { KubernetesRuntimeConfig } from '../../../config/sections/kubernetes-runtime.config';
 import {
-  Executor,
+  BatchRuntime,
   LogOptions,
-  RUN_REPORTER,
   RunHandle,
   RunLocator,
-  RunReporter,
   RunSpec,
   RunStatus,
-} from '../executor.port';
+} from '../batch-runtime.port';
+import type { RunReporter } from '../run-reporter.port';
+import { RunReporterRelay } from '../run-reporter.relay';
 import { parseReportLine } from '../report-line.parser';
 import { ConcurrencyLimit } from '../../../common/concurrency/concurrency-limit';
 import { KubeApiGateway } from './kube-api.gateway';
@@ -49,17 +41,17 @@ import {
 import { toRunStatus } from './run-status.mapper';
 import { ObservedRun, RunWatcher } from './run-watcher';
 
-export const KUBERNETES_EXECUTOR = 'kubernetes';
+export const KUBERNETES_RUNTIME = 'kubernetes';
 
 const LOG_POD_POLL_MS = 250;
 
 @Injectable()
-export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnModuleDestroy {
-  readonly name = KUBERNETES_EXECUTOR;
+export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
+  readonly name = KUBERNETES_RUNTIME;
   /** Each run is its own pod, without Kiln's Secret or a service-account token. */
   readonly isolatesRuns = true;
-  private readonly logger = new Logger(KubernetesExecutor.name);
-  private readonly settings: KubernetesExecutorConfig;
+  private readonly logger = new Logger(KubernetesBatchRuntime.name);
+  private readonly settings: KubernetesRuntimeConfig;
   private readonly limit: ConcurrencyLimit;
   private connection: { api: KubeApiGateway; watcher: RunWatcher } | undefined;
   private readonly endedJobs = new Set<string>();
@@ -68,8 +60,7 @@ export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnM
 
   constructor(
     @Inject(KilnConfig) config: KilnConfig,
-    @Optional() @Inject(RUN_REPORTER) private reporter?: RunReporter,
-    @Optional() private readonly moduleRef?: ModuleRef,
+    @Inject(RunReporterRelay) private readonly reporter?: RunReporter,
     @Optional() @Inject(LEADER_LOCK) private readonly lock?: LeaderLock,
   ) {
     this.settings = config.executors.kubernetes;
@@ -84,17 +75,6 @@ export class KubernetesExecutor implements Executor, OnApplicationBootstrap, OnM
   /** Runs whose log this process follows right now for metric and progress lines. */
   get logFollowerCount(): number {
     return this.followers.size;
-  }
-
-  onApplicationBootstrap(): void {
-    // RUN_REPORTER belongs to the tasks module, which imports the executors, so it is
-    // not in this module's scope; look it up anywhere in the app.
-    if (this.reporter || !this.moduleRef) return;
-    try {
-      this.reporter = this.moduleRef.get<RunReporter>(RUN_REPORTER, { strict: false });
-    } catch {
-      this.reporter = undefined; // metric and progress lines then stay in the log only
-    }
   }
 
   async launch(spec: RunSpec): Promise<RunHandle> {

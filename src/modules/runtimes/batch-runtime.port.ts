@@ -1,7 +1,8 @@
-// The Executor port: how Kiln runs one attempt of a training task somewhere (a local
-// process, a Kubernetes Job) without the tasks module knowing where.
+// The BatchRuntime port: how Kiln runs one attempt of a training task, a run that ends,
+// somewhere (a local process, a Kubernetes Job) without the tasks module knowing where.
+// Long-running replicated workloads have their own port (service-runtime.port.ts).
 
-/** Everything an executor needs to start one attempt. Built by the tasks module. */
+/** Everything a batch runtime needs to start one attempt. Built by the tasks module. */
 export interface RunSpec {
   taskId: string;
   attempt: number;
@@ -9,7 +10,7 @@ export interface RunSpec {
   /** argv; run without a shell unless `shell` is true (then `command` is one string). */
   command: string[];
   shell?: boolean;
-  /** Container image, for executors that run containers. */
+  /** Container image, for runtimes that run containers. */
   image?: string;
   /** Working directory inside the run (relative to the run directory for local runs). */
   workingDir?: string;
@@ -17,7 +18,7 @@ export interface RunSpec {
   env: Record<string, string>;
   hyperparameters: Record<string, unknown>;
   resources: RunResources;
-  /** Hard limit on the run's duration, enforced by the executor where it can. */
+  /** Hard limit on the run's duration, enforced by the runtime where it can. */
   timeoutSeconds?: number;
 }
 
@@ -32,12 +33,16 @@ export interface RunResources {
 
 /** Identifies a launched run; stored on the attempt row, so it must be plain JSON. */
 export interface RunHandle {
+  /**
+   * The name of the runtime that launched the run. Called `executor` because handles are
+   * stored on attempt rows and shown by the API under that name.
+   */
   executor: string;
-  /** Executor-specific id: a pid and start time, a namespace/job name. */
+  /** Runtime-specific id: a pid and start time, a namespace/job name. */
   id: string;
-  /** Where the run writes its outputs (KILN_OUTPUT_DIR), when the executor can serve them. */
+  /** Where the run writes its outputs (KILN_OUTPUT_DIR), when the runtime can serve them. */
   outputDir?: string;
-  /** Where the run's combined stdout/stderr is kept, when the executor keeps a file. */
+  /** Where the run's combined stdout/stderr is kept, when the runtime keeps a file. */
   logPath?: string;
 }
 
@@ -47,7 +52,7 @@ export type RunStatus =
   | { state: 'succeeded'; exitCode: 0 }
   | { state: 'failed'; exitCode?: number; reason: string; retryable?: boolean }
   | { state: 'timed_out'; reason: string }
-  /** The executor no longer knows the run (process gone, pod evicted): Kiln decides. */
+  /** The runtime no longer knows the run (process gone, pod evicted): Kiln decides. */
   | { state: 'lost'; reason: string };
 
 export interface LogOptions {
@@ -58,7 +63,7 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
-export interface Executor {
+export interface BatchRuntime {
   /** The name queues refer to in config (`local`, `kubernetes`). */
   readonly name: string;
   /**
@@ -76,7 +81,7 @@ export interface Executor {
   /** Removes what the run left behind (logs, outputs) when its task is deleted. */
   discard?(handle: RunHandle): Promise<void>;
   /**
-   * The handle of the run this executor started for the attempt, if it started one. A
+   * The handle of the run this runtime started for the attempt, if it started one. A
    * launch interrupted after the start but before the handle was recorded (the worker
    * died) leaves a run Kiln knows nothing of; this lets Kiln adopt it instead of waiting
    * out the launch grace and retrying beside it.
@@ -84,31 +89,5 @@ export interface Executor {
   find?(run: RunLocator): Promise<RunHandle | undefined>;
 }
 
-/** One metric sample a run reported. */
-export interface MetricPoint {
-  name: string;
-  step?: number;
-  value: number;
-  time: Date;
-}
-
-/**
- * Where executors deliver what a run reports about itself (KILN_METRIC and
- * KILN_PROGRESS lines). The tasks module implements it; executors only parse and call.
- */
-export interface RunReporter {
-  metric(run: { taskId: string; attempt: number }, point: MetricPoint): void;
-  progress(run: { taskId: string; attempt: number }, fraction: number): void;
-  /** The executor saw the run end; the tasks module reconciles it now instead of at its next tick. */
-  ended?(run: { taskId: string; attempt: number }): void;
-  /**
-   * The `time` of the newest metric point stored (or about to be) for the attempt, or
-   * undefined when it has none. An executor that re-reads a run's output from the start
-   * (a new leader, a restarted Kiln) uses it to skip what an earlier reader delivered.
-   */
-  lastReportedAt?(run: { taskId: string; attempt: number }): Promise<Date | undefined>;
-}
-
-/** Injection tokens. */
-export const EXECUTORS = Symbol('EXECUTORS');
-export const RUN_REPORTER = Symbol('RUN_REPORTER');
+/** Injection token of the batch runtimes by name (a ReadonlyMap<string, BatchRuntime>). */
+export const BATCH_RUNTIMES = Symbol('BATCH_RUNTIMES');
