@@ -14,7 +14,7 @@ import {
   WorkingDirOutsideRunError,
 } from '../../src/modules/runtimes/local/local-runtime.errors';
 import { LocalBatchRuntime } from '../../src/modules/runtimes/local/local-batch-runtime';
-import { isRunning, parseRunId } from '../../src/modules/runtimes/local/process-identity';
+import { isRunning, parseRunId } from '../../src/modules/runtimes/local/process/process-identity';
 import type { RunHandle, RunSpec } from '../../src/modules/runtimes/batch-runtime.port';
 import type { MetricPoint, RunReporter } from '../../src/modules/runtimes/run-reporter.port';
 import { waitUntil } from '../../src/common/wait-until';

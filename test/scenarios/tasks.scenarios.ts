@@ -4,7 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DataSource } from 'typeorm';
 import { waitUntil } from '../../src/common/wait-until';
-import { readProcessIdentity } from '../../src/modules/runtimes/local/process-identity';
+import { readProcessIdentity } from '../../src/modules/runtimes/local/process/process-identity';
 import { TaskAttempt } from '../../src/modules/tasks/persistence/entities/task-attempt.entity';
 import { ApiClient, ApiResponse } from '../support/api-client';
 import { openSse } from '../support/sse-client';

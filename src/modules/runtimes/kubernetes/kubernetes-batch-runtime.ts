@@ -17,10 +17,10 @@ import type { RunReporter } from '../run-reporter.port';
 import { RunReporterRelay } from '../run-reporter.relay';
 import { parseReportLine } from '../report-line.parser';
 import { ConcurrencyLimit } from '../../../common/concurrency/concurrency-limit';
-import { KubeApiGateway } from './kube-api.gateway';
-import { createKubeClients } from './kube-clients';
-import { isAlreadyExists, isNotFound } from './kube-api-error';
-import { podLogLines } from './pod-log.stream';
+import { KubeApiGateway } from './cluster/kube-api.gateway';
+import { createKubeClients } from './cluster/kube-clients';
+import { isAlreadyExists, isNotFound } from './cluster/kube-api-error';
+import { podLogLines } from './cluster/pod-log.stream';
 import { ReportLogFollower } from './report-log-follower';
 import { ReportLogFollowers } from './report-log-followers';
 import {

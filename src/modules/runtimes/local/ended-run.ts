@@ -3,8 +3,8 @@
 // process, pipes, log stream and spec, about 10 KiB; the runtime keeps the last
 // thousand ended runs, so it keeps these instead.
 import type { RunHandle, RunStatus } from '../batch-runtime.port';
-import type { GrowingLog } from './log-reader';
-import type { ExitRecord } from './run-directory';
+import type { GrowingLog } from './process/log-reader';
+import type { ExitRecord } from './process/run-directory';
 
 export class EndedRun implements GrowingLog {
   readonly logComplete = true;

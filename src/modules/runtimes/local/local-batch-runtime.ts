@@ -16,12 +16,12 @@ import {
 } from '../batch-runtime.port';
 import type { RunReporter } from '../run-reporter.port';
 import { RunReporterRelay } from '../run-reporter.relay';
-import { GpuSlots } from './gpu-slots';
+import { GpuSlots } from './process/gpu-slots';
 import { EndedRun, statusOf } from './ended-run';
 import { RunNotStoppedError, RunStartError } from './local-runtime.errors';
 import { LocalRun } from './local-run';
-import { GrowingLog, readLogLines } from './log-reader';
-import { PolledLog } from './polled-log';
+import { GrowingLog, readLogLines } from './process/log-reader';
+import { PolledLog } from './process/polled-log';
 import {
   isRunning,
   leadsProcessGroup,
@@ -30,7 +30,7 @@ import {
   RunId,
   signalProcess,
   signalRun,
-} from './process-identity';
+} from './process/process-identity';
 import {
   ancestorsBelow,
   isInside,
@@ -46,11 +46,11 @@ import {
   runPathsOfLog,
   writeHandleRecord,
   writeStopRequest,
-} from './run-directory';
+} from './process/run-directory';
 import { buildRunEnvironment } from './run-environment';
-import { RunProcess } from './local-run';
-import { RunSandbox } from './run-sandbox';
-import { RunSupervisors, SUPERVISOR_TICK_MS } from './run-supervisors';
+import type { RunProcess } from './process/detached-process';
+import { RunSandbox } from './process/run-sandbox';
+import { RunSupervisors, SUPERVISOR_TICK_MS } from './process/run-supervisors';
 
 export const LOCAL_RUNTIME = 'local';
 

@@ -1,5 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
-import { isTransientError } from '../../../common/retry/transient-error';
+import { isTransientError } from '../../../../common/retry/transient-error';
 import { isAlreadyExists, isGone, isNotFound } from './kube-api-error';
 
 describe('errors of @kubernetes/client-node', () => {

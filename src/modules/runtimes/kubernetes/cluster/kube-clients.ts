@@ -1,7 +1,7 @@
 // The API clients of the Kubernetes runtime, built on first use: a Kiln with no
 // cluster configured never loads @kubernetes/client-node or reads a kubeconfig.
 import type { BatchV1Api, CoreV1Api, KubeConfig, Log, Watch } from '@kubernetes/client-node';
-import type { KubernetesRuntimeConfig } from '../../../config/sections/kubernetes-runtime.config';
+import type { KubernetesRuntimeConfig } from '../../../../config/sections/kubernetes-runtime.config';
 
 export interface KubeClients {
   batch: BatchV1Api;

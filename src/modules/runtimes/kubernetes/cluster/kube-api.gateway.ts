@@ -2,7 +2,7 @@
 // failures (connection errors, 429, 5xx). The docker/k8s Role grants exactly these.
 import type { Writable } from 'node:stream';
 import type { V1Job, V1JobList, V1PodList, V1Secret, Watch } from '@kubernetes/client-node';
-import { Retryable, RetryableOptions } from '../../../common/retry/retryable.decorator';
+import { Retryable, RetryableOptions } from '../../../../common/retry/retryable.decorator';
 import type { KubeClients } from './kube-clients';
 
 export interface PodLogReadOptions {

@@ -5,9 +5,9 @@
 import { renameSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { InvalidInputError } from '../../../common/errors/domain-error';
-import type { RunHandle } from '../batch-runtime.port';
-import { WorkingDirOutsideRunError } from './local-runtime.errors';
+import { InvalidInputError } from '../../../../common/errors/domain-error';
+import type { RunHandle } from '../../batch-runtime.port';
+import { WorkingDirOutsideRunError } from '../local-runtime.errors';
 
 export interface RunPaths {
   runDir: string;

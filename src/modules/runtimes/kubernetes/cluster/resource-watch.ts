@@ -3,7 +3,7 @@
 // when the server no longer has that version (410 Gone), list again.
 import { Logger } from '@nestjs/common';
 import type { KubernetesObject, Watch } from '@kubernetes/client-node';
-import { backoffDelay } from '../../../common/retry/retry';
+import { backoffDelay } from '../../../../common/retry/retry';
 import { isGone } from './kube-api-error';
 
 export interface ObjectList<T> {

@@ -1,6 +1,6 @@
 // Hands out this machine's GPU indices to runs, so two runs never share a GPU and a
 // run sees only its own through CUDA_VISIBLE_DEVICES.
-import { GpusUnavailableError } from './local-runtime.errors';
+import { GpusUnavailableError } from '../local-runtime.errors';
 
 export class GpuSlots {
   private readonly free: Set<number>;

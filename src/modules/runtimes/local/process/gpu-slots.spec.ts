@@ -1,5 +1,5 @@
 import { GpuSlots } from './gpu-slots';
-import { GpusUnavailableError } from './local-runtime.errors';
+import { GpusUnavailableError } from '../local-runtime.errors';
 
 describe('GpuSlots', () => {
   it('hands out distinct indices, lowest first, and takes them back on release', () => {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { InvalidInputError } from '../../../common/errors/domain-error';
-import { WorkingDirOutsideRunError } from './local-runtime.errors';
+import { InvalidInputError } from '../../../../common/errors/domain-error';
+import { WorkingDirOutsideRunError } from '../local-runtime.errors';
 import { resolveWorkingDir, runPaths, runPathsOfLog } from './run-directory';
 
 describe('run directory', () => {
