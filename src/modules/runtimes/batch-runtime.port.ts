@@ -1,6 +1,7 @@
 // The BatchRuntime port: how Kiln runs one attempt of a training task, a run that ends,
 // somewhere (a local process, a Kubernetes Job) without the tasks module knowing where.
 // Long-running replicated workloads have their own port (service-runtime.port.ts).
+import type { FieldProblem } from '../../common/errors/domain-error';
 
 /** Everything a batch runtime needs to start one attempt. Built by the tasks module. */
 export interface RunSpec {
@@ -21,6 +22,15 @@ export interface RunSpec {
   /** Hard limit on the run's duration, enforced by the runtime where it can. */
   timeoutSeconds?: number;
 }
+
+/**
+ * What a task asks of a runtime, known at submit before any attempt exists: enough to
+ * tell whether the runtime could ever run it.
+ */
+export type RunRequest = Pick<
+  RunSpec,
+  'queue' | 'command' | 'shell' | 'image' | 'workingDir' | 'resources'
+>;
 
 /** Names an attempt's run without its handle. */
 export type RunLocator = Pick<RunSpec, 'taskId' | 'attempt' | 'queue'>;
@@ -71,6 +81,12 @@ export interface BatchRuntime {
    * sandbox). Where it is not, only admins may submit unless a queue says otherwise.
    */
   readonly isolatesRuns: boolean;
+  /**
+   * What in the request this runtime could never run, one problem per field (`image`
+   * missing for a container runtime); empty when it can run it. Asked at submit, so a
+   * task that could never start is refused then instead of failing at launch.
+   */
+  validate(request: RunRequest): FieldProblem[];
   /** Starts the attempt; calling it again for the same task and attempt starts nothing new. */
   launch(spec: RunSpec): Promise<RunHandle>;
   inspect(handle: RunHandle): Promise<RunStatus>;

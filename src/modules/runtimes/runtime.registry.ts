@@ -1,7 +1,8 @@
 // Finds the runtime a queue names, so the tasks module never depends on a driver.
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '../../common/errors/domain-error';
-import { BatchRuntime, BATCH_RUNTIMES } from './batch-runtime.port';
+import { BatchRuntime, BATCH_RUNTIMES, RunRequest } from './batch-runtime.port';
+import { UnrunnableTaskError } from './unrunnable-task.error';
 
 /** A queue or an attempt names a runtime this Kiln does not have. */
 export class UnknownRuntimeError extends DomainError {
@@ -25,6 +26,12 @@ export class RuntimeRegistry {
     const runtime = this.batchRuntimes.get(name);
     if (!runtime) throw new UnknownRuntimeError(name, this.names());
     return runtime;
+  }
+
+  /** Throws UnrunnableTaskError when the runtime called `name` could never run the request. */
+  assertRunnable(name: string, request: RunRequest): void {
+    const problems = this.get(name).validate(request);
+    if (problems.length > 0) throw new UnrunnableTaskError(name, request.queue, problems);
   }
 
   has(name: string): boolean {

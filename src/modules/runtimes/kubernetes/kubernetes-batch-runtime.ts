@@ -10,9 +10,11 @@ import {
   LogOptions,
   RunHandle,
   RunLocator,
+  RunRequest,
   RunSpec,
   RunStatus,
 } from '../batch-runtime.port';
+import type { FieldProblem } from '../../../common/errors/domain-error';
 import type { RunReporter } from '../run-reporter.port';
 import { RunReporterRelay } from '../run-reporter.relay';
 import { parseReportLine } from '../report-line.parser';
@@ -75,6 +77,12 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
   /** Runs whose log this process follows right now for metric and progress lines. */
   get logFollowerCount(): number {
     return this.followers.size;
+  }
+
+  /** Each run is a container, so a task must name its image. */
+  validate(request: RunRequest): FieldProblem[] {
+    if (request.image) return [];
+    return [{ field: 'image', message: 'is required: each run is a container of that image' }];
   }
 
   async launch(spec: RunSpec): Promise<RunHandle> {

@@ -11,9 +11,11 @@ import {
   LogOptions,
   RunHandle,
   RunLocator,
+  RunRequest,
   RunSpec,
   RunStatus,
 } from '../batch-runtime.port';
+import type { FieldProblem } from '../../../common/errors/domain-error';
 import type { RunReporter } from '../run-reporter.port';
 import { RunReporterRelay } from '../run-reporter.relay';
 import { GpuSlots } from './process/gpu-slots';
@@ -66,6 +68,16 @@ function sandboxedParentEnv(): NodeJS.ProcessEnv {
 /** The run's argv: its command, or the shell running its one command string. */
 function commandLine(spec: RunSpec): string[] {
   return spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
+}
+
+/** Whether `workingDir` resolves inside a run directory, wherever that directory is. */
+function staysInsideRunDir(workingDir: string | undefined): boolean {
+  try {
+    resolveWorkingDir('/run', workingDir);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Finished runs kept in memory; older ones are answered from their exit.json. */
@@ -143,6 +155,21 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
       );
     }
     this.warnUnisolated(`the run sandbox does not work here (${problem})`);
+  }
+
+  /** A run is a program started in its run directory: it needs one, and must stay inside. */
+  validate(request: RunRequest): FieldProblem[] {
+    const problems: FieldProblem[] = [];
+    if (!request.command[0]?.trim()) {
+      problems.push({ field: 'command', message: 'must name a program to run' });
+    }
+    if (!staysInsideRunDir(request.workingDir)) {
+      problems.push({
+        field: 'workingDir',
+        message: 'must be a relative path inside the run directory',
+      });
+    }
+    return problems;
   }
 
   async launch(spec: RunSpec): Promise<RunHandle> {
