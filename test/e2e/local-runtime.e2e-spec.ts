@@ -1,5 +1,5 @@
-// The local executor against real child processes: the example training script,
-// failures, stop, GPUs, restarts (a second executor over the same runs directory).
+// The local runtime against real child processes: the example training script,
+// failures, stop, GPUs, restarts (a second runtime over the same runs directory).
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Module, OnModuleInit } from '@nestjs/common';
@@ -57,20 +57,20 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
 }
 
 /** Follows the run's log to its end (the follow ends when the run does). */
-async function followToEnd(executor: LocalBatchRuntime, handle: RunHandle): Promise<string[]> {
+async function followToEnd(runtime: LocalBatchRuntime, handle: RunHandle): Promise<string[]> {
   const lines: string[] = [];
-  for await (const line of executor.logs(handle, { follow: true })) lines.push(line);
+  for await (const line of runtime.logs(handle, { follow: true })) lines.push(line);
   return lines;
 }
 
 /** Resolves with the first log line that matches, while the run goes on. */
 async function waitForLine(
-  executor: LocalBatchRuntime,
+  runtime: LocalBatchRuntime,
   handle: RunHandle,
   pattern: RegExp,
 ): Promise<string> {
   const controller = new AbortController();
-  for await (const line of executor.logs(handle, { follow: true, signal: controller.signal })) {
+  for await (const line of runtime.logs(handle, { follow: true, signal: controller.signal })) {
     if (pattern.test(line)) {
       controller.abort();
       return line;
@@ -80,15 +80,11 @@ async function waitForLine(
 }
 
 /**
- * Makes the executor that launched `handle` look like a Kiln process that has died: its
+ * Makes the runtime that launched `handle` look like a Kiln process that has died: its
  * supervisor record names a pid that cannot exist (above Linux's pid_max).
  */
-function markSupervisorDead(executor: LocalBatchRuntime, handle: RunHandle): void {
-  const record = join(
-    executor.runsDir,
-    '.supervisors',
-    `${parseRunId(handle.id)!.supervisor}.json`,
-  );
+function markSupervisorDead(runtime: LocalBatchRuntime, handle: RunHandle): void {
+  const record = join(runtime.runsDir, '.supervisors', `${parseRunId(handle.id)!.supervisor}.json`);
   const alive = JSON.parse(readFileSync(record, 'utf8'));
   writeFileSync(record, JSON.stringify({ ...alive, pid: 4194310 }));
 }
@@ -98,15 +94,15 @@ function markSupervisorDead(executor: LocalBatchRuntime, handle: RunHandle): voi
 describe.each(['sandbox', 'none'])(
   'LocalBatchRuntime (real processes, isolation %s)',
   (isolation) => {
-    const executors: LocalBatchRuntime[] = [];
+    const runtimes: LocalBatchRuntime[] = [];
     let config: ReturnType<typeof testConfig>;
     let recorder: RecordingReporter;
-    let executor: LocalBatchRuntime;
+    let runtime: LocalBatchRuntime;
 
-    /** A local executor as Kiln's boot makes it, over the same runs directory as the others. */
-    async function newExecutor(reporter?: RunReporter): Promise<LocalBatchRuntime> {
+    /** A local runtime as Kiln's boot makes it, over the same runs directory as the others. */
+    async function newRuntime(reporter?: RunReporter): Promise<LocalBatchRuntime> {
       const created = new LocalBatchRuntime(config, reporter);
-      executors.push(created);
+      runtimes.push(created);
       await created.onModuleInit();
       return created;
     }
@@ -118,27 +114,27 @@ describe.each(['sandbox', 'none'])(
         KILN_LOCAL_ISOLATION: isolation,
       });
       recorder = new RecordingReporter();
-      executor = await newExecutor(recorder);
+      runtime = await newRuntime(recorder);
     });
 
     afterEach(async () => {
-      await Promise.all(executors.splice(0).map((each) => each.onApplicationShutdown()));
+      await Promise.all(runtimes.splice(0).map((each) => each.onApplicationShutdown()));
     });
 
     it('trains the example to success, reporting metrics and progress, with its log and model', async () => {
       const run = spec({ hyperparameters: { epochs: 5, seed: 7 } });
       run.env = { KILN_HPARAMS: JSON.stringify(run.hyperparameters) };
-      const handle = await executor.launch({ ...run, command: python('logistic_regression.py') });
+      const handle = await runtime.launch({ ...run, command: python('logistic_regression.py') });
 
-      const lines = await followToEnd(executor, handle);
+      const lines = await followToEnd(runtime, handle);
 
-      await expect(executor.inspect(handle)).resolves.toEqual({ state: 'succeeded', exitCode: 0 });
+      await expect(runtime.inspect(handle)).resolves.toEqual({ state: 'succeeded', exitCode: 0 });
       expect(recorder.endedRuns).toEqual([{ taskId: run.taskId, attempt: 1 }]);
       expect(handle).toEqual({
         executor: 'local',
         id: expect.stringMatching(/^\d+:\d+@[0-9a-f-]{36}$/), // pid:start time@supervisor
-        outputDir: join(executor.runsDir, run.taskId, '1', 'output'),
-        logPath: join(executor.runsDir, run.taskId, '1', 'log.txt'),
+        outputDir: join(runtime.runsDir, run.taskId, '1', 'output'),
+        logPath: join(runtime.runsDir, run.taskId, '1', 'log.txt'),
       });
       const losses = recorder.metrics.filter((point) => point.name === 'loss');
       expect(losses.map((point) => point.step)).toEqual([1, 2, 3, 4, 5]);
@@ -164,43 +160,43 @@ describe.each(['sandbox', 'none'])(
     });
 
     it('reads hyperparameters.json in the run directory when KILN_HPARAMS is not set', async () => {
-      const handle = await executor.launch(
+      const handle = await runtime.launch(
         spec({
           command: python('logistic_regression.py'),
           hyperparameters: { epochs: 2 },
           env: { KILN_HPARAMS: '' },
         }),
       );
-      await followToEnd(executor, handle);
-      await expect(executor.inspect(handle)).resolves.toEqual({ state: 'succeeded', exitCode: 0 });
+      await followToEnd(runtime, handle);
+      await expect(runtime.inspect(handle)).resolves.toEqual({ state: 'succeeded', exitCode: 0 });
       expect(recorder.fractions).toEqual([0.5, 1]);
     });
 
     it('reports a failing command as failed with its exit code, also after a restart', async () => {
-      const handle = await executor.launch(spec({ command: python('fail.py', '3') }));
+      const handle = await runtime.launch(spec({ command: python('fail.py', '3') }));
 
-      const lines = await followToEnd(executor, handle);
+      const lines = await followToEnd(runtime, handle);
 
       const failed = { state: 'failed', exitCode: 3, reason: 'exited with code 3' };
-      await expect(executor.inspect(handle)).resolves.toEqual(failed);
+      await expect(runtime.inspect(handle)).resolves.toEqual(failed);
       expect(lines).toEqual(
         expect.arrayContaining([
           'about to fail with exit code 3',
           'error: failing on purpose with exit code 3',
         ]),
       );
-      await expect((await newExecutor()).inspect(handle)).resolves.toEqual(failed);
+      await expect((await newRuntime()).inspect(handle)).resolves.toEqual(failed);
     });
 
     it('rejects bad hyperparameters of the example with a clear message', async () => {
-      const handle = await executor.launch(
+      const handle = await runtime.launch(
         spec({
           command: python('logistic_regression.py'),
           env: { KILN_HPARAMS: '{"epochs": -1}' },
         }),
       );
-      const lines = await followToEnd(executor, handle);
-      await expect(executor.inspect(handle)).resolves.toMatchObject({
+      const lines = await followToEnd(runtime, handle);
+      await expect(runtime.inspect(handle)).resolves.toMatchObject({
         state: 'failed',
         exitCode: 2,
       });
@@ -210,12 +206,12 @@ describe.each(['sandbox', 'none'])(
     });
 
     it('stops with SIGTERM first, so a run that handles it exits on its own', async () => {
-      const handle = await executor.launch(spec({ command: python('sleep.py', '60') }));
-      await waitForLine(executor, handle, /^sleeping/);
+      const handle = await runtime.launch(spec({ command: python('sleep.py', '60') }));
+      await waitForLine(runtime, handle, /^sleeping/);
 
-      await executor.stop(handle, 5000);
+      await runtime.stop(handle, 5000);
 
-      await expect(executor.inspect(handle)).resolves.toEqual({
+      await expect(runtime.inspect(handle)).resolves.toEqual({
         state: 'failed',
         exitCode: 143,
         reason: 'exited with code 143',
@@ -224,19 +220,19 @@ describe.each(['sandbox', 'none'])(
     });
 
     it('kills a run that ignores SIGTERM once the grace has passed', async () => {
-      const handle = await executor.launch(
+      const handle = await runtime.launch(
         spec({ command: python('sleep.py', '60', '--ignore-sigterm') }),
       );
-      await waitForLine(executor, handle, /^sleeping/);
+      await waitForLine(runtime, handle, /^sleeping/);
 
-      await executor.stop(handle, 300);
+      await runtime.stop(handle, 300);
 
-      await expect(executor.inspect(handle)).resolves.toEqual({
+      await expect(runtime.inspect(handle)).resolves.toEqual({
         state: 'failed',
         reason: 'killed by signal SIGKILL',
       });
       await expect(isRunning(parseRunId(handle.id)!)).resolves.toBe(false);
-      await expect(executor.stop(handle, 300)).resolves.toBeUndefined();
+      await expect(runtime.stop(handle, 300)).resolves.toBeUndefined();
     });
 
     it('kills every process of the run, not just the one it started', async () => {
@@ -244,11 +240,11 @@ describe.each(['sandbox', 'none'])(
         shell: true,
         command: [`python3 ${join(EXAMPLES, 'sleep.py')} 60 --ignore-sigterm & wait`],
       });
-      const handle = await executor.launch(run);
-      await waitForLine(executor, handle, /^sleeping/);
+      const handle = await runtime.launch(run);
+      await waitForLine(runtime, handle, /^sleeping/);
       expect(processesOfTask(run.taskId).length).toBeGreaterThanOrEqual(2);
 
-      await executor.stop(handle, 300);
+      await runtime.stop(handle, 300);
 
       // Its pipes close as it dies, a moment before /proc shows it gone.
       const gone = await waitUntil(() => processesOfTask(run.taskId).length === 0, {
@@ -261,17 +257,17 @@ describe.each(['sandbox', 'none'])(
     it('launches once per task and attempt, however often launch is called', async () => {
       const run = spec({ shell: true, command: ['echo launched >> "$KILN_OUTPUT_DIR/launches"'] });
 
-      const [first, second] = await Promise.all([executor.launch(run), executor.launch(run)]);
+      const [first, second] = await Promise.all([runtime.launch(run), runtime.launch(run)]);
       const marker = join(first.outputDir!, 'launches');
-      await followToEnd(executor, first);
-      const afterFinish = await executor.launch(run);
-      const afterRestart = await (await newExecutor()).launch(run);
+      await followToEnd(runtime, first);
+      const afterFinish = await runtime.launch(run);
+      const afterRestart = await (await newRuntime()).launch(run);
 
       expect(second).toEqual(first);
       expect(afterFinish).toEqual(first);
       expect(afterRestart).toEqual(first);
       expect(readFileSync(marker, 'utf8')).toBe('launched\n');
-      const nextAttempt = await executor.launch({ ...run, attempt: 2 });
+      const nextAttempt = await runtime.launch({ ...run, attempt: 2 });
       expect(nextAttempt.id).not.toBe(first.id);
     });
 
@@ -284,48 +280,48 @@ describe.each(['sandbox', 'none'])(
           ],
           resources: { cpu: 1, memoryMiB: 256, gpu: 2 },
         });
-      const both = await executor.launch(printGpus(60));
-      await expect(waitForLine(executor, both, /^gpus=/)).resolves.toBe('gpus=[0,1]');
+      const both = await runtime.launch(printGpus(60));
+      await expect(waitForLine(runtime, both, /^gpus=/)).resolves.toBe('gpus=[0,1]');
 
       const tooMany = spec({ resources: { cpu: 1, memoryMiB: 256, gpu: 1 } });
-      await expect(executor.launch(tooMany)).rejects.toThrow(GpusUnavailableError);
-      expect(executor.freeGpus).toBe(0);
+      await expect(runtime.launch(tooMany)).rejects.toThrow(GpusUnavailableError);
+      expect(runtime.freeGpus).toBe(0);
 
-      await executor.stop(both, 500);
-      expect(executor.freeGpus).toBe(2);
-      const none = await executor.launch(
+      await runtime.stop(both, 500);
+      expect(runtime.freeGpus).toBe(2);
+      const none = await runtime.launch(
         spec({ shell: true, command: ['echo "gpus=[$CUDA_VISIBLE_DEVICES]"'] }),
       );
-      await expect(followToEnd(executor, none)).resolves.toEqual(['gpus=[]']);
+      await expect(followToEnd(runtime, none)).resolves.toEqual(['gpus=[]']);
     });
 
     it('reports a handle it never launched, whose process is gone, as lost', async () => {
-      const logPath = join(executor.runsDir, 'never', '1', 'log.txt');
+      const logPath = join(runtime.runsDir, 'never', '1', 'log.txt');
       await expect(
-        executor.inspect({ executor: 'local', id: '4194310:123', logPath }),
+        runtime.inspect({ executor: 'local', id: '4194310:123', logPath }),
       ).resolves.toEqual({
         state: 'lost',
         reason: 'the process is gone; Kiln restarted or the worker died',
       });
       // A live pid with another start time is a reused pid, not the run.
       await expect(
-        executor.inspect({ executor: 'local', id: `${process.pid}:1`, logPath }),
+        runtime.inspect({ executor: 'local', id: `${process.pid}:1`, logPath }),
       ).resolves.toMatchObject({
         state: 'lost',
         reason: expect.stringMatching(/^the process is gone/),
       });
       await expect(
-        executor.stop({ executor: 'local', id: `${process.pid}:1`, logPath }, 100),
+        runtime.stop({ executor: 'local', id: `${process.pid}:1`, logPath }, 100),
       ).resolves.toBeUndefined();
     });
 
     it('reports a run started by an earlier Kiln as lost and stops its whole process group', async () => {
-      const handle = await executor.launch(
+      const handle = await runtime.launch(
         spec({ command: python('sleep.py', '60', '--ignore-sigterm') }),
       );
-      await waitForLine(executor, handle, /^sleeping/);
-      markSupervisorDead(executor, handle);
-      const restarted = await newExecutor();
+      await waitForLine(runtime, handle, /^sleeping/);
+      markSupervisorDead(runtime, handle);
+      const restarted = await newRuntime();
 
       await expect(restarted.inspect(handle)).resolves.toEqual({
         state: 'lost',
@@ -334,19 +330,19 @@ describe.each(['sandbox', 'none'])(
       await restarted.stop(handle, 300);
 
       await expect(isRunning(parseRunId(handle.id)!)).resolves.toBe(false);
-      await followToEnd(executor, handle);
-      await expect(executor.inspect(handle)).resolves.toEqual({
+      await followToEnd(runtime, handle);
+      await expect(runtime.inspect(handle)).resolves.toEqual({
         state: 'failed',
         reason: 'killed by signal SIGKILL',
       });
     });
 
     it('answers for a run another live Kiln process supervises, and passes a stop on to it', async () => {
-      const handle = await executor.launch(
+      const handle = await runtime.launch(
         spec({ command: ['/bin/sh', '-c', 'echo sleeping; exec sleep 60'] }),
       );
-      await waitForLine(executor, handle, /^sleeping/);
-      const other = await newExecutor(); // another process sharing the runs directory
+      await waitForLine(runtime, handle, /^sleeping/);
+      const other = await newRuntime(); // another process sharing the runs directory
 
       await expect(other.inspect(handle)).resolves.toEqual({ state: 'running' });
       const followed = followToEnd(other, handle);
@@ -359,62 +355,62 @@ describe.each(['sandbox', 'none'])(
         isolation === 'sandbox'
           ? { state: 'failed', exitCode: 143, reason: 'exited with code 143' }
           : { state: 'failed', reason: 'killed by signal SIGTERM' };
-      await expect(executor.inspect(handle)).resolves.toEqual(stopped);
+      await expect(runtime.inspect(handle)).resolves.toEqual(stopped);
       await expect(other.inspect(handle)).resolves.toEqual(stopped);
     });
 
     it('stops runs past their timeout and reports them timed out', async () => {
-      const handle = await executor.launch(
+      const handle = await runtime.launch(
         spec({ command: python('sleep.py', '60'), timeoutSeconds: 1 }),
       );
-      await followToEnd(executor, handle);
-      await expect(executor.inspect(handle)).resolves.toEqual({
+      await followToEnd(runtime, handle);
+      await expect(runtime.inspect(handle)).resolves.toEqual({
         state: 'timed_out',
         reason: 'exceeded its timeout of 1s and was stopped',
       });
     });
 
     it('stops its runs on shutdown, and a restarted Kiln finds them lost', async () => {
-      const handle = await executor.launch(spec({ command: python('sleep.py', '60') }));
-      await waitForLine(executor, handle, /^sleeping/);
+      const handle = await runtime.launch(spec({ command: python('sleep.py', '60') }));
+      await waitForLine(runtime, handle, /^sleeping/);
 
-      await executor.onApplicationShutdown();
+      await runtime.onApplicationShutdown();
 
       await expect(isRunning(parseRunId(handle.id)!)).resolves.toBe(false);
-      await expect((await newExecutor()).inspect(handle)).resolves.toEqual({
+      await expect((await newRuntime()).inspect(handle)).resolves.toEqual({
         state: 'lost',
         reason: 'Kiln shut down while the run was running and stopped it',
       });
-      await expect(executor.launch(spec())).rejects.toThrow('shutting down');
+      await expect(runtime.launch(spec())).rejects.toThrow('shutting down');
     });
 
     it('runs in a working directory inside the run and refuses one outside it', async () => {
       const inside = spec({ command: ['pwd'], workingDir: 'src/train' });
-      const handle = await executor.launch(inside);
-      const runDir = join(executor.runsDir, inside.taskId, '1');
-      await expect(followToEnd(executor, handle)).resolves.toEqual([join(runDir, 'src/train')]);
+      const handle = await runtime.launch(inside);
+      const runDir = join(runtime.runsDir, inside.taskId, '1');
+      await expect(followToEnd(runtime, handle)).resolves.toEqual([join(runDir, 'src/train')]);
 
       for (const workingDir of ['..', '../../elsewhere', '/tmp']) {
-        await expect(executor.launch(spec({ command: ['pwd'], workingDir }))).rejects.toThrow(
+        await expect(runtime.launch(spec({ command: ['pwd'], workingDir }))).rejects.toThrow(
           WorkingDirOutsideRunError,
         );
       }
     });
 
     it('runs argv without a shell, and with one only when asked', async () => {
-      const plain = await executor.launch(spec({ command: ['echo', '$HOME;', 'rm', '-rf'] }));
-      await expect(followToEnd(executor, plain)).resolves.toEqual(['$HOME; rm -rf']);
-      const shell = await executor.launch(
+      const plain = await runtime.launch(spec({ command: ['echo', '$HOME;', 'rm', '-rf'] }));
+      await expect(followToEnd(runtime, plain)).resolves.toEqual(['$HOME; rm -rf']);
+      const shell = await runtime.launch(
         spec({ shell: true, command: ['echo $KILN_ATTEMPT; echo two'] }),
       );
-      await expect(followToEnd(executor, shell)).resolves.toEqual(['1', 'two']);
+      await expect(followToEnd(runtime, shell)).resolves.toEqual(['1', 'two']);
     });
 
     it('passes only a safe base environment plus the task env', async () => {
       process.env.KILN_TEST_SECRET = 'do-not-leak';
       try {
-        const handle = await executor.launch(spec({ command: ['env'], env: { MY_FLAG: 'on' } }));
-        const lines = await followToEnd(executor, handle);
+        const handle = await runtime.launch(spec({ command: ['env'], env: { MY_FLAG: 'on' } }));
+        const lines = await followToEnd(runtime, handle);
         expect(lines).toEqual(
           expect.arrayContaining(['MY_FLAG=on', expect.stringMatching(/^KILN_OUTPUT_DIR=\//)]),
         );
@@ -426,26 +422,26 @@ describe.each(['sandbox', 'none'])(
 
     it('refuses a command that cannot start, saying why', async () => {
       const run = spec({ command: ['/nonexistent/train'] });
-      await expect(executor.launch(run)).rejects.toThrow(RunStartError);
-      await expect(executor.launch(run)).rejects.toThrow(
+      await expect(runtime.launch(run)).rejects.toThrow(RunStartError);
+      await expect(runtime.launch(run)).rejects.toThrow(
         /could not start "\/nonexistent\/train": .*ENOENT/,
       );
     });
 
     it('discards a run: stops it and removes its directory', async () => {
       const run = spec({ command: python('sleep.py', '60') });
-      const handle = await executor.launch(run);
-      await waitForLine(executor, handle, /^sleeping/);
+      const handle = await runtime.launch(run);
+      await waitForLine(runtime, handle, /^sleeping/);
 
-      await executor.discard(handle);
+      await runtime.discard(handle);
 
       await expect(isRunning(parseRunId(handle.id)!)).resolves.toBe(false);
-      expect(existsSync(join(executor.runsDir, run.taskId))).toBe(false);
-      await expect(executor.inspect(handle)).resolves.toMatchObject({ state: 'lost' });
+      expect(existsSync(join(runtime.runsDir, run.taskId))).toBe(false);
+      await expect(runtime.inspect(handle)).resolves.toMatchObject({ state: 'lost' });
     });
 
     it('cuts overlong lines and serves logs from a given line', async () => {
-      const long = await newExecutor();
+      const long = await newRuntime();
       const handle = await long.launch(
         spec({ command: ['python3', '-c', 'print("a"); print("x" * 100000); print("b")'] }),
       );
