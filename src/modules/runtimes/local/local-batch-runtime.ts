@@ -1,9 +1,16 @@
 // The local batch runtime: runs each attempt as a child process of this Kiln process, in a
 // run directory of its own under the runs directory. Other Kiln processes sharing the
 // runs directory answer for its runs through the files there (see RunSupervisors).
-import { chmod, mkdir, rm, rmdir } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { rm, rmdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import {
+  Inject,
+  Injectable,
+  Logger,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
 import { waitUntil } from '../../../common/wait-until';
 import { KilnConfig } from '../../../config/kiln.config';
 import {
@@ -20,7 +27,7 @@ import type { RunReporter } from '../run-reporter.port';
 import { RunReporterRelay } from '../run-reporter.relay';
 import { GpuSlots } from './process/gpu-slots';
 import { EndedRun, statusOf } from './ended-run';
-import { RunNotStoppedError, RunStartError } from './local-runtime.errors';
+import { RunNotStoppedError } from './local-runtime.errors';
 import { LocalRun } from './local-run';
 import { GrowingLog, readLogLines } from './process/log-reader';
 import { PolledLog } from './process/polled-log';
@@ -34,8 +41,7 @@ import {
   signalRun,
 } from './process/process-identity';
 import {
-  ancestorsBelow,
-  isInside,
+  localRunsDir,
   prepareRunDirectory,
   prepareSandboxedRunDirectory,
   readExitedRecord,
@@ -50,20 +56,10 @@ import {
   writeStopRequest,
 } from './process/run-directory';
 import { buildRunEnvironment } from './run-environment';
-import type { RunProcess } from './process/detached-process';
-import { RunSandbox } from './process/run-sandbox';
+import { LocalSandboxing } from './process/local-sandboxing';
 import { RunSupervisors, SUPERVISOR_TICK_MS } from './process/run-supervisors';
 
 export const LOCAL_RUNTIME = 'local';
-
-/**
- * What a sandboxed run takes from Kiln's environment: locale and time zone only. Kiln's
- * PATH, HOME and USER name places and a user the sandbox does not have.
- */
-function sandboxedParentEnv(): NodeJS.ProcessEnv {
-  const { LANG, LC_ALL, TZ } = process.env;
-  return { LANG, LC_ALL, TZ };
-}
 
 /** The run's argv: its command, or the shell running its one command string. */
 function commandLine(spec: RunSpec): string[] {
@@ -112,16 +108,16 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
   private supervision?: Promise<void>;
   private supervisionTimer?: NodeJS.Timeout;
   private shuttingDown = false;
-  /** Set once the sandbox has been found to work (see onModuleInit). */
-  private sandbox?: RunSandbox;
+  private readonly sandboxing: LocalSandboxing;
 
   constructor(
-    @Inject(KilnConfig) private readonly config: KilnConfig,
+    @Inject(KilnConfig) config: KilnConfig,
     @Inject(RunReporterRelay) private readonly reporter?: RunReporter,
+    @Optional() sandboxing?: LocalSandboxing,
   ) {
     const local = config.executors.local;
-    const runsDir = local.runsDir || resolve(config.dataDir, 'runs');
-    this.runsDir = isAbsolute(runsDir) ? runsDir : resolve(process.cwd(), runsDir);
+    this.runsDir = localRunsDir(config);
+    this.sandboxing = sandboxing ?? new LocalSandboxing(config);
     this.gpus = new GpuSlots(local.gpuCount);
     this.stopGraceMs = local.stopGraceMs;
     this.maxLineLength = local.maxLogLineLength;
@@ -130,31 +126,12 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
 
   /** Whether runs execute in the sandbox, apart from Kiln and from each other. */
   get isolatesRuns(): boolean {
-    return this.sandbox !== undefined;
+    return this.sandboxing.isolates;
   }
 
-  /**
-   * Decides whether runs are sandboxed: `sandbox` insists (boot fails when bubblewrap does
-   * not work here), `auto` uses it when it works, `none` never does.
-   */
-  async onModuleInit(): Promise<void> {
-    const { isolation } = this.config.executors.local;
-    if (isolation === 'none') return this.warnUnisolated('KILN_LOCAL_ISOLATION is none');
-    const sandbox = this.newSandbox();
-    const problem = await this.probeSandbox(sandbox);
-    if (!problem) {
-      this.sandbox = sandbox;
-      const user = sandbox.user ? `as uid ${sandbox.user.uid}` : "as Kiln's uid";
-      this.logger.log(`Local runs are sandboxed (bubblewrap, ${user})`);
-      return;
-    }
-    if (isolation === 'sandbox') {
-      throw new Error(
-        `KILN_LOCAL_ISOLATION=sandbox but the run sandbox does not work here: ${problem}. ` +
-          'Install bubblewrap (Debian: apt-get install bubblewrap) and allow user namespaces, or set KILN_LOCAL_ISOLATION=auto.',
-      );
-    }
-    this.warnUnisolated(`the run sandbox does not work here (${problem})`);
+  /** Decides whether runs are sandboxed (see LocalSandboxing), once for every local runtime. */
+  onModuleInit(): Promise<void> {
+    return this.sandboxing.decide();
   }
 
   /** A run is a program started in its run directory: it needs one, and must stay inside. */
@@ -272,11 +249,17 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
       const env = buildRunEnvironment(
         spec,
         { outputDir: paths.outputDir, gpus },
-        this.sandbox ? sandboxedParentEnv() : process.env,
+        this.sandboxing.parentEnv(),
       );
-      const runProcess = this.sandbox
-        ? await this.sandboxedProcess(this.sandbox, spec, paths, cwd, env, gpus.length > 0)
-        : await this.plainProcess(spec, paths, cwd, env);
+      await this.layOutRunDirectory(spec, paths, cwd);
+      const usesGpus = gpus.length > 0;
+      const runProcess = await this.sandboxing.processFor(
+        commandLine(spec),
+        paths,
+        cwd,
+        env,
+        usesGpus,
+      );
       const run = await LocalRun.start({
         spec,
         paths,
@@ -297,86 +280,13 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
     }
   }
 
-  private async plainProcess(
-    spec: RunSpec,
-    paths: RunPaths,
-    cwd: string,
-    env: Record<string, string>,
-  ): Promise<RunProcess> {
-    await prepareRunDirectory(paths, cwd, spec.hyperparameters);
-    const [file, ...args] = commandLine(spec);
-    return { file, args, cwd, env };
-  }
-
-  private async sandboxedProcess(
-    sandbox: RunSandbox,
-    spec: RunSpec,
-    paths: RunPaths,
-    cwd: string,
-    env: Record<string, string>,
-    usesGpus: boolean,
-  ): Promise<RunProcess> {
-    await prepareSandboxedRunDirectory(paths, cwd, spec.hyperparameters, sandbox.user);
-    // Kiln's HOME is not in the sandbox; the run's own directory is (unless the task sets one).
-    const runEnv = { HOME: paths.runDir, TMPDIR: '/tmp', ...env };
-    const argv = commandLine(spec);
-    const layout = { ...paths, cwd, usesGpus };
-    const problem = await sandbox.commandProblem(argv[0], runEnv, layout);
-    if (problem) throw new RunStartError(`could not start ${JSON.stringify(argv[0])}: ${problem}`);
-    // bubblewrap itself starts in the work directory; it moves into the run's cwd.
-    return { ...sandbox.wrap(argv, layout), cwd: paths.workDir, env: runEnv };
-  }
-
-  private newSandbox(): RunSandbox {
-    const local = this.config.executors.local;
-    const root = process.getuid?.() === 0;
-    return new RunSandbox({
-      binary: local.sandboxBinary,
-      readOnlyPaths: local.readOnlyPaths.map((path) => resolve(process.cwd(), path)),
-      hiddenPaths: [
-        resolve(process.cwd(), this.config.dataDir),
-        this.runsDir,
-        process.cwd(),
-        ...(this.config.sourceFiles ?? []),
-      ],
-      network: local.runNetwork,
-      user: root ? { uid: local.runUid, gid: local.runGid } : undefined,
-    });
-  }
-
-  /** Runs `true` in a sandbox laid out as a run's would be; why it failed, if it did. */
-  private async probeSandbox(sandbox: RunSandbox): Promise<string | undefined> {
-    const probeDir = join(this.runsDir, '.sandbox-probe');
-    try {
-      await mkdir(probeDir, { recursive: true });
-      await this.makeRunsDirTraversable();
-      if (sandbox.user) await chmod(probeDir, 0o777);
-      return await sandbox.probe(probeDir);
-    } catch (error) {
-      return (error as Error).message;
-    } finally {
-      await rm(probeDir, { recursive: true, force: true });
+  private async layOutRunDirectory(spec: RunSpec, paths: RunPaths, cwd: string): Promise<void> {
+    if (!this.sandboxing.isolates) {
+      await prepareRunDirectory(paths, cwd, spec.hyperparameters);
+      return;
     }
-  }
-
-  /**
-   * A run user other than Kiln's must pass through the runs directory (and the data
-   * directory holding it) to reach its own run directory: execute only, no listing.
-   */
-  private async makeRunsDirTraversable(): Promise<void> {
-    const dataDir = resolve(process.cwd(), this.config.dataDir);
-    const dirs = isInside(dataDir, this.runsDir)
-      ? [dataDir, ...ancestorsBelow(dataDir, this.runsDir)]
-      : [this.runsDir];
-    for (const dir of dirs) await chmod(dir, 0o711);
-  }
-
-  private warnUnisolated(why: string): void {
-    this.logger.warn(
-      `Local runs are NOT isolated: ${why}. They run with Kiln's privileges, so local queues ` +
-        'take tasks from admins only unless their allowedRoles say otherwise. ' +
-        'Install bubblewrap and set KILN_LOCAL_ISOLATION=sandbox to isolate them.',
-    );
+    const owner = this.sandboxing.user;
+    await prepareSandboxedRunDirectory(paths, cwd, spec.hyperparameters, owner);
   }
 
   /**

@@ -6,6 +6,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { chmod, chown, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError } from '../../../../common/errors/domain-error';
+import type { KilnConfig } from '../../../../config/kiln.config';
 import type { RunHandle } from '../../batch-runtime.port';
 import { WorkingDirOutsideRunError } from '../local-runtime.errors';
 
@@ -40,6 +41,12 @@ export interface StopRequest {
 }
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+
+/** Where the run directories of this Kiln's local workloads live, as an absolute path. */
+export function localRunsDir(config: KilnConfig): string {
+  const runsDir = config.executors.local.runsDir || resolve(config.dataDir, 'runs');
+  return isAbsolute(runsDir) ? runsDir : resolve(process.cwd(), runsDir);
+}
 
 export function runPaths(runsDir: string, taskId: string, attempt: number): RunPaths {
   if (!SAFE_SEGMENT.test(taskId) || taskId.includes('..')) {
