@@ -21,7 +21,7 @@ import { startTestApp, TestApp } from '../support/test-app';
 const ROOT = join(__dirname, '..', '..');
 const DOCKER_DIR = join(ROOT, 'docker');
 const K8S_DIR = join(DOCKER_DIR, 'k8s');
-const EXECUTOR_DIR = join(ROOT, 'src', 'modules', 'executors', 'kubernetes');
+const EXECUTOR_DIR = join(ROOT, 'src', 'modules', 'runtimes', 'kubernetes');
 const KUSTOMIZATION = 'kustomization.yaml';
 /** Documents the operator fills in and applies by hand; kustomize must not ship them. */
 const EXAMPLE_FILES = ['secret.example.yaml'];
@@ -246,7 +246,7 @@ function preStopPauseSeconds(container: Tree): number {
 
 // ---- RBAC ---------------------------------------------------------------------------
 
-/** The API group of each client the executor holds (src/modules/runtimes/kubernetes/kube-clients.ts). */
+/** The API group of each client the executor holds (src/modules/runtimes/kubernetes/cluster/kube-clients.ts). */
 const CLIENT_GROUPS: Record<string, string> = { batch: 'batch', core: '' };
 
 /** RBAC verb of each generated client method prefix. */
@@ -260,7 +260,7 @@ const METHOD_VERBS: Record<string, string> = {
 };
 
 function executorSources(): string[] {
-  return readdirSync(EXECUTOR_DIR)
+  return readdirSync(EXECUTOR_DIR, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.spec.ts'))
     .map((file) => readFileSync(join(EXECUTOR_DIR, file), 'utf8'));
 }
