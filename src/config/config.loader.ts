@@ -7,6 +7,7 @@ import { ValidationError, validateSync } from 'class-validator';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { EnvBinding, envBindings } from './env.decorator';
+import { withCurrentKeys } from './former-config-keys';
 import { KilnConfig } from './kiln.config';
 import { DEFAULT_JWT_SECRET } from './sections/auth.config';
 
@@ -37,13 +38,16 @@ export function loadConfig(options: LoadConfigOptions = {}): KilnConfig {
   const configDir = options.configDir ?? DEFAULT_CONFIG_DIR;
   const env = withDotenv(options.env ?? process.env, options.dotenvPath);
   const nodeEnv = env.NODE_ENV || 'development';
+  const deprecations: string[] = [];
   let tree = deepMerge(
-    readYaml(join(configDir, 'default.yaml')),
-    readYaml(join(configDir, `${nodeEnv}.yaml`)),
+    readYaml(join(configDir, 'default.yaml'), deprecations),
+    readYaml(join(configDir, `${nodeEnv}.yaml`), deprecations),
   );
   // An operator's own file (a mounted ConfigMap, say) for what variables cannot hold,
   // such as the list of queues; it overrides the YAML files, and variables override it.
-  if (env.KILN_CONFIG_FILE) tree = deepMerge(tree, readOperatorFile(env.KILN_CONFIG_FILE));
+  if (env.KILN_CONFIG_FILE) {
+    tree = deepMerge(tree, readOperatorFile(env.KILN_CONFIG_FILE, deprecations));
+  }
   const bindings = envBindings(KilnConfig);
   applyEnvOverrides(tree, env, bindings);
   const config = plainToInstance(KilnConfig, tree);
@@ -52,6 +56,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KilnConfig {
   problems.push(...productionProblems(config), ...queueProblems(config));
   if (problems.length > 0) throw new ConfigError(problems);
   config.sourceFiles = sourceFilesOf(env, options.dotenvPath);
+  config.deprecations = deprecations;
   return config;
 }
 
@@ -69,21 +74,22 @@ function withDotenv(env: NodeJS.ProcessEnv, dotenvPath?: string | null): NodeJS.
   return { ...parseDotenv(readFileSync(path)), ...env };
 }
 
-function readOperatorFile(path: string): Tree {
+function readOperatorFile(path: string, deprecations: string[]): Tree {
   if (!existsSync(path)) {
     throw new ConfigError([`KILN_CONFIG_FILE: ${path} does not exist`]);
   }
-  return readYaml(path);
+  return readYaml(path, deprecations);
 }
 
-function readYaml(path: string): Tree {
+/** The file's settings under their current keys; notices of former keys go to `deprecations`. */
+function readYaml(path: string, deprecations: string[]): Tree {
   if (!existsSync(path)) return {};
   const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError([`${path}: must hold a mapping of keys to values`]);
   }
-  return parsed as Tree;
+  return withCurrentKeys(parsed as Tree, path, deprecations);
 }
 
 function deepMerge(base: Tree, override: Tree): Tree {

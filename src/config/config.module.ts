@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Inject, Logger, Module, OnModuleInit } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { instanceToPlain } from 'class-transformer';
 import { KilnConfig } from './kiln.config';
@@ -9,7 +9,16 @@ import { KilnConfig } from './kiln.config';
  */
 @Global()
 @Module({})
-export class KilnConfigModule {
+export class KilnConfigModule implements OnModuleInit {
+  private readonly logger = new Logger('Config');
+
+  constructor(@Inject(KilnConfig) private readonly config: KilnConfig) {}
+
+  /** Once at boot: each former key the config files still use, and what to call it now. */
+  onModuleInit(): void {
+    for (const notice of this.config.deprecations ?? []) this.logger.warn(notice);
+  }
+
   static forRoot(config: KilnConfig): DynamicModule {
     return {
       module: KilnConfigModule,

@@ -23,6 +23,12 @@ export class KilnConfig {
    */
   declare sourceFiles: string[];
 
+  /**
+   * One notice per former key the config files still use (see former-config-keys.ts),
+   * logged once at boot. Set by the loader; not a setting.
+   */
+  declare deprecations: string[];
+
   /** Selects config/<env>.yaml on top of default.yaml. */
   @Env('NODE_ENV')
   @IsIn(NODE_ENVS)
@@ -62,7 +68,7 @@ export class KilnConfig {
   auth: AuthConfig;
 
   @Section(() => RuntimesConfig)
-  executors: RuntimesConfig;
+  runtimes: RuntimesConfig;
 
   @Section(() => TasksConfig)
   tasks: TasksConfig;

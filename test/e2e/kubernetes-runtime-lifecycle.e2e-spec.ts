@@ -124,7 +124,7 @@ describe('KubernetesBatchRuntime: launching, inspecting and stopping runs', () =
     const kubernetes = settingsFor({ kubeconfigPath: k.api.writeKubeconfig() });
     @Global()
     @Module({
-      providers: [{ provide: KilnConfig, useValue: { executors: { kubernetes } } }],
+      providers: [{ provide: KilnConfig, useValue: { runtimes: { kubernetes } } }],
       exports: [KilnConfig],
     })
     class HostModule {}
@@ -158,7 +158,7 @@ describe('KubernetesBatchRuntime: launching, inspecting and stopping runs', () =
 
   it('constructs without a cluster and talks to none until used', async () => {
     const config = {
-      executors: { kubernetes: settingsFor({ kubeconfigPath: '' }) },
+      runtimes: { kubernetes: settingsFor({ kubeconfigPath: '' }) },
     } as unknown as KilnConfig;
     const idle = new KubernetesBatchRuntime(config);
     expect(idle.name).toBe('kubernetes');

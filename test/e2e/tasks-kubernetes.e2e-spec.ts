@@ -19,7 +19,7 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
     await kube.start();
     world = await startTaskWorld(startTestApp, {
       KILN_CONFIG_FILE: queuesConfigFile(4, [
-        '    - { name: k8s, executor: kubernetes, maxRunning: 4, maxGpus: 0 }',
+        '    - { name: k8s, runtime: kubernetes, maxRunning: 4, maxGpus: 0 }',
       ]),
       KILN_K8S_KUBECONFIG: kube.writeKubeconfig(),
     });

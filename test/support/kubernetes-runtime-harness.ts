@@ -38,7 +38,7 @@ export function makeSpec(overrides: Partial<RunSpec> = {}): RunSpec {
 export function settingsFor(overrides: Record<string, unknown>): KubernetesRuntimeConfig {
   const yaml = parseYaml(readFileSync(resolve(__dirname, '../../config/default.yaml'), 'utf8'));
   const settings = plainToInstance(KubernetesRuntimeConfig, {
-    ...yaml.executors.kubernetes,
+    ...yaml.runtimes.kubernetes,
     ...overrides,
   });
   const errors = validateSync(settings, { whitelist: true, forbidNonWhitelisted: true });
@@ -114,7 +114,7 @@ export class KubernetesRuntimeHarness {
       queues: { gpu: GPU_QUEUE },
       ...overrides,
     });
-    const config = { executors: { kubernetes } } as unknown as KilnConfig;
+    const config = { runtimes: { kubernetes } } as unknown as KilnConfig;
     return new KubernetesBatchRuntime(config, this.reporter.reporter, lock);
   }
 

@@ -65,7 +65,7 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
     @Inject(RunReporterRelay) private readonly reporter?: RunReporter,
     @Optional() @Inject(LEADER_LOCK) private readonly lock?: LeaderLock,
   ) {
-    this.settings = config.executors.kubernetes;
+    this.settings = config.runtimes.kubernetes;
     this.limit = new ConcurrencyLimit(this.settings.inspectConcurrency);
     this.followers = new ReportLogFollowers(this.settings.maxLogFollowers);
     this.stopWatchingLeadership =

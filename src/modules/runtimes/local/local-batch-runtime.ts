@@ -115,7 +115,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
     @Inject(RunReporterRelay) private readonly reporter?: RunReporter,
     @Optional() sandboxing?: LocalSandboxing,
   ) {
-    const local = config.executors.local;
+    const local = config.runtimes.local;
     this.runsDir = localRunsDir(config);
     this.sandboxing = sandboxing ?? new LocalSandboxing(config);
     this.gpus = new GpuSlots(local.gpuCount);

@@ -302,7 +302,7 @@ export class TasksService {
     this.queueAccess.assertCanSubmit(principal, queue);
     const resources = withDefaults(dto.resources, queue.defaultResources);
     this.checkSpec(dto, resources.gpu, queue.maxGpus);
-    this.executors.assertRunnable(queue.executor, { ...dto, queue: queue.name, resources });
+    this.executors.assertRunnable(queue.runtime, { ...dto, queue: queue.name, resources });
     const now = new Date();
     return this.dataSource.getRepository(Task).create({
       id: randomUUID(),

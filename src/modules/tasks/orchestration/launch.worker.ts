@@ -101,7 +101,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
       id: randomUUID(),
       taskId: task.id,
       number,
-      executor: this.capacity.queues.get(task.queue)?.executor ?? 'local',
+      executor: this.capacity.queues.get(task.queue)?.runtime ?? 'local',
       handle: null,
       queuedAt: task.queuedAt ?? new Date(),
       ...patch,

@@ -13,7 +13,7 @@ function policyWith(isolatesRuns: boolean): QueueAccessPolicy {
 function queue(overrides: Partial<TaskQueueConfig> = {}): TaskQueueConfig {
   return Object.assign(new TaskQueueConfig(), {
     name: 'default',
-    executor: 'local',
+    runtime: 'local',
     maxRunning: 1,
     maxGpus: 0,
     ...overrides,

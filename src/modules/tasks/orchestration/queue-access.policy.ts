@@ -24,8 +24,8 @@ export class QueueAccessPolicy {
   /** The roles a queue takes: its own setting, else all when its runs are isolated. */
   allowedRoles(queue: TaskQueueConfig): readonly Role[] {
     if (queue.allowedRoles) return queue.allowedRoles as Role[];
-    const executor = this.executors.has(queue.executor)
-      ? this.executors.get(queue.executor)
+    const executor = this.executors.has(queue.runtime)
+      ? this.executors.get(queue.runtime)
       : undefined;
     return executor?.isolatesRuns === false ? [Role.Admin] : ROLES;
   }

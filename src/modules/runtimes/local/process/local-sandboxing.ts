@@ -78,7 +78,7 @@ export class LocalSandboxing {
   }
 
   private async probeAndDecide(): Promise<void> {
-    const { isolation } = this.config.executors.local;
+    const { isolation } = this.config.runtimes.local;
     if (isolation === 'none') return this.warnUnisolated('KILN_LOCAL_ISOLATION is none');
     const sandbox = this.newSandbox();
     const problem = await this.probeSandbox(sandbox);
@@ -98,7 +98,7 @@ export class LocalSandboxing {
   }
 
   private newSandbox(): RunSandbox {
-    const local = this.config.executors.local;
+    const local = this.config.runtimes.local;
     const root = process.getuid?.() === 0;
     return new RunSandbox({
       binary: local.sandboxBinary,

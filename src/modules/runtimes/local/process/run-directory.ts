@@ -44,7 +44,7 @@ const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 /** Where the run directories of this Kiln's local workloads live, as an absolute path. */
 export function localRunsDir(config: KilnConfig): string {
-  const runsDir = config.executors.local.runsDir || resolve(config.dataDir, 'runs');
+  const runsDir = config.runtimes.local.runsDir || resolve(config.dataDir, 'runs');
   return isAbsolute(runsDir) ? runsDir : resolve(process.cwd(), runsDir);
 }
 
