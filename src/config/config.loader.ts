@@ -7,6 +7,7 @@ import { ValidationError, validateSync } from 'class-validator';
 import { parse as parseDotenv } from 'dotenv';
 import { parse as parseYaml } from 'yaml';
 import { EnvBinding, envBindings } from './env.decorator';
+import { withCurrentKeys } from './former-config-keys';
 import { KilnConfig } from './kiln.config';
 import { renameSections, renameVariables } from './renamed-settings';
 import { DEFAULT_JWT_SECRET } from './sections/auth.config';
@@ -42,8 +43,7 @@ export function loadConfig(options: LoadConfigOptions = {}): KilnConfig {
     deprecations,
   );
   const nodeEnv = env.NODE_ENV || 'development';
-  const settingsFile = (path: string, read = readYaml) =>
-    renameSections(read(path), path, deprecations);
+  const settingsFile = (path: string, read = readYaml) => read(path, deprecations);
   let tree = deepMerge(
     settingsFile(join(configDir, 'default.yaml')),
     settingsFile(join(configDir, `${nodeEnv}.yaml`)),
@@ -78,21 +78,22 @@ function withDotenv(env: NodeJS.ProcessEnv, dotenvPath?: string | null): NodeJS.
   return { ...parseDotenv(readFileSync(path)), ...env };
 }
 
-function readOperatorFile(path: string): Tree {
+function readOperatorFile(path: string, deprecations: string[]): Tree {
   if (!existsSync(path)) {
     throw new ConfigError([`KILN_CONFIG_FILE: ${path} does not exist`]);
   }
-  return readYaml(path);
+  return readYaml(path, deprecations);
 }
 
-function readYaml(path: string): Tree {
+/** The file's settings under their current keys; notices of former keys go to `deprecations`. */
+function readYaml(path: string, deprecations: string[]): Tree {
   if (!existsSync(path)) return {};
   const parsed: unknown = parseYaml(readFileSync(path, 'utf8'));
   if (parsed === null || parsed === undefined) return {};
   if (typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError([`${path}: must hold a mapping of keys to values`]);
   }
-  return parsed as Tree;
+  return withCurrentKeys(renameSections(parsed as Tree, path, deprecations), path, deprecations);
 }
 
 function deepMerge(base: Tree, override: Tree): Tree {

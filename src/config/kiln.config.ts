@@ -3,7 +3,7 @@ import { IsIn, IsString, MinLength } from 'class-validator';
 import { Env, Section } from './env.decorator';
 import { AuthConfig } from './sections/auth.config';
 import { DatabaseConfig } from './sections/database.config';
-import { ExecutorsConfig } from './sections/executors.config';
+import { RuntimesConfig } from './sections/runtimes.config';
 import { HttpConfig } from './sections/http.config';
 import { JobsConfig } from './sections/jobs.config';
 import { LifecycleConfig } from './sections/lifecycle.config';
@@ -71,8 +71,8 @@ export class KilnConfig {
   @Section(() => AuthConfig)
   auth: AuthConfig;
 
-  @Section(() => ExecutorsConfig)
-  executors: ExecutorsConfig;
+  @Section(() => RuntimesConfig)
+  runtimes: RuntimesConfig;
 
   @Section(() => TasksConfig)
   tasks: TasksConfig;

@@ -1,4 +1,4 @@
-// A queue run by the Kubernetes executor goes through the same REST lifecycle as a local
+// A queue run by the Kubernetes runtime goes through the same REST lifecycle as a local
 // one: the real app on the embedded default, Jobs on a fake API server the test drives.
 import { waitUntil } from '../../src/common/wait-until';
 import { jobNameFor } from '../../src/modules/runtimes/kubernetes/run-identity';
@@ -19,7 +19,7 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
     await kube.start();
     world = await startTaskWorld(startTestApp, {
       KILN_CONFIG_FILE: queuesConfigFile(4, [
-        '    - { name: k8s, executor: kubernetes, maxRunning: 4, maxGpus: 0 }',
+        '    - { name: k8s, runtime: kubernetes, maxRunning: 4, maxGpus: 0 }',
       ]),
       KILN_K8S_KUBECONFIG: kube.writeKubeconfig(),
     });
@@ -164,4 +164,26 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
     expect(task).toMatchObject({ status: 'failed', exitCode: 137 });
     expect(task.failureReason).toMatch(/OOMKilled/);
   }, 60_000);
+
+  it('refuses a task without an image with 400, naming the field, and stores nothing', async () => {
+    const tasksBefore = await world.api.get('/tasks?limit=200', world.tokens.alice);
+    const jobsBefore = kube.requestsTo('POST', /\/jobs$/).length;
+
+    const refused = await world.submit({ name: 'k8s no image', queue: 'k8s', command: ['true'] });
+
+    expect(refused.status).toBe(400);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.body.detail).toBe(
+      'Queue "k8s" runs tasks on the kubernetes runtime, which cannot run this one: ' +
+        'image is required: each run is a container of that image.',
+    );
+    expect(refused.body.errors).toEqual([
+      { field: 'image', message: 'is required: each run is a container of that image' },
+    ]);
+    const tasksAfter = await world.api.get('/tasks?limit=200', world.tokens.alice);
+    const idsOf = (page: { body: { items: Array<{ id: string }> } }) =>
+      page.body.items.map((task) => task.id);
+    expect(idsOf(tasksAfter)).toEqual(idsOf(tasksBefore));
+    expect(kube.requestsTo('POST', /\/jobs$/)).toHaveLength(jobsBefore);
+  }, 30_000);
 });

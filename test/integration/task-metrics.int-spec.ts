@@ -4,7 +4,7 @@ import { Test } from '@nestjs/testing';
 import { DataSource } from 'typeorm';
 import { DatabaseModule } from '../../src/infra/database/database.module';
 import { SCHEMA } from '../../src/schema';
-import type { MetricPoint } from '../../src/modules/runtimes/executor.port';
+import type { MetricPoint } from '../../src/modules/runtimes/run-reporter.port';
 import { TaskMetricPoint } from '../../src/modules/tasks/training-metrics/task-metric-point.entity';
 import { TaskMetricsModule } from '../../src/modules/tasks/training-metrics/task-metrics.module';
 import { TaskMetricsRepository } from '../../src/modules/tasks/training-metrics/task-metrics.repository';

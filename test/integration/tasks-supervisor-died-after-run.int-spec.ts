@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
-import { readProcessIdentity } from '../../src/modules/runtimes/local/process-identity';
+import { readProcessIdentity } from '../../src/modules/runtimes/local/process/process-identity';
 import { KilnReplicas } from '../support/kiln-replicas';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { PrivateRedisServer } from '../support/redis';

@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
-import { readProcessIdentity } from '../../src/modules/runtimes/local/process-identity';
+import { readProcessIdentity } from '../../src/modules/runtimes/local/process/process-identity';
 import { ApiClient } from '../support/api-client';
 import { KilnProcess } from '../support/kiln-process';
 import { tempDataDir } from '../support/test-config';

@@ -34,11 +34,11 @@ function assertShareable(config: KilnConfig): void {
   if (config.lock.driver === 'memory')
     problems.push('WEB_CONCURRENCY (process.webConcurrency): needs KILN_LOCK_DRIVER redis or auto');
   // Each process hands out GPU indices from its own list: two local runs could get one GPU.
-  if (config.executors.local.gpuCount > 0 && config.process.role !== 'api')
+  if (config.runtimes.local.gpuCount > 0 && config.process.role !== 'api')
     problems.push(
       `WEB_CONCURRENCY (process.webConcurrency): is ${config.process.webConcurrency}, but ` +
         'each process would hand out the same KILN_LOCAL_GPU_COUNT ' +
-        '(executors.local.gpuCount) GPUs to its local runs, so two runs could get one GPU. ' +
+        '(runtimes.local.gpuCount) GPUs to its local runs, so two runs could get one GPU. ' +
         'On a GPU machine use WEB_CONCURRENCY=1, or KILN_ROLE=api for the extra processes.',
     );
   if (problems.length > 0) throw new ConfigError(problems);

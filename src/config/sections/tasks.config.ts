@@ -33,14 +33,14 @@ export class QueueResourceDefaults {
   gpu: number = 0;
 }
 
-/** A named queue: which executor runs its tasks and how many at once. */
+/** A named queue: which runtime runs its tasks and how many at once. */
 export class TaskQueueConfig {
   @Matches(/^[a-z0-9][a-z0-9-]{0,62}$/, { message: 'must be a lower-case name of 1-63 chars' })
   name: string;
 
-  /** `local` or `kubernetes`. */
+  /** `local` or `kubernetes` (formerly the key `executor`). */
   @IsIn(['local', 'kubernetes'])
-  executor: string;
+  runtime: string;
 
   /** Runs of this queue at once (queued + running + cancelling). */
   @IsInt()

@@ -1,4 +1,8 @@
 // The runtimes module's public surface: other modules import only what is exported here.
-export * from './executor.port';
-export { ExecutorRegistry, UnknownExecutorError } from './executor.registry';
-export { ExecutorsModule } from './executors.module';
+export * from './batch-runtime.port';
+export * from './run-reporter.port';
+export * from './service-runtime.port';
+export { RunReporterRelay } from './run-reporter.relay';
+export { RuntimeRegistry, UnknownRuntimeError } from './runtime.registry';
+export { RuntimesModule } from './runtimes.module';
+export { UnrunnableTaskError } from './unrunnable-task.error';

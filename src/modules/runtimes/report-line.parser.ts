@@ -1,7 +1,7 @@
 // Parses the lines a training process prints to report on itself:
 //   KILN_METRIC {"name":"loss","step":10,"value":0.31}
 //   KILN_PROGRESS 0.45
-// Every executor feeds each output line through this, so local and Kubernetes runs
+// Every runtime feeds each output line through this, so local and Kubernetes runs
 // report the same way. Anything malformed is ordinary output, never an error.
 
 export type ReportLine =

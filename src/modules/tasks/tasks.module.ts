@@ -1,7 +1,7 @@
 import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { ExecutorsModule, RUN_REPORTER } from '../runtimes';
 import { AuthModule } from '../auth';
+import { RunReporterRelay, RuntimesModule } from '../runtimes';
 import { ArtifactsModule } from './artifacts/artifacts.module';
 import { CapacityService } from './orchestration/capacity.service';
 import { Dispatcher } from './orchestration/dispatcher.service';
@@ -37,7 +37,7 @@ import { TasksService } from './api/tasks.service';
     TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, TaskDependency, UserQuota]),
     TaskMetricsModule,
     ArtifactsModule,
-    ExecutorsModule,
+    RuntimesModule,
     AuthModule,
   ],
   controllers: [TasksController, TaskRunsController, EventsController],
@@ -54,7 +54,6 @@ import { TasksService } from './api/tasks.service';
     TaskEventFeed,
     TaskLogsService,
     TaskRunReporter,
-    { provide: RUN_REPORTER, useExisting: TaskRunReporter },
     TaskTransitions,
     TaskWakeups,
     TasksPrometheus,
@@ -67,9 +66,12 @@ export class TasksModule implements OnModuleInit {
     private readonly wakeups: TaskWakeups,
     private readonly dispatcher: Dispatcher,
     private readonly reconciler: Reconciler,
+    private readonly runReports: RunReporterRelay,
+    private readonly runReporter: TaskRunReporter,
   ) {}
 
   onModuleInit(): void {
+    this.runReports.connect(this.runReporter);
     this.wakeups.register({
       dispatch: () => this.dispatcher.wake(),
       reconcile: () => this.reconciler.wake(),

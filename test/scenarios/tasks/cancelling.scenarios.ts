@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { waitUntil } from '../../../src/common/wait-until';
-import { readProcessIdentity } from '../../../src/modules/runtimes/local/process-identity';
+import { readProcessIdentity } from '../../../src/modules/runtimes/local/process/process-identity';
 import { TaskAttempt } from '../../../src/modules/tasks/persistence/entities/task-attempt.entity';
 import { tempDataDir } from '../../support/test-config';
 import { FINAL, shell, StartApp, startTaskWorld, TaskWorld } from './task-world';

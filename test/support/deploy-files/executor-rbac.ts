@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXECUTOR_DIR, Tree, Manifest } from './deploy-files';
 
-/** The API group of each client the executor holds (src/modules/runtimes/kubernetes/kube-clients.ts). */
+/** The API group of each client the executor holds (src/modules/runtimes/kubernetes/cluster/kube-clients.ts). */
 export const CLIENT_GROUPS: Record<string, string> = { batch: 'batch', core: '' };
 
 /** RBAC verb of each generated client method prefix. */

@@ -3,10 +3,10 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as delay } from 'node:timers/promises';
 import { backoffDelay } from '../../../common/retry/retry';
-import type { KubeApiGateway } from './kube-api.gateway';
-import { isNotFound } from './kube-api-error';
-import { LogCheckpoint, splitTimestamp } from './log-checkpoint';
-import { PodLogTarget, podLogLines } from './pod-log.stream';
+import type { KubeApiGateway } from './cluster/kube-api.gateway';
+import { isNotFound } from './cluster/kube-api-error';
+import { LogCheckpoint, splitTimestamp } from './cluster/log-checkpoint';
+import { PodLogTarget, podLogLines } from './cluster/pod-log.stream';
 
 export interface ReportLogSource {
   api: KubeApiGateway;

@@ -1,7 +1,7 @@
 // At most one ReportLogFollower per Job in this process, and at most `max` at once. A
 // Job's checkpoint outlives its follower, so following it again resumes where it stopped.
 import { Logger } from '@nestjs/common';
-import { LogCheckpoint } from './log-checkpoint';
+import { LogCheckpoint } from './cluster/log-checkpoint';
 import type { ReportLogFollower } from './report-log-follower';
 
 /** Checkpoints of Jobs not followed right now, kept per follower slot before the oldest go. */

@@ -10,10 +10,10 @@ import type {
   V1Volume,
 } from '@kubernetes/client-node';
 import type {
-  KubernetesExecutorConfig,
+  KubernetesRuntimeConfig,
   KubernetesQueueOverrides,
-} from '../../../config/sections/kubernetes-executor.config';
-import type { RunSpec } from '../executor.port';
+} from '../../../config/sections/kubernetes-runtime.config';
+import type { RunSpec } from '../batch-runtime.port';
 import {
   LABEL_ATTEMPT,
   LABEL_JOB_NAME,
@@ -32,7 +32,7 @@ const SECRET_ENV = new Set(['KILN_RUN_TOKEN']);
 export interface RunObjectsContext {
   namespace: string;
   jobName: string;
-  config: KubernetesExecutorConfig;
+  config: KubernetesRuntimeConfig;
   overrides?: KubernetesQueueOverrides;
 }
 
@@ -124,7 +124,7 @@ function buildPodSpec(spec: RunSpec, context: RunObjectsContext): V1PodSpec {
 }
 
 function buildContainer(spec: RunSpec, context: RunObjectsContext): V1Container {
-  if (!spec.image) throw new Error('the Kubernetes executor needs a container image');
+  if (!spec.image) throw new Error('the Kubernetes runtime needs a container image');
   const mountPath = context.config.outputMountPath;
   const command = commandOf(spec);
   const workingDir = spec.workingDir ? posix.resolve(mountPath, spec.workingDir) : undefined;

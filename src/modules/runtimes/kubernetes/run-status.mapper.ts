@@ -1,7 +1,7 @@
 // Turns what the API server says about an attempt's Job and pods into a RunStatus,
 // naming the reasons a user can act on (OOMKilled, a bad image, a deadline, an eviction).
 import type { V1Job, V1JobCondition, V1Pod, V1PodCondition } from '@kubernetes/client-node';
-import type { RunStatus } from '../executor.port';
+import type { RunStatus } from '../batch-runtime.port';
 
 export interface StatusMappingOptions {
   imagePullGraceSeconds: number;

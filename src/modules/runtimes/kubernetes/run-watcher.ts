@@ -1,8 +1,8 @@
 // Watches the Jobs and pods Kiln created, per namespace, so that inspect() is answered
 // from memory instead of one API call per run per reconciler tick.
 import type { V1Job, V1Pod } from '@kubernetes/client-node';
-import type { KubeApiGateway } from './kube-api.gateway';
-import { ResourceWatch } from './resource-watch';
+import type { KubeApiGateway } from './cluster/kube-api.gateway';
+import { ResourceWatch } from './cluster/resource-watch';
 import { LABEL_JOB_NAME, MANAGED_SELECTOR } from './run-identity';
 
 export interface ObservedRun {

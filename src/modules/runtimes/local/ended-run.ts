@@ -1,10 +1,10 @@
-// What the local executor keeps of a run once it has ended: its handle and exit record,
+// What the local runtime keeps of a run once it has ended: its handle and exit record,
 // enough to answer inspect, stop and log reads from memory. A LocalRun holds its child
-// process, pipes, log stream and spec, about 10 KiB; the executor keeps the last
+// process, pipes, log stream and spec, about 10 KiB; the runtime keeps the last
 // thousand ended runs, so it keeps these instead.
-import type { RunHandle, RunStatus } from '../executor.port';
-import type { GrowingLog } from './log-reader';
-import type { ExitRecord } from './run-directory';
+import type { RunHandle, RunStatus } from '../batch-runtime.port';
+import type { GrowingLog } from './process/log-reader';
+import type { ExitRecord } from './process/run-directory';
 
 export class EndedRun implements GrowingLog {
   readonly logComplete = true;

@@ -1,29 +1,25 @@
 // One attempt running as a child process of this Kiln process: spawns it in its own
 // process group, writes its output to the log file line by line, passes its report
 // lines on, and records how it ended in exit.json.
-import { ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import type { RunHandle, RunReporter, RunSpec, RunStatus } from '../executor.port';
+import type { RunHandle, RunSpec, RunStatus } from '../batch-runtime.port';
+import type { RunReporter } from '../run-reporter.port';
 import { parseReportLine } from '../report-line.parser';
 import { EndedRun, statusOf } from './ended-run';
-import { RunStartError } from './local-executor.errors';
-import { LineSplitter } from './line-splitter';
-import type { GrowingLog } from './log-reader';
-import { formatRunId, readChildStartTime, signalRun } from './process-identity';
+import { RunStartError } from './local-runtime.errors';
+import { readOutputLines, RunProcess, spawnDetached } from './process/detached-process';
+import type { GrowingLog } from './process/log-reader';
+import { formatRunId, readChildStartTime, signalRun } from './process/process-identity';
 import { messageOf } from '../../../common/errors/message-of';
-import { ExitRecord, RunPaths, writeExitRecord, writeExitedRecordSync } from './run-directory';
-
-/** The process to spawn for a run: its command, or the sandbox wrapping it. */
-export interface RunProcess {
-  file: string;
-  args: string[];
-  cwd: string;
-  env: Record<string, string>;
-  uid?: number;
-  gid?: number;
-}
+import {
+  ExitRecord,
+  RunPaths,
+  writeExitRecord,
+  writeExitedRecordSync,
+} from './process/run-directory';
 
 export interface LocalRunOptions {
   spec: RunSpec;
@@ -45,7 +41,7 @@ export interface LocalRunOptions {
  */
 const OUTPUT_DRAIN_MS = 2000;
 
-const logger = new Logger('LocalExecutor');
+const logger = new Logger('LocalBatchRuntime');
 
 type ExitOutcome = [number | null, NodeJS.Signals | null];
 
@@ -72,7 +68,7 @@ export class LocalRun implements GrowingLog {
   static async start(options: LocalRunOptions): Promise<LocalRun> {
     const log = createWriteStream(options.paths.logPath, { flags: 'a' });
     await once(log, 'open');
-    const child = spawnDetached(options);
+    const child = spawnDetached(options.process);
     const startTime = child.pid ? readChildStartTime(child.pid) : '0';
     try {
       // Rejects with the spawn error (ENOENT, EACCES) when the command cannot start.
@@ -172,11 +168,9 @@ export class LocalRun implements GrowingLog {
       this.child.once('exit', (code, signal) => resolve([code, signal])),
     );
     const closed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
-    const splitters = [stdout, stderr].map((stream) => {
-      const splitter = new LineSplitter(this.options.maxLineLength, (line) => this.onLine(line));
-      stream?.on('data', (chunk: Buffer) => splitter.push(chunk));
-      return splitter;
-    });
+    const flushLines = readOutputLines(this.child, this.options.maxLineLength, (line) =>
+      this.onLine(line),
+    );
     const [exitCode, signal] = await exited;
     this.recordExited(exitCode, signal);
     // The run is over when its main process is; whatever it left behind in its group
@@ -188,7 +182,7 @@ export class LocalRun implements GrowingLog {
     );
     await closed;
     clearTimeout(drain);
-    splitters.forEach((splitter) => splitter.end());
+    flushLines();
     return [exitCode, signal];
   }
 
@@ -252,18 +246,4 @@ export class LocalRun implements GrowingLog {
     this.version++;
     this.events.emit('change');
   }
-}
-
-function spawnDetached({ process: run }: LocalRunOptions): ChildProcess {
-  const { file, args, cwd, env, uid, gid } = run;
-  // detached: its own session and process group, so stop() reaches every process the
-  // run started.
-  return spawn(file, args, {
-    cwd,
-    env,
-    uid,
-    gid,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
 }

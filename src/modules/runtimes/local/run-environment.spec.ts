@@ -1,4 +1,4 @@
-import type { RunSpec } from '../executor.port';
+import type { RunSpec } from '../batch-runtime.port';
 import { buildRunEnvironment } from './run-environment';
 
 function spec(overrides: Partial<RunSpec> = {}): RunSpec {

@@ -1,7 +1,7 @@
 // The environment a local run starts with: a small, safe base from Kiln's own
 // environment (never its secrets, such as KILN_JWT_SECRET or database URLs), then the
-// task's env, then what only the executor knows.
-import type { RunSpec } from '../executor.port';
+// task's env, then what only the runtime knows.
+import type { RunSpec } from '../batch-runtime.port';
 
 /** Variables passed through from Kiln's environment because programs expect them. */
 const PASSED_THROUGH = [

@@ -13,7 +13,7 @@ import {
 import { KilnConfig } from '../../../config/kiln.config';
 import { isUniqueViolation } from '../../../infra/database/sql-helpers';
 import { OwnershipPolicy, Principal } from '../../auth';
-import { ExecutorRegistry } from '../../runtimes';
+import { RuntimeRegistry } from '../../runtimes';
 import { CapacityService } from '../orchestration/capacity.service';
 import { QueueAccessPolicy } from '../orchestration/queue-access.policy';
 import { TaskQueueConfig } from '../../../config/sections/tasks.config';
@@ -50,7 +50,7 @@ export class TasksService {
     private readonly capacity: CapacityService,
     private readonly transitions: TaskTransitions,
     private readonly wakeups: TaskWakeups,
-    private readonly executors: ExecutorRegistry,
+    private readonly executors: RuntimeRegistry,
     private readonly metrics: TaskMetricsService,
     private readonly dependencies: TaskDependencies,
     private readonly queueAccess: QueueAccessPolicy,
@@ -270,6 +270,11 @@ export class TasksService {
 
   private newTask(principal: Principal, spec: TaskSpec, queue: TaskQueueConfig): Task {
     this.checkSpec(spec, queue.maxGpus);
+    this.executors.assertRunnable(queue.runtime, {
+      ...spec,
+      image: spec.image ?? undefined,
+      workingDir: spec.workingDir ?? undefined,
+    });
     const now = new Date();
     return this.dataSource.getRepository(Task).create({
       id: randomUUID(),

@@ -98,7 +98,7 @@ export class Dispatcher {
       from: [TaskStatus.Pending],
       attempt: task.attempt,
       actor: SYSTEM_ACTOR,
-      reason: `attempt ${attempt} queued on ${queue.name} (${queue.executor} executor)`,
+      reason: `attempt ${attempt} queued on ${queue.name} (${queue.runtime} executor)`,
       patch: { attempt, queuedAt: new Date(), notBefore: null },
     });
     if (!moved) return;
@@ -106,7 +106,7 @@ export class Dispatcher {
       id: randomUUID(),
       taskId: task.id,
       number: attempt,
-      executor: queue.executor,
+      executor: queue.runtime,
       status: AttemptStatus.Queued,
       handle: null,
       runTokenHash: null,

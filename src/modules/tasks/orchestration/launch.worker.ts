@@ -8,7 +8,7 @@ import { DataSource } from 'typeorm';
 import { ProcessRole } from '../../../common/process/process-role';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
-import { ExecutorRegistry } from '../../runtimes';
+import { RuntimeRegistry } from '../../runtimes';
 import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { CapacityService } from './capacity.service';
@@ -28,7 +28,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
     @Inject(KilnConfig) private readonly config: KilnConfig,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
     @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly executors: ExecutorRegistry,
+    private readonly executors: RuntimeRegistry,
     private readonly transitions: TaskTransitions,
     private readonly specs: RunSpecFactory,
     private readonly outcomes: RunOutcomes,
@@ -102,7 +102,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
       id: randomUUID(),
       taskId: task.id,
       number,
-      executor: this.capacity.queues.get(task.queue)?.executor ?? 'local',
+      executor: this.capacity.queues.get(task.queue)?.runtime ?? 'local',
       handle: null,
       queuedAt: task.queuedAt ?? new Date(),
       ...patch,

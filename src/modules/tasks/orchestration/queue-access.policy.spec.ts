@@ -1,19 +1,19 @@
 import { TaskQueueConfig } from '../../../config/sections/tasks.config';
-import type { Executor } from '../../runtimes/executor.port';
-import { ExecutorRegistry } from '../../runtimes/executor.registry';
+import type { BatchRuntime } from '../../runtimes';
+import { RuntimeRegistry } from '../../runtimes';
 import type { Principal } from '../../auth/principal';
 import { Role } from '../../auth/role';
 import { QueueAccessPolicy } from './queue-access.policy';
 
 function policyWith(isolatesRuns: boolean): QueueAccessPolicy {
-  const local = { name: 'local', isolatesRuns } as Executor;
-  return new QueueAccessPolicy(new ExecutorRegistry(new Map([['local', local]])));
+  const local = { name: 'local', isolatesRuns } as BatchRuntime;
+  return new QueueAccessPolicy(new RuntimeRegistry(new Map([['local', local]])));
 }
 
 function queue(overrides: Partial<TaskQueueConfig> = {}): TaskQueueConfig {
   return Object.assign(new TaskQueueConfig(), {
     name: 'default',
-    executor: 'local',
+    runtime: 'local',
     maxRunning: 1,
     maxGpus: 0,
     ...overrides,

@@ -4,11 +4,11 @@
 import { Injectable } from '@nestjs/common';
 import { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { ForbiddenError, Principal, Role, ROLES } from '../../auth';
-import { ExecutorRegistry } from '../../runtimes';
+import { RuntimeRegistry } from '../../runtimes';
 
 @Injectable()
 export class QueueAccessPolicy {
-  constructor(private readonly executors: ExecutorRegistry) {}
+  constructor(private readonly executors: RuntimeRegistry) {}
 
   /** Throws ForbiddenError naming the queue when the caller may not put tasks on it. */
   assertCanSubmit(principal: Principal, queue: TaskQueueConfig): void {
@@ -22,8 +22,8 @@ export class QueueAccessPolicy {
   /** The roles a queue takes: its own setting, else all when its runs are isolated. */
   allowedRoles(queue: TaskQueueConfig): readonly Role[] {
     if (queue.allowedRoles) return queue.allowedRoles as Role[];
-    const executor = this.executors.has(queue.executor)
-      ? this.executors.get(queue.executor)
+    const executor = this.executors.has(queue.runtime)
+      ? this.executors.get(queue.runtime)
       : undefined;
     return executor?.isolatesRuns === false ? [Role.Admin] : ROLES;
   }

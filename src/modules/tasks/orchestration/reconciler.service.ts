@@ -10,7 +10,8 @@ import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
 import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { KilnConfig } from '../../../config/kiln.config';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
-import { ExecutorRegistry, type RunHandle } from '../../runtimes';
+import type { RunHandle } from '../../runtimes';
+import { RuntimeRegistry } from '../../runtimes';
 import { Dispatcher } from './dispatcher.service';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
@@ -35,7 +36,7 @@ export class Reconciler {
     @Inject(KilnConfig) private readonly config: KilnConfig,
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
-    private readonly executors: ExecutorRegistry,
+    private readonly executors: RuntimeRegistry,
     private readonly outcomes: RunOutcomes,
     private readonly transitions: TaskTransitions,
     private readonly dispatcher: Dispatcher,

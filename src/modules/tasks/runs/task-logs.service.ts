@@ -1,7 +1,7 @@
 // Reads a run's log through its executor: a page of lines (optionally the last N),
 // or a live follow for the SSE stream.
 import { Injectable } from '@nestjs/common';
-import { ExecutorRegistry } from '../../runtimes';
+import { RuntimeRegistry } from '../../runtimes';
 import { MAX_LOG_LINES } from '../api/dto/logs.query';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 
@@ -13,7 +13,7 @@ export interface LogPage {
 
 @Injectable()
 export class TaskLogsService {
-  constructor(private readonly executors: ExecutorRegistry) {}
+  constructor(private readonly executors: RuntimeRegistry) {}
 
   async read(
     attempt: TaskAttempt | null,

@@ -1,5 +1,5 @@
 import { Registry } from 'prom-client';
-import type { MetricPoint } from '../../runtimes/executor.port';
+import type { MetricPoint } from '../../runtimes';
 import type { NewMetricPoint, TaskMetricsRepository } from './task-metrics.repository';
 import { TaskMetricsService } from './task-metrics.service';
 
