@@ -1,0 +1,164 @@
+// A runtime whose runs do exactly what a test scripts: start, report, exit with a code,
+// vanish, refuse to launch, ignore a stop. It implements the executor port and nothing
+// more, so the services under test cannot tell it from a real driver.
+import type {
+  Executor,
+  MetricPoint,
+  RunHandle,
+  RunLocator,
+  RunReporter,
+  RunSpec,
+  RunStatus,
+} from '../../src/modules/runtimes/executor.port';
+
+/** One attempt's run, as the test drives it. */
+export class ScriptedRun {
+  status: RunStatus = { state: 'running' };
+  /** How many times Kiln asked the run to stop. */
+  stops = 0;
+  private stopIgnored = false;
+
+  constructor(
+    readonly spec: RunSpec,
+    readonly handle: RunHandle,
+    private readonly reporter: () => RunReporter,
+  ) {}
+
+  get taskId(): string {
+    return this.spec.taskId;
+  }
+
+  get attempt(): number {
+    return this.spec.attempt;
+  }
+
+  exits(exitCode: number): void {
+    this.status =
+      exitCode === 0
+        ? { state: 'succeeded', exitCode: 0 }
+        : { state: 'failed', exitCode, reason: `the run exited with code ${exitCode}` };
+  }
+
+  /** The runtime forgets the run (process gone, pod evicted). */
+  vanishes(): void {
+    this.status = { state: 'lost', reason: 'the runtime no longer knows the run' };
+  }
+
+  /** Keeps running whatever stop it is sent. */
+  ignoresStop(): void {
+    this.stopIgnored = true;
+  }
+
+  reportsProgress(fraction: number): void {
+    this.reporter().progress(this.spec, fraction);
+  }
+
+  reportsMetric(point: Omit<MetricPoint, 'time'> & { time?: Date }): void {
+    this.reporter().metric(this.spec, { time: new Date(), ...point });
+  }
+
+  /** Tells Kiln the run ended, as a driver does when it sees the process exit. */
+  announcesEnd(): void {
+    this.reporter().ended?.(this.spec);
+  }
+
+  stop(): void {
+    this.stops++;
+    if (this.stopIgnored || !isActive(this.status)) return;
+    this.status = { state: 'failed', exitCode: 143, reason: 'stopped (SIGTERM)' };
+  }
+}
+
+/** What the next launch of a task does instead of starting a run. */
+type LaunchRefusal = () => Error;
+
+export class ScriptedRuntime implements Executor {
+  readonly isolatesRuns = true;
+  /** Every launch call, in order, repeats included. */
+  readonly launchCalls: RunSpec[] = [];
+  private readonly runs = new Map<string, ScriptedRun>();
+  private readonly refusals: LaunchRefusal[] = [];
+  private reporter?: RunReporter;
+
+  /** `name` is the executor the test config's queues point at. */
+  constructor(readonly name: string) {}
+
+  /** The reporter runs deliver their reports to (the tasks module's). */
+  reportTo(reporter: RunReporter): void {
+    this.reporter = reporter;
+  }
+
+  /** The next `times` launches throw what `error` makes, in order. */
+  refusesLaunch(error: LaunchRefusal, times = 1): void {
+    for (let i = 0; i < times; i++) this.refusals.push(error);
+  }
+
+  /** The run of `taskId`'s attempt `attempt` (by default its latest); throws if none started. */
+  run(taskId: string, attempt?: number): ScriptedRun {
+    const runs = [...this.runs.values()].filter((run) => run.taskId === taskId);
+    const run =
+      attempt === undefined
+        ? runs.sort((a, b) => b.attempt - a.attempt)[0]
+        : runs.find((candidate) => candidate.attempt === attempt);
+    if (!run) throw new Error(`no run of task ${taskId} attempt ${attempt ?? '(latest)'}`);
+    return run;
+  }
+
+  runsOf(taskId: string): ScriptedRun[] {
+    return [...this.runs.values()].filter((run) => run.taskId === taskId);
+  }
+
+  /** Runs started and not ended, across tasks. */
+  activeRuns(): ScriptedRun[] {
+    return [...this.runs.values()].filter((run) => isActive(run.status));
+  }
+
+  async launch(spec: RunSpec): Promise<RunHandle> {
+    this.launchCalls.push(spec);
+    const refusal = this.refusals.shift();
+    if (refusal) throw refusal();
+    const key = keyOf(spec);
+    const existing = this.runs.get(key);
+    if (existing) return existing.handle; // the port: a repeated launch starts nothing new
+    const handle: RunHandle = { executor: this.name, id: key };
+    this.runs.set(key, new ScriptedRun(spec, handle, () => this.requireReporter()));
+    return handle;
+  }
+
+  async inspect(handle: RunHandle): Promise<RunStatus> {
+    const run = this.runs.get(handle.id);
+    return run ? run.status : { state: 'lost', reason: 'the runtime never started this run' };
+  }
+
+  async stop(handle: RunHandle): Promise<void> {
+    this.runs.get(handle.id)?.stop();
+  }
+
+  async *logs(): AsyncIterable<string> {
+    // scripted runs write no output
+  }
+
+  async find(run: RunLocator): Promise<RunHandle | undefined> {
+    return this.runs.get(keyOf(run))?.handle;
+  }
+
+  private requireReporter(): RunReporter {
+    if (!this.reporter) throw new Error('ScriptedRuntime: no reporter attached');
+    return this.reporter;
+  }
+}
+
+/** Errors a driver sees when its backend is briefly unreachable, or refuses for good. */
+export const launchErrors = {
+  transient: (): Error =>
+    Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { code: 'ECONNREFUSED' }),
+  permanent: (): Error => new Error('the image registry.invalid/none does not exist'),
+};
+
+function keyOf(run: Pick<RunSpec, 'taskId' | 'attempt'>): string {
+  return `${run.taskId}#${run.attempt}`;
+}
+
+function isActive(status: RunStatus): boolean {
+  return status.state === 'running' || status.state === 'pending';
+}
