@@ -30,7 +30,12 @@ import { ExecutorRegistry } from '../../src/modules/runtimes/executor.registry';
 import { ExecutorsModule } from '../../src/modules/runtimes/executors.module';
 import type { CreateTaskDto } from '../../src/modules/tasks/api/dto/create-task.dto';
 import { TasksService } from '../../src/modules/tasks/api/tasks.service';
+import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
 import { RunOutcomes } from '../../src/modules/tasks/lifecycle/run-outcomes.service';
+import {
+  TaskChange,
+  TaskTransitions,
+} from '../../src/modules/tasks/lifecycle/task-transitions.service';
 import { Dispatcher } from '../../src/modules/tasks/orchestration/dispatcher.service';
 import { LAUNCH_QUEUE, LaunchJob } from '../../src/modules/tasks/orchestration/launch-job';
 import { LaunchWorker } from '../../src/modules/tasks/orchestration/launch.worker';
@@ -118,6 +123,10 @@ export class ServiceWorld {
     return this.moduleRef.get(LaunchWorker);
   }
 
+  get reporter(): TaskRunReporter {
+    return this.moduleRef.get(TaskRunReporter);
+  }
+
   get metrics(): TaskMetricsService {
     return this.moduleRef.get(TaskMetricsService);
   }
@@ -143,7 +152,7 @@ export class ServiceWorld {
       name: 'train',
       command: ['python', 'train.py'],
       ...spec,
-    } as CreateTaskDto);
+    });
     return task;
   }
 
@@ -152,7 +161,8 @@ export class ServiceWorld {
     const task = await this.submit(principal, spec);
     await this.dispatch();
     const running = await this.task(task.id);
-    if (running.status !== 'running') throw new Error(`task did not start: ${running.status}`);
+    if (running.status !== TaskStatus.Running)
+      throw new Error(`task did not start: ${running.status}`);
     return running;
   }
 
@@ -169,6 +179,19 @@ export class ServiceWorld {
     return this.tasks.events(ADMIN, id);
   }
 
+  /** Resolves on the next event of `kind` ('status', 'progress') about the task. */
+  nextEvent(taskId: string, kind: string): Promise<TaskEvent> {
+    const { changes } = this.moduleRef.get(TaskTransitions);
+    return new Promise((resolve) => {
+      const listener = ({ task, event }: TaskChange) => {
+        if (task.id !== taskId || event.kind !== kind) return;
+        changes.off('change', listener);
+        resolve(event);
+      };
+      changes.on('change', listener);
+    });
+  }
+
   /** Stops the launch worker taking orders; they wait in the queue until `resumeLaunches`. */
   async holdLaunches(): Promise<void> {
     await this.launchQueue().pause();
@@ -181,7 +204,12 @@ export class ServiceWorld {
 
   /** Delivers a launch order straight to the worker, as a queue delivering it again would. */
   deliverLaunch(order: LaunchJob): Promise<void> {
-    const job: Job<LaunchJob> = { id: `${order.taskId}.${order.attempt}`, name: 'launch', data: order, attempt: 1 };
+    const job: Job<LaunchJob> = {
+      id: `${order.taskId}.${order.attempt}`,
+      name: 'launch',
+      data: order,
+      attempt: 1,
+    };
     return this.launchWorker.launch(job);
   }
 
@@ -240,7 +268,7 @@ export const ADMIN: Principal = {
 };
 
 /** Every timer API Jest could fake except Date. */
-const REAL_TIMER_APIS: jest.FakeableAPI[] = [
+const REAL_TIMER_APIS: FakeableAPI[] = [
   'hrtime',
   'nextTick',
   'performance',
