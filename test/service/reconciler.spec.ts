@@ -1,0 +1,126 @@
+// What the reconciler does with active runs it asks the runtime about: lost runs, runs
+// past their timeout, cancel requests, and runs whose end is reported more than once.
+import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
+import { ServiceWorld, member } from '../support/service-world';
+
+const alice = member('alice');
+
+describe('reconciler', () => {
+  let world: ServiceWorld;
+
+  beforeEach(async () => {
+    world = await ServiceWorld.start();
+  });
+
+  afterEach(() => world.close());
+
+  it('a run the runtime no longer knows is retried at once without spending a retry', async () => {
+    const task = await world.started(alice, { maxRetries: 0 });
+    world.runtime.run(task.id).vanishes();
+
+    await world.reconcile();
+
+    const retried = await world.task(task.id);
+    expect(retried).toMatchObject({ status: 'pending', retriesUsed: 0, lostCount: 1 });
+    expect(retried.notBefore).toEqual(world.clock.now());
+    expect((await world.attempts(task.id))[0].status).toBe('lost');
+    // an orphan the runtime might still hold is stopped before the retry
+    expect(world.runtime.run(task.id, 1).stops).toBe(1);
+
+    await world.dispatch();
+
+    expect(await world.task(task.id)).toMatchObject({ status: 'running', attempt: 2 });
+  });
+
+  it('lost runs stop being free once the cap on lost retries is reached', async () => {
+    world = await restartWith(world, { KILN_MAX_LOST_RETRIES: '1' });
+    const task = await world.started(alice, { maxRetries: 0 });
+    world.runtime.run(task.id).vanishes();
+    await world.reconcile();
+    await world.dispatch();
+
+    world.runtime.run(task.id, 2).vanishes();
+    await world.reconcile();
+
+    const failed = await world.task(task.id);
+    expect(failed).toMatchObject({ status: 'failed', attempt: 2, lostCount: 1 });
+    expect(failed.failureReason).toMatch(/^lost: /);
+  });
+
+  it('a run still going past its timeout is stopped and the task marked timed out', async () => {
+    const task = await world.started(alice, { timeoutSeconds: 60, maxRetries: 3 });
+    const run = world.runtime.run(task.id);
+
+    world.clock.advanceSeconds(59);
+    await world.reconcile();
+    expect((await world.task(task.id)).status).toBe('running');
+    expect(run.stops).toBe(0);
+
+    world.clock.advanceSeconds(2);
+    await world.reconcile();
+
+    expect(run.stops).toBe(1);
+    const timedOut = await world.task(task.id);
+    expect(timedOut).toMatchObject({ status: 'timed_out', retriesUsed: 0 });
+    expect(timedOut.failureReason).toContain('timeout of 60 s');
+    expect((await world.attempts(task.id))[0].status).toBe('timed_out');
+  });
+
+  it('a cancel request stops the run, and the task ends cancelled', async () => {
+    const task = await world.started(alice);
+    await world.tasks.cancel(alice, task.id);
+
+    await world.reconcile();
+
+    expect(world.runtime.run(task.id).stops).toBe(1);
+    expect((await world.task(task.id)).status).toBe('cancelled');
+  });
+
+  it('a cancelled run is stopped once, however many passes follow', async () => {
+    const task = await world.started(alice);
+    world.runtime.run(task.id).ignoresStop();
+    await world.tasks.cancel(alice, task.id);
+
+    await world.reconcile();
+    await world.reconcile();
+
+    expect(world.runtime.run(task.id).stops).toBe(1);
+    expect((await world.task(task.id)).status).toBe('cancelled');
+  });
+
+  it("a finished run's outcome is recorded once when its end is reported twice", async () => {
+    const task = await world.started(alice, { maxRetries: 3 });
+    const run = world.runtime.run(task.id);
+    run.exits(1);
+    run.announcesEnd();
+    run.announcesEnd();
+
+    await Promise.all([world.reconcile(), world.reconcile()]);
+    await world.reconcile();
+    await Promise.all([
+      world.outcomes.settle(task, 1, { state: 'failed', exitCode: 1, reason: 'again' }),
+      world.outcomes.settle(task, 1, { state: 'failed', exitCode: 1, reason: 'again' }),
+    ]);
+
+    expect(await world.task(task.id)).toMatchObject({ status: 'pending', retriesUsed: 1 });
+    const moves = (await world.events(task.id)).filter(
+      (event) => event.kind === 'status' && event.fromStatus === TaskStatus.Running,
+    );
+    expect(moves.map((event) => event.toStatus)).toEqual(['pending']);
+  });
+
+  it('a run that is still going is left alone', async () => {
+    const task = await world.started(alice);
+    const before = await world.task(task.id);
+
+    await world.reconcile();
+
+    expect(await world.task(task.id)).toEqual(before);
+    expect(world.runtime.run(task.id).stops).toBe(0);
+  });
+});
+
+async function restartWith(world: ServiceWorld, env: Record<string, string>) {
+  await world.close();
+  return ServiceWorld.start({ env });
+}
