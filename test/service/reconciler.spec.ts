@@ -32,21 +32,6 @@ describe('reconciler', () => {
     expect(await world.task(task.id)).toMatchObject({ status: 'running', attempt: 2 });
   });
 
-  it('lost runs stop being free once the cap on lost retries is reached', async () => {
-    world = await restartWith(world, { KILN_MAX_LOST_RETRIES: '1' });
-    const task = await world.started(alice, { maxRetries: 0 });
-    world.runtime.run(task.id).vanishes();
-    await world.reconcile();
-    await world.dispatch();
-
-    world.runtime.run(task.id, 2).vanishes();
-    await world.reconcile();
-
-    const failed = await world.task(task.id);
-    expect(failed).toMatchObject({ status: 'failed', attempt: 2, lostCount: 1 });
-    expect(failed.failureReason).toMatch(/^lost: /);
-  });
-
   it('a run still going past its timeout is stopped and the task marked timed out', async () => {
     const task = await world.started(alice, { timeoutSeconds: 60, maxRetries: 3 });
     const run = world.runtime.run(task.id);
@@ -88,6 +73,25 @@ describe('reconciler', () => {
     expect((await world.task(task.id)).status).toBe('cancelled');
   });
 
+  it('a cancel whose stop the runtime could not deliver stays cancelling until a later pass stops the run', async () => {
+    const task = await world.started(alice);
+    const run = world.runtime.run(task.id);
+    run.failsToStop(1);
+    await world.tasks.cancel(alice, task.id);
+
+    await world.reconcile();
+    expect((await world.task(task.id)).status).toBe('cancelling');
+    expect(run.status.state).toBe('running');
+    expect(world.logs.lines).toContainEqual({
+      level: 'error',
+      message: expect.stringContaining('ECONNREFUSED'),
+    });
+
+    await world.reconcile();
+    expect((await world.task(task.id)).status).toBe('cancelled');
+    expect(run.status.state).not.toBe('running');
+  });
+
   it("a finished run's outcome is recorded once when its end is reported twice", async () => {
     const task = await world.started(alice, { maxRetries: 3 });
     const run = world.runtime.run(task.id);
@@ -120,7 +124,26 @@ describe('reconciler', () => {
   });
 });
 
-async function restartWith(world: ServiceWorld, env: Record<string, string>) {
-  await world.close();
-  return ServiceWorld.start({ env });
-}
+describe('reconciler with one free retry for lost runs', () => {
+  let world: ServiceWorld;
+
+  beforeEach(async () => {
+    world = await ServiceWorld.start({ env: { KILN_MAX_LOST_RETRIES: '1' } });
+  });
+
+  afterEach(() => world.close());
+
+  it('a lost run past the cap of free retries spends a retry of the task, and fails it when none is left', async () => {
+    const task = await world.started(alice, { maxRetries: 0 });
+    world.runtime.run(task.id).vanishes();
+    await world.reconcile();
+    await world.dispatch();
+
+    world.runtime.run(task.id, 2).vanishes();
+    await world.reconcile();
+
+    const failed = await world.task(task.id);
+    expect(failed).toMatchObject({ status: 'failed', attempt: 2, lostCount: 1 });
+    expect(failed.failureReason).toMatch(/^lost: /);
+  });
+});

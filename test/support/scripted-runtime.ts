@@ -17,6 +17,7 @@ export class ScriptedRun {
   /** How many times Kiln asked the run to stop. */
   stops = 0;
   private stopIgnored = false;
+  private stopFailures = 0;
 
   constructor(
     readonly spec: RunSpec,
@@ -49,6 +50,11 @@ export class ScriptedRun {
     this.stopIgnored = true;
   }
 
+  /** The next `times` stops throw, as a runtime that cannot be reached does. */
+  failsToStop(times: number): void {
+    this.stopFailures = times;
+  }
+
   reportsProgress(fraction: number): void {
     this.reporter().progress(this.spec, fraction);
   }
@@ -64,6 +70,10 @@ export class ScriptedRun {
 
   stop(): void {
     this.stops++;
+    if (this.stopFailures > 0) {
+      this.stopFailures--;
+      throw launchErrors.transient();
+    }
     if (this.stopIgnored || !isActive(this.status)) return;
     this.status = { state: 'failed', exitCode: 143, reason: 'stopped (SIGTERM)' };
   }

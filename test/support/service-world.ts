@@ -6,7 +6,7 @@
 // ticks are removed and their wake-ups only counted, so each pass happens when the test
 // asks for it and every assertion sees a settled state. Launch orders still travel
 // through the in-process job queue to the real launch worker.
-import { ConsoleLogger, DynamicModule, Module, Type } from '@nestjs/common';
+import { DynamicModule, LoggerService, Module, Type } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
 import { getDataSourceToken } from '@nestjs/typeorm';
@@ -90,6 +90,8 @@ export class ServiceWorld {
   private constructor(
     private readonly moduleRef: TestingModule,
     readonly runtime: ScriptedRuntime,
+    /** What the services logged at warn level and above, kept instead of printed. */
+    readonly logs: CapturedLogs,
     private readonly dataDir: string,
   ) {}
 
@@ -99,13 +101,14 @@ export class ServiceWorld {
     jest.useFakeTimers({ doNotFake: REAL_TIMER_APIS, now: new Date('2030-01-01T00:00:00Z') });
     const config = worldConfig(options);
     const runtime = new ScriptedRuntime(RUNTIME_NAME);
+    const logs = new CapturedLogs();
     const moduleRef = await Test.createTestingModule({ imports: [worldModule(config)] })
       .overrideModule(ExecutorsModule)
       .useModule(runtimeModule(runtime))
-      .setLogger(new ConsoleLogger({ logLevels: ['error', 'fatal'] }))
+      .setLogger(logs)
       .compile();
     await moduleRef.init();
-    const world = new ServiceWorld(moduleRef, runtime, config.dataDir);
+    const world = new ServiceWorld(moduleRef, runtime, logs, config.dataDir);
     world.stopBackgroundLoops();
     runtime.reportTo(moduleRef.get(TaskRunReporter));
     return world;
@@ -254,6 +257,33 @@ export class ServiceWorld {
       this.wakes.reconcile++;
     });
   }
+}
+
+/** Keeps warnings and errors for the test to read; expected failures stay off the console. */
+export class CapturedLogs implements LoggerService {
+  readonly lines: Array<{ level: 'warn' | 'error' | 'fatal'; message: string }> = [];
+
+  log(): void {}
+
+  warn(message: unknown): void {
+    this.lines.push({ level: 'warn', message: String(message) });
+  }
+
+  error(message: unknown, ...rest: unknown[]): void {
+    this.lines.push({ level: 'error', message: [message, ...rest].map(textOf).join(' ') });
+  }
+
+  fatal(message: unknown): void {
+    this.lines.push({ level: 'fatal', message: String(message) });
+  }
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value, errorFields);
+}
+
+function errorFields(_key: string, value: unknown): unknown {
+  return value instanceof Error ? { message: value.message } : value;
 }
 
 export function member(name: string): Principal {
