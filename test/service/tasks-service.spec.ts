@@ -1,6 +1,7 @@
 // The tasks service's commands as a user issues them: submit, cancel, retry, clone, and
 // who may see what.
 import { NotFoundError } from '../../src/common/errors/domain-error';
+import type { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 import { ServiceWorld, member } from '../support/service-world';
 
 const alice = member('alice');
@@ -22,15 +23,33 @@ const spec = {
 };
 
 /** The fields of a task that make up what the user asked for. */
-function specOf(task: Record<string, unknown>) {
-  const { name, description, labels, priority, command, env, hyperparameters } = task;
-  const { cpuMillis, memoryMiB, gpu, maxRetries, retryBackoffSeconds } = task;
-  const { timeoutSeconds, noRetryExitCodes, queue, shell } = task;
-  return {
-    ...{ name, description, labels, priority, command, env, hyperparameters, cpuMillis },
-    ...{ memoryMiB, gpu, maxRetries, retryBackoffSeconds, timeoutSeconds, noRetryExitCodes },
-    ...{ queue, shell },
-  };
+const SPEC_FIELDS = [
+  'name',
+  'description',
+  'labels',
+  'queue',
+  'priority',
+  'command',
+  'shell',
+  'image',
+  'workingDir',
+  'env',
+  'hyperparameters',
+  'cpuMillis',
+  'memoryMiB',
+  'gpu',
+  'maxRetries',
+  'retryBackoffSeconds',
+  'timeoutSeconds',
+  'noRetryExitCodes',
+  'dependsOn',
+] as const satisfies ReadonlyArray<keyof Task>;
+
+function specOf(task: Task): Pick<Task, (typeof SPEC_FIELDS)[number]> {
+  return Object.fromEntries(SPEC_FIELDS.map((field) => [field, task[field]])) as Pick<
+    Task,
+    (typeof SPEC_FIELDS)[number]
+  >;
 }
 
 describe('tasks service', () => {
