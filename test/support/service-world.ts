@@ -6,13 +6,11 @@
 // ticks are removed and their wake-ups only counted, so each pass happens when the test
 // asks for it and every assertion sees a settled state. Launch orders still travel
 // through the in-process job queue to the real launch worker.
-import { DynamicModule, LoggerService, Module, Type } from '@nestjs/common';
+import { DynamicModule, LoggerService, Module } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Test, TestingModule } from '@nestjs/testing';
-import { getDataSourceToken } from '@nestjs/typeorm';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DataSource } from 'typeorm';
 import { ProcessModule } from '../../src/common/process/process.module';
 import { SchedulingModule } from '../../src/common/scheduling/scheduling.module';
 import { KilnConfigModule } from '../../src/config/config.module';
@@ -37,7 +35,11 @@ import {
   TaskTransitions,
 } from '../../src/modules/tasks/lifecycle/task-transitions.service';
 import { Dispatcher } from '../../src/modules/tasks/orchestration/dispatcher.service';
-import { LAUNCH_QUEUE, LaunchJob } from '../../src/modules/tasks/orchestration/launch-job';
+import {
+  LAUNCH_QUEUE,
+  LaunchJob,
+  launchJobId,
+} from '../../src/modules/tasks/orchestration/launch-job';
 import { LaunchWorker } from '../../src/modules/tasks/orchestration/launch.worker';
 import { Reconciler } from '../../src/modules/tasks/orchestration/reconciler.service';
 import type { TaskAttempt } from '../../src/modules/tasks/persistence/entities/task-attempt.entity';
@@ -47,7 +49,7 @@ import { TaskRunReporter } from '../../src/modules/tasks/runs/task-run-reporter'
 import { TasksModule } from '../../src/modules/tasks/tasks.module';
 import { TaskMetricsService } from '../../src/modules/tasks/training-metrics/task-metrics.service';
 import { ScriptedRuntime } from './scripted-runtime';
-import { testConfig } from './test-config';
+import { tempDataDir, testConfig } from './test-config';
 
 /** A queue of the world's config; the runtime is always the scripted one. */
 export interface WorldQueue {
@@ -56,7 +58,7 @@ export interface WorldQueue {
 }
 
 export interface WorldOptions {
-  /** Queues besides none: the first is the default. By default one queue of 4 runs. */
+  /** The queues, the first one the default; by default a single queue of 4 runs. */
   queues?: WorldQueue[];
   /** Config variables (KILN_*), as an operator would set them. */
   env?: Record<string, string>;
@@ -134,10 +136,6 @@ export class ServiceWorld {
     return this.moduleRef.get(TaskMetricsService);
   }
 
-  get<T>(token: Type<T> | symbol): T {
-    return this.moduleRef.get(token, { strict: false });
-  }
-
   /** One dispatcher pass, then every launch order it gave, carried out. */
   async dispatch(): Promise<void> {
     await this.moduleRef.get(Dispatcher).tick();
@@ -208,7 +206,7 @@ export class ServiceWorld {
   /** Delivers a launch order straight to the worker, as a queue delivering it again would. */
   deliverLaunch(order: LaunchJob): Promise<void> {
     const job: Job<LaunchJob> = {
-      id: `${order.taskId}.${order.attempt}`,
+      id: launchJobId(order),
       name: 'launch',
       data: order,
       attempt: 1,
@@ -223,11 +221,6 @@ export class ServiceWorld {
       jest.useRealTimers();
       rmSync(this.dataDir, { recursive: true, force: true });
     }
-  }
-
-  /** The data source, for specs that check what the schema itself keeps. */
-  get dataSource(): DataSource {
-    return this.moduleRef.get(getDataSourceToken());
   }
 
   private launchQueue(): JobQueue {
@@ -315,11 +308,11 @@ const REAL_TIMER_APIS: FakeableAPI[] = [
   'clearTimeout',
 ];
 
-function worldConfig(options: WorldOptions): KilnConfig & { dataDir: string } {
-  const probe = testConfig();
+function worldConfig(options: WorldOptions): KilnConfig {
+  const dataDir = tempDataDir('kiln-service-');
   const queues = options.queues ?? [{ name: 'default', maxRunning: 4 }];
   // Queues are a list, which only a config file can hold.
-  const configFile = join(probe.dataDir, 'queues.yaml');
+  const configFile = join(dataDir, 'queues.yaml');
   const queueList = queues.map((queue) => ({
     ...queue,
     executor: RUNTIME_NAME,
@@ -328,12 +321,12 @@ function worldConfig(options: WorldOptions): KilnConfig & { dataDir: string } {
   }));
   writeFileSync(configFile, JSON.stringify({ tasks: { queues: queueList } }));
   return testConfig({
-    KILN_DATA_DIR: probe.dataDir,
+    KILN_DATA_DIR: dataDir,
     KILN_CONFIG_FILE: configFile,
     KILN_DEFAULT_QUEUE: queues[0].name,
+    // The app's own migrations on a fresh database; without Redis, the job queue and the
+    // leader lock are the in-process drivers.
     KILN_DATABASE_URL: 'sqlite::memory:',
-    KILN_QUEUE_DRIVER: 'memory',
-    KILN_LOCK_DRIVER: 'memory',
     KILN_REDIS_URL: '',
     ...options.env,
   });
