@@ -113,6 +113,47 @@ describe('reconciler', () => {
     expect(moves.map((event) => event.toStatus)).toEqual(['pending']);
   });
 
+  it('a run whose launch was never recorded (the worker died) is adopted, not launched again', async () => {
+    await world.holdLaunches();
+    const task = await world.submit(alice);
+    await world.dispatch();
+    world.runtime.hangsOnLaunch({ afterStart: true });
+    const started = world.runtime.started(task.id);
+    void world.deliverLaunch({ taskId: task.id, attempt: 1 });
+    const run = await started;
+
+    await world.reconcile();
+
+    expect((await world.attempts(task.id))[0].handle).toEqual(run.handle);
+    run.exits(0);
+    await world.reconcile();
+    expect((await world.task(task.id)).status).toBe('succeeded');
+    expect(world.runtime.launchCalls).toHaveLength(1);
+  });
+
+  it('a launch that never started a run is given up after the launch grace and retried without spending a retry', async () => {
+    await world.holdLaunches();
+    const task = await world.submit(alice);
+    await world.dispatch();
+    world.runtime.hangsOnLaunch({ afterStart: false });
+    const running = world.nextEvent(task.id, 'status');
+    void world.deliverLaunch({ taskId: task.id, attempt: 1 });
+    await running; // queued → running, then the launch hangs
+
+    world.clock.advanceSeconds(59);
+    await world.reconcile();
+    expect((await world.task(task.id)).status).toBe('running');
+
+    world.clock.advanceSeconds(2);
+    await world.reconcile();
+
+    expect(await world.task(task.id)).toMatchObject({
+      status: 'pending',
+      retriesUsed: 0,
+      lostCount: 1,
+    });
+  });
+
   it('a run that is still going is left alone', async () => {
     const task = await world.started(alice);
     const before = await world.task(task.id);

@@ -79,6 +79,11 @@ export class ScriptedRun {
   }
 }
 
+interface StartWaiter {
+  taskId: string;
+  resolve: (run: ScriptedRun) => void;
+}
+
 /** What the next launch of a task does instead of starting a run. */
 type LaunchRefusal = () => Error;
 
@@ -89,6 +94,8 @@ export class ScriptedRuntime implements Executor {
   private readonly runs = new Map<string, ScriptedRun>();
   private readonly refusals: LaunchRefusal[] = [];
   private reporter?: RunReporter;
+  private hang?: 'before-start' | 'after-start';
+  private startWaiters: StartWaiter[] = [];
 
   /** `name` is the executor the test config's queues point at. */
   constructor(readonly name: string) {}
@@ -103,6 +110,14 @@ export class ScriptedRuntime implements Executor {
     for (let i = 0; i < times; i++) this.refusals.push(error);
   }
 
+  /**
+   * The next launch never returns, as when the worker carrying it dies: with
+   * `afterStart` the run is started first (the worker died before recording it).
+   */
+  hangsOnLaunch({ afterStart }: { afterStart: boolean }): void {
+    this.hang = afterStart ? 'after-start' : 'before-start';
+  }
+
   /** The run of `taskId`'s attempt `attempt` (by default its latest); throws if none started. */
   run(taskId: string, attempt?: number): ScriptedRun {
     const runs = [...this.runs.values()].filter((run) => run.taskId === taskId);
@@ -112,6 +127,13 @@ export class ScriptedRuntime implements Executor {
         : runs.find((candidate) => candidate.attempt === attempt);
     if (!run) throw new Error(`no run of task ${taskId} attempt ${attempt ?? '(latest)'}`);
     return run;
+  }
+
+  /** Resolves with the task's first run once it has started (at once if it has). */
+  started(taskId: string): Promise<ScriptedRun> {
+    const [run] = this.runsOf(taskId);
+    if (run) return Promise.resolve(run);
+    return new Promise((resolve) => this.startWaiters.push({ taskId, resolve }));
   }
 
   runsOf(taskId: string): ScriptedRun[] {
@@ -127,12 +149,17 @@ export class ScriptedRuntime implements Executor {
     this.launchCalls.push(spec);
     const refusal = this.refusals.shift();
     if (refusal) throw refusal();
+    const hang = this.hang;
+    this.hang = undefined;
+    if (hang === 'before-start') return never();
     const key = keyOf(spec);
     const existing = this.runs.get(key);
     if (existing) return existing.handle; // the port: a repeated launch starts nothing new
     const handle: RunHandle = { executor: this.name, id: key };
-    this.runs.set(key, new ScriptedRun(spec, handle, () => this.requireReporter()));
-    return handle;
+    const run = new ScriptedRun(spec, handle, () => this.requireReporter());
+    this.runs.set(key, run);
+    this.announceStart(run);
+    return hang === 'after-start' ? never() : handle;
   }
 
   async inspect(handle: RunHandle): Promise<RunStatus> {
@@ -152,6 +179,15 @@ export class ScriptedRuntime implements Executor {
     return this.runs.get(keyOf(run))?.handle;
   }
 
+  private announceStart(run: ScriptedRun): void {
+    const [waiting, others] = partition(
+      this.startWaiters,
+      (waiter) => waiter.taskId === run.taskId,
+    );
+    this.startWaiters = others;
+    for (const waiter of waiting) waiter.resolve(run);
+  }
+
   private requireReporter(): RunReporter {
     if (!this.reporter) throw new Error('ScriptedRuntime: no reporter attached');
     return this.reporter;
@@ -164,6 +200,14 @@ export const launchErrors = {
     Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { code: 'ECONNREFUSED' }),
   permanent: (): Error => new Error('the image registry.invalid/none does not exist'),
 };
+
+function partition<T>(items: T[], test: (item: T) => boolean): [T[], T[]] {
+  return [items.filter(test), items.filter((item) => !test(item))];
+}
+
+function never<T>(): Promise<T> {
+  return new Promise<T>(() => undefined);
+}
 
 function keyOf(run: Pick<RunSpec, 'taskId' | 'attempt'>): string {
   return `${run.taskId}#${run.attempt}`;
