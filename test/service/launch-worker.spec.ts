@@ -2,7 +2,7 @@
 // what the runtime answers.
 import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
 import { ServiceWorld, member } from '../support/service-world';
-import { launchErrors } from '../support/scripted-runtime';
+import { runtimeErrors } from '../support/scripted-runtime';
 
 const alice = member('alice');
 
@@ -76,7 +76,7 @@ describe('launch worker', () => {
   });
 
   it('a transient launch failure is retried, and the task runs', async () => {
-    world.runtime.refusesLaunch(launchErrors.transient);
+    world.runtime.refusesLaunch(runtimeErrors.transient);
     const task = await world.submit(alice);
 
     await world.dispatch();
@@ -87,7 +87,7 @@ describe('launch worker', () => {
   });
 
   it('a transient launch failure of a task with retries left does not spend one', async () => {
-    world.runtime.refusesLaunch(launchErrors.transient);
+    world.runtime.refusesLaunch(runtimeErrors.transient);
     const task = await world.submit(alice, { maxRetries: 1 });
 
     await world.dispatch();
@@ -96,7 +96,7 @@ describe('launch worker', () => {
   });
 
   it('a permanent launch failure fails the attempt, and the task when it has no retries left', async () => {
-    world.runtime.refusesLaunch(launchErrors.permanent);
+    world.runtime.refusesLaunch(runtimeErrors.permanent);
     const task = await world.submit(alice);
 
     await world.dispatch();

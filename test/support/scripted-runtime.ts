@@ -72,7 +72,7 @@ export class ScriptedRun {
     this.stops++;
     if (this.stopFailures > 0) {
       this.stopFailures--;
-      throw launchErrors.transient();
+      throw runtimeErrors.transient();
     }
     if (this.stopIgnored || !isActive(this.status)) return;
     this.status = { state: 'failed', exitCode: 143, reason: 'stopped (SIGTERM)' };
@@ -194,8 +194,8 @@ export class ScriptedRuntime implements Executor {
   }
 }
 
-/** Errors a driver sees when its backend is briefly unreachable, or refuses for good. */
-export const launchErrors = {
+/** Errors a driver throws when its backend is briefly unreachable, or refuses for good. */
+export const runtimeErrors = {
   transient: (): Error =>
     Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:6443'), { code: 'ECONNREFUSED' }),
   permanent: (): Error => new Error('the image registry.invalid/none does not exist'),
