@@ -117,3 +117,26 @@ describe('dispatcher', () => {
     expect(await statuses([retried.id, other.id])).toEqual(['pending', 'running']);
   });
 });
+
+describe('dispatcher with a limit of 2 running tasks per user', () => {
+  let world: ServiceWorld;
+
+  beforeEach(async () => {
+    world = await ServiceWorld.start({ env: { KILN_USER_MAX_RUNNING: '2' } });
+  });
+
+  afterEach(() => world.close());
+
+  it("never runs more of one user's tasks at once than the limit, while others' still start", async () => {
+    const bob = member('bob');
+    const mine = [];
+    for (let i = 0; i < 3; i++) mine.push(await world.submit(alice));
+    const bobs = await world.submit(bob);
+
+    await world.dispatch();
+
+    const running = world.runtime.activeRuns().map((run) => run.taskId);
+    expect(running.filter((id) => mine.some((task) => task.id === id))).toHaveLength(2);
+    expect(running).toContain(bobs.id);
+  });
+});
