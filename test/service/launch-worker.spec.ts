@@ -51,10 +51,13 @@ describe('launch worker', () => {
     const task = await world.started(alice, { maxRetries: 1 });
     world.runtime.run(task.id).vanishes();
     await world.reconcile();
-    await queued();
+    await world.holdLaunches();
+    await world.dispatch();
+    expect(await world.task(task.id)).toMatchObject({ status: 'queued', attempt: 2 });
 
     await world.deliverLaunch({ taskId: task.id, attempt: 1 });
 
+    expect(await world.task(task.id)).toMatchObject({ status: 'queued', attempt: 2 });
     expect(world.runtime.launchCalls.map((spec) => spec.attempt)).toEqual([1]);
   });
 
