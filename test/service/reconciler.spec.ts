@@ -14,6 +14,14 @@ describe('reconciler', () => {
 
   afterEach(() => world.close());
 
+  /** Where the task went each time it left `running`. */
+  async function endsOf(taskId: string) {
+    const events = await world.events(taskId);
+    return events
+      .filter((event) => event.kind === 'status' && event.fromStatus === TaskStatus.Running)
+      .map((event) => event.toStatus);
+  }
+
   it('a run the runtime no longer knows is retried at once without spending a retry', async () => {
     const task = await world.started(alice, { maxRetries: 0 });
     world.runtime.run(task.id).vanishes();
@@ -99,18 +107,25 @@ describe('reconciler', () => {
     run.announcesEnd();
     run.announcesEnd();
 
-    await Promise.all([world.reconcile(), world.reconcile()]);
     await world.reconcile();
+    await world.reconcile();
+
+    expect(world.wakes.reconcile).toBe(2);
+    expect(await world.task(task.id)).toMatchObject({ status: 'pending', retriesUsed: 1 });
+    expect(await endsOf(task.id)).toEqual(['pending']);
+  });
+
+  it('two deliveries of one outcome racing each other move the task once', async () => {
+    const task = await world.started(alice, { maxRetries: 3 });
+    const outcome = { state: 'failed', exitCode: 1, reason: 'exited 1' } as const;
+
     await Promise.all([
-      world.outcomes.settle(task, 1, { state: 'failed', exitCode: 1, reason: 'again' }),
-      world.outcomes.settle(task, 1, { state: 'failed', exitCode: 1, reason: 'again' }),
+      world.outcomes.settle(task, 1, outcome),
+      world.outcomes.settle(task, 1, outcome),
     ]);
 
     expect(await world.task(task.id)).toMatchObject({ status: 'pending', retriesUsed: 1 });
-    const moves = (await world.events(task.id)).filter(
-      (event) => event.kind === 'status' && event.fromStatus === TaskStatus.Running,
-    );
-    expect(moves.map((event) => event.toStatus)).toEqual(['pending']);
+    expect(await endsOf(task.id)).toEqual(['pending']);
   });
 
   it('a run whose launch was never recorded (the worker died) is adopted, not launched again', async () => {
