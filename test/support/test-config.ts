@@ -14,7 +14,8 @@ export function testConfig(env: Record<string, string> = {}): KilnConfig {
   return loadConfig({
     env: {
       NODE_ENV: 'test',
-      KILN_DATA_DIR: tempDataDir(),
+      // made only when the caller brings none, so no empty directory is left behind
+      KILN_DATA_DIR: env.KILN_DATA_DIR ?? tempDataDir(),
       PORT: '0',
       KILN_HOST: '127.0.0.1',
       ...env,

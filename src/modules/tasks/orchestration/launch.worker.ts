@@ -19,6 +19,7 @@ import { hashRunToken, newRunToken } from '../runs/run-token';
 import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
 import { TaskStatus } from '../lifecycle/task-status';
 import { messageOf } from '../../../common/errors/message-of';
+import { isTransientError } from '../../../common/retry/transient-error';
 
 @Injectable()
 export class LaunchWorker implements OnApplicationBootstrap {
@@ -65,7 +66,12 @@ export class LaunchWorker implements OnApplicationBootstrap {
     } catch (error) {
       const reason = `the ${attemptRow.executor} executor could not start the run: ${messageOf(error)}`;
       this.logger.warn({ taskId, attempt, err: error }, reason);
-      await this.outcomes.settle(task, attempt, { state: 'failed', reason });
+      // A runtime that could not be reached says nothing about the task: like a lost
+      // run, it is retried without spending one of the task's own retries.
+      const outcome = isTransientError(error)
+        ? ({ state: 'lost', reason } as const)
+        : ({ state: 'failed', reason } as const);
+      await this.outcomes.settle(task, attempt, outcome);
     }
   }
 
