@@ -2,11 +2,10 @@
 // with backoff or ends the task, a timeout, or a lost run retried without spending a
 // retry. Shared by the launch worker (a launch that fails) and the reconciler.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { KilnConfig } from '../../../config/kiln.config';
 import type { RunStatus } from '../../runtimes/executor.port';
-import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
+import { AttemptStatus } from '../persistence/entities/task-attempt.entity';
+import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
 import { Task } from '../persistence/entities/task.entity';
 import { retryDelaySeconds } from './retry-backoff';
 import { SYSTEM_ACTOR, TaskPatch, TaskTransitions } from './task-transitions.service';
@@ -20,7 +19,7 @@ export class RunOutcomes {
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly attempts: TaskAttemptRepository,
     private readonly transitions: TaskTransitions,
   ) {}
 
@@ -163,12 +162,13 @@ export class RunOutcomes {
     const reason = 'reason' in outcome ? outcome.reason : null;
     const exitCode = 'exitCode' in outcome ? (outcome.exitCode ?? null) : null;
     // queued too: a launch that failed, or a cancel before the run started
-    await this.dataSource
-      .getRepository(TaskAttempt)
-      .update(
-        { taskId, number, status: In([AttemptStatus.Running, AttemptStatus.Queued]) },
-        { status: status[outcome.state], finishedAt: new Date(), exitCode, reason },
-      );
+    await this.attempts.move(
+      taskId,
+      number,
+      [AttemptStatus.Running, AttemptStatus.Queued],
+      status[outcome.state],
+      { finishedAt: new Date(), exitCode, reason },
+    );
     this.logger.debug({ taskId, attempt: number, outcome: outcome.state }, 'attempt ended');
   }
 }

@@ -101,11 +101,6 @@ export class TaskTransitions {
     this.changes.emit('change', { task, event });
   }
 
-  /** The first event of a new task. */
-  async recordCreated(manager: EntityManager, task: Task, actor: string, reason: string) {
-    return manager.save(eventOf(task, { actor, reason }));
-  }
-
   /** Tells local listeners about a change committed elsewhere (used after a create). */
   announce(change: TaskChange): void {
     this.changes.emit('change', change);

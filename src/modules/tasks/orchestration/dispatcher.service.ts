@@ -3,9 +3,6 @@
 // a cancel wakes it at once; the interval is the fallback.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
 import { LeaderOnly } from '../../../common/scheduling/leader-only.decorator';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
@@ -13,10 +10,10 @@ import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { CapacityService } from './capacity.service';
 import { CoalescingRunner } from './coalescing-runner';
 import { DispatchCandidate, planDispatch } from './dispatch-plan';
-import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
-import { Task } from '../persistence/entities/task.entity';
+import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
+import { TaskRepository } from '../persistence/task.repository';
 import { LAUNCH_QUEUE, LaunchJob, launchJobId } from './launch-job';
-import { HAS_UNMET_DEPENDENCY, TaskDependencies } from './task-dependencies.service';
+import { TaskDependencies } from './task-dependencies.service';
 import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
 import { TaskStatus } from '../lifecycle/task-status';
 
@@ -35,7 +32,8 @@ export class Dispatcher {
   private readonly runner = new CoalescingRunner(() => this.pass());
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
+    private readonly attempts: TaskAttemptRepository,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     private readonly capacity: CapacityService,
@@ -75,19 +73,8 @@ export class Dispatcher {
     );
   }
 
-  private async candidates(): Promise<Candidate[]> {
-    return this.dataSource
-      .getRepository(Task)
-      .createQueryBuilder('t')
-      .select(['t.id', 't.ownerId', 't.queue', 't.priority', 't.gpu', 't.attempt'])
-      .where('t.status = :pending', { pending: TaskStatus.Pending })
-      .andWhere('(t.not_before IS NULL OR t.not_before <= :now)', { now: new Date() })
-      .andWhere(`NOT ${HAS_UNMET_DEPENDENCY}`)
-      .orderBy('t.priority', 'DESC')
-      .addOrderBy('t.created_at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .limit(CANDIDATES_PER_PASS)
-      .getMany();
+  private candidates(): Promise<Candidate[]> {
+    return this.tasks.dispatchCandidates(CANDIDATES_PER_PASS);
   }
 
   private async dispatch(task: Candidate): Promise<void> {
@@ -102,14 +89,10 @@ export class Dispatcher {
       patch: { attempt, queuedAt: new Date(), notBefore: null },
     });
     if (!moved) return;
-    await this.dataSource.getRepository(TaskAttempt).insert({
-      id: randomUUID(),
+    await this.attempts.insertQueued({
       taskId: task.id,
       number: attempt,
       executor: queue.executor,
-      status: AttemptStatus.Queued,
-      handle: null,
-      runTokenHash: null,
       queuedAt: new Date(),
     });
     await this.enqueue({ taskId: task.id, attempt });

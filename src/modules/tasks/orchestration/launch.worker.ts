@@ -2,14 +2,13 @@
 // Executor.launch, then the handle on the attempt row. A duplicate or late launch job
 // loses the conditional update and does nothing, so no attempt ever starts twice.
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { ExecutorRegistry } from '../../runtimes/executor.registry';
-import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
+import { AttemptStatus } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
+import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
+import { TaskRepository } from '../persistence/task.repository';
 import { CapacityService } from './capacity.service';
 import { LAUNCH_QUEUE, LaunchJob } from './launch-job';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
@@ -26,7 +25,8 @@ export class LaunchWorker implements OnApplicationBootstrap {
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
+    private readonly attempts: TaskAttemptRepository,
     private readonly executors: ExecutorRegistry,
     private readonly transitions: TaskTransitions,
     private readonly specs: RunSpecFactory,
@@ -57,7 +57,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
     try {
       const executor = this.executors.get(attemptRow.executor);
       const handle = await executor.launch(this.specs.build(task, attempt, runToken));
-      await this.attempts().update({ taskId, number: attempt }, { handle });
+      await this.attempts.recordHandle(taskId, attempt, handle);
       await this.stopIfCancelledMeanwhile(taskId, attempt, () =>
         executor.stop(handle, this.config.tasks.stopGraceMs),
       );
@@ -77,9 +77,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
     attempt: number,
     stop: () => Promise<void>,
   ): Promise<void> {
-    const task = await this.dataSource
-      .getRepository(Task)
-      .findOne({ where: { id: taskId }, select: { id: true, status: true, attempt: true } });
+    const task = await this.tasks.stateOf(taskId);
     const cancelled =
       task?.status === TaskStatus.Cancelling || task?.status === TaskStatus.Cancelled;
     if (!cancelled || task.attempt !== attempt) return;
@@ -89,28 +87,17 @@ export class LaunchWorker implements OnApplicationBootstrap {
   }
 
   /** Marks the attempt running; creates its row if a dispatcher crash left none. */
-  private async startAttempt(task: Task, number: number, runTokenHash: string) {
-    const repository = this.attempts();
-    const existing = await repository.findOneBy({ taskId: task.id, number });
-    const patch = { status: AttemptStatus.Running, startedAt: new Date(), runTokenHash };
-    if (existing) {
-      await repository.update({ id: existing.id }, patch);
-      return { ...existing, ...patch };
-    }
-    const row = repository.create({
-      id: randomUUID(),
-      taskId: task.id,
-      number,
-      executor: this.capacity.queues.get(task.queue)?.executor ?? 'local',
-      handle: null,
-      queuedAt: task.queuedAt ?? new Date(),
-      ...patch,
-    });
-    await repository.insert(row);
-    return row;
-  }
-
-  private attempts() {
-    return this.dataSource.getRepository(TaskAttempt);
+  private startAttempt(task: Task, number: number, runTokenHash: string) {
+    return this.attempts.moveOrCreate(
+      {
+        taskId: task.id,
+        number,
+        executor: this.capacity.queues.get(task.queue)?.executor ?? 'local',
+        queuedAt: task.queuedAt ?? new Date(),
+      },
+      Object.values(AttemptStatus),
+      AttemptStatus.Running,
+      { startedAt: new Date(), runTokenHash },
+    );
   }
 }

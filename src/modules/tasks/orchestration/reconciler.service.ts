@@ -5,8 +5,6 @@
 // restart this is what leaves no task stuck in `queued` or `running`.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { Interval } from '@nestjs/schedule';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, LessThan } from 'typeorm';
 import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
 import { LeaderOnly } from '../../../common/scheduling/leader-only.decorator';
 import { KilnConfig } from '../../../config/kiln.config';
@@ -17,6 +15,8 @@ import { CoalescingRunner } from './coalescing-runner';
 import { Dispatcher } from './dispatcher.service';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
+import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
+import { TaskRepository } from '../persistence/task.repository';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
 import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
 import { TaskStatus } from '../lifecycle/task-status';
@@ -32,7 +32,8 @@ export class Reconciler {
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
+    private readonly attempts: TaskAttemptRepository,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     private readonly executors: ExecutorRegistry,
     private readonly outcomes: RunOutcomes,
@@ -52,10 +53,14 @@ export class Reconciler {
   }
 
   private async pass(): Promise<void> {
-    const active = await this.dataSource.getRepository(Task).findBy({
-      status: In([TaskStatus.Running, TaskStatus.Cancelling, TaskStatus.Lost]),
-    });
-    const attempts = await this.currentAttempts(active);
+    const active = await this.tasks.inStatuses([
+      TaskStatus.Running,
+      TaskStatus.Cancelling,
+      TaskStatus.Lost,
+    ]);
+    const attempts = await this.attempts.current(
+      new Map(active.map((task) => [task.id, task.attempt])),
+    );
     const settled = await mapConcurrent(active, INSPECT_CONCURRENCY, async (task) =>
       this.lock.isLeader
         ? this.reconcile(task, attempts.get(task.id)).catch((error) => this.logFailure(error, task))
@@ -63,20 +68,6 @@ export class Reconciler {
     );
     await this.requeueStale();
     if (settled.some(Boolean)) this.dispatcher.wake();
-  }
-
-  /** The current attempt of each task, in one query rather than one per task per tick. */
-  private async currentAttempts(tasks: Task[]): Promise<Map<string, TaskAttempt>> {
-    if (tasks.length === 0) return new Map();
-    const current = new Map(tasks.map((task) => [task.id, task.attempt]));
-    const rows = await this.dataSource
-      .getRepository(TaskAttempt)
-      .findBy({ taskId: In([...current.keys()]) });
-    return new Map(
-      rows
-        .filter((attempt) => current.get(attempt.taskId) === attempt.number)
-        .map((attempt) => [attempt.taskId, attempt]),
-    );
   }
 
   /** Returns true when the task left its active status (capacity was freed). */
@@ -139,9 +130,7 @@ export class Reconciler {
     const run = { taskId: task.id, attempt: task.attempt, queue: task.queue };
     const handle = await executor.find?.(run);
     if (!handle) return undefined;
-    await this.dataSource
-      .getRepository(TaskAttempt)
-      .update({ id: attempt.id, handle: IsNull() }, { handle });
+    await this.attempts.adoptHandle(attempt.id, handle);
     return handle;
   }
 
@@ -162,11 +151,7 @@ export class Reconciler {
 
   private async requeueStale(): Promise<void> {
     const before = new Date(Date.now() - this.config.tasks.requeueAfterSeconds * 1000);
-    const stale = await this.dataSource.getRepository(Task).find({
-      where: { status: TaskStatus.Queued, queuedAt: LessThan(before) },
-      select: { id: true, attempt: true },
-      take: 500,
-    });
+    const stale = await this.tasks.queuedSince(before, 500);
     // Still queued this long: its launch job is gone, gave up (a database outage outlasted
     // its tries) or is stuck behind something; the task's state, not the job, decides.
     for (const task of stale)
