@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { Brackets, DataSource, EntityManager, In, LessThan } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { ConditionalTransition } from '../../../infra/database/conditional-transition';
+import { DatabaseDialect } from '../../../infra/database/dialect';
 import { inTransaction } from '../../../infra/database/transaction';
 import { ACTIVE_STATUSES, TaskStatus } from '../lifecycle/task-status';
 import { TaskAttempt } from './entities/task-attempt.entity';
@@ -15,6 +17,20 @@ import { TaskEventRepository } from './task-event.repository';
 
 /** Columns a user may change on an existing task (the spec itself never changes). */
 export type TaskDetails = Partial<Pick<Task, 'name' | 'description' | 'priority' | 'labels'>>;
+
+/** Columns changed together with a status (the spec itself never changes). */
+export type TaskPatch = Partial<Omit<Task, 'hyperparameters'>>;
+
+export interface StatusMove {
+  to: TaskStatus;
+  /** The statuses the task may be in for the move to happen. */
+  from: readonly TaskStatus[];
+  /** Only when the task is still on this attempt: a late actor of an older attempt loses. */
+  attempt?: number;
+  actor: string;
+  reason: string | null;
+  patch: TaskPatch;
+}
 
 /** What the dispatcher needs of a pending task. */
 export type DispatchCandidateRow = Pick<
@@ -32,11 +48,43 @@ export interface ActiveUsageRow {
 
 @Injectable()
 export class TaskRepository {
+  private readonly transition: ConditionalTransition<Task, TaskEvent>;
+
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    dialect: DatabaseDialect,
     private readonly events: TaskEventRepository,
     private readonly dependencies: TaskDependencyRepository,
-  ) {}
+  ) {
+    this.transition = new ConditionalTransition(dataSource, dialect, Task, TaskEvent);
+  }
+
+  /**
+   * Moves a task to `move.to` if it is in one of `move.from` (and on `move.attempt`),
+   * with its status event; null when it was not.
+   */
+  async moveStatus(id: string, move: StatusMove): Promise<{ task: Task; event: TaskEvent } | null> {
+    const moved = await this.transition.move({
+      id,
+      from: move.from,
+      where: move.attempt === undefined ? {} : { attempt: move.attempt },
+      set: { ...move.patch, status: move.to, updatedAt: new Date() },
+      increment: ['version'],
+      event: {
+        taskId: { column: 'id' },
+        ownerId: { column: 'ownerId' },
+        kind: { value: 'status' },
+        fromStatus: { previousStatus: true },
+        toStatus: { column: 'status' },
+        // attempt 0: the task never ran, so the event belongs to no attempt
+        attempt: { column: 'attempt', nullIf: 0 },
+        progressPermille: { value: null },
+        actor: { value: move.actor },
+        reason: { value: move.reason },
+      },
+    });
+    return moved && { task: moved.row, event: moved.event };
+  }
 
   findById(id: string): Promise<Task | null> {
     return this.tasks().findOneBy({ id });
