@@ -25,7 +25,7 @@ import { TaskEventFeed } from './events/task-event-feed';
 import { TaskLogsService } from './runs/task-logs.service';
 import { TaskRunReporter } from './runs/task-run-reporter';
 import { TaskRunsController } from './api/task-runs.controller';
-import { TaskTransitions } from './lifecycle/task-transitions.service';
+import { TaskLifecycle } from './lifecycle/task-lifecycle';
 import { TaskWakeups } from './orchestration/task-wakeups';
 import { TasksController } from './api/tasks.controller';
 import { TasksPrometheus } from './observability/tasks.prometheus';
@@ -62,7 +62,7 @@ import { TasksService } from './api/tasks.service';
     TaskLogsService,
     TaskRunReporter,
     { provide: RUN_REPORTER, useExisting: TaskRunReporter },
-    TaskTransitions,
+    TaskLifecycle,
     TaskWakeups,
     TasksPrometheus,
     TaskRepository,

@@ -28,7 +28,7 @@ import { TaskDetails, TaskRepository } from '../persistence/task.repository';
 import { TaskMetricsService } from '../training-metrics/task-metrics.service';
 import { TaskDependencies } from '../orchestration/task-dependencies.service';
 import { resourcesOf } from './task.mapper';
-import { TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskStatus, assertTransition, isFinal } from '../lifecycle/task-status';
 import { IdempotencyKeyReusedError, StaleVersionError } from '../tasks.errors';
 import { TaskWakeups } from '../orchestration/task-wakeups';
@@ -69,7 +69,7 @@ export class TasksService {
     private readonly taskDependencies: TaskDependencyRepository,
     private readonly policy: OwnershipPolicy,
     private readonly capacity: CapacityService,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly wakeups: TaskWakeups,
     private readonly executors: ExecutorRegistry,
     private readonly metrics: TaskMetricsService,
@@ -153,15 +153,8 @@ export class TasksService {
     this.policy.assertCanChange(principal, task.ownerId, 'Task');
     if (task.status === TaskStatus.Cancelling || task.status === TaskStatus.Cancelled) return task;
     const running = task.status === TaskStatus.Running;
-    const to = running ? TaskStatus.Cancelling : TaskStatus.Cancelled;
-    assertTransition(task.status, to);
-    const moved = await this.transitions.move(id, {
-      to,
-      from: [task.status],
-      actor: principal.userId,
-      reason: `cancelled by ${principal.username}`,
-      patch: running ? {} : { finishedAt: new Date() },
-    });
+    assertTransition(task.status, running ? TaskStatus.Cancelling : TaskStatus.Cancelled);
+    const moved = await this.lifecycle.requestCancel(task, principal);
     if (!moved) return this.cancel(principal, id); // it moved meanwhile: decide again
     if (running) this.wakeups.reconcile();
     else this.wakeups.dispatch();
@@ -176,21 +169,7 @@ export class TasksService {
     assertTransition(task.status, TaskStatus.Pending);
     // A retried task is pending again, so it counts against the owner's backlog like a submit.
     await this.capacity.assertBacklogRoom(task.ownerId);
-    const moved = await this.transitions.move(id, {
-      to: TaskStatus.Pending,
-      from: [TaskStatus.Failed, TaskStatus.TimedOut, TaskStatus.Cancelled],
-      actor: principal.userId,
-      reason: `retried by ${principal.username}`,
-      patch: {
-        retriesUsed: 0,
-        lostCount: 0,
-        notBefore: null,
-        exitCode: null,
-        failureReason: null,
-        finishedAt: null,
-        progressPermille: 0,
-      },
-    });
+    const moved = await this.lifecycle.restart(id, principal);
     if (!moved) throw new StaleVersionError((await this.get(principal, id)).version);
     this.wakeups.dispatch();
     return moved;
@@ -360,7 +339,7 @@ export class TasksService {
 
   private async insert(task: Task, actor: string, reason: string): Promise<void> {
     const event = await this.tasks.insert(task, { actor, reason });
-    this.transitions.announce({ task, event });
+    this.lifecycle.created({ task, event });
     this.wakeups.dispatch();
   }
 

@@ -9,7 +9,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CoalescingRunner } from '../orchestration/coalescing-runner';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
 import { TaskEventRepository } from '../persistence/task-event.repository';
-import { TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 
 const POLL_MS = 500;
 const LOOKBACK_IDS = 500;
@@ -30,9 +30,9 @@ export class TaskEventFeed implements OnModuleDestroy {
 
   constructor(
     private readonly events: TaskEventRepository,
-    transitions: TaskTransitions,
+    lifecycle: TaskLifecycle,
   ) {
-    transitions.changes.on('change', () => this.poke());
+    lifecycle.changes.on('change', () => this.poke());
   }
 
   async subscribe(listener: EventListener): Promise<() => void> {

@@ -13,13 +13,13 @@ import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { TaskRepository } from '../persistence/task.repository';
 import { LAUNCH_QUEUE } from '../orchestration/launch-job';
-import { TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 
 @Injectable()
 export class TasksPrometheus {
   constructor(
     registry: Registry,
-    transitions: TaskTransitions,
+    lifecycle: TaskLifecycle,
     tasks: TaskRepository,
     @Inject(LEADER_LOCK) lock: LeaderLock,
     @Inject(JOB_QUEUES) queues: JobQueues,
@@ -33,7 +33,7 @@ export class TasksPrometheus {
       labelNames: ['from', 'to'],
       registers: [registry],
     });
-    transitions.changes.on('change', ({ event }) => {
+    lifecycle.changes.on('change', ({ event }) => {
       if (event.kind === 'status') {
         transitionsTotal.inc({ from: event.fromStatus ?? 'none', to: event.toStatus });
       }

@@ -10,12 +10,10 @@ import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { CapacityService } from './capacity.service';
 import { CoalescingRunner } from './coalescing-runner';
 import { DispatchCandidate, planDispatch } from './dispatch-plan';
-import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
 import { TaskRepository } from '../persistence/task.repository';
 import { LAUNCH_QUEUE, LaunchJob, launchJobId } from './launch-job';
 import { TaskDependencies } from './task-dependencies.service';
-import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
-import { TaskStatus } from '../lifecycle/task-status';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 
 /** Pending tasks looked at per pass; more wait for the next pass. */
 const CANDIDATES_PER_PASS = 1000;
@@ -33,11 +31,10 @@ export class Dispatcher {
 
   constructor(
     private readonly tasks: TaskRepository,
-    private readonly attempts: TaskAttemptRepository,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     private readonly capacity: CapacityService,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly dependencies: TaskDependencies,
   ) {}
 
@@ -78,24 +75,8 @@ export class Dispatcher {
   }
 
   private async dispatch(task: Candidate): Promise<void> {
-    const attempt = task.attempt + 1;
-    const queue = this.capacity.queue(task.queue);
-    const moved = await this.transitions.move(task.id, {
-      to: TaskStatus.Queued,
-      from: [TaskStatus.Pending],
-      attempt: task.attempt,
-      actor: SYSTEM_ACTOR,
-      reason: `attempt ${attempt} queued on ${queue.name} (${queue.executor} executor)`,
-      patch: { attempt, queuedAt: new Date(), notBefore: null },
-    });
-    if (!moved) return;
-    await this.attempts.insertQueued({
-      taskId: task.id,
-      number: attempt,
-      executor: queue.executor,
-      queuedAt: new Date(),
-    });
-    await this.enqueue({ taskId: task.id, attempt });
+    const queued = await this.lifecycle.queue(task, this.capacity.queue(task.queue));
+    if (queued) await this.enqueue({ taskId: task.id, attempt: queued.attempt });
   }
 
   /**

@@ -5,7 +5,6 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { ExecutorRegistry } from '../../runtimes/executor.registry';
-import { AttemptStatus } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
 import { TaskRepository } from '../persistence/task.repository';
@@ -14,7 +13,7 @@ import { LAUNCH_QUEUE, LaunchJob } from './launch-job';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
 import { RunSpecFactory } from '../runs/run-spec.factory';
 import { hashRunToken, newRunToken } from '../runs/run-token';
-import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskStatus } from '../lifecycle/task-status';
 import { messageOf } from '../../../common/errors/message-of';
 
@@ -28,7 +27,7 @@ export class LaunchWorker implements OnApplicationBootstrap {
     private readonly tasks: TaskRepository,
     private readonly attempts: TaskAttemptRepository,
     private readonly executors: ExecutorRegistry,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly specs: RunSpecFactory,
     private readonly outcomes: RunOutcomes,
     private readonly capacity: CapacityService,
@@ -43,17 +42,12 @@ export class LaunchWorker implements OnApplicationBootstrap {
 
   async launch({ data }: Job<LaunchJob>): Promise<void> {
     const { taskId, attempt } = data;
-    const task = await this.transitions.move(taskId, {
-      to: TaskStatus.Running,
-      from: [TaskStatus.Queued],
-      attempt,
-      actor: SYSTEM_ACTOR,
-      reason: `attempt ${attempt} started`,
-      patch: { startedAt: new Date(), progressPermille: 0 },
-    });
-    if (!task) return; // cancelled, already launched, or a stale job
     const runToken = newRunToken();
-    const attemptRow = await this.startAttempt(task, attempt, hashRunToken(runToken));
+    const started = await this.lifecycle.start(taskId, attempt, hashRunToken(runToken), (task) =>
+      this.executorOf(task),
+    );
+    if (!started) return; // cancelled, already launched, or a stale job
+    const { task, attempt: attemptRow } = started;
     try {
       const executor = this.executors.get(attemptRow.executor);
       const handle = await executor.launch(this.specs.build(task, attempt, runToken));
@@ -86,18 +80,8 @@ export class LaunchWorker implements OnApplicationBootstrap {
     );
   }
 
-  /** Marks the attempt running; creates its row if a dispatcher crash left none. */
-  private startAttempt(task: Task, number: number, runTokenHash: string) {
-    return this.attempts.moveOrCreate(
-      {
-        taskId: task.id,
-        number,
-        executor: this.capacity.queues.get(task.queue)?.executor ?? 'local',
-        queuedAt: task.queuedAt ?? new Date(),
-      },
-      Object.values(AttemptStatus),
-      AttemptStatus.Running,
-      { startedAt: new Date(), runTokenHash },
-    );
+  /** The runtime of the task's queue, for an attempt row a dispatcher crash left unwritten. */
+  private executorOf(task: Task): string {
+    return this.capacity.queues.get(task.queue)?.executor ?? 'local';
   }
 }

@@ -18,7 +18,7 @@ import { Task } from '../persistence/entities/task.entity';
 import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
 import { TaskRepository } from '../persistence/task.repository';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
-import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskStatus } from '../lifecycle/task-status';
 
 const RECONCILE_TICK_MS = 1000;
@@ -37,7 +37,7 @@ export class Reconciler {
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     private readonly executors: ExecutorRegistry,
     private readonly outcomes: RunOutcomes,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly dispatcher: Dispatcher,
   ) {}
 
@@ -87,8 +87,7 @@ export class Reconciler {
     const executor = this.executors.get(attempt.executor);
     if (task.status === TaskStatus.Cancelling) {
       await executor.stop(attempt.handle, this.config.tasks.stopGraceMs);
-      await this.outcomes.cancelled(task.id, task.attempt);
-      return Boolean(await this.cancelled(task, 'the run was stopped'));
+      return Boolean(await this.lifecycle.finishCancel(task, 'the run was stopped'));
     }
     const status = await executor.inspect(attempt.handle);
     if (status.state === 'running' || status.state === 'pending') {
@@ -111,8 +110,7 @@ export class Reconciler {
     const handle = attempt && (await this.adopt(task, attempt));
     if (handle) return this.reconcile(task, { ...attempt, handle });
     if (task.status === TaskStatus.Cancelling) {
-      await this.outcomes.cancelled(task.id, task.attempt);
-      return Boolean(await this.cancelled(task, 'cancelled before the run started'));
+      return Boolean(await this.lifecycle.finishCancel(task, 'cancelled before the run started'));
     }
     const graceMs = this.config.tasks.launchGraceSeconds * 1000;
     if (!task.startedAt || Date.now() - task.startedAt.getTime() < graceMs) return false;
@@ -132,16 +130,6 @@ export class Reconciler {
     if (!handle) return undefined;
     await this.attempts.adoptHandle(attempt.id, handle);
     return handle;
-  }
-
-  private cancelled(task: Task, reason: string) {
-    return this.transitions.move(task.id, {
-      to: TaskStatus.Cancelled,
-      from: [TaskStatus.Cancelling],
-      actor: SYSTEM_ACTOR,
-      reason,
-      patch: { finishedAt: new Date() },
-    });
   }
 
   private pastTimeout(task: Task): boolean {

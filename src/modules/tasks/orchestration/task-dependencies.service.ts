@@ -7,7 +7,7 @@ import { OwnershipPolicy } from '../../auth/ownership.policy';
 import { Principal } from '../../auth/principal';
 import { TaskDependencyRepository } from '../persistence/task-dependency.repository';
 import { TaskRepository } from '../persistence/task.repository';
-import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { FINAL_STATUSES, TaskStatus } from '../lifecycle/task-status';
 
 /** Final statuses of a dependency that doom the tasks waiting for it. */
@@ -19,7 +19,7 @@ export class TaskDependencies {
     private readonly tasks: TaskRepository,
     private readonly dependencies: TaskDependencyRepository,
     private readonly policy: OwnershipPolicy,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
   ) {}
 
   /** Every id must name a task the caller can see (400 otherwise). */
@@ -43,14 +43,7 @@ export class TaskDependencies {
     let failed = 0;
     for (const { taskId, dependsOnId, status } of doomed) {
       const reason = `task ${dependsOnId} it depends on ended ${status}`;
-      const moved = await this.transitions.move(taskId, {
-        to: TaskStatus.Failed,
-        from: [TaskStatus.Pending],
-        actor: SYSTEM_ACTOR,
-        reason,
-        patch: { failureReason: reason, finishedAt: new Date() },
-      });
-      if (moved) failed++;
+      if (await this.lifecycle.failBlocked(taskId, reason)) failed++;
     }
     return failed;
   }

@@ -4,7 +4,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, In, IsNull } from 'typeorm';
 import type { RunHandle } from '../../runtimes/executor.port';
-import { AttemptStatus, TaskAttempt } from './entities/task-attempt.entity';
+import { AttemptStatus } from '../lifecycle/attempt-status';
+import { TaskAttempt } from './entities/task-attempt.entity';
 
 export interface NewAttempt {
   taskId: string;

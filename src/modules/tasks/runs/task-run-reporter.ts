@@ -6,7 +6,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import type { MetricPoint, RunReporter } from '../../runtimes/executor.port';
 import { TaskRepository } from '../persistence/task.repository';
 import { TaskMetricsService } from '../training-metrics/task-metrics.service';
-import { TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskWakeups } from '../orchestration/task-wakeups';
 
 /** At most one progress event per task this often, unless the run reports completion. */
@@ -25,7 +25,7 @@ export class TaskRunReporter implements RunReporter {
   constructor(
     private readonly tasks: TaskRepository,
     private readonly metrics: TaskMetricsService,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly wakeups: TaskWakeups,
   ) {}
 
@@ -56,6 +56,6 @@ export class TaskRunReporter implements RunReporter {
     this.lastProgressEvent.set(run.taskId, now);
     if (this.lastProgressEvent.size > 10_000) this.lastProgressEvent.clear();
     const task = await this.tasks.findById(run.taskId);
-    if (task) await this.transitions.recordProgress(task, permille);
+    if (task) await this.lifecycle.recordProgress(task, permille);
   }
 }

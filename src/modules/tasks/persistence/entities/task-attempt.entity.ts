@@ -1,16 +1,7 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn } from '../../../../infra/database/dialect';
 import type { RunHandle } from '../../../runtimes/executor.port';
-
-export enum AttemptStatus {
-  Queued = 'queued',
-  Running = 'running',
-  Succeeded = 'succeeded',
-  Failed = 'failed',
-  TimedOut = 'timed_out',
-  Cancelled = 'cancelled',
-  Lost = 'lost',
-}
+import { AttemptStatus } from '../../lifecycle/attempt-status';
 
 /** One try of a task on an executor. */
 @Entity('task_attempts')
