@@ -11,6 +11,7 @@ import { CreateAuditLog1795382384097 } from './migrations/1795382384097-create-a
 import { CreateTasks1795400000000 } from './migrations/1795400000000-create-tasks';
 import { CreateTaskDependencies1795400000200 } from './migrations/1795400000200-create-task-dependencies';
 import { CreateTaskMetrics1795400000100 } from './migrations/1795400000100-create-task-metrics';
+import { AddTaskForeignKeys1795400000300 } from '../../modules/tasks/persistence/migrations/1795400000300-add-task-foreign-keys';
 import { TaskAttempt } from '../../modules/tasks/persistence/entities/task-attempt.entity';
 import { TaskDependency } from '../../modules/tasks/persistence/entities/task-dependency.entity';
 import { TaskEvent } from '../../modules/tasks/persistence/entities/task-event.entity';
@@ -43,4 +44,5 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTasks1795400000000,
   CreateTaskMetrics1795400000100,
   CreateTaskDependencies1795400000200,
+  AddTaskForeignKeys1795400000300,
 ];

@@ -7,8 +7,6 @@ import { ConditionalTransition } from '../../../infra/database/conditional-trans
 import { DatabaseDialect } from '../../../infra/database/dialect';
 import { inTransaction } from '../../../infra/database/transaction';
 import { ACTIVE_STATUSES, TaskStatus } from '../lifecycle/task-status';
-import { TaskAttempt } from './entities/task-attempt.entity';
-import { TaskDependency } from './entities/task-dependency.entity';
 import { TaskEvent } from './entities/task-event.entity';
 import { TaskLabel } from './entities/task-label.entity';
 import { Task } from './entities/task.entity';
@@ -147,17 +145,13 @@ export class TaskRepository {
     });
   }
 
-  /** Deletes a task still in `status` with its rows; false when it moved meanwhile. */
-  delete(id: string, status: TaskStatus): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
-      const result = await manager.delete(Task, { id, status });
-      if (!result.affected) return false;
-      await manager.delete(TaskLabel, { taskId: id });
-      await manager.delete(TaskAttempt, { taskId: id });
-      await manager.delete(TaskEvent, { taskId: id });
-      await manager.delete(TaskDependency, { taskId: id });
-      return true;
-    });
+  /**
+   * Deletes a task still in `status`; false when it moved meanwhile. Its labels,
+   * attempts, events, dependencies and metric points go with it (ON DELETE CASCADE).
+   */
+  async delete(id: string, status: TaskStatus): Promise<boolean> {
+    const result = await this.tasks().delete({ id, status });
+    return Boolean(result.affected);
   }
 
   /** Pending tasks ready to dispatch (backoff over, dependencies met), best first. */
