@@ -21,6 +21,8 @@ import type {
   EntityManager,
   EntityMetadata,
   EntityTarget,
+  FindOptionsSelect,
+  FindOptionsWhere,
   ObjectLiteral,
 } from 'typeorm';
 import { In } from 'typeorm';
@@ -92,8 +94,8 @@ export class ConditionalTransition<Row extends StatusRow, Event extends ObjectLi
   ): Promise<TransitionResult<Row, Event> | null> {
     const subject = this.rows.target as EntityTarget<Row>;
     const before = await manager.findOne(subject, {
-      where: { id: request.id, status: In([...request.from]) } as never,
-      select: { id: true, status: true } as never,
+      where: { id: request.id, status: In([...request.from]) } as FindOptionsWhere<Row>,
+      select: { id: true, status: true } as FindOptionsSelect<Row>,
     });
     if (!before) return null;
     // Conditional on the status just read, so the event's `from` is exactly what changed.
@@ -104,12 +106,16 @@ export class ConditionalTransition<Row extends StatusRow, Event extends ObjectLi
         return [property, () => `${this.dataSource.driver.escape(column)} + 1`];
       }),
     );
-    const result = await manager.update(subject, where, {
-      ...request.set,
-      ...increments,
-    });
+    const result = await manager.update(
+      subject,
+      where,
+      {
+        ...request.set,
+        ...increments,
+      },
+    );
     if (!result.affected) return null;
-    const row = await manager.findOneByOrFail(subject, { id: request.id } as never);
+    const row = await manager.findOneByOrFail(subject, { id: request.id } as FindOptionsWhere<Row>);
     const fields = Object.fromEntries(
       Object.entries(request.event).map(([property, source]) => [
         property,
@@ -117,7 +123,7 @@ export class ConditionalTransition<Row extends StatusRow, Event extends ObjectLi
       ]),
     );
     const eventTarget = this.events.target as EntityTarget<Event>;
-    const event = await manager.save(eventTarget, manager.create(eventTarget, fields as never));
+    const event = await manager.save(eventTarget, manager.create(eventTarget, fields as Event));
     return { row, event };
   }
 }

@@ -21,8 +21,6 @@ import { TaskPatch, TaskRepository } from '../persistence/task.repository';
 import { AttemptStatus, attemptSourcesOf } from './attempt-status';
 import { TaskStatus, sourcesOf } from './task-status';
 
-export { SYSTEM_ACTOR };
-
 export interface TaskChange {
   task: Task;
   event: TaskEvent;

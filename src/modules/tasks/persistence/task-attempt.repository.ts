@@ -1,8 +1,8 @@
 // The task_attempts table: one row per try of a task on a runtime.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, In, IsNull } from 'typeorm';
+import { In, IsNull, Repository } from 'typeorm';
 import type { RunHandle } from '../../runtimes/executor.port';
 import { AttemptStatus } from '../lifecycle/attempt-status';
 import { TaskAttempt } from './entities/task-attempt.entity';
@@ -21,10 +21,10 @@ export interface AttemptEnd {
 
 @Injectable()
 export class TaskAttemptRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(TaskAttempt) private readonly attempts: Repository<TaskAttempt>) {}
 
   async insertQueued(attempt: NewAttempt): Promise<void> {
-    await this.attempts().insert({
+    await this.attempts.insert({
       id: randomUUID(),
       ...attempt,
       status: AttemptStatus.Queued,
@@ -44,7 +44,7 @@ export class TaskAttemptRepository {
     to: AttemptStatus,
     fields: Partial<TaskAttempt>,
   ): Promise<TaskAttempt> {
-    const repository = this.attempts();
+    const repository = this.attempts;
     const existing = await repository.findOneBy({ taskId: attempt.taskId, number: attempt.number });
     const patch = { ...fields, status: to };
     if (existing) {
@@ -70,7 +70,7 @@ export class TaskAttemptRepository {
     to: AttemptStatus,
     fields: Partial<TaskAttempt> = {},
   ): Promise<boolean> {
-    const result = await this.attempts().update(
+    const result = await this.attempts.update(
       { taskId, number, status: In([...from]) },
       { ...fields, status: to },
     );
@@ -78,26 +78,26 @@ export class TaskAttemptRepository {
   }
 
   async recordHandle(taskId: string, number: number, handle: RunHandle): Promise<void> {
-    await this.attempts().update({ taskId, number }, { handle });
+    await this.attempts.update({ taskId, number }, { handle });
   }
 
   /** Records a handle found for an attempt that has none; a recorded one is kept. */
   async adoptHandle(attemptId: string, handle: RunHandle): Promise<void> {
-    await this.attempts().update({ id: attemptId, handle: IsNull() }, { handle });
+    await this.attempts.update({ id: attemptId, handle: IsNull() }, { handle });
   }
 
   forTask(taskId: string): Promise<TaskAttempt[]> {
-    return this.attempts().find({ where: { taskId }, order: { number: 'ASC' } });
+    return this.attempts.find({ where: { taskId }, order: { number: 'ASC' } });
   }
 
   one(taskId: string, number: number): Promise<TaskAttempt | null> {
-    return this.attempts().findOneBy({ taskId, number });
+    return this.attempts.findOneBy({ taskId, number });
   }
 
   /** The attempts numbered as given per task, in one query rather than one per task. */
   async current(numbers: ReadonlyMap<string, number>): Promise<Map<string, TaskAttempt>> {
     if (numbers.size === 0) return new Map();
-    const rows = await this.attempts().findBy({ taskId: In([...numbers.keys()]) });
+    const rows = await this.attempts.findBy({ taskId: In([...numbers.keys()]) });
     return new Map(
       rows
         .filter((attempt) => numbers.get(attempt.taskId) === attempt.number)
@@ -107,10 +107,6 @@ export class TaskAttemptRepository {
 
   /** The running attempt of `taskId` whose run token hashes to `runTokenHash`. */
   runningWithToken(taskId: string, runTokenHash: string): Promise<TaskAttempt | null> {
-    return this.attempts().findOneBy({ taskId, runTokenHash, status: AttemptStatus.Running });
-  }
-
-  private attempts() {
-    return this.dataSource.getRepository(TaskAttempt);
+    return this.attempts.findOneBy({ taskId, runTokenHash, status: AttemptStatus.Running });
   }
 }

@@ -1,7 +1,7 @@
 // The task_dependencies table: which task waits for which.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, Repository } from 'typeorm';
 import { TaskStatus } from '../lifecycle/task-status';
 import { TaskDependency } from './entities/task-dependency.entity';
 import { Task } from './entities/task.entity';
@@ -17,7 +17,10 @@ export interface DoomedDependency {
 
 @Injectable()
 export class TaskDependencyRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectRepository(Task) private readonly tasks: Repository<Task>,
+    @InjectRepository(TaskDependency) private readonly dependencies: Repository<TaskDependency>,
+  ) {}
 
   /** Within the caller's transaction: the task is written in the same one. */
   async insert(manager: EntityManager, taskId: string, ids: readonly string[]): Promise<void> {
@@ -30,8 +33,7 @@ export class TaskDependencyRepository {
 
   /** Dependencies of `taskId` that have not succeeded yet, with their status. */
   unmet(taskId: string): Promise<Array<Pick<Task, 'id' | 'status'>>> {
-    return this.dataSource
-      .getRepository(Task)
+    return this.tasks
       .createQueryBuilder('p')
       .select(['p.id', 'p.status'])
       .innerJoin(TaskDependency, 'd', 'd.depends_on_id = p.id')
@@ -42,8 +44,7 @@ export class TaskDependencyRepository {
 
   /** True when a pending task waits for `taskId`. */
   hasPendingDependents(taskId: string): Promise<boolean> {
-    return this.dataSource
-      .getRepository(Task)
+    return this.tasks
       .createQueryBuilder('t')
       .innerJoin(TaskDependency, 'd', 'd.task_id = t.id')
       .where('d.depends_on_id = :taskId', { taskId })
@@ -53,8 +54,7 @@ export class TaskDependencyRepository {
 
   /** Pending tasks waiting for a task that ended in one of `blocking`. */
   doomed(blocking: readonly TaskStatus[], limit: number): Promise<DoomedDependency[]> {
-    return this.dataSource
-      .getRepository(TaskDependency)
+    return this.dependencies
       .createQueryBuilder('d')
       .select('d.task_id', 'taskId')
       .addSelect('d.depends_on_id', 'dependsOnId')

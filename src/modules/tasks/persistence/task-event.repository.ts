@@ -1,7 +1,7 @@
 // The task_events table: the history of every task, and what the SSE feed reads.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager, MoreThan } from 'typeorm';
+import { InjectRepository } from '@nestjs/typeorm';
+import { EntityManager, MoreThan, Repository } from 'typeorm';
 import { TaskEvent } from './entities/task-event.entity';
 import type { Task } from './entities/task.entity';
 
@@ -10,33 +10,32 @@ export const SYSTEM_ACTOR = 'system';
 
 @Injectable()
 export class TaskEventRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(@InjectRepository(TaskEvent) private readonly events: Repository<TaskEvent>) {}
 
   /** Writes an event about `task` as it is now; `manager` joins a caller's transaction. */
   insert(
     task: Task,
     fields: Partial<TaskEvent>,
-    manager: EntityManager = this.dataSource.manager,
+    manager: EntityManager = this.events.manager,
   ): Promise<TaskEvent> {
     return manager.save(eventOf(task, fields));
   }
 
   /** Events after `afterId`, oldest first. */
   after(afterId: number, limit: number): Promise<TaskEvent[]> {
-    return this.dataSource
-      .getRepository(TaskEvent)
-      .find({ where: { id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
+    return this.events.find({
+      where: { id: MoreThan(afterId) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
   }
 
   forTask(taskId: string): Promise<TaskEvent[]> {
-    return this.dataSource
-      .getRepository(TaskEvent)
-      .find({ where: { taskId }, order: { id: 'ASC' } });
+    return this.events.find({ where: { taskId }, order: { id: 'ASC' } });
   }
 
   async maxId(): Promise<number> {
-    const row = await this.dataSource
-      .getRepository(TaskEvent)
+    const row = await this.events
       .createQueryBuilder('e')
       .select('MAX(e.id)', 'max')
       .getRawOne<{ max: number | string | null }>();

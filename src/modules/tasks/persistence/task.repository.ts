@@ -1,7 +1,7 @@
 // The tasks table, with the labels and dependencies written together with a task.
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, EntityManager, In, LessThan } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { Brackets, DataSource, EntityManager, In, LessThan, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConditionalTransition } from '../../../infra/database/conditional-transition';
 import { DatabaseDialect } from '../../../infra/database/dialect';
@@ -50,6 +50,7 @@ export class TaskRepository {
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Task) private readonly tasks: Repository<Task>,
     dialect: DatabaseDialect,
     private readonly events: TaskEventRepository,
     private readonly dependencies: TaskDependencyRepository,
@@ -85,22 +86,22 @@ export class TaskRepository {
   }
 
   findById(id: string): Promise<Task | null> {
-    return this.tasks().findOneBy({ id });
+    return this.tasks.findOneBy({ id });
   }
 
   findByIdempotencyKey(ownerId: string, idempotencyKey: string): Promise<Task | null> {
-    return this.tasks().findOneBy({ ownerId, idempotencyKey });
+    return this.tasks.findOneBy({ ownerId, idempotencyKey });
   }
 
   /** Id and owner of each of `ids` that exists. */
   ownersOf(ids: readonly string[]): Promise<Array<Pick<Task, 'id' | 'ownerId'>>> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.tasks().find({ where: { id: In([...ids]) }, select: { id: true, ownerId: true } });
+    return this.tasks.find({ where: { id: In([...ids]) }, select: { id: true, ownerId: true } });
   }
 
   /** Status and attempt only, for a quick check of where a task stands. */
   stateOf(id: string): Promise<Pick<Task, 'id' | 'status' | 'attempt'> | null> {
-    return this.tasks().findOne({
+    return this.tasks.findOne({
       where: { id },
       select: { id: true, status: true, attempt: true },
     });
@@ -108,7 +109,7 @@ export class TaskRepository {
 
   /** True while attempt `attempt` is the task's current one and is running. */
   isRunning(id: string, attempt: number): Promise<boolean> {
-    return this.tasks().existsBy({ id, attempt, status: TaskStatus.Running });
+    return this.tasks.existsBy({ id, attempt, status: TaskStatus.Running });
   }
 
   /** A new task with its labels, dependencies and first event, in one transaction. */
@@ -150,13 +151,13 @@ export class TaskRepository {
    * attempts, events, dependencies and metric points go with it (ON DELETE CASCADE).
    */
   async delete(id: string, status: TaskStatus): Promise<boolean> {
-    const result = await this.tasks().delete({ id, status });
+    const result = await this.tasks.delete({ id, status });
     return Boolean(result.affected);
   }
 
   /** Pending tasks ready to dispatch (backoff over, dependencies met), best first. */
   dispatchCandidates(limit: number): Promise<DispatchCandidateRow[]> {
-    return this.tasks()
+    return this.tasks
       .createQueryBuilder('t')
       .select(['t.id', 't.ownerId', 't.queue', 't.priority', 't.gpu', 't.attempt'])
       .where('t.status = :pending', { pending: TaskStatus.Pending })
@@ -170,12 +171,12 @@ export class TaskRepository {
   }
 
   inStatuses(statuses: readonly TaskStatus[]): Promise<Task[]> {
-    return this.tasks().findBy({ status: In([...statuses]) });
+    return this.tasks.findBy({ status: In([...statuses]) });
   }
 
   /** Tasks queued since before `before`, whose launch job may be gone. */
   queuedSince(before: Date, limit: number): Promise<Array<Pick<Task, 'id' | 'attempt'>>> {
-    return this.tasks().find({
+    return this.tasks.find({
       where: { status: TaskStatus.Queued, queuedAt: LessThan(before) },
       select: { id: true, attempt: true },
       take: limit,
@@ -184,7 +185,7 @@ export class TaskRepository {
 
   /** Tasks in each queue ahead of a pending `task` (higher priority, or older). */
   countAhead(task: Pick<Task, 'queue' | 'priority' | 'createdAt'>): Promise<number> {
-    return this.tasks()
+    return this.tasks
       .createQueryBuilder('t')
       .where('t.status = :pending AND t.queue = :queue', {
         pending: TaskStatus.Pending,
@@ -204,7 +205,7 @@ export class TaskRepository {
 
   /** Saves a running attempt's progress; false when it no longer runs. */
   async saveProgress(id: string, attempt: number, permille: number): Promise<boolean> {
-    const result = await this.tasks().update(
+    const result = await this.tasks.update(
       { id, attempt, status: TaskStatus.Running },
       { progressPermille: permille },
     );
@@ -212,7 +213,7 @@ export class TaskRepository {
   }
 
   async countByStatusAndQueue(): Promise<Array<{ status: string; queue: string; count: number }>> {
-    const rows = await this.tasks()
+    const rows = await this.tasks
       .createQueryBuilder('t')
       .select('t.status', 'status')
       .addSelect('t.queue', 'queue')
@@ -225,7 +226,7 @@ export class TaskRepository {
 
   async activeUsage(): Promise<ActiveUsageRow[]> {
     const rows: Array<{ queue: string; ownerId: string; runs: string; gpus: string | null }> =
-      await this.tasks()
+      await this.tasks
         .createQueryBuilder('t')
         .select('t.queue', 'queue')
         .addSelect('t.owner_id', 'ownerId')
@@ -245,7 +246,7 @@ export class TaskRepository {
 
   /** Pending tasks of `userId` and of everyone, in one query (one per submit). */
   async pendingCounts(userId: string): Promise<{ mine: number; total: number }> {
-    const row = await this.tasks()
+    const row = await this.tasks
       .createQueryBuilder('t')
       .select('COUNT(*)', 'total')
       .addSelect('COALESCE(SUM(CASE WHEN t.owner_id = :userId THEN 1 ELSE 0 END), 0)', 'mine')
@@ -261,9 +262,5 @@ export class TaskRepository {
   ): Promise<void> {
     const rows = Object.entries(labels).map(([key, value]) => ({ taskId, key, value }));
     if (rows.length) await manager.insert(TaskLabel, rows);
-  }
-
-  private tasks() {
-    return this.dataSource.getRepository(Task);
   }
 }
