@@ -106,14 +106,10 @@ export class ConditionalTransition<Row extends StatusRow, Event extends ObjectLi
         return [property, () => `${this.dataSource.driver.escape(column)} + 1`];
       }),
     );
-    const result = await manager.update(
-      subject,
-      where,
-      {
-        ...request.set,
-        ...increments,
-      },
-    );
+    const result = await manager.update(subject, where, {
+      ...request.set,
+      ...increments,
+    });
     if (!result.affected) return null;
     const row = await manager.findOneByOrFail(subject, { id: request.id } as FindOptionsWhere<Row>);
     const fields = Object.fromEntries(
