@@ -8,7 +8,7 @@ import {
   NotFoundError,
 } from '../../../common/errors/domain-error';
 import { KilnConfig } from '../../../config/kiln.config';
-import { isUniqueViolation } from '../../../infra/database/sql-helpers';
+import { isForeignKeyViolation, isUniqueViolation } from '../../../infra/database/sql-helpers';
 import { OwnershipPolicy } from '../../auth/ownership.policy';
 import { Principal } from '../../auth/principal';
 import { ExecutorRegistry } from '../../runtimes/executor.registry';
@@ -338,7 +338,11 @@ export class TasksService {
   }
 
   private async insert(task: Task, actor: string, reason: string): Promise<void> {
-    const event = await this.tasks.insert(task, { actor, reason });
+    const event = await this.tasks.insert(task, { actor, reason }).catch((error: unknown) => {
+      // a task it depends on was deleted between the check and the insert
+      if (isForeignKeyViolation(error)) throw unknownDependency(task.dependsOn);
+      throw error;
+    });
     this.lifecycle.created({ task, event });
     this.wakeups.dispatch();
   }
@@ -349,6 +353,12 @@ export class TasksService {
       throw new IdempotencyKeyReusedError();
     return earlier;
   }
+}
+
+function unknownDependency(ids: readonly string[]): InvalidInputError {
+  return new InvalidInputError('A task this one depends on does not exist.', [
+    { field: 'dependsOn', message: `unknown task among ${ids.join(', ')}` },
+  ]);
 }
 
 function jsonBytes(value: unknown): number {
