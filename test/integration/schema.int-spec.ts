@@ -12,6 +12,7 @@ import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 import { TaskMetricPoint } from '../../src/modules/tasks/training-metrics/task-metric-point.entity';
 import { createTestDatabase } from '../support/postgres';
 import { connectToTarget, databaseTargets } from '../support/database-targets';
+import { insertTaskRow } from '../support/task-row';
 import { testConfig } from '../support/test-config';
 
 const targets = databaseTargets('kiln-schema');
@@ -119,46 +120,7 @@ function childCounts(dataSource: DataSource, taskId: string): Promise<number[]> 
 }
 
 async function insertTask(dataSource: DataSource, id: string): Promise<void> {
-  const now = new Date();
-  await dataSource.getRepository(Task).insert({
-    id,
-    ownerId: randomUUID(),
-    name: 'finished',
-    description: null,
-    labels: {},
-    queue: 'default',
-    priority: 0,
-    command: ['true'],
-    shell: false,
-    image: null,
-    workingDir: null,
-    env: {},
-    hyperparameters: {},
-    cpuMillis: 1000,
-    memoryMiB: 512,
-    gpu: 0,
-    maxRetries: 0,
-    retryBackoffSeconds: 0,
-    timeoutSeconds: null,
-    noRetryExitCodes: [],
-    dependsOn: [],
-    status: TaskStatus.Succeeded,
-    progressPermille: 1000,
-    attempt: 1,
-    retriesUsed: 0,
-    lostCount: 0,
-    exitCode: 0,
-    failureReason: null,
-    notBefore: null,
-    version: 1,
-    idempotencyKey: null,
-    idempotencyFingerprint: null,
-    createdAt: now,
-    updatedAt: now,
-    queuedAt: now,
-    startedAt: now,
-    finishedAt: now,
-  });
+  await insertTaskRow(dataSource, { id });
 }
 
 /** One row of each kind about task `taskId` (which may not exist). */
