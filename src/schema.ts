@@ -17,6 +17,7 @@ import { Task } from './modules/tasks/persistence/entities/task.entity';
 import { UserQuota } from './modules/tasks/persistence/entities/user-quota.entity';
 import { CreateTasks1795400000000 } from './modules/tasks/persistence/migrations/1795400000000-create-tasks';
 import { CreateTaskDependencies1795400000200 } from './modules/tasks/persistence/migrations/1795400000200-create-task-dependencies';
+import { AddTaskForeignKeys1795400000300 } from './modules/tasks/persistence/migrations/1795400000300-add-task-foreign-keys';
 import { CreateTaskMetrics1795400000100 } from './modules/tasks/training-metrics/migrations/1795400000100-create-task-metrics';
 import { TaskMetricPoint } from './modules/tasks/training-metrics/task-metric-point.entity';
 
@@ -45,6 +46,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTasks1795400000000,
   CreateTaskMetrics1795400000100,
   CreateTaskDependencies1795400000200,
+  AddTaskForeignKeys1795400000300,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

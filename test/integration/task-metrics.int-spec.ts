@@ -5,11 +5,13 @@ import { DataSource } from 'typeorm';
 import { DatabaseModule } from '../../src/infra/database/database.module';
 import { SCHEMA } from '../../src/schema';
 import type { MetricPoint } from '../../src/modules/runtimes/run-reporter.port';
+import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 import { TaskMetricPoint } from '../../src/modules/tasks/training-metrics/task-metric-point.entity';
 import { TaskMetricsModule } from '../../src/modules/tasks/training-metrics/task-metrics.module';
 import { TaskMetricsRepository } from '../../src/modules/tasks/training-metrics/task-metrics.repository';
 import { TaskMetricsService } from '../../src/modules/tasks/training-metrics/task-metrics.service';
 import { databaseTargets } from '../support/database-targets';
+import { insertTaskRow } from '../support/task-row';
 import { testConfig } from '../support/test-config';
 
 const targets = databaseTargets('kiln-task-metrics');
@@ -41,6 +43,11 @@ describe.each(targets)('task metrics on $name', (target) => {
     return moduleRef.init();
   }
 
+  /** A task for points to belong to: each point references its task. */
+  async function newTaskId(): Promise<string> {
+    return (await insertTaskRow(app.get(DataSource))).id;
+  }
+
   async function countRows(taskId: string): Promise<number> {
     return app.get(DataSource).getRepository(TaskMetricPoint).countBy({ taskId });
   }
@@ -57,7 +64,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('writes 10,000 points in a few batches and reads them back downsampled', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     const insertMany = jest.spyOn(app.get(TaskMetricsRepository), 'insertMany');
     const curve = lossCurve(10_000, 6_543, 2_109);
     // As a run prints them: one line, one record call.
@@ -96,7 +103,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('reduces a long series in the database to first, last and the extremes of each bucket', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     const curve = lossCurve(3_000, 1_234, 2_345);
     metrics.record(taskId, 1, curve);
     await metrics.flush();
@@ -109,7 +116,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('returns every point when maxPoints covers the series', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     const curve = lossCurve(3_000, -1, -1);
     metrics.record(taskId, 1, curve);
     const [series] = await metrics.series(taskId, { maxPoints: 3_000 });
@@ -117,7 +124,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('returns only the named series', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     metrics.record(taskId, 1, [
       { name: 'a', step: 1, value: 1, time: new Date(START) },
       { name: 'b', step: 1, value: 2, time: new Date(START) },
@@ -128,7 +135,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('sees recorded points without an explicit flush', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     metrics.record(taskId, 1, [{ name: 'acc', step: 3, value: 0.5, time: new Date(START) }]);
     const series = await metrics.series(taskId, { maxPoints: 10 });
     expect(series).toEqual([
@@ -141,7 +148,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('orders by step then time, with points that have no step last', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     const at = (ms: number) => new Date(START + ms);
     metrics.record(taskId, 1, [
       { name: 'm', value: 7, time: at(0) },
@@ -161,7 +168,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('reads the latest attempt by default and any attempt on request', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     metrics.record(taskId, 1, [{ name: 'loss', step: 0, value: 1, time: new Date(START) }]);
     metrics.record(taskId, 2, [{ name: 'loss', step: 0, value: 2, time: new Date(START) }]);
     const latest = await metrics.series(taskId, { maxPoints: 10 });
@@ -173,7 +180,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('knows the time of an attempt’s newest point, stored or still buffered', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     const at = (ms: number) => new Date(START + ms);
     expect(await metrics.latestTime(taskId, 1)).toBeUndefined();
     metrics.record(taskId, 1, [
@@ -198,15 +205,15 @@ describe.each(targets)('task metrics on $name', (target) => {
   it('keeps every point of a batch but the one the database refuses, other tasks’ included', async () => {
     // A NUL in a name (or an Invalid Date): PostgreSQL refuses the row, SQLite may not.
     const refused = target.name === 'PostgreSQL';
-    const goodTask = randomUUID();
-    const badTask = randomUUID();
+    const goodTask = await newTaskId();
+    const badTask = await newTaskId();
     metrics.record(goodTask, 1, lossCurve(3, -1, -1));
     metrics.record(badTask, 1, [
       { name: 'loss', step: 0, value: 1, time: new Date(START) },
       { name: 'lo\u0000ss', step: 1, value: 2, time: new Date(START) },
       { name: 'loss', step: 2, value: 3, time: new Date(START) },
     ]);
-    metrics.record(randomUUID(), 1, lossCurve(2, -1, -1));
+    metrics.record(await newTaskId(), 1, lossCurve(2, -1, -1));
     const droppedBefore = metrics.droppedPoints;
     await metrics.flush();
     expect(await countRows(goodTask)).toBe(3);
@@ -214,21 +221,34 @@ describe.each(targets)('task metrics on $name', (target) => {
     expect(metrics.droppedPoints - droppedBefore).toBe(refused ? 1 : 0);
   });
 
+  it('drops the points of a task deleted before they were written, and keeps the others', async () => {
+    const kept = await newTaskId();
+    const deleted = await newTaskId();
+    metrics.record(kept, 1, lossCurve(3, -1, -1));
+    metrics.record(deleted, 1, lossCurve(2, -1, -1));
+    await app.get(DataSource).getRepository(Task).delete({ id: deleted });
+    const droppedBefore = metrics.droppedPoints;
+    await metrics.flush();
+    expect(await countRows(kept)).toBe(3);
+    expect(await countRows(deleted)).toBe(0);
+    expect(metrics.droppedPoints - droppedBefore).toBe(2);
+  });
+
   it('lists the distinct names of a task', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     metrics.record(taskId, 1, [
       { name: 'val/acc', value: 1, time: new Date(START) },
       { name: 'train/loss', value: 1, time: new Date(START) },
       { name: 'val/acc', value: 2, time: new Date(START) },
     ]);
-    metrics.record(randomUUID(), 1, [{ name: 'other', value: 1, time: new Date(START) }]);
+    metrics.record(await newTaskId(), 1, [{ name: 'other', value: 1, time: new Date(START) }]);
     await metrics.flush();
     expect(await metrics.names(taskId)).toEqual(['train/loss', 'val/acc']);
   });
 
   it('deletes a task’s stored and still-buffered points, and only those', async () => {
-    const taskId = randomUUID();
-    const otherId = randomUUID();
+    const taskId = await newTaskId();
+    const otherId = await newTaskId();
     metrics.record(taskId, 1, [{ name: 'loss', value: 1, time: new Date(START) }]);
     metrics.record(otherId, 1, [{ name: 'loss', value: 1, time: new Date(START) }]);
     await metrics.flush();
@@ -240,7 +260,7 @@ describe.each(targets)('task metrics on $name', (target) => {
   });
 
   it('writes buffered points when the module shuts down', async () => {
-    const taskId = randomUUID();
+    const taskId = await newTaskId();
     const points = lossCurve(120, -1, -1);
     metrics.record(taskId, 1, points);
     expect(metrics.pendingPoints).toBe(120);

@@ -4,7 +4,9 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { TaskEvent } from '../../src/modules/tasks/persistence/entities/task-event.entity';
 import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
-import { TaskTransitions } from '../../src/modules/tasks/lifecycle/task-transitions.service';
+import { TaskAttempt } from '../../src/modules/tasks/persistence/entities/task-attempt.entity';
+import { AttemptStatus } from '../../src/modules/tasks/lifecycle/attempt-status';
+import { EndedRun, TaskLifecycle } from '../../src/modules/tasks/lifecycle/task-lifecycle';
 import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
 import { startOnPostgresAndRedis } from '../support/production-app';
 import type { TestApp } from '../support/test-app';
@@ -12,12 +14,12 @@ import type { TestApp } from '../support/test-app';
 describe('task transitions racing on PostgreSQL', () => {
   let kiln: TestApp;
   let dataSource: DataSource;
-  let transitions: TaskTransitions;
+  let lifecycle: TaskLifecycle;
 
   beforeAll(async () => {
     kiln = await startOnPostgresAndRedis({}, 'kiln_transitions');
     dataSource = kiln.app.get(DataSource);
-    transitions = kiln.app.get(TaskTransitions);
+    lifecycle = kiln.app.get(TaskLifecycle);
   });
 
   afterAll(async () => {
@@ -70,59 +72,66 @@ describe('task transitions racing on PostgreSQL', () => {
     return id;
   }
 
+  const user = { userId: randomUUID(), username: 'user' };
+
+  function start(id: string, attempt = 1) {
+    return lifecycle.start(id, attempt, 'token-hash', () => 'local');
+  }
+
+  async function succeededRun(id: string, attempt = 1): Promise<EndedRun> {
+    const task = await dataSource.getRepository(Task).findOneByOrFail({ id });
+    return {
+      task,
+      attempt,
+      from: TaskStatus.Running,
+      ended: { status: AttemptStatus.Succeeded, reason: null, exitCode: 0 },
+    };
+  }
+
   it('lets exactly one of twenty concurrent launches of one attempt win', async () => {
     const id = await queuedTask();
-    const results = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        transitions.move(id, { to: TaskStatus.Running, attempt: 1, actor: 'test' }),
-      ),
-    );
+    const results = await Promise.all(Array.from({ length: 20 }, () => start(id)));
     expect(results.filter(Boolean)).toHaveLength(1);
     const events = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
     expect(events.map((event) => `${event.fromStatus}>${event.toStatus}`)).toEqual([
       'queued>running',
     ]);
+    const attempts = await dataSource.getRepository(TaskAttempt).findBy({ taskId: id });
+    expect(attempts.map((attempt) => attempt.status)).toEqual([AttemptStatus.Running]);
   });
 
   it('lets a cancel and a launch race with one winner, and never revives a final task', async () => {
     const id = await queuedTask();
+    const queued = await dataSource.getRepository(Task).findOneByOrFail({ id });
     const [cancelled, launched] = await Promise.all([
-      transitions.move(id, { to: TaskStatus.Cancelled, actor: 'user' }),
-      transitions.move(id, { to: TaskStatus.Running, attempt: 1, actor: 'worker' }),
+      lifecycle.requestCancel(queued, user),
+      start(id),
     ]);
     expect([cancelled, launched].filter(Boolean)).toHaveLength(1);
-    if (cancelled) {
-      expect(await transitions.move(id, { to: TaskStatus.Running, actor: 'late' })).toBeNull();
-    }
+    if (cancelled) expect(await start(id)).toBeNull();
     const finished = await queuedTask();
-    await transitions.move(finished, { to: TaskStatus.Running, attempt: 1, actor: 'worker' });
-    await transitions.move(finished, { to: TaskStatus.Succeeded, actor: 'reconciler' });
-    for (const to of [TaskStatus.Pending, TaskStatus.Running, TaskStatus.Failed]) {
-      expect(await transitions.move(finished, { to, actor: 'stale leader' })).toBeNull();
-    }
+    await start(finished);
+    expect(await lifecycle.succeed(await succeededRun(finished))).not.toBeNull();
+    const late = await succeededRun(finished);
+    expect(await lifecycle.restart(finished, user)).toBeNull();
+    expect(await start(finished)).toBeNull();
+    expect(await lifecycle.fail(late, 'stale leader', 1)).toBeNull();
+    expect(await lifecycle.markLost(late, 'stale leader')).toBeNull();
   });
 
-  it('returns the task and its event exactly as stored, patch and version included', async () => {
+  it('returns the task and its event exactly as stored, version included', async () => {
     const id = await queuedTask();
-    const startedAt = new Date('2026-01-02T03:04:05.678Z');
-    const task = await transitions.move(id, {
-      to: TaskStatus.Running,
-      from: [TaskStatus.Queued],
-      attempt: 1,
-      actor: 'worker',
-      reason: 'attempt 1 started',
-      patch: { startedAt, progressPermille: 0, failureReason: null, exitCode: undefined },
-    });
+    const started = await start(id);
     const stored = await dataSource.getRepository(Task).findOneByOrFail({ id });
-    expect({ ...task }).toEqual({ ...stored });
-    // an undefined patch value leaves the column alone, as TypeORM's update does
-    expect(stored).toMatchObject({ status: 'running', version: 2, startedAt, exitCode: 3 });
+    expect({ ...started?.task }).toEqual({ ...stored });
+    // columns the move does not set are left as they were
+    expect(stored).toMatchObject({ status: 'running', version: 2, exitCode: 3 });
     const [event] = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
     expect(event).toMatchObject({
       fromStatus: 'queued',
       toStatus: 'running',
       attempt: 1,
-      actor: 'worker',
+      actor: 'system',
       reason: 'attempt 1 started',
       ownerId: stored.ownerId,
       kind: 'status',
@@ -134,23 +143,20 @@ describe('task transitions racing on PostgreSQL', () => {
   it('announces the same event row it wrote', async () => {
     const id = await queuedTask();
     const announced = new Promise<TaskEvent>((resolve) =>
-      transitions.changes.once('change', (change) => resolve(change.event)),
+      lifecycle.changes.once('change', (change) => resolve(change.event)),
     );
-    await transitions.move(id, {
-      to: TaskStatus.Cancelled,
-      actor: 'user',
-      reason: 'no longer needed',
-    });
+    await lifecycle.requestCancel(
+      await dataSource.getRepository(Task).findOneByOrFail({ id }),
+      user,
+    );
     const [stored] = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
     expect({ ...(await announced) }).toEqual({ ...stored });
   });
 
   it('ignores a late actor of an older attempt', async () => {
     const id = await queuedTask();
-    await transitions.move(id, { to: TaskStatus.Running, attempt: 1, actor: 'worker' });
-    expect(
-      await transitions.move(id, { to: TaskStatus.Succeeded, attempt: 0, actor: 'stale' }),
-    ).toBeNull();
+    await start(id);
+    expect(await lifecycle.succeed({ ...(await succeededRun(id)), attempt: 0 })).toBeNull();
     expect((await dataSource.getRepository(Task).findOneByOrFail({ id })).status).toBe('running');
   });
 });

@@ -32,10 +32,7 @@ import type { CreateTaskDto } from '../../src/modules/tasks/api/dto/create-task.
 import { TasksService } from '../../src/modules/tasks/api/tasks.service';
 import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
 import { RunOutcomes } from '../../src/modules/tasks/lifecycle/run-outcomes.service';
-import {
-  TaskChange,
-  TaskTransitions,
-} from '../../src/modules/tasks/lifecycle/task-transitions.service';
+import { TaskChange, TaskLifecycle } from '../../src/modules/tasks/lifecycle/task-lifecycle';
 import { Dispatcher } from '../../src/modules/tasks/orchestration/dispatcher.service';
 import {
   LAUNCH_JOB_QUEUE,
@@ -185,7 +182,7 @@ export class ServiceWorld {
 
   /** Resolves on the next event of `kind` ('status', 'progress') about the task. */
   nextEvent(taskId: string, kind: string): Promise<TaskEvent> {
-    const { changes } = this.moduleRef.get(TaskTransitions);
+    const { changes } = this.moduleRef.get(TaskLifecycle);
     return new Promise((resolve) => {
       const listener = ({ task, event }: TaskChange) => {
         if (task.id !== taskId || event.kind !== kind) return;

@@ -14,3 +14,10 @@ export function isUniqueViolation(error: unknown): boolean {
   // 23505: PostgreSQL unique_violation; better-sqlite3 names the constraint kind.
   return driverError?.code === '23505' || driverError?.code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
+
+/** True when a query failed on a foreign key (a row it names is gone), on either database. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  const driverError = (error as { driverError?: { code?: string } }).driverError;
+  // 23503: PostgreSQL foreign_key_violation.
+  return driverError?.code === '23503' || driverError?.code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
+}

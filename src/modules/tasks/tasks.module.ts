@@ -24,11 +24,17 @@ import { TaskEventFeed } from './events/task-event-feed';
 import { TaskLogsService } from './runs/task-logs.service';
 import { TaskRunReporter } from './runs/task-run-reporter';
 import { TaskRunsController } from './api/task-runs.controller';
-import { TaskTransitions } from './lifecycle/task-transitions.service';
+import { TaskLifecycle } from './lifecycle/task-lifecycle';
 import { TaskWakeups } from './orchestration/task-wakeups';
 import { TasksController } from './api/tasks.controller';
 import { TasksPrometheus } from './observability/tasks.prometheus';
-import { TasksQuery } from './persistence/tasks.query';
+import { TaskAttemptRepository } from './persistence/task-attempt.repository';
+import { TaskDependencyRepository } from './persistence/task-dependency.repository';
+import { TaskEventRepository } from './persistence/task-event.repository';
+import { TaskListRepository } from './persistence/task-list.repository';
+import { TaskRepository } from './persistence/task.repository';
+import { UserQuotaRepository } from './persistence/user-quota.repository';
+import { WaitingReasons } from './orchestration/waiting-reasons';
 import { TasksService } from './api/tasks.service';
 
 /** Training tasks: REST, dispatcher, launch worker, reconciler, logs, metrics, events. */
@@ -54,10 +60,16 @@ import { TasksService } from './api/tasks.service';
     TaskEventFeed,
     TaskLogsService,
     TaskRunReporter,
-    TaskTransitions,
+    TaskLifecycle,
     TaskWakeups,
     TasksPrometheus,
-    TasksQuery,
+    TaskRepository,
+    TaskAttemptRepository,
+    TaskEventRepository,
+    TaskDependencyRepository,
+    TaskListRepository,
+    UserQuotaRepository,
+    WaitingReasons,
     TasksService,
   ],
 })

@@ -1,5 +1,5 @@
 // The baseline of the tasks-list benchmark: a bare Fastify + pg server answering
-// GET /tasks?limit=N with the query Kiln's TasksQuery.list runs for an admin with no
+// GET /tasks?limit=N with the query Kiln's TaskListRepository.list runs for an admin with no
 // filters (every column of tasks, newest first, keyset order, limit + 1 rows), as JSON.
 // No auth, validation, mapping or logging: the floor Kiln's overhead is measured
 // against. Run as a child process (own event loop, like Kiln):

@@ -40,7 +40,8 @@ import {
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { Task } from '../persistence/entities/task.entity';
 import { etagOf, toAttemptResponse, toEventResponse, toTaskResponse } from './task.mapper';
-import { TasksQuery } from '../persistence/tasks.query';
+import { TaskListRepository } from '../persistence/task-list.repository';
+import { WaitingReasons } from '../orchestration/waiting-reasons';
 import { TasksService } from './tasks.service';
 import { TASK_ID, TASK_NOT_FOUND } from './task-api';
 
@@ -55,7 +56,8 @@ const CHANGED_SINCE = 'The task changed meanwhile; read it again';
 export class TasksController {
   constructor(
     private readonly tasks: TasksService,
-    private readonly query: TasksQuery,
+    private readonly taskList: TaskListRepository,
+    private readonly waitingReasons: WaitingReasons,
     private readonly policy: OwnershipPolicy,
   ) {}
 
@@ -99,7 +101,7 @@ export class TasksController {
     @CurrentUser() principal: Principal,
     @Query() query: ListTasksQuery,
   ): Promise<TaskPageResponse> {
-    const page = await this.query.list(query, this.policy.listableOwner(principal));
+    const page = await this.taskList.list(query, this.policy.listableOwner(principal));
     return {
       items: page.items.map((task) => this.respond(principal, task)),
       nextCursor: page.nextCursor,
@@ -118,7 +120,7 @@ export class TasksController {
   ): Promise<TaskResponse> {
     const task = await this.tasks.get(principal, id);
     reply.header('etag', etagOf(task));
-    return this.respond(principal, task, await this.query.waiting(task));
+    return this.respond(principal, task, await this.waitingReasons.of(task));
   }
 
   @Patch(':id')

@@ -1,17 +1,14 @@
 // Commands on tasks from the REST API: submit, change, cancel, retry, clone, delete.
 // Reads of single tasks live here too because each one checks ownership first.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import {
   ConflictError,
   InvalidInputError,
   NotFoundError,
 } from '../../../common/errors/domain-error';
 import { KilnConfig } from '../../../config/kiln.config';
-import { isUniqueViolation } from '../../../infra/database/sql-helpers';
+import { isForeignKeyViolation, isUniqueViolation } from '../../../infra/database/sql-helpers';
 import { OwnershipPolicy, Principal } from '../../auth';
 import { RuntimeRegistry } from '../../runtimes';
 import { CapacityService } from '../orchestration/capacity.service';
@@ -20,18 +17,19 @@ import { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
-import { TaskDependency } from '../persistence/entities/task-dependency.entity';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
-import { TaskLabel } from '../persistence/entities/task-label.entity';
 import { Task } from '../persistence/entities/task.entity';
+import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
+import { TaskDependencyRepository } from '../persistence/task-dependency.repository';
+import { TaskEventRepository } from '../persistence/task-event.repository';
+import { TaskDetails, TaskRepository } from '../persistence/task.repository';
 import { TaskMetricsService } from '../training-metrics/task-metrics.service';
 import { TaskDependencies } from '../orchestration/task-dependencies.service';
 import { TaskSpec } from '../task-spec';
-import { TaskPatch, TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskStatus, assertTransition, isFinal } from '../lifecycle/task-status';
 import { IdempotencyKeyReusedError, StaleVersionError } from '../tasks.errors';
 import { TaskWakeups } from '../orchestration/task-wakeups';
-import { inTransaction } from '../../../infra/database/transaction';
 
 export interface SubmitResult {
   task: Task;
@@ -45,10 +43,13 @@ export class TasksService {
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
+    private readonly taskAttempts: TaskAttemptRepository,
+    private readonly taskEvents: TaskEventRepository,
+    private readonly taskDependencies: TaskDependencyRepository,
     private readonly policy: OwnershipPolicy,
     private readonly capacity: CapacityService,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly wakeups: TaskWakeups,
     private readonly executors: RuntimeRegistry,
     private readonly metrics: TaskMetricsService,
@@ -88,7 +89,7 @@ export class TasksService {
   }
 
   async get(principal: Principal, id: string): Promise<Task> {
-    const task = await this.dataSource.getRepository(Task).findOneBy({ id });
+    const task = await this.tasks.findById(id);
     if (!task) throw new NotFoundError('Task not found.');
     this.policy.assertCanRead(principal, task.ownerId, 'Task');
     return task;
@@ -109,26 +110,17 @@ export class TasksService {
         [{ field: 'priority', message: 'can change only while the task is pending' }],
       );
     }
-    const patch: TaskPatch = {};
+    const patch: TaskDetails = {};
     if (dto.name !== undefined) patch.name = dto.name;
     if (dto.description !== undefined) patch.description = dto.description;
     if (dto.priority !== undefined) patch.priority = dto.priority;
     if (dto.labels !== undefined) patch.labels = dto.labels;
-    const updated = await inTransaction(this.dataSource, async (manager) => {
-      const where = {
-        id,
-        version: task.version,
-        ...(dto.priority !== undefined ? { status: task.status } : {}),
-      };
-      const result = await manager.update(Task, where, {
-        ...patch,
-        version: () => 'version + 1',
-        updatedAt: new Date(),
-      });
-      if (!result.affected) return null;
-      if (dto.labels !== undefined) await this.replaceLabels(manager, id, dto.labels);
-      return manager.findOneByOrFail(Task, { id });
-    });
+    // a priority change also needs the task still pending
+    const expected = {
+      version: task.version,
+      ...(dto.priority !== undefined ? { status: task.status } : {}),
+    };
+    const updated = await this.tasks.updateDetails(id, expected, patch);
     if (!updated) {
       const current = await this.get(principal, id);
       throw new StaleVersionError(current.version);
@@ -142,15 +134,8 @@ export class TasksService {
     this.policy.assertCanChange(principal, task.ownerId, 'Task');
     if (task.status === TaskStatus.Cancelling || task.status === TaskStatus.Cancelled) return task;
     const running = task.status === TaskStatus.Running;
-    const to = running ? TaskStatus.Cancelling : TaskStatus.Cancelled;
-    assertTransition(task.status, to);
-    const moved = await this.transitions.move(id, {
-      to,
-      from: [task.status],
-      actor: principal.userId,
-      reason: `cancelled by ${principal.username}`,
-      patch: running ? {} : { finishedAt: new Date() },
-    });
+    assertTransition(task.status, running ? TaskStatus.Cancelling : TaskStatus.Cancelled);
+    const moved = await this.lifecycle.requestCancel(task, principal);
     if (!moved) return this.cancel(principal, id); // it moved meanwhile: decide again
     if (running) this.wakeups.reconcile();
     else this.wakeups.dispatch();
@@ -165,21 +150,7 @@ export class TasksService {
     assertTransition(task.status, TaskStatus.Pending);
     // A retried task is pending again, so it counts against the owner's backlog like a submit.
     await this.capacity.assertBacklogRoom(task.ownerId);
-    const moved = await this.transitions.move(id, {
-      to: TaskStatus.Pending,
-      from: [TaskStatus.Failed, TaskStatus.TimedOut, TaskStatus.Cancelled],
-      actor: principal.userId,
-      reason: `retried by ${principal.username}`,
-      patch: {
-        retriesUsed: 0,
-        lostCount: 0,
-        notBefore: null,
-        exitCode: null,
-        failureReason: null,
-        finishedAt: null,
-        progressPermille: 0,
-      },
-    });
+    const moved = await this.lifecycle.restart(id, principal);
     if (!moved) throw new StaleVersionError((await this.get(principal, id)).version);
     this.wakeups.dispatch();
     return moved;
@@ -205,20 +176,12 @@ export class TasksService {
         `Only a finished task can be deleted; this one is ${task.status}. Cancel it first.`,
       );
     }
-    if (await this.dependencies.hasWaitingDependents(id)) {
+    if (await this.taskDependencies.hasPendingDependents(id)) {
       throw new ConflictError('Pending tasks depend on this task; cancel or delete them first.');
     }
-    const attempts = await this.dataSource.getRepository(TaskAttempt).findBy({ taskId: id });
-    const deleted = await inTransaction(this.dataSource, async (manager) => {
-      const result = await manager.delete(Task, { id, status: task.status });
-      if (!result.affected) return false;
-      await manager.delete(TaskLabel, { taskId: id });
-      await manager.delete(TaskAttempt, { taskId: id });
-      await manager.delete(TaskEvent, { taskId: id });
-      await manager.delete(TaskDependency, { taskId: id });
-      return true;
-    });
-    if (!deleted) throw new StaleVersionError((await this.get(principal, id)).version);
+    const attempts = await this.taskAttempts.forTask(id);
+    if (!(await this.tasks.delete(id, task.status)))
+      throw new StaleVersionError((await this.get(principal, id)).version);
     await this.metrics.deleteForTask(id);
     for (const attempt of attempts) {
       if (!attempt.handle) continue;
@@ -236,9 +199,7 @@ export class TasksService {
 
   async attempts(principal: Principal, id: string): Promise<TaskAttempt[]> {
     await this.get(principal, id);
-    return this.dataSource
-      .getRepository(TaskAttempt)
-      .find({ where: { taskId: id }, order: { number: 'ASC' } });
+    return this.taskAttempts.forTask(id);
   }
 
   async attempt(principal: Principal, id: string, number?: number): Promise<TaskAttempt | null> {
@@ -249,16 +210,12 @@ export class TasksService {
   async attemptOf(task: Task, number?: number): Promise<TaskAttempt | null> {
     const wanted = number ?? task.attempt;
     if (wanted < 1) return null;
-    return this.dataSource
-      .getRepository(TaskAttempt)
-      .findOneBy({ taskId: task.id, number: wanted });
+    return this.taskAttempts.one(task.id, wanted);
   }
 
   async events(principal: Principal, id: string): Promise<TaskEvent[]> {
     await this.get(principal, id);
-    return this.dataSource
-      .getRepository(TaskEvent)
-      .find({ where: { taskId: id }, order: { id: 'ASC' } });
+    return this.taskEvents.forTask(id);
   }
 
   /** The named queue, if it exists and the caller may submit to it. */
@@ -276,7 +233,7 @@ export class TasksService {
       workingDir: spec.workingDir ?? undefined,
     });
     const now = new Date();
-    return this.dataSource.getRepository(Task).create({
+    return Object.assign(new Task(), {
       id: randomUUID(),
       ownerId: principal.userId,
       ...TaskSpec.toColumns(spec),
@@ -334,42 +291,27 @@ export class TasksService {
   }
 
   private async insert(task: Task, actor: string, reason: string): Promise<void> {
-    const event = await inTransaction(this.dataSource, async (manager) => {
-      await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
-      await this.insertLabels(manager, task.id, task.labels);
-      await this.dependencies.record(manager, task.id, task.dependsOn);
-      return this.transitions.recordCreated(manager, task, actor, reason);
+    const event = await this.tasks.insert(task, { actor, reason }).catch((error: unknown) => {
+      // a task it depends on was deleted between the check and the insert
+      if (isForeignKeyViolation(error)) throw unknownDependency(task.dependsOn);
+      throw error;
     });
-    this.transitions.announce({ task, event });
+    this.lifecycle.created({ task, event });
     this.wakeups.dispatch();
   }
 
-  private async replaceLabels(
-    manager: EntityManager,
-    taskId: string,
-    labels: Record<string, string>,
-  ) {
-    await manager.delete(TaskLabel, { taskId });
-    await this.insertLabels(manager, taskId, labels);
-  }
-
-  private async insertLabels(
-    manager: EntityManager,
-    taskId: string,
-    labels: Record<string, string>,
-  ) {
-    const rows = Object.entries(labels).map(([key, value]) => ({ taskId, key, value }));
-    if (rows.length) await manager.insert(TaskLabel, rows);
-  }
-
   private async replay(ownerId: string, key: string, fingerprint: string): Promise<Task | null> {
-    const earlier = await this.dataSource
-      .getRepository(Task)
-      .findOneBy({ ownerId, idempotencyKey: key });
+    const earlier = await this.tasks.findByIdempotencyKey(ownerId, key);
     if (earlier && earlier.idempotencyFingerprint !== fingerprint)
       throw new IdempotencyKeyReusedError();
     return earlier;
   }
+}
+
+function unknownDependency(ids: readonly string[]): InvalidInputError {
+  return new InvalidInputError('A task this one depends on does not exist.', [
+    { field: 'dependsOn', message: `unknown task among ${ids.join(', ')}` },
+  ]);
 }
 
 function jsonBytes(value: object): number {

@@ -6,11 +6,10 @@
 // commit after one with a higher id; so each read looks back a window of ids and
 // skips the ones already delivered, instead of trusting "id > last".
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, MoreThan } from 'typeorm';
 import { CoalescingRunner } from '../../../common/scheduling/coalescing-runner';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
-import { TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskEventRepository } from '../persistence/task-event.repository';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 
 const POLL_MS = 500;
 const LOOKBACK_IDS = 500;
@@ -30,14 +29,14 @@ export class TaskEventFeed implements OnModuleDestroy {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    transitions: TaskTransitions,
+    private readonly events: TaskEventRepository,
+    lifecycle: TaskLifecycle,
   ) {
-    transitions.changes.on('change', () => this.poke());
+    lifecycle.changes.on('change', () => this.poke());
   }
 
   async subscribe(listener: EventListener): Promise<() => void> {
-    if (this.lastId === undefined) this.lastId = this.baseline = await this.maxId();
+    if (this.lastId === undefined) this.lastId = this.baseline = await this.events.maxId();
     this.listeners.add(listener);
     this.timer ??= setInterval(() => this.poke(), POLL_MS);
     return () => {
@@ -48,9 +47,7 @@ export class TaskEventFeed implements OnModuleDestroy {
 
   /** Events after `afterId`, oldest first, for a reconnecting client. */
   replay(afterId: number, limit = BATCH): Promise<TaskEvent[]> {
-    return this.dataSource
-      .getRepository(TaskEvent)
-      .find({ where: { id: MoreThan(afterId) }, order: { id: 'ASC' }, take: limit });
+    return this.events.after(afterId, limit);
   }
 
   onModuleDestroy(): void {
@@ -73,15 +70,6 @@ export class TaskEventFeed implements OnModuleDestroy {
       for (const listener of this.listeners) listener(event);
     }
     for (const id of this.delivered) if (id <= from) this.delivered.delete(id);
-  }
-
-  private async maxId(): Promise<number> {
-    const row = await this.dataSource
-      .getRepository(TaskEvent)
-      .createQueryBuilder('e')
-      .select('MAX(e.id)', 'max')
-      .getRawOne<{ max: number | string | null }>();
-    return Number(row?.max ?? 0);
   }
 
   private stop(): void {

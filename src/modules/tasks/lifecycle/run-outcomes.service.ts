@@ -1,18 +1,24 @@
 // What happens to a task when one of its runs ends: success, a failure that is retried
 // with backoff or ends the task, a timeout, or a lost run retried without spending a
-// retry. Shared by the launch worker (a launch that fails) and the reconciler.
+// retry. Decides; the moves themselves are TaskLifecycle's. Used by the launch worker
+// (a launch that fails) and the reconciler.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { KilnConfig } from '../../../config/kiln.config';
 import type { RunStatus } from '../../runtimes';
-import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
+import { AttemptStatus } from './attempt-status';
 import { retryDelaySeconds } from './retry-backoff';
-import { SYSTEM_ACTOR, TaskPatch, TaskTransitions } from './task-transitions.service';
+import { AttemptEnd, EndedRun, TaskLifecycle } from './task-lifecycle';
 import { TaskStatus } from './task-status';
 
 type Ended = Exclude<RunStatus, { state: 'pending' } | { state: 'running' }>;
+
+const ATTEMPT_STATUS: Record<Ended['state'], AttemptStatus> = {
+  succeeded: AttemptStatus.Succeeded,
+  failed: AttemptStatus.Failed,
+  timed_out: AttemptStatus.TimedOut,
+  lost: AttemptStatus.Lost,
+};
 
 @Injectable()
 export class RunOutcomes {
@@ -20,46 +26,40 @@ export class RunOutcomes {
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
   ) {}
 
-  /** Records how attempt `attempt` of `task` ended and moves the task on. */
-  async settle(task: Task, attempt: number, outcome: Ended, from = TaskStatus.Running) {
-    await this.finishAttempt(task.id, attempt, outcome);
+  /**
+   * Records how attempt `attempt` of `task` ended and moves the task on from `from` (a
+   * task found `lost` after a crash resumes from there).
+   */
+  async settle(
+    task: Task,
+    attempt: number,
+    outcome: Ended,
+    from = TaskStatus.Running,
+  ): Promise<Task | null> {
+    const run: EndedRun = { task, attempt, from, ended: attemptEndOf(outcome) };
+    this.logger.debug({ taskId: task.id, attempt, outcome: outcome.state }, 'attempt ended');
     switch (outcome.state) {
       case 'succeeded':
-        return this.end(task, attempt, from, TaskStatus.Succeeded, 'the run exited with code 0', {
-          exitCode: 0,
-          progressPermille: 1000,
-        });
+        return this.lifecycle.succeed(run);
       case 'timed_out':
-        return this.end(task, attempt, from, TaskStatus.TimedOut, outcome.reason, {
-          failureReason: outcome.reason,
-        });
+        return this.lifecycle.timeOut(run, outcome.reason);
       case 'failed':
-        return this.failed(task, attempt, from, outcome);
+        return this.failed(run, outcome);
       case 'lost':
-        return this.lost(task, attempt, from, outcome.reason);
+        return this.lost(run, outcome.reason);
     }
   }
 
-  /** Marks the attempt of a cancelled run. */
-  async cancelled(taskId: string, attempt: number): Promise<void> {
-    await this.finishAttempt(taskId, attempt, { state: 'cancelled' });
-  }
-
-  private async failed(
-    task: Task,
-    attempt: number,
-    from: TaskStatus,
-    outcome: Extract<Ended, { state: 'failed' }>,
-  ) {
+  private async failed(run: EndedRun, outcome: Extract<Ended, { state: 'failed' }>) {
+    const { task, attempt } = run;
     const exitCode = outcome.exitCode ?? null;
     const exitCodeNotRetried = exitCode !== null && task.noRetryExitCodes.includes(exitCode);
     const permanent = outcome.retryable === false || exitCodeNotRetried;
     if (!permanent && task.retriesUsed < task.maxRetries) {
-      return this.retry(task, attempt, from, `attempt ${attempt} failed: ${outcome.reason}`, {
+      return this.retry(run, `attempt ${attempt} failed: ${outcome.reason}`, {
         spendsRetry: true,
         exitCode,
       });
@@ -67,43 +67,29 @@ export class RunOutcomes {
     const why = exitCodeNotRetried
       ? `${outcome.reason} (exit code ${exitCode} is not retried)`
       : outcome.reason;
-    return this.end(task, attempt, from, TaskStatus.Failed, why, {
-      exitCode,
-      failureReason: why,
-    });
+    return this.lifecycle.fail(run, why, exitCode);
   }
 
-  private async lost(task: Task, attempt: number, from: TaskStatus, reason: string) {
+  private async lost(run: EndedRun, reason: string) {
     const lostTask =
-      from === TaskStatus.Lost
-        ? task
-        : await this.transitions.move(task.id, {
-            to: TaskStatus.Lost,
-            from: [from],
-            attempt,
-            actor: SYSTEM_ACTOR,
-            reason,
-            patch: { failureReason: reason },
-          });
+      run.from === TaskStatus.Lost ? run.task : await this.lifecycle.markLost(run, reason);
     if (!lostTask) return null;
+    const lostRun = { ...run, task: lostTask, from: TaskStatus.Lost };
     // a lost run is retried for free up to the cap, then from the task's own retries
     const spendsRetry = lostTask.lostCount >= this.config.tasks.maxLostRetries;
     if (!spendsRetry || lostTask.retriesUsed < lostTask.maxRetries) {
-      const why = `attempt ${attempt} was lost: ${reason}`;
-      return this.retry(lostTask, attempt, TaskStatus.Lost, why, { spendsRetry, exitCode: null });
+      const why = `attempt ${run.attempt} was lost: ${reason}`;
+      return this.retry(lostRun, why, { spendsRetry, exitCode: null });
     }
-    return this.end(lostTask, attempt, TaskStatus.Lost, TaskStatus.Failed, `lost: ${reason}`, {
-      failureReason: `lost: ${reason}`,
-    });
+    return this.lifecycle.fail(lostRun, `lost: ${reason}`, null);
   }
 
-  private async retry(
-    task: Task,
-    attempt: number,
-    from: TaskStatus,
+  private retry(
+    run: EndedRun,
     why: string,
     { spendsRetry, exitCode }: { spendsRetry: boolean; exitCode: number | null },
   ) {
+    const { task } = run;
     const retriesUsed = task.retriesUsed + (spendsRetry ? 1 : 0);
     const delay = spendsRetry
       ? retryDelaySeconds(
@@ -113,62 +99,21 @@ export class RunOutcomes {
         )
       : 0;
     const label = spendsRetry ? `retry ${retriesUsed} of ${task.maxRetries}` : 'retry (lost run)';
-    return this.transitions.move(task.id, {
-      to: TaskStatus.Pending,
-      from: [from],
-      attempt,
-      actor: SYSTEM_ACTOR,
+    return this.lifecycle.retryLater(run, {
       reason: `${why}; ${label} in ${delay} s`,
-      patch: {
-        retriesUsed,
-        lostCount: task.lostCount + (spendsRetry ? 0 : 1),
-        notBefore: new Date(Date.now() + delay * 1000),
-        exitCode,
-        failureReason: why,
-        progressPermille: 0,
-      },
+      failureReason: why,
+      retriesUsed,
+      lostCount: task.lostCount + (spendsRetry ? 0 : 1),
+      notBefore: new Date(Date.now() + delay * 1000),
+      exitCode,
     });
   }
+}
 
-  private end(
-    task: Task,
-    attempt: number,
-    from: TaskStatus,
-    to: TaskStatus,
-    reason: string,
-    patch: TaskPatch,
-  ) {
-    return this.transitions.move(task.id, {
-      to,
-      from: [from],
-      attempt,
-      actor: SYSTEM_ACTOR,
-      reason,
-      patch: { ...patch, finishedAt: new Date() },
-    });
-  }
-
-  private async finishAttempt(
-    taskId: string,
-    number: number,
-    outcome: Ended | { state: 'cancelled' },
-  ): Promise<void> {
-    const status: Record<typeof outcome.state, AttemptStatus> = {
-      succeeded: AttemptStatus.Succeeded,
-      failed: AttemptStatus.Failed,
-      timed_out: AttemptStatus.TimedOut,
-      lost: AttemptStatus.Lost,
-      cancelled: AttemptStatus.Cancelled,
-    };
-    const reason = 'reason' in outcome ? outcome.reason : null;
-    const exitCode = 'exitCode' in outcome ? (outcome.exitCode ?? null) : null;
-    // queued too: a launch that failed, or a cancel before the run started
-    await this.dataSource
-      .getRepository(TaskAttempt)
-      .update(
-        { taskId, number, status: In([AttemptStatus.Running, AttemptStatus.Queued]) },
-        { status: status[outcome.state], finishedAt: new Date(), exitCode, reason },
-      );
-    this.logger.debug({ taskId, attempt: number, outcome: outcome.state }, 'attempt ended');
-  }
+function attemptEndOf(outcome: Ended): AttemptEnd {
+  return {
+    status: ATTEMPT_STATUS[outcome.state],
+    reason: 'reason' in outcome ? outcome.reason : null,
+    exitCode: 'exitCode' in outcome ? (outcome.exitCode ?? null) : null,
+  };
 }

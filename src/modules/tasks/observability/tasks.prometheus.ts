@@ -6,23 +6,21 @@
 // down (it would lose every other metric with it): past the health-check timeout those
 // two gauges are left out of that scrape.
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { withTimeout } from '../../../common/with-timeout';
 import { KilnConfig } from '../../../config/kiln.config';
-import { DataSource } from 'typeorm';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
-import { Task } from '../persistence/entities/task.entity';
+import { TaskRepository } from '../persistence/task.repository';
 import { LAUNCH_JOB_QUEUE } from '../orchestration/launch-order';
-import { TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 
 @Injectable()
 export class TasksPrometheus {
   constructor(
     registry: Registry,
-    transitions: TaskTransitions,
-    @InjectDataSource() dataSource: DataSource,
+    lifecycle: TaskLifecycle,
+    tasks: TaskRepository,
     @Inject(LEADER_LOCK) lock: LeaderLock,
     @Inject(JOB_QUEUES) queues: JobQueues,
     @Inject(KilnConfig) config: KilnConfig,
@@ -35,7 +33,7 @@ export class TasksPrometheus {
       labelNames: ['from', 'to'],
       registers: [registry],
     });
-    transitions.changes.on('change', ({ event }) => {
+    lifecycle.changes.on('change', ({ event }) => {
       if (event.kind === 'status') {
         transitionsTotal.inc({ from: event.fromStatus ?? 'none', to: event.toStatus });
       }
@@ -48,19 +46,8 @@ export class TasksPrometheus {
       async collect() {
         this.reset();
         if (!lock.isLeader) return;
-        const rows = await bounded(
-          dataSource
-            .getRepository(Task)
-            .createQueryBuilder('t')
-            .select('t.status', 'status')
-            .addSelect('t.queue', 'queue')
-            .addSelect('COUNT(*)', 'count')
-            .groupBy('t.status')
-            .addGroupBy('t.queue')
-            .getRawMany<{ status: string; queue: string; count: string }>(),
-        );
-        for (const row of rows ?? [])
-          this.set({ status: row.status, queue: row.queue }, Number(row.count));
+        const rows = await bounded(tasks.countByStatusAndQueue());
+        for (const row of rows ?? []) this.set({ status: row.status, queue: row.queue }, row.count);
       },
     });
     new Gauge({

@@ -1,14 +1,11 @@
 // Queue capacity and per-user quota: what the dispatcher may start, what a submit may
 // add to the backlog, and why a pending task waits.
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
 import { KilnConfig } from '../../../config/kiln.config';
 import { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { InvalidInputError } from '../../../common/errors/domain-error';
-import { Task } from '../persistence/entities/task.entity';
-import { UserQuota } from '../persistence/entities/user-quota.entity';
-import { ACTIVE_STATUSES, TaskStatus } from '../lifecycle/task-status';
+import { TaskRepository } from '../persistence/task.repository';
+import { UserQuotaRepository } from '../persistence/user-quota.repository';
 import { BacklogFullError } from '../tasks.errors';
 
 export interface UserLimits {
@@ -38,7 +35,8 @@ export class CapacityService {
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
+    private readonly quotas: UserQuotaRepository,
   ) {
     this.queues = new Map(config.tasks.queues.map((queue) => [queue.name, queue]));
   }
@@ -56,9 +54,7 @@ export class CapacityService {
 
   async limitsFor(userIds: string[]): Promise<Map<string, UserLimits>> {
     const defaults = this.config.tasks.userLimits;
-    const overrides = userIds.length
-      ? await this.dataSource.getRepository(UserQuota).findBy({ userId: In(userIds) })
-      : [];
+    const overrides = await this.quotas.forUsers(userIds);
     const byUser = new Map(overrides.map((quota) => [quota.userId, quota]));
     return new Map(
       userIds.map((userId) => {
@@ -76,24 +72,11 @@ export class CapacityService {
   }
 
   async usage(): Promise<UsageSnapshot> {
-    const rows: Array<{ queue: string; ownerId: string; runs: string; gpus: string | null }> =
-      await this.dataSource
-        .getRepository(Task)
-        .createQueryBuilder('t')
-        .select('t.queue', 'queue')
-        .addSelect('t.owner_id', 'ownerId')
-        .addSelect('COUNT(*)', 'runs')
-        .addSelect('SUM(t.gpu)', 'gpus')
-        .where('t.status IN (:...active)', { active: ACTIVE_STATUSES })
-        .groupBy('t.queue')
-        .addGroupBy('t.owner_id')
-        .getRawMany();
+    const rows = await this.tasks.activeUsage();
     const snapshot: UsageSnapshot = { byQueue: new Map(), byUser: new Map() };
-    for (const row of rows) {
-      const runs = Number(row.runs);
-      const gpus = Number(row.gpus ?? 0);
-      add(snapshot.byQueue, row.queue, runs, gpus);
-      add(snapshot.byUser, row.ownerId, runs, gpus);
+    for (const { queue, ownerId, runs, gpus } of rows) {
+      add(snapshot.byQueue, queue, runs, gpus);
+      add(snapshot.byUser, ownerId, runs, gpus);
     }
     return snapshot;
   }
@@ -102,7 +85,7 @@ export class CapacityService {
   async assertBacklogRoom(userId: string): Promise<void> {
     const [limits, { mine, total }] = await Promise.all([
       this.limitsFor([userId]),
-      this.pendingCounts(userId),
+      this.tasks.pendingCounts(userId),
     ]);
     const maxPending = limits.get(userId)!.maxPending;
     if (mine >= maxPending) {
@@ -117,18 +100,6 @@ export class CapacityService {
         BACKLOG_RETRY_AFTER_SECONDS,
       );
     }
-  }
-
-  /** Pending tasks of `userId` and of everyone, in one query (one per submit). */
-  private async pendingCounts(userId: string): Promise<{ mine: number; total: number }> {
-    const row = await this.dataSource
-      .getRepository(Task)
-      .createQueryBuilder('t')
-      .select('COUNT(*)', 'total')
-      .addSelect('COALESCE(SUM(CASE WHEN t.owner_id = :userId THEN 1 ELSE 0 END), 0)', 'mine')
-      .where('t.status = :pending', { pending: TaskStatus.Pending, userId })
-      .getRawOne<{ mine: number | string; total: number | string }>();
-    return { mine: Number(row?.mine ?? 0), total: Number(row?.total ?? 0) };
   }
 }
 

@@ -2,21 +2,16 @@
 // and user quota, then puts a launch job on the job queue. A submit, a finished run or
 // a cancel wakes it at once; the interval is the fallback.
 import { Inject, Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
 import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { CapacityService } from './capacity.service';
 import { DispatchCandidate, planDispatch } from './dispatch-plan';
-import { AttemptStatus, TaskAttempt } from '../persistence/entities/task-attempt.entity';
-import { Task } from '../persistence/entities/task.entity';
+import { TaskRepository } from '../persistence/task.repository';
 import { LAUNCH_JOB_QUEUE, LaunchOrder, launchJobId } from './launch-order';
-import { HAS_UNMET_DEPENDENCY, TaskDependencies } from './task-dependencies.service';
-import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
-import { TaskStatus } from '../lifecycle/task-status';
+import { TaskDependencies } from './task-dependencies.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 
 /** Pending tasks looked at per pass; more wait for the next pass. */
 const CANDIDATES_PER_PASS = 1000;
@@ -36,11 +31,11 @@ export class Dispatcher {
   });
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
     @Inject(JOB_QUEUES) private readonly queues: JobQueues,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     private readonly capacity: CapacityService,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly dependencies: TaskDependencies,
   ) {}
 
@@ -75,44 +70,13 @@ export class Dispatcher {
     );
   }
 
-  private async candidates(): Promise<Candidate[]> {
-    return this.dataSource
-      .getRepository(Task)
-      .createQueryBuilder('t')
-      .select(['t.id', 't.ownerId', 't.queue', 't.priority', 't.gpu', 't.attempt'])
-      .where('t.status = :pending', { pending: TaskStatus.Pending })
-      .andWhere('(t.not_before IS NULL OR t.not_before <= :now)', { now: new Date() })
-      .andWhere(`NOT ${HAS_UNMET_DEPENDENCY}`)
-      .orderBy('t.priority', 'DESC')
-      .addOrderBy('t.created_at', 'ASC')
-      .addOrderBy('t.id', 'ASC')
-      .limit(CANDIDATES_PER_PASS)
-      .getMany();
+  private candidates(): Promise<Candidate[]> {
+    return this.tasks.dispatchCandidates(CANDIDATES_PER_PASS);
   }
 
   private async dispatch(task: Candidate): Promise<void> {
-    const attempt = task.attempt + 1;
-    const queue = this.capacity.queue(task.queue);
-    const moved = await this.transitions.move(task.id, {
-      to: TaskStatus.Queued,
-      from: [TaskStatus.Pending],
-      attempt: task.attempt,
-      actor: SYSTEM_ACTOR,
-      reason: `attempt ${attempt} queued on ${queue.name} (${queue.runtime} executor)`,
-      patch: { attempt, queuedAt: new Date(), notBefore: null },
-    });
-    if (!moved) return;
-    await this.dataSource.getRepository(TaskAttempt).insert({
-      id: randomUUID(),
-      taskId: task.id,
-      number: attempt,
-      executor: queue.runtime,
-      status: AttemptStatus.Queued,
-      handle: null,
-      runTokenHash: null,
-      queuedAt: new Date(),
-    });
-    await this.enqueue({ taskId: task.id, attempt });
+    const queued = await this.lifecycle.queue(task, this.capacity.queue(task.queue));
+    if (queued) await this.enqueue({ taskId: task.id, attempt: queued.attempt });
   }
 
   /**

@@ -4,8 +4,6 @@
 // launch job vanished (an in-process queue after a restart) get it again. After a Kiln
 // restart this is what leaves no task stuck in `queued` or `running`.
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, LessThan } from 'typeorm';
 import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
 import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { KilnConfig } from '../../../config/kiln.config';
@@ -15,8 +13,10 @@ import { RuntimeRegistry } from '../../runtimes';
 import { Dispatcher } from './dispatcher.service';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
+import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
+import { TaskRepository } from '../persistence/task.repository';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
-import { SYSTEM_ACTOR, TaskTransitions } from '../lifecycle/task-transitions.service';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskStatus } from '../lifecycle/task-status';
 
 const RECONCILE_TICK_MS = 1000;
@@ -34,11 +34,12 @@ export class Reconciler {
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
+    private readonly attempts: TaskAttemptRepository,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     private readonly executors: RuntimeRegistry,
     private readonly outcomes: RunOutcomes,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly dispatcher: Dispatcher,
   ) {}
 
@@ -53,10 +54,14 @@ export class Reconciler {
   }
 
   private async pass(): Promise<void> {
-    const active = await this.dataSource.getRepository(Task).findBy({
-      status: In([TaskStatus.Running, TaskStatus.Cancelling, TaskStatus.Lost]),
-    });
-    const attempts = await this.currentAttempts(active);
+    const active = await this.tasks.inStatuses([
+      TaskStatus.Running,
+      TaskStatus.Cancelling,
+      TaskStatus.Lost,
+    ]);
+    const attempts = await this.attempts.current(
+      new Map(active.map((task) => [task.id, task.attempt])),
+    );
     const settled = await mapConcurrent(active, INSPECT_CONCURRENCY, async (task) =>
       this.lock.isLeader
         ? this.reconcile(task, attempts.get(task.id)).catch((error) => this.logFailure(error, task))
@@ -64,20 +69,6 @@ export class Reconciler {
     );
     await this.requeueStale();
     if (settled.some(Boolean)) this.dispatcher.wake();
-  }
-
-  /** The current attempt of each task, in one query rather than one per task per tick. */
-  private async currentAttempts(tasks: Task[]): Promise<Map<string, TaskAttempt>> {
-    if (tasks.length === 0) return new Map();
-    const current = new Map(tasks.map((task) => [task.id, task.attempt]));
-    const rows = await this.dataSource
-      .getRepository(TaskAttempt)
-      .findBy({ taskId: In([...current.keys()]) });
-    return new Map(
-      rows
-        .filter((attempt) => current.get(attempt.taskId) === attempt.number)
-        .map((attempt) => [attempt.taskId, attempt]),
-    );
   }
 
   /** Returns true when the task left its active status (capacity was freed). */
@@ -97,8 +88,7 @@ export class Reconciler {
     const executor = this.executors.get(attempt.executor);
     if (task.status === TaskStatus.Cancelling) {
       await executor.stop(attempt.handle, this.config.tasks.stopGraceMs);
-      await this.outcomes.cancelled(task.id, task.attempt);
-      return Boolean(await this.cancelled(task, 'the run was stopped'));
+      return Boolean(await this.lifecycle.finishCancel(task, 'the run was stopped'));
     }
     const status = await executor.inspect(attempt.handle);
     if (status.state === 'running' || status.state === 'pending') {
@@ -121,8 +111,7 @@ export class Reconciler {
     const handle = attempt && (await this.adopt(task, attempt));
     if (handle) return this.reconcile(task, { ...attempt, handle });
     if (task.status === TaskStatus.Cancelling) {
-      await this.outcomes.cancelled(task.id, task.attempt);
-      return Boolean(await this.cancelled(task, 'cancelled before the run started'));
+      return Boolean(await this.lifecycle.finishCancel(task, 'cancelled before the run started'));
     }
     const graceMs = this.config.tasks.launchGraceSeconds * 1000;
     if (!task.startedAt || Date.now() - task.startedAt.getTime() < graceMs) return false;
@@ -140,20 +129,8 @@ export class Reconciler {
     const run = { taskId: task.id, attempt: task.attempt, queue: task.queue };
     const handle = await executor.find?.(run);
     if (!handle) return undefined;
-    await this.dataSource
-      .getRepository(TaskAttempt)
-      .update({ id: attempt.id, handle: IsNull() }, { handle });
+    await this.attempts.adoptHandle(attempt.id, handle);
     return handle;
-  }
-
-  private cancelled(task: Task, reason: string) {
-    return this.transitions.move(task.id, {
-      to: TaskStatus.Cancelled,
-      from: [TaskStatus.Cancelling],
-      actor: SYSTEM_ACTOR,
-      reason,
-      patch: { finishedAt: new Date() },
-    });
   }
 
   private pastTimeout(task: Task): boolean {
@@ -163,11 +140,7 @@ export class Reconciler {
 
   private async requeueStale(): Promise<void> {
     const before = new Date(Date.now() - this.config.tasks.requeueAfterSeconds * 1000);
-    const stale = await this.dataSource.getRepository(Task).find({
-      where: { status: TaskStatus.Queued, queuedAt: LessThan(before) },
-      select: { id: true, attempt: true },
-      take: 500,
-    });
+    const stale = await this.tasks.queuedSince(before, 500);
     // Still queued this long: its launch job is gone, gave up (a database outage outlasted
     // its tries) or is stuck behind something; the task's state, not the job, decides.
     for (const task of stale)

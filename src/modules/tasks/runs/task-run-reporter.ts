@@ -3,13 +3,10 @@
 // progress to the task row (only for the attempt that is still running), and a
 // throttled progress event to the SSE stream.
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import type { MetricPoint, RunReporter } from '../../runtimes';
-import { Task } from '../persistence/entities/task.entity';
+import { TaskRepository } from '../persistence/task.repository';
 import { TaskMetricsService } from '../training-metrics/task-metrics.service';
-import { TaskTransitions } from '../lifecycle/task-transitions.service';
-import { TaskStatus } from '../lifecycle/task-status';
+import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskWakeups } from '../orchestration/task-wakeups';
 
 /** At most one progress event per task this often, unless the run reports completion. */
@@ -26,9 +23,9 @@ export class TaskRunReporter implements RunReporter {
   private readonly lastProgressEvent = new Map<string, number>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly tasks: TaskRepository,
     private readonly metrics: TaskMetricsService,
-    private readonly transitions: TaskTransitions,
+    private readonly lifecycle: TaskLifecycle,
     private readonly wakeups: TaskWakeups,
   ) {}
 
@@ -52,19 +49,13 @@ export class TaskRunReporter implements RunReporter {
 
   async saveProgress(run: Run, fraction: number): Promise<void> {
     const permille = Math.round(Math.min(1, Math.max(0, fraction)) * 1000);
-    const result = await this.dataSource
-      .getRepository(Task)
-      .update(
-        { id: run.taskId, attempt: run.attempt, status: TaskStatus.Running },
-        { progressPermille: permille },
-      );
-    if (!result.affected) return;
+    if (!(await this.tasks.saveProgress(run.taskId, run.attempt, permille))) return;
     const now = Date.now();
     const last = this.lastProgressEvent.get(run.taskId) ?? 0;
     if (permille < 1000 && now - last < PROGRESS_EVENT_INTERVAL_MS) return;
     this.lastProgressEvent.set(run.taskId, now);
     if (this.lastProgressEvent.size > 10_000) this.lastProgressEvent.clear();
-    const task = await this.dataSource.getRepository(Task).findOneBy({ id: run.taskId });
-    if (task) await this.transitions.recordProgress(task, permille);
+    const task = await this.tasks.findById(run.taskId);
+    if (task) await this.lifecycle.recordProgress(task, permille);
   }
 }

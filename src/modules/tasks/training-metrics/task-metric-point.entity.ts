@@ -1,10 +1,11 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { SequenceColumn, TimestampColumn } from '../../../infra/database/dialect';
+import { Task } from '../persistence/entities/task.entity';
 
 /**
- * One sample a run reported. No foreign key to the task: points are written in batches
- * that may land after the task row changes, and TaskMetricsService.deleteForTask
- * removes them with the task.
+ * One sample a run reported. Deleting the task deletes its points; a batch that lands
+ * after the task was deleted is refused by the foreign key, and TaskMetricsService drops
+ * just those points.
  */
 @Entity('task_metric_points')
 @Index('IDX_task_metric_points_series', ['taskId', 'name', 'step'])
@@ -33,4 +34,9 @@ export class TaskMetricPoint {
 
   @TimestampColumn({ name: 'recorded_at' })
   recordedAt: Date;
+
+  /** Deleting the task deletes this row with it. Never loaded: it is there for the foreign key. */
+  @ManyToOne(() => Task, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'task_id', foreignKeyConstraintName: 'FK_task_metric_points_task' })
+  readonly task?: never;
 }

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { AttemptStatus } from '../../persistence/entities/task-attempt.entity';
+import { AttemptStatus } from '../../lifecycle/attempt-status';
 import { TASK_EVENT_KINDS, TaskEventKind } from '../../persistence/entities/task-event.entity';
 import { TASK_STATUSES, TaskStatus } from '../../lifecycle/task-status';
 

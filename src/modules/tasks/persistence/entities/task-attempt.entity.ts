@@ -1,16 +1,8 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { JsonColumn, TimestampColumn } from '../../../../infra/database/dialect';
 import type { RunHandle } from '../../../runtimes';
-
-export enum AttemptStatus {
-  Queued = 'queued',
-  Running = 'running',
-  Succeeded = 'succeeded',
-  Failed = 'failed',
-  TimedOut = 'timed_out',
-  Cancelled = 'cancelled',
-  Lost = 'lost',
-}
+import { AttemptStatus } from '../../lifecycle/attempt-status';
+import { Task } from './task.entity';
 
 /** One try of a task on an executor. */
 @Entity('task_attempts')
@@ -54,4 +46,9 @@ export class TaskAttempt {
 
   @Column({ type: 'text', nullable: true })
   reason: string | null;
+
+  /** Deleting the task deletes this row with it. Never loaded: it is there for the foreign key. */
+  @ManyToOne(() => Task, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'task_id', foreignKeyConstraintName: 'FK_task_attempts_task' })
+  readonly task?: never;
 }

@@ -1,6 +1,7 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { CreatedAtColumn, SequenceColumn } from '../../../../infra/database/dialect';
 import { TaskStatus } from '../../lifecycle/task-status';
+import { Task } from './task.entity';
 
 export const TASK_EVENT_KINDS = ['status', 'progress'] as const;
 export type TaskEventKind = (typeof TASK_EVENT_KINDS)[number];
@@ -46,4 +47,9 @@ export class TaskEvent {
 
   @CreatedAtColumn({ name: 'occurred_at' })
   occurredAt: Date;
+
+  /** Deleting the task deletes this row with it. Never loaded: it is there for the foreign key. */
+  @ManyToOne(() => Task, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'task_id', foreignKeyConstraintName: 'FK_task_events_task' })
+  readonly task?: never;
 }

@@ -1,17 +1,11 @@
-// Reads of tasks: the filtered, keyset-paginated list and, for a pending task, where it
-// stands in its queue and why it waits.
+// The task list: filtered and keyset-paginated, on the hot path of every dashboard.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Brackets, DataSource, SelectQueryBuilder } from 'typeorm';
+import { DataSource, SelectQueryBuilder } from 'typeorm';
 import { HotQuery } from '../../../infra/database/hot-query';
 import { LIKE_ESCAPE, escapeLike } from '../../../infra/database/sql-helpers';
-import { CapacityService } from '../orchestration/capacity.service';
-import { blockerOf } from '../orchestration/dispatch-plan';
 import { ListTasksQuery } from '../api/dto/list-tasks.query';
-import { WaitingResponse } from '../api/dto/task.response';
 import { Task } from './entities/task.entity';
-import { TaskDependencies } from '../orchestration/task-dependencies.service';
-import { TaskStatus } from '../lifecycle/task-status';
 import { decodeTaskCursor, encodeTaskCursor } from '../api/task-cursor';
 
 export const DEFAULT_PAGE_SIZE = 50;
@@ -22,14 +16,10 @@ export interface TaskPage {
 }
 
 @Injectable()
-export class TasksQuery {
+export class TaskListRepository {
   private readonly hotList: HotQuery<Task>;
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-    private readonly capacity: CapacityService,
-    private readonly dependencies: TaskDependencies,
-  ) {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.hotList = new HotQuery<Task>(dataSource, 't');
   }
 
@@ -80,60 +70,6 @@ export class TasksQuery {
           })
         : null;
     return { items, nextCursor };
-  }
-
-  async waiting(task: Task): Promise<WaitingResponse | undefined> {
-    if (task.status !== TaskStatus.Pending) return undefined;
-    const ahead = await this.dataSource
-      .getRepository(Task)
-      .createQueryBuilder('t')
-      .where('t.status = :pending AND t.queue = :queue', {
-        pending: TaskStatus.Pending,
-        queue: task.queue,
-      })
-      .andWhere(
-        new Brackets((or) =>
-          or
-            .where('t.priority > :priority', { priority: task.priority })
-            .orWhere('(t.priority = :priority AND t.created_at < :created)', {
-              created: task.createdAt,
-            }),
-        ),
-      )
-      .getCount();
-    return { position: ahead + 1, reasons: await this.reasons(task) };
-  }
-
-  private async reasons(task: Task): Promise<string[]> {
-    const reasons: string[] = [];
-    const unmet = await this.dependencies.unmet(task.id);
-    if (unmet.length) {
-      reasons.push(
-        `waiting for ${unmet.length === 1 ? 'a task' : 'tasks'} it depends on: ${unmet.map((d) => `${d.id} (${d.status})`).join(', ')}`,
-      );
-    }
-    if (task.notBefore && task.notBefore > new Date()) {
-      reasons.push(`retry backoff until ${task.notBefore.toISOString()}`);
-    }
-    const queue = this.capacity.queue(task.queue);
-    const [usage, limits] = await Promise.all([
-      this.capacity.usage(),
-      this.capacity.limitsFor([task.ownerId]),
-    ]);
-    const queueUsage = usage.byQueue.get(task.queue) ?? { runs: 0, gpus: 0 };
-    const userUsage = usage.byUser.get(task.ownerId) ?? { runs: 0, gpus: 0 };
-    const userLimits = limits.get(task.ownerId)!;
-    const blocker = blockerOf(task, queue, queueUsage, userLimits, userUsage);
-    const explanations = {
-      'queue-runs': `queue ${queue.name} is at capacity (${queueUsage.runs} of ${queue.maxRunning} runs)`,
-      'queue-gpus': `queue ${queue.name} has ${queue.maxGpus - queueUsage.gpus} of ${queue.maxGpus} GPUs free; the task needs ${task.gpu}`,
-      'user-runs': `the owner's quota is reached (${userUsage.runs} of ${userLimits.maxRunning} runs)`,
-      'user-gpus': `the owner's GPU quota is reached (${userUsage.gpus} of ${userLimits.maxGpus} GPUs in use; the task needs ${task.gpu})`,
-    };
-    if (blocker) reasons.push(explanations[blocker]);
-    if (reasons.length === 0)
-      reasons.push('waiting for the dispatcher (tasks ahead in the queue go first)');
-    return reasons;
   }
 
   private whereLabel(qb: SelectQueryBuilder<Task>, label: string, index: number): void {
