@@ -10,6 +10,7 @@ import { EndedRun, TaskLifecycle } from '../../src/modules/tasks/lifecycle/task-
 import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
 import { startOnPostgresAndRedis } from '../support/production-app';
 import type { TestApp } from '../support/test-app';
+import { insertTaskRow } from '../support/task-row';
 
 describe('task transitions racing on PostgreSQL', () => {
   let kiln: TestApp;
@@ -28,48 +29,15 @@ describe('task transitions racing on PostgreSQL', () => {
 
   /** A queued task on attempt 1, written directly so no dispatcher touches it. */
   async function queuedTask(): Promise<string> {
-    const id = randomUUID();
-    const now = new Date();
-    await dataSource.getRepository(Task).insert({
-      id,
-      ownerId: randomUUID(),
+    const task = await insertTaskRow(dataSource, {
       name: 'raced',
-      description: null,
-      labels: {},
-      queue: 'default',
-      priority: 0,
-      command: ['true'],
-      shell: false,
-      image: null,
-      workingDir: null,
-      env: {},
-      hyperparameters: {},
-      cpuMillis: 1000,
-      memoryMiB: 512,
-      gpu: 0,
-      maxRetries: 0,
-      retryBackoffSeconds: 0,
-      timeoutSeconds: null,
-      noRetryExitCodes: [],
-      dependsOn: [],
       status: TaskStatus.Queued,
       progressPermille: 0,
-      attempt: 1,
-      retriesUsed: 0,
-      lostCount: 0,
       exitCode: 3, // left by an earlier attempt
-      failureReason: null,
-      notBefore: null,
-      version: 1,
-      idempotencyKey: null,
-      idempotencyFingerprint: null,
-      createdAt: now,
-      updatedAt: now,
-      queuedAt: now,
       startedAt: null,
       finishedAt: null,
     });
-    return id;
+    return task.id;
   }
 
   const user = { userId: randomUUID(), username: 'user' };

@@ -6,12 +6,10 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
 import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 
-export async function insertTaskRow(
-  dataSource: DataSource,
-  fields: Partial<Task> = {},
-): Promise<Task> {
+/** A complete Task entity, finished successfully unless `fields` say otherwise. */
+export function taskRow(fields: Partial<Task> = {}): Task {
   const now = new Date();
-  const task = Object.assign(new Task(), {
+  return Object.assign(new Task(), {
     id: randomUUID(),
     ownerId: randomUUID(),
     name: 'test',
@@ -51,6 +49,13 @@ export async function insertTaskRow(
     finishedAt: now,
     ...fields,
   });
+}
+
+export async function insertTaskRow(
+  dataSource: DataSource,
+  fields: Partial<Task> = {},
+): Promise<Task> {
+  const task = taskRow(fields);
   await dataSource.getRepository(Task).insert(task as QueryDeepPartialEntity<Task>);
   return task;
 }

@@ -16,6 +16,7 @@ import { TaskRepository } from '../persistence/task.repository';
 import { AttemptStatus } from './attempt-status';
 import { EndedRun, TaskLifecycle } from './task-lifecycle';
 import { TaskStatus } from './task-status';
+import { taskRow } from '../../../../test/support/task-row';
 
 const QUEUE = { name: 'default', runtime: 'local' } as TaskQueueConfig;
 const USER = { userId: randomUUID(), username: 'ada' };
@@ -163,42 +164,16 @@ describe('the task lifecycle', () => {
 });
 
 function newTask(): Task {
-  const now = new Date();
-  return Object.assign(new Task(), {
-    id: randomUUID(),
+  return taskRow({
     ownerId: USER.userId,
     name: 'train',
-    description: null,
-    labels: {},
     queue: QUEUE.name,
-    priority: 0,
-    command: ['true'],
-    shell: false,
-    image: null,
-    workingDir: null,
-    env: {},
-    hyperparameters: {},
-    cpuMillis: 1000,
-    memoryMiB: 512,
-    gpu: 0,
     maxRetries: 2,
     retryBackoffSeconds: 10,
-    timeoutSeconds: null,
-    noRetryExitCodes: [],
-    dependsOn: [],
     status: TaskStatus.Pending,
     progressPermille: 0,
     attempt: 0,
-    retriesUsed: 0,
-    lostCount: 0,
     exitCode: null,
-    failureReason: null,
-    notBefore: null,
-    version: 1,
-    idempotencyKey: null,
-    idempotencyFingerprint: null,
-    createdAt: now,
-    updatedAt: now,
     queuedAt: null,
     startedAt: null,
     finishedAt: null,
