@@ -1,0 +1,99 @@
+// The `kiln` command line against a real Kiln on the embedded default, driven as a
+// child process the way a user's shell or a CI job drives it.
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { credentialsPath } from '../../clients/typescript/src/cli/credentials-store';
+import { KilnCli } from '../support/kiln-cli';
+import { KilnProcess } from '../support/kiln-process';
+
+const PASSWORD = 'a long enough password';
+const EXAMPLE = resolve(__dirname, '..', '..', 'examples', 'logistic_regression.py');
+
+describe('kiln (the command line)', () => {
+  let kiln: KilnProcess;
+  let cli: KilnCli;
+
+  beforeAll(async () => {
+    kiln = await KilnProcess.start({ env: { KILN_ADMIN_PASSWORD: PASSWORD } });
+    cli = new KilnCli(kiln.url);
+    const login = await cli.run(['login', '-u', 'admin'], { stdin: `${PASSWORD}\n` });
+    expect(login).toMatchObject({ code: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await kiln?.stop();
+  });
+
+  it('refuses a wrong password with the server’s reason and exit code 3', async () => {
+    const other = new KilnCli(kiln.url);
+    const result = await other.run(['login', '-u', 'admin'], { stdin: 'not the password\n' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Login failed: The username or password is incorrect.');
+    expect((await other.run(['whoami'])).code).toBe(3);
+  });
+
+  it('keeps the session in a file only its user can read, and whoami names the user', async () => {
+    const path = credentialsPath({ KILN_CONFIG_DIR: cli.configDir });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const result = await cli.run(['whoami']);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain(`admin (admin) at ${kiln.url}`);
+  });
+
+  it('run follows the log of the command after -- and exits 0 when the task succeeds', async () => {
+    const result = await cli.run(['run', '-p', 'epochs=3', '--', 'python3', EXAMPLE]);
+    expect(result.stdout).toContain('training logistic regression with {"epochs": 3');
+    expect(result.stdout).toContain('done: loss=');
+    expect(result.stderr).toMatch(/task \S+ succeeded \(exit code 0\)/);
+    expect(result.code).toBe(0);
+  });
+
+  it('run exits 1 when the task fails, after printing its output', async () => {
+    const result = await cli.run([
+      'run',
+      '--name',
+      'boom',
+      '--',
+      '/bin/sh',
+      '-c',
+      'echo boom; exit 3',
+    ]);
+    expect(result.stdout).toContain('boom');
+    expect(result.stderr).toMatch(/task \S+ failed \(exit code 3\)/);
+    expect(result.code).toBe(1);
+  });
+
+  it('ls -o json prints the tasks as JSON a script can parse', async () => {
+    const submitted = await cli.run(['run', '--detach', '--label', 'suite=cli', '--', 'true']);
+    const id = submitted.stdout.trim();
+    const result = await cli.run(['ls', '--label', 'suite=cli', '-o', 'json']);
+    expect(result.code).toBe(0);
+    const tasks = JSON.parse(result.stdout) as Array<{ id: string; labels: object }>;
+    expect(tasks).toEqual([expect.objectContaining({ id, labels: { suite: 'cli' } })]);
+  });
+
+  it('logs -f prints the live log and returns when the task ends', async () => {
+    const script = 'for i in 1 2 3; do echo "line $i"; sleep 0.2; done';
+    const id = (await cli.run(['run', '-d', '--', '/bin/sh', '-c', script])).stdout.trim();
+    const result = await cli.run(['logs', '-f', id]);
+    expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
+    const task = JSON.parse((await cli.run(['get', id, '-o', 'json'])).stdout);
+    expect(task.status).toBe('succeeded');
+  });
+
+  it('Ctrl-C on run without a terminal cancels the task and exits 130', async () => {
+    const running = cli.start(['run', '--', '/bin/sh', '-c', 'echo started; sleep 600']);
+    await running.waitForStdout('started');
+    running.child.kill('SIGINT');
+    const result = await running.result;
+    expect(result.stderr).toContain('Cancelling task');
+    expect(result.stderr).toMatch(/task \S+ cancelled/);
+    expect(result.code).toBe(130);
+  });
+
+  it('an unknown task is reported with the problem’s title and detail and exit code 2', async () => {
+    const result = await cli.run(['get', '00000000-0000-4000-8000-000000000000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^kiln: Not Found: .+/m);
+  });
+});
