@@ -96,4 +96,45 @@ describe('kiln (the command line)', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^kiln: Not Found: .+/m);
   });
+
+  describe('on a terminal', () => {
+    const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
+    const visibleLines = (text: string) =>
+      text
+        .replace(ESCAPES, '')
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '');
+
+    it('run keeps a progress bar from the run’s KILN_PROGRESS lines under its log', async () => {
+      const script = 'echo KILN_PROGRESS 0.25; echo halfway; echo KILN_PROGRESS 0.5; echo done';
+      const result = await cli.onTerminal(['run', '--name', 'bar', '--', '/bin/sh', '-c', script], {
+        columns: 80,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('[##########------------------------------]  25%  bar');
+      expect(result.stdout).toContain('[####################--------------------]  50%  bar');
+      // each log line first erases the bar, so the bar never mixes into the log
+      expect(result.stdout).toContain('\r\x1b[2Khalfway');
+    });
+
+    it('ls fits its table into 80 columns, colours the status, and drops colour with NO_COLOR', async () => {
+      const name = `a-very-long-task-name-${'x'.repeat(80)}`;
+      for (let i = 0; i < 2; i++)
+        expect(
+          await cli.run(['run', '--name', name, '--label', 'suite=terminal', '--', 'true']),
+        ).toMatchObject({ code: 0 });
+      const args = ['ls', '--label', 'suite=terminal'];
+      const coloured = await cli.onTerminal(args, { columns: 80 });
+      const lines = visibleLines(coloured.stdout);
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^ID +NAME +STATUS +QUEUE +PROGRESS +AGE$/);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+      expect(lines[1]).toMatch(/^[0-9a-f-]{36}  a-very\S*…  succeeded  default  100% /);
+      expect(coloured.stdout).toContain('\x1b[32msucceeded');
+      const plain = await cli.onTerminal(args, { columns: 80, env: { NO_COLOR: '1' } });
+      expect(plain.stdout).not.toMatch(ESCAPES);
+      const withoutAge = (rows: string[]) => rows.map((row) => row.replace(/\s+\S+$/, ''));
+      expect(withoutAge(visibleLines(plain.stdout))).toEqual(withoutAge(lines));
+    });
+  });
 });

@@ -31,13 +31,7 @@ export class KilnCli {
   /** Starts `kiln args…`; `output` grows as the child writes. */
   start(args: string[], options: { stdin?: string } = {}): RunningCli {
     const child = spawn(process.execPath, [KILN_BIN, ...args], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: this.configDir,
-        KILN_CONFIG_DIR: this.configDir,
-        KILN_URL: this.url,
-        NO_COLOR: '1',
-      },
+      env: { ...this.env(), NO_COLOR: '1' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     if (options.stdin !== undefined) child.stdin.end(options.stdin);
@@ -47,6 +41,36 @@ export class KilnCli {
   run(args: string[], options: { stdin?: string } = {}): Promise<CliResult> {
     return this.start(args, options).result;
   }
+
+  /**
+   * Runs `kiln args…` on a pseudo-terminal `columns` wide (util-linux `script`), so it
+   * sees a TTY as in a user's terminal; answers everything it wrote, escapes included.
+   */
+  onTerminal(
+    args: string[],
+    options: { columns: number; env?: Record<string, string> },
+  ): Promise<CliResult> {
+    const command = [process.execPath, KILN_BIN, ...args].map(shellQuote).join(' ');
+    const child = spawn(
+      'script',
+      ['-qec', `stty cols ${options.columns} rows 40; exec ${command}`, '/dev/null'],
+      { env: { ...this.env(), TERM: 'xterm', ...options.env }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    return new RunningCli(child).result;
+  }
+
+  private env(): Record<string, string | undefined> {
+    return {
+      PATH: process.env.PATH,
+      HOME: this.configDir,
+      KILN_CONFIG_DIR: this.configDir,
+      KILN_URL: this.url,
+    };
+  }
+}
+
+function shellQuote(word: string): string {
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 export class RunningCli {
