@@ -1,7 +1,7 @@
 // The `kiln` command line against a real Kiln on the embedded default, driven as a
 // child process the way a user's shell or a CI job drives it.
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { credentialsPath } from '../../clients/typescript/src/cli/credentials-store';
 import { KilnCli } from '../support/kiln-cli';
 import { KilnProcess } from '../support/kiln-process';
@@ -89,6 +89,44 @@ describe('kiln (the command line)', () => {
     expect(result.stderr).toContain('Cancelling task');
     expect(result.stderr).toMatch(/task \S+ cancelled/);
     expect(result.code).toBe(130);
+  });
+
+  it('apply -f submits a YAML task, and wait exits by how it ended', async () => {
+    const file = join(cli.configDir, 'task.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: applied',
+        'command: [python3, ' + EXAMPLE + ']',
+        'hyperparameters: { epochs: 2 }',
+      ].join('\n'),
+    );
+    const applied = await cli.run(['apply', '-f', file]);
+    expect(applied.code).toBe(0);
+    const id = applied.stdout.trim();
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 0 });
+
+    const metrics = await cli.run(['metrics', id, '--name', 'loss']);
+    expect(metrics.stdout).toMatch(/^loss +1 +2 /m);
+    const model = await cli.run(['artifacts', id, 'model.json']);
+    expect(JSON.parse(model.stdout)).toEqual(
+      expect.objectContaining({ weights: expect.any(Array) }),
+    );
+  });
+
+  it('clone copies a task under a new name, and retry runs a failed one again', async () => {
+    const failed = await cli.run(['run', '-d', '--name', 'flaky', '--', '/bin/sh', '-c', 'exit 4']);
+    const id = failed.stdout.trim();
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 1 });
+
+    const clone = await cli.run(['clone', id, '--name', 'flaky-again']);
+    const copy = JSON.parse((await cli.run(['get', clone.stdout.trim(), '-o', 'json'])).stdout);
+    expect(copy).toMatchObject({ name: 'flaky-again', command: ['/bin/sh', '-c', 'exit 4'] });
+
+    expect((await cli.run(['retry', id])).code).toBe(0);
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 1 });
+    const events = JSON.parse((await cli.run(['events', id, '-o', 'json'])).stdout);
+    expect(events.filter((event: { to: string }) => event.to === 'failed')).toHaveLength(2);
   });
 
   it('an unknown task is reported with the problem’s title and detail and exit code 2', async () => {
