@@ -135,6 +135,16 @@ describe('kiln (the command line)', () => {
     expect(result.stderr).toMatch(/^kiln: Not Found: .+/m);
   });
 
+  it('completion bash completes command names and each command’s options', async () => {
+    const script = (await cli.run(['completion', 'bash'])).stdout;
+    const complete = (words: string) =>
+      cli.runShell(
+        `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _kiln; echo "\${COMPREPLY[*]}"`,
+      );
+    expect((await complete('kiln lo')).trim()).toBe('login logout logs');
+    expect((await complete('kiln logs --')).trim()).toBe('--follow --attempt --tail --help');
+  });
+
   describe('on a terminal', () => {
     // eslint-disable-next-line no-control-regex -- terminal escapes are what is looked for
     const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;

@@ -59,6 +59,12 @@ export class KilnCli {
     return new RunningCli(child).result;
   }
 
+  /** What bash prints running `script`. */
+  async runShell(script: string): Promise<string> {
+    const child = spawn('bash', ['-c', script], { stdio: ['ignore', 'pipe', 'pipe'] });
+    return (await new RunningCli(child).result).stdout;
+  }
+
   private env(): Record<string, string | undefined> {
     return {
       PATH: process.env.PATH,
