@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // `kiln`: parses the command line, runs the command, and turns what went wrong into a
 // message on stderr and an exit code (see EXIT).
 import { CommanderError } from 'commander';
