@@ -1,6 +1,6 @@
 // The `kiln` command line against a real Kiln on the embedded default, driven as a
 // child process the way a user's shell or a CI job drives it.
-import { statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { credentialsPath } from '../../clients/typescript/src/cli/credentials-store';
 import { KilnCli } from '../support/kiln-cli';
@@ -38,6 +38,17 @@ describe('kiln (the command line)', () => {
     const result = await cli.run(['whoami']);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain(`admin (admin) at ${kiln.url}`);
+  });
+
+  it('renews a session whose access token no longer works and keeps the rotated pair', async () => {
+    const path = credentialsPath({ KILN_CONFIG_DIR: cli.configDir });
+    const before = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...before, accessToken: 'expired' }));
+    expect(await cli.run(['whoami'])).toMatchObject({ code: 0 });
+    const after = JSON.parse(readFileSync(path, 'utf8'));
+    expect(after.accessToken).not.toBe('expired');
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
   it('run follows the log of the command after -- and exits 0 when the task succeeds', async () => {
