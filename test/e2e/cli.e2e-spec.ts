@@ -102,6 +102,22 @@ describe('kiln (the command line)', () => {
     expect(result.code).toBe(130);
   });
 
+  it('events -f prints the history, then each new event once, until the task ends', async () => {
+    const id = (await cli.run(['run', '-d', '--', '/bin/sh', '-c', 'sleep 1'])).stdout.trim();
+    const result = await cli.run(['events', '-f', id, '-o', 'json']);
+    expect(result.code).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; to: string });
+    const ids = events.map((event) => event.id);
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    expect(events.map((event) => event.to)).toEqual(
+      expect.arrayContaining(['pending', 'queued', 'running']),
+    );
+    expect(events.at(-1)).toMatchObject({ to: 'succeeded' });
+  });
+
   it('apply -f submits a YAML task, and wait exits by how it ended', async () => {
     const file = join(cli.configDir, 'task.yaml');
     writeFileSync(

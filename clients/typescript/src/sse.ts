@@ -43,7 +43,8 @@ export async function* readSse(
         if (options.endEvent !== undefined && event.event === options.endEvent) return;
       }
     } catch (error) {
-      if (options.signal?.aborted || !isNetworkError(error)) throw error;
+      if (options.signal?.aborted) return; // the reader closed it
+      if (!isNetworkError(error)) throw error;
     }
     if (options.signal?.aborted) return;
     failures = received ? 0 : failures + 1;

@@ -45,4 +45,28 @@ describe('the client’s SSE reader', () => {
     const stream = readSse(fetch, 'http://kiln.test/stream');
     await expect(stream.next()).rejects.toMatchObject({ status: 429, detail: 'slow down' });
   });
+
+  it('ends quietly when its reader aborts, without reopening', async () => {
+    let opened = 0;
+    const stop = new AbortController();
+    const fetch = async (request: Request) => {
+      opened++;
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(new TextEncoder().encode('id: 7\ndata: only\n\n'));
+          request.signal.addEventListener('abort', () =>
+            controller.error(new DOMException('aborted', 'AbortError')),
+          );
+        },
+      });
+      return new Response(body, { status: 200 });
+    };
+    const seen: string[] = [];
+    for await (const event of readSse(fetch, 'http://kiln.test/stream', { signal: stop.signal })) {
+      seen.push(event.data);
+      stop.abort();
+    }
+    expect(seen).toEqual(['only']);
+    expect(opened).toBe(1);
+  });
 });
