@@ -1,9 +1,10 @@
 // The `kiln` command line against a real Kiln on the embedded default, driven as a
 // child process the way a user's shell or a CI job drives it.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { credentialsPath } from '../../clients/typescript/src/cli/credentials-store';
 import { KilnCli } from '../support/kiln-cli';
+import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 
 const PASSWORD = 'a long enough password';
@@ -38,6 +39,22 @@ describe('kiln (the command line)', () => {
     const result = await cli.run(['whoami']);
     expect(result).toMatchObject({ code: 0 });
     expect(result.stdout).toContain(`admin (admin) at ${kiln.url}`);
+  });
+
+  it('logout ends the session on the server and forgets it here', async () => {
+    const other = new KilnCli(kiln.url);
+    expect(await other.run(['login', '-u', 'admin'], { stdin: `${PASSWORD}\n` })).toMatchObject({
+      code: 0,
+    });
+    const path = credentialsPath({ KILN_CONFIG_DIR: other.configDir });
+    const { refreshToken } = JSON.parse(readFileSync(path, 'utf8'));
+    expect(await other.run(['logout'])).toMatchObject({ code: 0 });
+    expect(existsSync(path)).toBe(false);
+    expect((await other.run(['whoami'])).code).toBe(3);
+    const refresh = await clientAs(kiln.url).api.POST('/api/v1/auth/refresh', {
+      body: { refreshToken },
+    });
+    expect(refresh.response.status).toBe(401);
   });
 
   it('renews a session whose access token no longer works and keeps the rotated pair', async () => {

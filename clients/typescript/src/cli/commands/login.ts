@@ -42,6 +42,7 @@ export function loginCommand(): Command {
 export function logoutCommand(): Command {
   return new Command('logout')
     .description('end the session on the server and forget it here')
+    .addHelpText('after', examples('kiln logout'))
     .action(async () => {
       if (readLogin()?.refreshToken) {
         await loggedInClient()
@@ -56,6 +57,10 @@ export function logoutCommand(): Command {
 export function whoamiCommand(): Command {
   return new Command('whoami')
     .description('who you are logged in as, and where')
+    .addHelpText(
+      'after',
+      examples('kiln whoami', 'KILN_TOKEN=… kiln whoami --url http://kiln:3000'),
+    )
     .action(async (_options, command: Command) => {
       const client = loggedInClient(command.optsWithGlobals());
       const me = await unwrap(client.api.GET('/api/v1/auth/me'));
