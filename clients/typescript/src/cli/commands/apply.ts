@@ -18,7 +18,7 @@ export function applyCommand(): Command {
         'kiln apply -f task.yaml',
         'kiln apply -f task.yaml && kiln logs -f "$(kiln ls --limit 1 -o json | jq -r .[0].id)"',
       ) +
-        '\ntask.yaml:\n  name: logreg\n  command: [python3, examples/logistic_regression.py]\n  hyperparameters: { epochs: 50 }\n  maxRetries: 1\n',
+        '\ntask.yaml (kind: Task may head it; other kinds come later):\n  name: logreg\n  command: [python3, examples/logistic_regression.py]\n  hyperparameters: { epochs: 50 }\n  maxRetries: 1\n',
     )
     .action(async (options: { file: string }, self: Command) => {
       const client = loggedInClient(self.optsWithGlobals());
@@ -26,9 +26,12 @@ export function applyCommand(): Command {
       const spec = parse(text) as unknown;
       if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
         throw new CliExit(EXIT.error, `${options.file} does not hold one task (a mapping)`);
+      const { kind = 'Task', ...body } = spec as { kind?: unknown };
+      if (kind !== 'Task')
+        throw new CliExit(EXIT.error, `kiln apply knows kind: Task only, not ${String(kind)}`);
       const task = await unwrap(
         client.api.POST('/api/v1/tasks', {
-          body: spec as TaskSubmission,
+          body: body as TaskSubmission,
           params: { header: { 'Idempotency-Key': randomUUID() } },
         }),
       );
