@@ -91,6 +91,15 @@ describe('kiln (the command line)', () => {
     expect(result.code).toBe(1);
   });
 
+  it('run prints every attempt of a retried task once and in order, then exits 1', async () => {
+    const script = 'echo "attempt $KILN_ATTEMPT"; exit 3';
+    const args = ['run', '--retries', '1', '--retry-backoff', '0', '--', '/bin/sh', '-c', script];
+    const result = await cli.run(args);
+    expect(result.stdout).toBe('attempt 1\nattempt 2\n');
+    expect(result.stderr).toContain('── attempt 2 ──');
+    expect(result.code).toBe(1);
+  });
+
   it('ls -o json prints the tasks as JSON a script can parse', async () => {
     const submitted = await cli.run(['run', '--detach', '--label', 'suite=cli', '--', 'true']);
     const id = submitted.stdout.trim();

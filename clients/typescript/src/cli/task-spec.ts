@@ -13,6 +13,7 @@ export interface RunOptions {
   memory?: number;
   retries?: number;
   timeout?: number;
+  retryBackoff?: number;
   image?: string;
   workdir?: string;
   param?: Record<string, string>;
@@ -34,6 +35,7 @@ export function submissionOf(command: string[], options: RunOptions): TaskSubmis
     priority: options.priority,
     maxRetries: options.retries,
     timeoutSeconds: options.timeout,
+    retryBackoffSeconds: options.retryBackoff,
     image: options.image,
     workingDir: options.workdir,
     hyperparameters: options.param ? typedValues(options.param) : undefined,

@@ -26,6 +26,7 @@ export function runCommand(): Command {
     .option('--memory <size>', 'memory, e.g. 512Mi or 4Gi', memory)
     .option('--retries <n>', 'retries after a failed attempt', positiveInteger)
     .option('--timeout <duration>', 'time limit of an attempt, e.g. 90s, 15m, 2h', duration)
+    .option('--retry-backoff <duration>', 'base delay before a retry, e.g. 30s', duration)
     .option('--image <image>', 'container image (Kubernetes queues)')
     .option('--workdir <dir>', 'working directory of the run')
     .option(
