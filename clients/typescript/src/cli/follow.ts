@@ -16,14 +16,18 @@ interface Printed {
   line: number;
 }
 
-/** The task's final status, or undefined when `signal` stopped the following first. */
+/**
+ * The task's final status, or undefined when `signal` stopped the following first.
+ * Attempts before `firstAttempt` are not printed.
+ */
 export async function followTask(
   client: KilnClient,
   taskId: string,
   sink: LineSink,
-  signal?: AbortSignal,
+  options: { signal?: AbortSignal; firstAttempt?: number } = {},
 ): Promise<LogEnd | undefined> {
-  const follower = new Follower(client, taskId, sink);
+  const { signal, firstAttempt = 1 } = options;
+  const follower = new Follower(client, taskId, sink, firstAttempt);
   for (;;) {
     const task = await follower.task();
     if (isFinal(task.status)) {
@@ -56,6 +60,7 @@ class Follower {
     private readonly client: KilnClient,
     private readonly taskId: string,
     private readonly sink: LineSink,
+    private readonly firstAttempt: number,
   ) {}
 
   task(): Promise<Task> {
@@ -66,7 +71,8 @@ class Follower {
 
   /** Prints what is stored and not yet printed of the attempts up to `lastAttempt`. */
   async catchUp(lastAttempt: number): Promise<void> {
-    for (let attempt = Math.max(1, this.printed?.attempt ?? 1); attempt <= lastAttempt; attempt++) {
+    const from = Math.max(this.firstAttempt, this.printed?.attempt ?? 1);
+    for (let attempt = from; attempt <= lastAttempt; attempt++) {
       const sinceLine = this.printed?.attempt === attempt ? this.printed.line + 1 : 0;
       const text = await unwrap(
         this.client.api.GET('/api/v1/tasks/{id}/logs', {

@@ -21,10 +21,10 @@ export function logsCommand(): Command {
       ) => {
         const client = loggedInClient(self.optsWithGlobals());
         if (options.follow && options.attempt === undefined) {
-          await followTask(client, id, {
-            line: (text) => process.stdout.write(`${text}\n`),
-            clear: () => undefined,
-          });
+          const path = { id };
+          const task = await unwrap(client.api.GET('/api/v1/tasks/{id}', { params: { path } }));
+          const sink = { line: (text: string) => process.stdout.write(`${text}\n`), clear() {} };
+          await followTask(client, id, sink, { firstAttempt: Math.max(1, task.attempt) });
           return;
         }
         const text = await unwrap(

@@ -96,7 +96,7 @@ async function followToEnd(client: KilnClient, task: Task, detachOnInterrupt: bo
     process.stderr.write(err.yellow(`Cancelling task ${task.id}…\n`));
   };
   process.on('SIGINT', () => void onInterrupt().catch(fail));
-  const end = await followTask(client, task.id, live, detached.signal);
+  const end = await followTask(client, task.id, live, { signal: detached.signal });
   live.clear();
   if (!end) throw new CliExit(EXIT.interrupted);
   const final = await unwrap(
