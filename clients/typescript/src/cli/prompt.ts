@@ -22,6 +22,11 @@ export function ask(question: string, options: { secret?: boolean } = {}): Promi
       resolve(answer);
     });
     echo = false;
+    // a terminal in raw mode hands Ctrl-C to readline instead of raising SIGINT
+    reader.on('SIGINT', () => {
+      process.stderr.write('\n');
+      process.exit(130);
+    });
     reader.on('close', () => {
       if (!answered) reject(new Error('No answer: standard input closed'));
     });
