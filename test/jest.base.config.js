@@ -4,6 +4,8 @@ module.exports = {
   rootDir: '..',
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
+  // Tests use the client package from its source, as the type-check does.
+  moduleNameMapper: { '^@kiln/client$': '<rootDir>/clients/typescript/src/index.ts' },
   // A few dependencies ship ES modules in .js files (Node 20 loads them with
   // require(esm); Jest cannot), so SWC compiles those to CommonJS too.
   transformIgnorePatterns: [

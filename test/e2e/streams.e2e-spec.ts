@@ -4,6 +4,8 @@ import { waitUntil } from '../../src/common/wait-until';
 import { OpenStreams } from '../../src/modules/auth/streams/open-streams.service';
 import { TasksService } from '../../src/modules/tasks/api/tasks.service';
 import { startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
+import { unwrap } from '@kiln/client';
+import { clientAs, clientsAs } from '../support/kiln-clients';
 import { openSse, SseReader } from '../support/sse-client';
 import { startTestApp } from '../support/test-app';
 
@@ -55,15 +57,16 @@ describe('event and log streams on the embedded default', () => {
     await response.body?.cancel();
   }
 
+  const as = () => clientsAs(world.kiln.url, world.tokens);
+  const anonymous = () => clientAs(world.kiln.url);
+
   async function newUser(username: string): Promise<{ id: string; token: string }> {
-    const created = await world.api.post(
-      '/admin/users',
-      { username, password: PASSWORD, roles: ['member'] },
-      world.tokens.admin,
-    );
-    expect(created.status).toBe(201);
-    const login = await world.api.post('/auth/login', { username, password: PASSWORD });
-    return { id: created.body.id as string, token: login.body.accessToken as string };
+    const created = await as().admin.api.POST('/api/v1/admin/users', {
+      body: { username, password: PASSWORD, roles: ['member'] },
+    });
+    expect(created.response.status).toBe(201);
+    const login = await anonymous().login(username, PASSWORD);
+    return { id: created.data!.id, token: login.accessToken };
   }
 
   describe('caps (2 per user, 3 in all)', () => {
@@ -76,7 +79,9 @@ describe('event and log streams on the embedded default', () => {
         headers: { authorization: `Bearer ${world.tokens.alice}` },
       });
       await expectTooMany(logs);
-      await world.api.post(`/tasks/${task.body.id}/cancel`, undefined, world.tokens.alice);
+      await as().alice.api.POST('/api/v1/tasks/{id}/cancel', {
+        params: { path: { id: task.body.id } },
+      });
 
       first.close();
       await openStreamsAre(1);
@@ -96,12 +101,11 @@ describe('event and log streams on the embedded default', () => {
       const carol = await newUser('carol');
       const carolStream = await events(carol.token);
       const bobStream = await events(world.tokens.bob);
-      const patched = await world.api.patch(
-        `/admin/users/${carol.id}`,
-        { disabled: true },
-        world.tokens.admin,
-      );
-      expect(patched.status).toBe(200);
+      const patched = await as().admin.api.PATCH('/api/v1/admin/users/{id}', {
+        params: { path: { id: carol.id } },
+        body: { disabled: true },
+      });
+      expect(patched.response.status).toBe(200);
       await carolStream.ended;
       await openStreamsAre(1);
       bobStream.close();
@@ -109,22 +113,24 @@ describe('event and log streams on the embedded default', () => {
     });
 
     it('ends a stream whose session logs out', async () => {
-      const login = await world.api.post('/auth/login', { username: 'bob', password: PASSWORD });
-      const stream = await events(login.body.accessToken as string);
-      const logout = await world.api.post('/auth/logout', {
-        refreshToken: login.body.refreshToken,
+      const login = await anonymous().login('bob', PASSWORD);
+      const stream = await events(login.accessToken);
+      const logout = await anonymous().api.POST('/api/v1/auth/logout', {
+        body: { refreshToken: login.refreshToken },
       });
-      expect(logout.status).toBe(204);
+      expect(logout.response.status).toBe(204);
       await stream.ended;
       await openStreamsAre(0);
     });
 
     it('ends a stream whose API token is revoked', async () => {
-      const created = await world.api.post('/auth/tokens', { name: 'feed' }, world.tokens.bob);
-      expect(created.status).toBe(201);
-      const stream = await events(created.body.token as string);
-      const revoked = await world.api.delete(`/auth/tokens/${created.body.id}`, world.tokens.bob);
-      expect(revoked.status).toBe(204);
+      const created = await as().bob.api.POST('/api/v1/auth/tokens', { body: { name: 'feed' } });
+      expect(created.response.status).toBe(201);
+      const stream = await events(created.data!.token);
+      const revoked = await as().bob.api.DELETE('/api/v1/auth/tokens/{id}', {
+        params: { path: { id: created.data!.id } },
+      });
+      expect(revoked.response.status).toBe(204);
       await stream.ended;
       await openStreamsAre(0);
     });
@@ -152,9 +158,11 @@ describe('event and log streams on the embedded default', () => {
       await world.waitForStatus(other.body.id, ['succeeded']);
       // the 404 check before the stream opens and the first look once it is open
       expect(readsOfWaiting()).toBeLessThanOrEqual(2);
-      expect((await world.api.get(`/tasks/${id}`, world.tokens.alice)).body.status).toBe('pending');
+      const alice = as().alice.api;
+      const seen = await unwrap(alice.GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
+      expect(seen.status).toBe('pending');
 
-      await world.api.post(`/tasks/${blocker.body.id}/cancel`, undefined, world.tokens.alice);
+      await alice.POST('/api/v1/tasks/{id}/cancel', { params: { path: { id: blocker.body.id } } });
       await stream.waitFor((event) => event.event === 'end');
       expect(JSON.parse(stream.events.find((event) => event.event === 'end')!.data)).toMatchObject({
         status: 'failed',
@@ -176,15 +184,21 @@ describe('streams on the replica where access changes, long before the next peri
   });
 
   it('ends a disabled user’s stream and a revoked API token’s stream at once', async () => {
-    const me = (await world.api.get('/auth/me', world.tokens.bob)).body;
-    const token = await world.api.post('/auth/tokens', { name: 'feed' }, world.tokens.alice);
+    const { admin, alice, bob } = clientsAs(world.kiln.url, world.tokens);
+    const me = await unwrap(bob.api.GET('/api/v1/auth/me'));
+    const token = await unwrap(alice.api.POST('/api/v1/auth/tokens', { body: { name: 'feed' } }));
     const bobStream = await openSse(`${world.kiln.url}/api/v1/events`, world.tokens.bob);
-    const tokenStream = await openSse(`${world.kiln.url}/api/v1/events`, token.body.token);
+    const tokenStream = await openSse(`${world.kiln.url}/api/v1/events`, token.token);
     const aliceStream = await openSse(`${world.kiln.url}/api/v1/events`, world.tokens.alice);
 
-    await world.api.patch(`/admin/users/${me.id}`, { disabled: true }, world.tokens.admin);
+    await unwrap(
+      admin.api.PATCH('/api/v1/admin/users/{id}', {
+        params: { path: { id: me.id } },
+        body: { disabled: true },
+      }),
+    );
     await bobStream.ended;
-    await world.api.delete(`/auth/tokens/${token.body.id}`, world.tokens.alice);
+    await alice.api.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id: token.id } } });
     await tokenStream.ended;
 
     expect(world.kiln.app.get(OpenStreams).size).toBe(1);

@@ -3,7 +3,9 @@
 import { waitUntil } from '../../src/common/wait-until';
 import { jobNameFor } from '../../src/modules/runtimes/kubernetes/run-identity';
 import { queuesConfigFile, startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
+import { unwrap } from '@kiln/client';
 import { FakeKubeApi } from '../support/fake-kube-api/fake-kube-api';
+import { clientAs } from '../support/kiln-clients';
 import { startTestApp } from '../support/test-app';
 
 const NS = 'kiln';
@@ -53,10 +55,17 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
     return name;
   }
 
-  async function lossSeries(id: string): Promise<Array<{ step: number; value: number }>> {
-    const metrics = await world.api.get(`/tasks/${id}/metrics?names=loss`, world.tokens.alice);
-    expect(metrics.status).toBe(200);
-    return metrics.body.series.find((s: { name: string }) => s.name === 'loss')?.points ?? [];
+  /** The public API as alice, through the generated client. */
+  const alice = () => clientAs(world.kiln.url, world.tokens.alice).api;
+  const byId = (id: string) => ({ params: { path: { id } } });
+
+  async function lossSeries(id: string): Promise<Array<{ step: number | null; value: number }>> {
+    const metrics = await unwrap(
+      alice().GET('/api/v1/tasks/{id}/metrics', {
+        params: { path: { id }, query: { names: 'loss' } },
+      }),
+    );
+    return metrics.series.find((series) => series.name === 'loss')?.points ?? [];
   }
 
   it('runs a task as a Job: running, logs, metrics nobody watched the log for, success', async () => {
@@ -74,7 +83,7 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
     );
     expect(await world.waitForStatus(id, ['running'])).toMatchObject({ status: 'running' });
 
-    let points: Array<{ step: number; value: number }> = [];
+    let points: Array<{ step: number | null; value: number }> = [];
     const collected = await waitUntil(async () => (points = await lossSeries(id)).length === 2, {
       timeoutMs: 15_000,
       intervalMs: 100,
@@ -85,15 +94,15 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
       [2, 0.4],
     ]);
     const halfway = await waitUntil(
-      async () => (await world.api.get(`/tasks/${id}`, world.tokens.alice)).body.progress === 0.5,
+      async () => (await unwrap(alice().GET('/api/v1/tasks/{id}', byId(id)))).progress === 0.5,
       { timeoutMs: 15_000, intervalMs: 100 },
     );
     expect(halfway.satisfied).toBe(true);
 
-    const logs = await world.api.get(`/tasks/${id}/logs`, world.tokens.alice);
-    expect(logs.status).toBe(200);
-    expect(logs.headers.get('content-type')).toContain('text/plain');
-    expect(logs.text.trim().split('\n')).toEqual([
+    const logs = await alice().GET('/api/v1/tasks/{id}/logs', { ...byId(id), parseAs: 'text' });
+    expect(logs.response.status).toBe(200);
+    expect(logs.response.headers.get('content-type')).toContain('text/plain');
+    expect(logs.data!.trim().split('\n')).toEqual([
       'epoch 1',
       'KILN_METRIC {"name":"loss","step":1,"value":0.9}',
       'KILN_METRIC {"name":"loss","step":2,"value":0.4}',
@@ -120,8 +129,8 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
     kube.running(NS, job);
     await world.waitForStatus(id, ['running']);
 
-    const cancel = await world.api.post(`/tasks/${id}/cancel`, {}, world.tokens.alice);
-    expect(cancel.status).toBe(200);
+    const cancel = await alice().POST('/api/v1/tasks/{id}/cancel', byId(id));
+    expect(cancel.response.status).toBe(200);
     expect(await world.waitForStatus(id, FINAL)).toMatchObject({ status: 'cancelled' });
     const deletes = kube.requestsTo('DELETE', new RegExp(`/jobs/${job}$`));
     expect(deletes.length).toBeGreaterThanOrEqual(1);
@@ -130,8 +139,8 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
     );
     expect(kube.job(NS, job)).toBeUndefined();
 
-    const retried = await world.api.post(`/tasks/${id}/retry`, {}, world.tokens.alice);
-    expect(retried.status).toBe(200);
+    const retried = await alice().POST('/api/v1/tasks/{id}/retry', byId(id));
+    expect(retried.response.status).toBe(200);
     const second = await jobOf(id, 2);
     expect(second).not.toBe(job);
     kube.running(NS, second);
@@ -140,11 +149,8 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
       status: 'succeeded',
       attempt: 2,
     });
-    const attempts = await world.api.get(`/tasks/${id}/attempts`, world.tokens.alice);
-    expect(attempts.body.map((a: { executor: string }) => a.executor)).toEqual([
-      'kubernetes',
-      'kubernetes',
-    ]);
+    const attempts = await unwrap(alice().GET('/api/v1/tasks/{id}/attempts', byId(id)));
+    expect(attempts.map((attempt) => attempt.executor)).toEqual(['kubernetes', 'kubernetes']);
   }, 60_000);
 
   it('fails a task with the exit code of its container', async () => {

@@ -1,6 +1,8 @@
 // The periodic access check of open streams runs its own queries (sessions and API
 // tokens joined with users); here they run on PostgreSQL, across the check interval.
+import { unwrap } from '@kiln/client';
 import { startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
+import { clientsAs } from '../support/kiln-clients';
 import { startOnPostgresAndRedis } from '../support/production-app';
 import { openSse } from '../support/sse-client';
 
@@ -18,14 +20,20 @@ describe('event streams on PostgreSQL + Redis', () => {
   });
 
   it('ends the streams of a disabled user’s session and API token, and no one else’s', async () => {
-    const bob = (await world.api.get('/auth/me', world.tokens.bob)).body;
-    const token = await world.api.post('/auth/tokens', { name: 'feed' }, world.tokens.bob);
+    const as = clientsAs(world.kiln.url, world.tokens);
+    const bob = await unwrap(as.bob.api.GET('/api/v1/auth/me'));
+    const token = await unwrap(as.bob.api.POST('/api/v1/auth/tokens', { body: { name: 'feed' } }));
     const url = `${world.kiln.url}/api/v1/events`;
     const bobSession = await openSse(url, world.tokens.bob);
-    const bobToken = await openSse(url, token.body.token);
+    const bobToken = await openSse(url, token.token);
     const alice = await openSse(url, world.tokens.alice);
 
-    await world.api.patch(`/admin/users/${bob.id}`, { disabled: true }, world.tokens.admin);
+    await unwrap(
+      as.admin.api.PATCH('/api/v1/admin/users/{id}', {
+        params: { path: { id: bob.id } },
+        body: { disabled: true },
+      }),
+    );
     await bobSession.ended;
     await bobToken.ended;
 

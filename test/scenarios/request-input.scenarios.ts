@@ -3,6 +3,8 @@
 // works), never 500, and nothing bad is stored. Written once, run on the embedded
 // default (test/e2e/request-input.e2e-spec.ts) and on PostgreSQL + Redis
 // (test/integration/request-input.int-spec.ts), which refuses more than SQLite does.
+import { unwrap } from '@kiln/client';
+import { clientAs } from '../support/kiln-clients';
 import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks/task-world';
 
 const PROBLEM = 'application/problem+json';
@@ -58,6 +60,17 @@ export function requestInputScenarios(start: StartApp): void {
       body,
     });
 
+  /** The public API as the holder of `token`, through the generated client. */
+  const as = (token: string) => clientAs(world.kiln.url, token).api;
+  const cancel = (id: string, token = world.tokens.alice) =>
+    as(token).POST('/api/v1/tasks/{id}/cancel', { params: { path: { id } } });
+  const me = (token: string) => unwrap(as(token).GET('/api/v1/auth/me'));
+  const taskCount = async () => {
+    const query = { limit: 200 };
+    const page = await unwrap(as(world.tokens.admin).GET('/api/v1/tasks', { params: { query } }));
+    return page.items.length;
+  };
+
   const get = (path: string, token: string) =>
     fetch(`${world.kiln.url}/api/v1${path}`, { headers: { authorization: `Bearer ${token}` } });
 
@@ -92,7 +105,7 @@ export function requestInputScenarios(start: StartApp): void {
         ...sleepForever,
       });
       expect(response.status).toBe(201);
-      await world.api.post(`/tasks/${response.body.id}/cancel`, undefined, world.tokens.alice);
+      await cancel(response.body.id);
     });
   });
 
@@ -112,21 +125,19 @@ export function requestInputScenarios(start: StartApp): void {
         'labels.team',
       ],
     ])('refuses NUL or a lone surrogate in %s', async (_what, body, field) => {
-      const before = (await world.api.get('/tasks?limit=200', world.tokens.admin)).body.items
-        .length;
+      const before = await taskCount();
       const problem = await expectBadRequest(
         await send('POST', '/tasks', JSON.stringify(body), world.tokens.alice),
       );
       expect(fieldsOf(problem)).toContain(field);
-      const after = (await world.api.get('/tasks?limit=200', world.tokens.admin)).body.items.length;
-      expect(after).toBe(before);
+      expect(await taskCount()).toBe(before);
     });
 
     it('refuses them in a display name, an email, a token name and query strings', async () => {
-      const me = (await world.api.get('/auth/me', world.tokens.bob)).body;
+      const bob = await me(world.tokens.bob);
       const admin = world.tokens.admin;
       const patchUser = (body: unknown) =>
-        send('PATCH', `/admin/users/${me.id}`, JSON.stringify(body), admin);
+        send('PATCH', `/admin/users/${bob.id}`, JSON.stringify(body), admin);
       await expectBadRequest(await patchUser({ displayName: NUL }));
       await expectBadRequest(await patchUser({ email: `${LONE_SURROGATE}@example.com` }));
       await expectBadRequest(
@@ -183,12 +194,19 @@ export function requestInputScenarios(start: StartApp): void {
         command: ['python3', '-c', REPORTS_TWO_POINTS],
       });
       await world.waitForStatus(task.body.id, ['succeeded']);
-      const logs = await world.api.get(`/tasks/${task.body.id}/logs`, world.tokens.alice);
-      expect(logs.text).toContain('week date 400');
-      expect(logs.text).toContain('rfc 3339 202');
-      const metrics = await world.api.get(`/tasks/${task.body.id}/metrics`, world.tokens.alice);
-      expect(metrics.status).toBe(200);
-      expect(metrics.body.series).toEqual([
+      const path = { id: task.body.id as string };
+      const logs = await unwrap(
+        as(world.tokens.alice).GET('/api/v1/tasks/{id}/logs', {
+          params: { path },
+          parseAs: 'text',
+        }),
+      );
+      expect(logs).toContain('week date 400');
+      expect(logs).toContain('rfc 3339 202');
+      const metrics = await unwrap(
+        as(world.tokens.alice).GET('/api/v1/tasks/{id}/metrics', { params: { path } }),
+      );
+      expect(metrics.series).toEqual([
         {
           name: 'loss',
           attempt: 1,
@@ -198,10 +216,8 @@ export function requestInputScenarios(start: StartApp): void {
     });
 
     it('filters by an RFC 3339 createdAfter', async () => {
-      const response = await world.api.get(
-        `/tasks?createdAfter=${encodeURIComponent('2000-01-01T00:00:00+02:00')}`,
-        world.tokens.alice,
-      );
+      const query = { createdAfter: '2000-01-01T00:00:00+02:00' };
+      const { response } = await as(world.tokens.alice).GET('/api/v1/tasks', { params: { query } });
       expect(response.status).toBe(200);
     });
 
@@ -216,9 +232,8 @@ export function requestInputScenarios(start: StartApp): void {
             world.tokens.bob,
           ),
         );
-        const tokens = await world.api.get('/auth/tokens', world.tokens.bob);
-        expect(tokens.status).toBe(200);
-        expect(JSON.stringify(tokens.body)).not.toContain('"ci"');
+        const tokens = await unwrap(as(world.tokens.bob).GET('/api/v1/auth/tokens'));
+        expect(tokens.items.map((token) => token.name)).not.toContain('ci');
       },
     );
   });
@@ -233,7 +248,7 @@ export function requestInputScenarios(start: StartApp): void {
       });
       expect(response.status).toBe(201);
       expect(response.body.resources).toEqual({ cpu: 2, memoryMiB: 4096, gpu: 0 });
-      await world.api.post(`/tasks/${response.body.id}/cancel`, undefined, world.tokens.alice);
+      await cancel(response.body.id);
     });
 
     it.each([[{ gpu: 0 }], [{ cpu: 2 }], [{}]])(
@@ -242,7 +257,7 @@ export function requestInputScenarios(start: StartApp): void {
         const response = await world.submit({ name: 'partial', resources, ...sleepForever });
         expect(response.status).toBe(201);
         expect(response.body.resources).toEqual({ cpu: 1, memoryMiB: 1024, gpu: 0, ...resources });
-        await world.api.post(`/tasks/${response.body.id}/cancel`, undefined, world.tokens.alice);
+        await cancel(response.body.id);
       },
     );
   });
@@ -251,12 +266,14 @@ export function requestInputScenarios(start: StartApp): void {
     it.each([[{ displayName: null }], [{ roles: null }], [{ disabled: null }]])(
       'answers 400 to %j for a user and changes nothing',
       async (body) => {
-        const me = (await world.api.get('/auth/me', world.tokens.viewer)).body;
+        const { id } = await me(world.tokens.viewer);
         const problem = await expectBadRequest(
-          await send('PATCH', `/admin/users/${me.id}`, JSON.stringify(body), world.tokens.admin),
+          await send('PATCH', `/admin/users/${id}`, JSON.stringify(body), world.tokens.admin),
         );
         expect(fieldsOf(problem)).toEqual(Object.keys(body));
-        const after = (await world.api.get(`/admin/users/${me.id}`, world.tokens.admin)).body;
+        const after = await unwrap(
+          as(world.tokens.admin).GET('/api/v1/admin/users/{id}', { params: { path: { id } } }),
+        );
         expect(after).toMatchObject({ roles: ['viewer'], disabled: false });
       },
     );
@@ -269,7 +286,7 @@ export function requestInputScenarios(start: StartApp): void {
           await send('PATCH', `/tasks/${task.body.id}`, JSON.stringify(body), world.tokens.alice),
         );
         expect(fieldsOf(problem)).toEqual(Object.keys(body));
-        await world.api.post(`/tasks/${task.body.id}/cancel`, undefined, world.tokens.alice);
+        await cancel(task.body.id);
       },
     );
   });
@@ -278,7 +295,7 @@ export function requestInputScenarios(start: StartApp): void {
     it('answers 429 to a retry that would take the owner past the limit, like a submit', async () => {
       const bob = world.tokens.bob;
       const retried = await world.submit({ name: 'to retry', ...sleepForever }, bob);
-      await world.api.post(`/tasks/${retried.body.id}/cancel`, undefined, bob);
+      await cancel(retried.body.id, bob);
       await world.waitForStatus(retried.body.id, ['cancelled']);
       const blocker = await world.submit({ name: 'blocker', ...sleepForever }, bob);
       const waiting = { ...sleepForever, dependsOn: [blocker.body.id] };
@@ -286,14 +303,17 @@ export function requestInputScenarios(start: StartApp): void {
       expect((await world.submit({ name: 'waits 2', ...waiting }, bob)).status).toBe(201);
       expect((await world.submit({ name: 'one too many', ...waiting }, bob)).status).toBe(429);
 
-      const retry = await world.api.post(`/tasks/${retried.body.id}/retry`, undefined, bob);
-      expect(retry.status).toBe(429);
-      expect(retry.headers.get('retry-after')).toMatch(/^\d+$/);
-      expect((await world.api.get(`/tasks/${retried.body.id}`, bob)).body.status).toBe('cancelled');
-      const pending = await world.api.get('/tasks?status=pending', bob);
-      expect(pending.body.items).toHaveLength(2);
+      const path = { id: retried.body.id as string };
+      const retry = await as(bob).POST('/api/v1/tasks/{id}/retry', { params: { path } });
+      expect(retry.response.status).toBe(429);
+      expect(retry.response.headers.get('retry-after')).toMatch(/^\d+$/);
+      const task = await unwrap(as(bob).GET('/api/v1/tasks/{id}', { params: { path } }));
+      expect(task.status).toBe('cancelled');
+      const query = { status: ['pending' as const] };
+      const pending = await unwrap(as(bob).GET('/api/v1/tasks', { params: { query } }));
+      expect(pending.items).toHaveLength(2);
 
-      await world.api.post(`/tasks/${blocker.body.id}/cancel`, undefined, bob);
+      await cancel(blocker.body.id, bob);
       await world.waitForStatus(blocker.body.id, ['cancelled']);
     });
   });
@@ -322,8 +342,7 @@ export function requestInputScenarios(start: StartApp): void {
       async (field) => {
         const response = await world.submit({ name: 'nulls', ...sleepForever, [field]: null });
         expect([201, 400]).toContain(response.status);
-        if (response.status === 201)
-          await world.api.post(`/tasks/${response.body.id}/cancel`, undefined, world.tokens.alice);
+        if (response.status === 201) await cancel(response.body.id);
       },
     );
 
@@ -336,8 +355,9 @@ export function requestInputScenarios(start: StartApp): void {
     ])(
       'answers %s with nulls in its optional fields with 201 or 400, never 500',
       async (path, body) => {
-        const response = await world.api.post(path, body, world.tokens.admin);
+        const response = await send('POST', path, JSON.stringify(body), world.tokens.admin);
         expect([201, 400]).toContain(response.status);
+        await response.body?.cancel();
       },
     );
   });

@@ -6,6 +6,8 @@
 import { chmodSync, copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
+import { unwrap } from '@kiln/client';
+import { clientAs } from '../support/kiln-clients';
 import { processesOfTask } from '../support/run-processes';
 import { tempDataDir } from '../support/test-config';
 import { queuesConfigFile, StartApp, startTaskWorld, TaskWorld } from './tasks/task-world';
@@ -50,6 +52,16 @@ export function runIsolationScenarios(start: StartApp): void {
     await world?.kiln.close();
   });
 
+  /** The public API as the holder of `token`, through the generated client. */
+  const as = (token: string) => clientAs(world.kiln.url, token).api;
+  const cancel = (id: string, token = world.tokens.alice) =>
+    as(token).POST('/api/v1/tasks/{id}/cancel', { params: { path: { id } } });
+  const artifact = (id: string, path: string) =>
+    as(world.tokens.alice).GET('/api/v1/tasks/{id}/artifacts/{path}', {
+      params: { path: { id, path } },
+      parseAs: 'text',
+    });
+
   /** Submits a shell script as alice and returns the finished task and its whole log. */
   async function runAsAlice(script: string, extra: Record<string, unknown> = {}) {
     const submitted = await world.submit({
@@ -59,8 +71,13 @@ export function runIsolationScenarios(start: StartApp): void {
     });
     expect(submitted.status).toBe(201);
     const task = await world.waitForStatus(submitted.body.id, FINAL, 30_000);
-    const log = await world.api.get(`/tasks/${task.id}/logs`, world.tokens.alice);
-    return { task, log: log.text };
+    const log = await unwrap(
+      as(world.tokens.alice).GET('/api/v1/tasks/{id}/logs', {
+        params: { path: { id: task.id } },
+        parseAs: 'text',
+      }),
+    );
+    return { task, log };
   }
 
   async function startBobsSecretRun(): Promise<{ id: string; pid: number }> {
@@ -143,7 +160,7 @@ export function runIsolationScenarios(start: StartApp): void {
       expect(log).toContain(`${bobRunDir}/log.txt: No such file or directory`);
       expect(log).toContain('done');
     } finally {
-      await world.api.post(`/tasks/${bob.id}/cancel`, undefined, world.tokens.bob);
+      await cancel(bob.id, world.tokens.bob);
     }
   }, 60_000);
 
@@ -162,11 +179,7 @@ export function runIsolationScenarios(start: StartApp): void {
     expect(log).not.toContain('forged');
     const runDir = join(dataDir, 'runs', task.id, '1');
     expect(readFileSync(join(runDir, 'log.txt'), 'utf8')).not.toContain('forged');
-    const artifact = await world.api.get(
-      `/tasks/${task.id}/artifacts/result.txt`,
-      world.tokens.alice,
-    );
-    expect(artifact.text).toBe('kept\n');
+    expect(await unwrap(artifact(task.id, 'result.txt'))).toBe('kept\n');
   }, 60_000);
 
   it('still trains the example in the sandbox: metrics, progress and a downloadable model', async () => {
@@ -177,11 +190,14 @@ export function runIsolationScenarios(start: StartApp): void {
     });
     const task = await world.waitForStatus(submitted.body.id, FINAL, 60_000);
     expect(task).toMatchObject({ status: 'succeeded', progress: 1 });
-    const metrics = await world.api.get(`/tasks/${task.id}/metrics?names=loss`, world.tokens.alice);
-    expect(metrics.body.series[0].points.length).toBeGreaterThan(1);
-    const model = await world.api.get(`/tasks/${task.id}/artifacts/model.json`, world.tokens.alice);
-    expect(model.status).toBe(200);
-    expect(typeof model.body).toBe('object');
+    const metrics = await unwrap(
+      as(world.tokens.alice).GET('/api/v1/tasks/{id}/metrics', {
+        params: { path: { id: task.id }, query: { names: 'loss' } },
+      }),
+    );
+    expect(metrics.series[0].points.length).toBeGreaterThan(1);
+    const model = JSON.parse(await unwrap(artifact(task.id, 'model.json')));
+    expect(model).toEqual(expect.objectContaining({ weights: expect.any(Array) }));
   }, 90_000);
 
   it('still hands a sandboxed run its GPUs through CUDA_VISIBLE_DEVICES', async () => {
@@ -200,7 +216,7 @@ export function runIsolationScenarios(start: StartApp): void {
     });
     await world.waitForStatus(cancelled.body.id, ['running']);
     await waitUntil(() => processesOfTask(cancelled.body.id).length >= 2, { timeoutMs: 10_000 });
-    await world.api.post(`/tasks/${cancelled.body.id}/cancel`, undefined, world.tokens.alice);
+    await cancel(cancelled.body.id);
     await world.waitForStatus(cancelled.body.id, ['cancelled']);
     expect(processesOfTask(cancelled.body.id)).toEqual([]);
 

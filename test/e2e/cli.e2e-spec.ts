@@ -1,0 +1,258 @@
+// The `kiln` command line against a real Kiln on the embedded default, driven as a
+// child process the way a user's shell or a CI job drives it.
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { credentialsPath } from '../../clients/typescript/src/cli/credentials-store';
+import { unwrap } from '@kiln/client';
+import { KilnCli } from '../support/kiln-cli';
+import { clientAs } from '../support/kiln-clients';
+import { KilnProcess } from '../support/kiln-process';
+
+const PASSWORD = 'a long enough password';
+const EXAMPLE = resolve(__dirname, '..', '..', 'examples', 'logistic_regression.py');
+
+describe('kiln (the command line)', () => {
+  let kiln: KilnProcess;
+  let cli: KilnCli;
+
+  beforeAll(async () => {
+    kiln = await KilnProcess.start({ env: { KILN_ADMIN_PASSWORD: PASSWORD } });
+    cli = new KilnCli(kiln.url);
+    const login = await cli.run(['login', '-u', 'admin'], { stdin: `${PASSWORD}\n` });
+    expect(login).toMatchObject({ code: 0 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await kiln?.stop();
+  });
+
+  it('refuses a wrong password with the server’s reason and exit code 3', async () => {
+    const other = new KilnCli(kiln.url);
+    const result = await other.run(['login', '-u', 'admin'], { stdin: 'not the password\n' });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('Login failed: The username or password is incorrect.');
+    expect((await other.run(['whoami'])).code).toBe(3);
+  });
+
+  it('keeps the session in a file only its user can read, and whoami names the user', async () => {
+    const path = credentialsPath({ KILN_CONFIG_DIR: cli.configDir });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const result = await cli.run(['whoami']);
+    expect(result).toMatchObject({ code: 0 });
+    expect(result.stdout).toContain(`admin (admin) at ${kiln.url}`);
+  });
+
+  it('logout ends the session on the server and forgets it here', async () => {
+    const other = new KilnCli(kiln.url);
+    expect(await other.run(['login', '-u', 'admin'], { stdin: `${PASSWORD}\n` })).toMatchObject({
+      code: 0,
+    });
+    const path = credentialsPath({ KILN_CONFIG_DIR: other.configDir });
+    const { refreshToken } = JSON.parse(readFileSync(path, 'utf8'));
+    expect(await other.run(['logout'])).toMatchObject({ code: 0 });
+    expect(existsSync(path)).toBe(false);
+    expect((await other.run(['whoami'])).code).toBe(3);
+    const refresh = await clientAs(kiln.url).api.POST('/api/v1/auth/refresh', {
+      body: { refreshToken },
+    });
+    expect(refresh.response.status).toBe(401);
+  });
+
+  it('works without a login from KILN_URL and an API token in KILN_TOKEN, as in CI', async () => {
+    const admin = clientAs(kiln.url);
+    await admin.login('admin', PASSWORD);
+    const created = await unwrap(admin.api.POST('/api/v1/auth/tokens', { body: { name: 'ci' } }));
+    const ci = new KilnCli(kiln.url);
+    const result = await ci.run(['run', '--', '/bin/echo', 'from ci'], {
+      env: { KILN_TOKEN: created.token },
+    });
+    expect(result).toMatchObject({ code: 0, stdout: 'from ci\n' });
+    expect(existsSync(credentialsPath({ KILN_CONFIG_DIR: ci.configDir }))).toBe(false);
+  });
+
+  it('renews a session whose access token no longer works and keeps the rotated pair', async () => {
+    const path = credentialsPath({ KILN_CONFIG_DIR: cli.configDir });
+    const before = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(path, JSON.stringify({ ...before, accessToken: 'expired' }));
+    expect(await cli.run(['whoami'])).toMatchObject({ code: 0 });
+    const after = JSON.parse(readFileSync(path, 'utf8'));
+    expect(after.accessToken).not.toBe('expired');
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  it('run follows the log of the command after -- and exits 0 when the task succeeds', async () => {
+    const result = await cli.run(['run', '-p', 'epochs=3', '--', 'python3', EXAMPLE]);
+    expect(result.stdout).toContain('training logistic regression with {"epochs": 3');
+    expect(result.stdout).toContain('done: loss=');
+    expect(result.stderr).toMatch(/task \S+ succeeded \(exit code 0\)/);
+    expect(result.code).toBe(0);
+  });
+
+  it('run exits 1 when the task fails, after printing its output', async () => {
+    const result = await cli.run([
+      'run',
+      '--name',
+      'boom',
+      '--',
+      '/bin/sh',
+      '-c',
+      'echo boom; exit 3',
+    ]);
+    expect(result.stdout).toContain('boom');
+    expect(result.stderr).toMatch(/task \S+ failed \(exit code 3\)/);
+    expect(result.code).toBe(1);
+  });
+
+  it('run prints every attempt of a retried task once and in order, then exits 1', async () => {
+    const script = 'echo "attempt $KILN_ATTEMPT"; exit 3';
+    // a second's backoff: the log stream does not say which attempt it follows, so a retry
+    // that starts between the client's look at the task and the stream's start is
+    // mistaken for the attempt before it
+    const args = ['run', '--retries', '1', '--retry-backoff', '1', '--', '/bin/sh', '-c', script];
+    const result = await cli.run(args);
+    expect(result.stdout).toBe('attempt 1\nattempt 2\n');
+    expect(result.stderr).toContain('── attempt 2 ──');
+    expect(result.code).toBe(1);
+  });
+
+  it('ls -o json prints the tasks as JSON a script can parse', async () => {
+    const submitted = await cli.run(['run', '--detach', '--label', 'suite=cli', '--', 'true']);
+    const id = submitted.stdout.trim();
+    const result = await cli.run(['ls', '--label', 'suite=cli', '-o', 'json']);
+    expect(result.code).toBe(0);
+    const tasks = JSON.parse(result.stdout) as Array<{ id: string; labels: object }>;
+    expect(tasks).toEqual([expect.objectContaining({ id, labels: { suite: 'cli' } })]);
+  });
+
+  it('logs -f prints the live log and returns when the task ends', async () => {
+    const script = 'for i in 1 2 3; do echo "line $i"; sleep 0.2; done';
+    const id = (await cli.run(['run', '-d', '--', '/bin/sh', '-c', script])).stdout.trim();
+    const result = await cli.run(['logs', '-f', id]);
+    expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
+    const task = JSON.parse((await cli.run(['get', id, '-o', 'json'])).stdout);
+    expect(task.status).toBe('succeeded');
+  });
+
+  it('Ctrl-C on run without a terminal cancels the task and exits 130', async () => {
+    const running = cli.start(['run', '--', '/bin/sh', '-c', 'echo started; sleep 600']);
+    await running.waitForStdout('started');
+    running.child.kill('SIGINT');
+    const result = await running.result;
+    expect(result.stderr).toContain('Cancelling task');
+    expect(result.stderr).toMatch(/task \S+ cancelled/);
+    expect(result.code).toBe(130);
+  });
+
+  it('events -f prints the history, then each new event once, until the task ends', async () => {
+    const id = (await cli.run(['run', '-d', '--', '/bin/sh', '-c', 'sleep 1'])).stdout.trim();
+    const result = await cli.run(['events', '-f', id, '-o', 'json']);
+    expect(result.code).toBe(0);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { id: number; to: string });
+    const ids = events.map((event) => event.id);
+    expect(ids).toEqual([...new Set(ids)].sort((a, b) => a - b));
+    expect(events.map((event) => event.to)).toEqual(
+      expect.arrayContaining(['pending', 'queued', 'running']),
+    );
+    expect(events.at(-1)).toMatchObject({ to: 'succeeded' });
+  });
+
+  it('apply -f submits a YAML task, and wait exits by how it ended', async () => {
+    const file = join(cli.configDir, 'task.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: applied',
+        'command: [python3, ' + EXAMPLE + ']',
+        'hyperparameters: { epochs: 2 }',
+      ].join('\n'),
+    );
+    const applied = await cli.run(['apply', '-f', file]);
+    expect(applied.code).toBe(0);
+    const id = applied.stdout.trim();
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 0 });
+
+    const metrics = await cli.run(['metrics', id, '--name', 'loss']);
+    expect(metrics.stdout).toMatch(/^loss +1 +2 /m);
+    const model = await cli.run(['artifacts', id, 'model.json']);
+    expect(JSON.parse(model.stdout)).toEqual(
+      expect.objectContaining({ weights: expect.any(Array) }),
+    );
+  });
+
+  it('clone copies a task under a new name, and retry runs a failed one again', async () => {
+    const failed = await cli.run(['run', '-d', '--name', 'flaky', '--', '/bin/sh', '-c', 'exit 4']);
+    const id = failed.stdout.trim();
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 1 });
+
+    const clone = await cli.run(['clone', id, '--name', 'flaky-again']);
+    const copy = JSON.parse((await cli.run(['get', clone.stdout.trim(), '-o', 'json'])).stdout);
+    expect(copy).toMatchObject({ name: 'flaky-again', command: ['/bin/sh', '-c', 'exit 4'] });
+
+    expect((await cli.run(['retry', id])).code).toBe(0);
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 1 });
+    const events = JSON.parse((await cli.run(['events', id, '-o', 'json'])).stdout);
+    expect(events.filter((event: { to: string }) => event.to === 'failed')).toHaveLength(2);
+  });
+
+  it('an unknown task is reported with the problem’s title and detail and exit code 2', async () => {
+    const result = await cli.run(['get', '00000000-0000-4000-8000-000000000000']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^kiln: Not Found: .+/m);
+  });
+
+  it('completion bash completes command names and each command’s options', async () => {
+    const script = (await cli.run(['completion', 'bash'])).stdout;
+    const complete = (words: string) =>
+      cli.runShell(
+        `${script}\nCOMP_WORDS=(${words}); COMP_CWORD=$((\${#COMP_WORDS[@]} - 1)); _kiln; echo "\${COMPREPLY[*]}"`,
+      );
+    expect((await complete('kiln lo')).trim()).toBe('login logout logs');
+    expect((await complete('kiln logs --')).trim()).toBe('--follow --attempt --tail --help');
+  });
+
+  describe('on a terminal', () => {
+    // eslint-disable-next-line no-control-regex -- terminal escapes are what is looked for
+    const ESCAPES = /\x1b\[[0-9;]*[A-Za-z]/g;
+    const visibleLines = (text: string) =>
+      text
+        .replace(ESCAPES, '')
+        .split(/\r?\n/)
+        .filter((line) => line.trim() !== '');
+
+    it('run keeps a progress bar from the run’s KILN_PROGRESS lines under its log', async () => {
+      const script = 'echo KILN_PROGRESS 0.25; echo halfway; echo KILN_PROGRESS 0.5; echo done';
+      const result = await cli.onTerminal(['run', '--name', 'bar', '--', '/bin/sh', '-c', script], {
+        columns: 80,
+      });
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('[##########------------------------------]  25%  bar');
+      expect(result.stdout).toContain('[####################--------------------]  50%  bar');
+      // each log line first erases the bar, so the bar never mixes into the log
+      expect(result.stdout).toContain('\r\x1b[2Khalfway');
+    });
+
+    it('ls fits its table into 80 columns, colours the status, and drops colour with NO_COLOR', async () => {
+      const name = `a-very-long-task-name-${'x'.repeat(80)}`;
+      for (let i = 0; i < 2; i++)
+        expect(
+          await cli.run(['run', '--name', name, '--label', 'suite=terminal', '--', 'true']),
+        ).toMatchObject({ code: 0 });
+      const args = ['ls', '--label', 'suite=terminal'];
+      const coloured = await cli.onTerminal(args, { columns: 80 });
+      const lines = visibleLines(coloured.stdout);
+      expect(lines).toHaveLength(3);
+      expect(lines[0]).toMatch(/^ID +NAME +STATUS +QUEUE +PROGRESS +AGE$/);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+      expect(lines[1]).toMatch(/^[0-9a-f-]{36} {2}a-very\S*… {2}succeeded {2}default {2}100% /);
+      expect(coloured.stdout).toContain('\x1b[32msucceeded');
+      const plain = await cli.onTerminal(args, { columns: 80, env: { NO_COLOR: '1' } });
+      expect(plain.stdout).not.toMatch(ESCAPES);
+      const withoutAge = (rows: string[]) => rows.map((row) => row.replace(/\s+\S+$/, ''));
+      expect(withoutAge(visibleLines(plain.stdout))).toEqual(withoutAge(lines));
+    });
+  });
+});
