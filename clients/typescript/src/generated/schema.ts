@@ -645,12 +645,7 @@ export interface components {
             timeoutSeconds?: number;
             /** @description Exit codes that fail the task at once instead of retrying. */
             noRetryExitCodes?: number[];
-            name: string;
             description?: string;
-            /** @description Key/value labels, e.g. `{"team": "vision"}`; filter with `label=team=vision`. */
-            labels?: {
-                [key: string]: string;
-            };
             /** @description A queue from config; the default queue when absent. */
             queue?: string;
             /** @description argv, run without a shell; with `shell: true`, exactly one string for /bin/sh -c. */
@@ -671,6 +666,11 @@ export interface components {
             resources?: components["schemas"]["ResourcesDto"];
             /** @description Tasks that must succeed before this one starts; if one ends otherwise, this one fails. */
             dependsOn?: string[];
+            name: string;
+            /** @description Key/value labels, e.g. `{"team": "vision"}`; filter with `label=team=vision`. */
+            labels?: {
+                [key: string]: string;
+            };
         };
         ResourcesResponse: {
             memoryMiB: number;
