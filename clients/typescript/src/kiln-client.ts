@@ -7,7 +7,7 @@ import { paginate } from './pagination';
 import { KilnProblemError, problemFrom } from './problem';
 import { readSse, type SseEvent, type SseOptions } from './sse';
 import { TokenSession, type Credentials, type FetchLike } from './token-session';
-import type { Session, Task, TaskEvent, TaskListQuery } from './types';
+import type { FeedEvent, Session, Task, TaskListQuery } from './types';
 
 export interface KilnClientOptions {
   /** Where Kiln listens, e.g. http://localhost:3000 (no /api/v1). */
@@ -107,10 +107,10 @@ export class KilnClient {
   /** Status and progress changes as they happen, resuming after `lastEventId`. */
   async *events(
     options: { taskId?: string; lastEventId?: string } & Pick<SseOptions, 'signal'> = {},
-  ): AsyncGenerator<TaskEvent> {
+  ): AsyncGenerator<FeedEvent> {
     const query = options.taskId ? `?taskId=${encodeURIComponent(options.taskId)}` : '';
     const stream = readSse(this.session.fetch, this.url(`/events${query}`), options);
-    for await (const event of stream) yield JSON.parse(event.data) as TaskEvent;
+    for await (const event of stream) yield JSON.parse(event.data) as FeedEvent;
   }
 
   private url(path: string): string {

@@ -10,6 +10,8 @@ export type TaskPage = Schemas['TaskPageResponse'];
 export type TaskSubmission = Schemas['CreateTaskDto'];
 export type TaskUpdate = Schemas['UpdateTaskDto'];
 export type TaskEvent = Schemas['TaskEventResponse'];
+/** An event of the live feed: a task event and whose task it is. */
+export type FeedEvent = Schemas['FeedEventResponse'];
 export type TaskAttempt = Schemas['TaskAttemptResponse'];
 export type TaskMetrics = Schemas['TaskMetricsResponse'];
 export type MetricSeries = Schemas['MetricSeriesResponse'];

@@ -837,6 +837,25 @@ export interface components {
             /** @description True when the run wrote more files than one listing returns. */
             truncated: boolean;
         };
+        FeedEventResponse: {
+            id: number;
+            /** @enum {string} */
+            kind: "status" | "progress";
+            /** @enum {string|null} */
+            from: "pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled" | null;
+            attempt: number | null;
+            /** Format: uuid */
+            taskId: string;
+            /** Format: uuid */
+            ownerId: string;
+            /** @enum {string} */
+            to: "pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled";
+            progress: number | null;
+            actor: string;
+            reason: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -3369,7 +3388,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events named by their kind; the data is a TaskEventResponse */
+            /** @description Server-Sent Events named by their kind; the data is a FeedEventResponse */
             200: {
                 headers: {
                     [name: string]: unknown;

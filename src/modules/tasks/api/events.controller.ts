@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import {
   ApiProblems,
@@ -18,7 +18,8 @@ import {
 } from '../../auth';
 import { EventsQuery } from './dto/events.query';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
-import { toEventResponse } from './task.mapper';
+import { FeedEventResponse } from './dto/task.response';
+import { toFeedEventResponse } from './task.mapper';
 import { TaskEventFeed } from '../events/task-event-feed';
 
 @ApiTags('tasks')
@@ -33,6 +34,7 @@ export class EventsController {
   ) {}
 
   @Get()
+  @ApiExtraModels(FeedEventResponse)
   @RequireScopes('tasks:read')
   @RequestTimeout(0)
   @ApiOperation({
@@ -40,7 +42,7 @@ export class EventsController {
       'Server-Sent Events: status and progress changes of the tasks the caller may see (resumes from Last-Event-ID)',
   })
   @ApiOkResponse({
-    description: 'Server-Sent Events named by their kind; the data is a TaskEventResponse',
+    description: 'Server-Sent Events named by their kind; the data is a FeedEventResponse',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @ApiProblems({ 400: 'taskId is not a UUID', 429: TOO_MANY_STREAMS })
@@ -58,7 +60,7 @@ export class EventsController {
       stream.send({
         id: event.id,
         event: event.kind,
-        data: { taskId: event.taskId, ownerId: event.ownerId, ...toEventResponse(event) },
+        data: toFeedEventResponse(event),
       });
     // Listen first and hold live events back while replaying, so none falls in between.
     let replayedUpTo = -1;

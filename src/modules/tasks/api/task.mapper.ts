@@ -4,6 +4,7 @@ import { Task } from '../persistence/entities/task.entity';
 import { TaskSpec } from '../task-spec';
 import {
   TaskAttemptResponse,
+  FeedEventResponse,
   TaskEventResponse,
   TaskResponse,
   WaitingResponse,
@@ -70,6 +71,10 @@ export function toEventResponse(event: TaskEvent): TaskEventResponse {
     reason: event.reason,
     occurredAt: event.occurredAt,
   };
+}
+
+export function toFeedEventResponse(event: TaskEvent): FeedEventResponse {
+  return { taskId: event.taskId, ownerId: event.ownerId, ...toEventResponse(event) };
 }
 
 export function etagOf(task: Task): string {

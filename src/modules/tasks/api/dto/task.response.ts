@@ -106,3 +106,11 @@ export class TaskEventResponse {
   reason: string | null;
   occurredAt: Date;
 }
+
+/** An event on the live feed (`GET /api/v1/events`): the task event and whose task it is. */
+export class FeedEventResponse extends TaskEventResponse {
+  @ApiProperty({ format: 'uuid' })
+  taskId: string;
+  @ApiProperty({ format: 'uuid' })
+  ownerId: string;
+}
