@@ -64,10 +64,13 @@ describe('a local run that ended just before the worker that launched it was kil
       { timeoutMs: 30_000, intervalMs: 20 },
     );
     expect(exitSeen.satisfied).toBe(true);
-    await replicas.kill(worker, 'SIGKILL');
+    // Frozen at once, so the worker cannot finish its books between this check and the
+    // kill however loaded the machine is; it still has up to two seconds of draining left.
+    process.kill(worker.pid, 'SIGSTOP');
     const runDir = join(dataDir, 'runs', id!, '1');
     // The case under test: the worker died before it could write how the run ended.
     expect(existsSync(join(runDir, 'exit.json'))).toBe(false);
+    await replicas.kill(worker, 'SIGKILL');
 
     const settled = await replicas.waitForStatus(id!, ['succeeded', 'failed', 'pending', 'queued']);
     expect(settled).toMatchObject({ status: 'succeeded', attempt: 1 });
