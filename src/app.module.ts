@@ -13,6 +13,7 @@ import { WakeupsModule } from './infra/wakeups/wakeups.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { SchedulesModule } from './modules/schedules/schedules.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SCHEMA } from './schema';
@@ -44,6 +45,7 @@ export class AppModule {
         AuthModule,
         AdminModule,
         TasksModule,
+        SchedulesModule,
         ...(options.imports ?? []),
       ],
     };

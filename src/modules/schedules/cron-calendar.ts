@@ -28,7 +28,11 @@ export class CronCalendar {
       throw new InvalidCronError('must have 5 fields, or 6 with seconds first');
     }
     try {
-      this.cron = new Cron(expression, { timezone, paused: true, mode: fields === 6 ? '6-part' : '5-part' });
+      this.cron = new Cron(expression, {
+        timezone,
+        paused: true,
+        mode: fields === 6 ? '6-part' : '5-part',
+      });
     } catch (error) {
       throw new InvalidCronError((error as Error).message);
     }

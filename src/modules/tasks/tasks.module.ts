@@ -72,6 +72,7 @@ import { TasksService } from './api/tasks.service';
     WaitingReasons,
     TasksService,
   ],
+  exports: [TasksService],
 })
 export class TasksModule implements OnModuleInit {
   constructor(

@@ -112,9 +112,19 @@ export class TaskRepository {
     return this.tasks.existsBy({ id, attempt, status: TaskStatus.Running });
   }
 
-  /** A new task with its labels, dependencies and first event, in one transaction. */
-  insert(task: Task, created: { actor: string; reason: string }): Promise<TaskEvent> {
+  /**
+   * A new task with its labels, dependencies and first event, in one transaction.
+   * `writeFirst` adds the caller's own rows to that transaction (a schedule's fire
+   * record), before the task, so a row that must be unique decides whether the task
+   * is made at all.
+   */
+  insert(
+    task: Task,
+    created: { actor: string; reason: string },
+    writeFirst?: (manager: EntityManager) => Promise<void>,
+  ): Promise<TaskEvent> {
     return inTransaction(this.dataSource, async (manager) => {
+      if (writeFirst) await writeFirst(manager);
       await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
       await this.insertLabels(manager, task.id, task.labels);
       await this.dependencies.insert(manager, task.id, task.dependsOn);
