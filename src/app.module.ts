@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CoreModule } from './common/core.module';
 import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
 import { ProcessModule } from './common/process/process.module';
+import { RetentionModule } from './common/retention/retention.module';
 import { SchedulingModule } from './common/scheduling/scheduling.module';
 import { KilnConfigModule } from './config/config.module';
 import { KilnConfig } from './config/kiln.config';
@@ -41,6 +42,7 @@ export class AppModule {
         ProcessModule,
         LockModule,
         SchedulingModule,
+        RetentionModule,
         HealthModule,
         AuthModule,
         AdminModule,

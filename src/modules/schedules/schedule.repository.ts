@@ -1,7 +1,7 @@
 // All SQL of the schedules and their fire records.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, LessThanOrEqual, Repository } from 'typeorm';
+import { DataSource, EntityManager, IsNull, LessThanOrEqual, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { inTransaction } from '../../infra/database/transaction';
 import { ScheduleFire } from './schedule-fire.entity';
@@ -54,6 +54,15 @@ export class ScheduleRepository {
       order: { nextFireAt: 'ASC' },
       take: limit,
     });
+  }
+
+  /** The latest task of each live schedule, which its concurrency policy still reads. */
+  async liveLastTaskIds(): Promise<string[]> {
+    const rows = await this.schedules.find({
+      where: { suspended: false, lastTaskId: Not(IsNull()) },
+      select: { lastTaskId: true },
+    });
+    return rows.map((row) => row.lastTaskId!);
   }
 
   /** Saves changes made at `version`; false when the schedule changed meanwhile. */

@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
+import { RetentionRegistry } from '../../common/retention/retention-registry';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth';
-import { TasksModule } from '../tasks';
+import { TASKS_RETENTION_SUBJECT, TasksModule } from '../tasks';
 import { ScheduleClock } from './schedule-clock';
 import { ScheduleFire } from './schedule-fire.entity';
 import { ScheduleFirer } from './schedule-firer';
@@ -17,4 +18,14 @@ import { SchedulesService } from './schedules.service';
   controllers: [SchedulesController],
   providers: [ScheduleClock, ScheduleFirer, ScheduleRepository, ScheduleTicker, SchedulesService],
 })
-export class SchedulesModule {}
+export class SchedulesModule implements OnModuleInit {
+  constructor(
+    private readonly retention: RetentionRegistry,
+    private readonly schedules: ScheduleRepository,
+  ) {}
+
+  onModuleInit(): void {
+    // a live schedule's latest task decides its next Forbid or Replace: keep it
+    this.retention.hold(TASKS_RETENTION_SUBJECT, () => this.schedules.liveLastTaskIds());
+  }
+}
