@@ -15,6 +15,7 @@ import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { SchedulesModule } from './modules/schedules/schedules.module';
+import { SweepsModule } from './modules/sweeps/sweeps.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SCHEMA } from './schema';
@@ -48,6 +49,7 @@ export class AppModule {
         AdminModule,
         TasksModule,
         SchedulesModule,
+        SweepsModule,
         ...(options.imports ?? []),
       ],
     };

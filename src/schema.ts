@@ -12,6 +12,9 @@ import { User } from './modules/auth/users/user.entity';
 import { CreateSchedules1795500000000 } from './modules/schedules/migrations/1795500000000-create-schedules';
 import { ScheduleFire } from './modules/schedules/schedule-fire.entity';
 import { Schedule } from './modules/schedules/schedule.entity';
+import { CreateSweeps1795500000100 } from './modules/sweeps/migrations/1795500000100-create-sweeps';
+import { SweepTrial } from './modules/sweeps/sweep-trial.entity';
+import { Sweep } from './modules/sweeps/sweep.entity';
 import { TaskAttempt } from './modules/tasks/persistence/entities/task-attempt.entity';
 import { TaskDependency } from './modules/tasks/persistence/entities/task-dependency.entity';
 import { TaskEvent } from './modules/tasks/persistence/entities/task-event.entity';
@@ -39,6 +42,8 @@ export const ENTITIES: EntityClass[] = [
   TaskDependency,
   Schedule,
   ScheduleFire,
+  Sweep,
+  SweepTrial,
 ];
 
 /**
@@ -53,6 +58,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTaskDependencies1795400000200,
   AddTaskForeignKeys1795400000300,
   CreateSchedules1795500000000,
+  CreateSweeps1795500000100,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

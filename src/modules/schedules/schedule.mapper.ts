@@ -1,5 +1,5 @@
 // Entities to API views.
-import type { CreateTaskDto, TaskSpec } from '../tasks';
+import { TaskSpec } from '../tasks';
 import type { ScheduleFireResponse, ScheduleResponse } from './dto/schedule.response';
 import type { ScheduleFire } from './schedule-fire.entity';
 import type { Schedule } from './schedule.entity';
@@ -18,7 +18,7 @@ export function toScheduleResponse(schedule: Schedule, view: ScheduleView): Sche
     name: schedule.name,
     cron: schedule.cron,
     timezone: schedule.timezone,
-    task: toTemplateResponse(schedule.template, view.showEnv),
+    task: TaskSpec.toRequest(schedule.template, { withEnv: view.showEnv }),
     concurrencyPolicy: schedule.concurrencyPolicy,
     startingDeadlineSeconds: schedule.startingDeadlineSeconds,
     suspended: schedule.suspended,
@@ -41,18 +41,5 @@ export function toFireResponse(fire: ScheduleFire): ScheduleFireResponse {
     outcome: fire.outcome,
     reason: fire.reason,
     taskId: fire.taskId,
-  };
-}
-
-/** The template as a submit body: the fields a submit leaves out are left out, not null. */
-function toTemplateResponse(spec: TaskSpec, showEnv: boolean): CreateTaskDto {
-  const { description, image, workingDir, timeoutSeconds, env, ...rest } = spec;
-  return {
-    ...rest,
-    ...(description !== null ? { description } : {}),
-    ...(image !== null ? { image } : {}),
-    ...(workingDir !== null ? { workingDir } : {}),
-    ...(timeoutSeconds !== null ? { timeoutSeconds } : {}),
-    ...(showEnv ? { env } : {}),
   };
 }

@@ -133,6 +133,17 @@ export class TasksService {
     return task && { status: task.status, final: isFinal(task.status) };
   }
 
+  /** Where each of `ids` stands; ids of tasks that no longer exist are left out. */
+  async statesOf(ids: readonly string[]): Promise<Map<string, TaskStatus>> {
+    const rows = await this.tasks.statesOf(ids);
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /** One value of training metric `name` per task of `taskIds` that reported it. */
+  metricValues(taskIds: readonly string[], name: string, pick: 'last' | 'min' | 'max') {
+    return this.metrics.valuePerTask(taskIds, name, pick);
+  }
+
   async get(principal: Principal, id: string): Promise<Task> {
     const task = await this.tasks.findById(id);
     if (!task) throw new NotFoundError('Task not found.');

@@ -107,6 +107,12 @@ export class TaskRepository {
     });
   }
 
+  /** Status of each of `ids` that exists, in one query. */
+  statesOf(ids: readonly string[]): Promise<Array<Pick<Task, 'id' | 'status'>>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.tasks.find({ where: { id: In([...ids]) }, select: { id: true, status: true } });
+  }
+
   /** True while attempt `attempt` is the task's current one and is running. */
   isRunning(id: string, attempt: number): Promise<boolean> {
     return this.tasks.existsBy({ id, attempt, status: TaskStatus.Running });
