@@ -14,6 +14,7 @@ import { CronCalendar } from './cron-calendar';
 import { planDue } from './due-times';
 import { FireKind, FireOutcome } from './fire-outcome';
 import { ScheduleClock } from './schedule-clock';
+import { SchedulesPrometheus } from './schedules.prometheus';
 import { ScheduleFire } from './schedule-fire.entity';
 import { SCHEDULE_ID_LABEL, SCHEDULED_AT_LABEL } from './schedule-labels';
 import { Advance, ScheduleMovedError, ScheduleRepository } from './schedule.repository';
@@ -35,6 +36,7 @@ export class ScheduleFirer {
     private readonly tasks: TasksService,
     private readonly users: UserAccountsService,
     private readonly clock: ScheduleClock,
+    private readonly prometheus: SchedulesPrometheus,
   ) {}
 
   /** Handles every time of `schedule` that has come: one fires, older ones are missed. */
@@ -62,7 +64,8 @@ export class ScheduleFirer {
     );
     const advance: Advance = { from: schedule.nextFireAt, to: plan.next };
     if (plan.fire) await this.fire(schedule, plan.fire, FireKind.Scheduled, missed, advance);
-    else await this.write(() => this.schedules.record(schedule.id, missed, advance));
+    else if (await this.write(() => this.schedules.record(schedule.id, missed, advance)))
+      this.prometheus.recorded(missed);
     await this.schedules.trimHistory(schedule.id, schedule.historyLimit);
   }
 
@@ -102,6 +105,7 @@ export class ScheduleFirer {
       const written = await this.write(() =>
         this.schedules.record(schedule.id, [...missed, record], advance),
       );
+      if (written) this.prometheus.recorded([...missed, record]);
       return written ? record : null;
     }
     return this.submit(schedule, owner, time, kind, missed, advance, verdict.replaced);
@@ -139,6 +143,7 @@ export class ScheduleFirer {
           });
         },
       });
+      this.prometheus.recorded([...missed, record]);
       return record;
     } catch (error) {
       if (isLostRace(error)) return null;
@@ -151,6 +156,7 @@ export class ScheduleFirer {
       const written = await this.write(() =>
         this.schedules.record(schedule.id, [...missed, failed], advance),
       );
+      if (written) this.prometheus.recorded([...missed, failed]);
       return written ? failed : null;
     }
   }

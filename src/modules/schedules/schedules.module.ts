@@ -10,6 +10,7 @@ import { ScheduleTicker } from './schedule-ticker';
 import { Schedule } from './schedule.entity';
 import { ScheduleRepository } from './schedule.repository';
 import { SchedulesController } from './schedules.controller';
+import { SchedulesPrometheus } from './schedules.prometheus';
 import { SchedulesService } from './schedules.service';
 
 /** Cron schedules that submit tasks from a template, each time exactly once. */
