@@ -6,7 +6,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '../../common/errors/domain-error';
-import { isUniqueViolation } from '../../infra/database/sql-helpers';
+import { isForeignKeyViolation, isUniqueViolation } from '../../infra/database/sql-helpers';
 import { Principal, UserAccountsService } from '../auth';
 import { TasksService, TaskSpec } from '../tasks';
 import { ConcurrencyPolicy } from './concurrency-policy';
@@ -224,9 +224,11 @@ export class ScheduleFirer {
   }
 }
 
-/** Another writer recorded this time, or moved the schedule on, first. */
+/** Another writer recorded this time, moved the schedule on, or deleted it, first. */
 function isLostRace(error: unknown): boolean {
-  return error instanceof ScheduleMovedError || isUniqueViolation(error);
+  return (
+    error instanceof ScheduleMovedError || isUniqueViolation(error) || isForeignKeyViolation(error)
+  );
 }
 
 function missedReason(time: Date, fired: Date | null, deadlineSeconds: number | null): string {
