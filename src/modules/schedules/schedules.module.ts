@@ -17,7 +17,14 @@ import { SchedulesService } from './schedules.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Schedule, ScheduleFire]), TasksModule, AuthModule],
   controllers: [SchedulesController],
-  providers: [ScheduleClock, ScheduleFirer, ScheduleRepository, ScheduleTicker, SchedulesService],
+  providers: [
+    ScheduleClock,
+    ScheduleFirer,
+    ScheduleRepository,
+    ScheduleTicker,
+    SchedulesService,
+    SchedulesPrometheus,
+  ],
 })
 export class SchedulesModule implements OnModuleInit {
   constructor(
