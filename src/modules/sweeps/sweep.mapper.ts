@@ -32,7 +32,7 @@ export function toSweepResponse(
     objective: sweep.objective,
     progress: progressOf(sweep, views),
     leaderboard: options.withTrials ? leaderboard : [],
-    best: leaderboard[0] ?? null,
+    ...(leaderboard.length ? { best: leaderboard[0] } : {}),
     trials: options.withTrials ? views : [],
     createdAt: new Date(sweep.createdAt).toISOString(),
     updatedAt: new Date(sweep.updatedAt).toISOString(),

@@ -105,7 +105,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     );
     const values = leaderboard.map((trial) => trial.value!);
     expect(values).toEqual([...values].sort((a, b) => a - b));
-    expect(done.best.taskId).toBe(leaderboard[0].taskId);
+    expect(done.best?.taskId).toBe(leaderboard[0].taskId);
 
     const tagged = await world.api.get(
       `/tasks?label=${encodeURIComponent(`kiln.dev/sweep=${created.body.id}`)}&limit=100`,

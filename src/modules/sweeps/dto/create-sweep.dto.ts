@@ -29,10 +29,12 @@ export class SearchParameterDto {
   @Matches(/^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/, { message: 'must be a hyperparameter name' })
   name: string;
 
+  /** Any JSON values: numbers, strings, booleans, objects. */
   @Omittable()
   @IsArray()
   @ArrayNotEmpty()
   @ArrayMaxSize(100)
+  @ApiPropertyOptional({ type: 'array', items: {} })
   values?: unknown[];
 
   @Omittable()

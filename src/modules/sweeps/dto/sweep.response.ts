@@ -67,9 +67,8 @@ export class SweepResponse {
   /** Trials that reported the objective, best first (single reads only; empty in lists). */
   @ApiProperty({ type: SweepTrialResponse, isArray: true })
   leaderboard: SweepTrialResponse[];
-  /** The first of the leaderboard. */
-  @ApiProperty({ type: SweepTrialResponse, nullable: true })
-  best: SweepTrialResponse | null;
+  /** The first of the leaderboard; absent until a trial reports the objective. */
+  best?: SweepTrialResponse;
   /** Every trial by index (single reads only; empty in lists). */
   @ApiProperty({ type: SweepTrialResponse, isArray: true })
   trials: SweepTrialResponse[];
