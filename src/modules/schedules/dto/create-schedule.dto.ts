@@ -43,7 +43,7 @@ export class CreateScheduleDto {
   /** While the previous task runs: Allow submits anyway, Forbid skips, Replace cancels it. Default Allow. */
   @Omittable()
   @IsEnum(ConcurrencyPolicy)
-  @ApiPropertyOptional({ enum: ConcurrencyPolicy, enumName: 'ConcurrencyPolicy' })
+  @ApiPropertyOptional({ enum: ConcurrencyPolicy })
   concurrencyPolicy?: ConcurrencyPolicy;
 
   /** How late a time missed while no Kiln ran may still fire; null: always the latest. */

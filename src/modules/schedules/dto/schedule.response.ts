@@ -11,9 +11,9 @@ export class ScheduleFireResponse {
   scheduledAt: string;
   @ApiProperty({ format: 'date-time' })
   firedAt: string;
-  @ApiProperty({ enum: FireKind, enumName: 'FireKind' })
+  @ApiProperty({ enum: FireKind })
   kind: FireKind;
-  @ApiProperty({ enum: FireOutcome, enumName: 'FireOutcome' })
+  @ApiProperty({ enum: FireOutcome })
   outcome: FireOutcome;
   /** Why it was skipped, missed or failed; what it replaced. */
   @ApiProperty({ type: 'string', nullable: true })
@@ -32,7 +32,7 @@ export class ScheduleResponse {
   timezone: string;
   /** The task template; `env` is shown only to the owner and admins. */
   task: CreateTaskDto;
-  @ApiProperty({ enum: ConcurrencyPolicy, enumName: 'ConcurrencyPolicy' })
+  @ApiProperty({ enum: ConcurrencyPolicy })
   concurrencyPolicy: ConcurrencyPolicy;
   @ApiProperty({ type: 'integer', nullable: true })
   startingDeadlineSeconds: number | null;
