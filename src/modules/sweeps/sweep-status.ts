@@ -17,3 +17,7 @@ export interface SweepObjective {
   goal: ObjectiveGoal;
   value: ObjectiveValue;
 }
+
+/** Whether trials that fall behind are stopped early: `none` (the default) or `median`. */
+export type EarlyStopping = 'none' | 'median';
+export const EARLY_STOPPING: readonly EarlyStopping[] = ['none', 'median'];

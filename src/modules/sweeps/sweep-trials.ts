@@ -7,6 +7,7 @@ import { DomainError } from '../../common/errors/domain-error';
 import { isUniqueViolation } from '../../infra/database/sql-helpers';
 import { Principal, UserAccountsService } from '../auth';
 import { isFinal, TasksService, TaskSpec } from '../tasks';
+import { MedianStopping } from './median-stopping';
 import { trialsOf } from './search-space';
 import { SWEEP_ID_LABEL, SWEEP_TRIAL_LABEL } from './sweep-labels';
 import { SweepStatus } from './sweep-status';
@@ -22,12 +23,21 @@ export class SweepTrials {
     private readonly sweeps: SweepRepository,
     private readonly tasks: TasksService,
     private readonly users: UserAccountsService,
+    private readonly medianStopping: MedianStopping,
   ) {}
 
   /** Submits what parallelism allows, and completes the sweep once every trial is final. */
   async advance(sweep: Sweep): Promise<void> {
     const trials = await this.sweeps.trialsOf(sweep.id);
     const states = await this.tasks.statesOf(trials.map((trial) => trial.taskId));
+    const owner = await this.ownerOf(sweep);
+    if (!owner) {
+      this.logger.warn({ sweepId: sweep.id }, 'the owner of a running sweep is disabled or gone');
+      return;
+    }
+    // a stopped trial is cancelling now, still active: its slot frees at the next tick
+    if (sweep.earlyStopping === 'median')
+      await this.medianStopping.stopLaggards(sweep, owner, trials, states);
     const active = trials.filter((trial) => {
       const status = states.get(trial.taskId);
       return status !== undefined && !isFinal(status);
@@ -38,11 +48,6 @@ export class SweepTrials {
     }
     const room = Math.min(sweep.parallelism - active, sweep.trialCount - sweep.trialsSubmitted);
     if (room <= 0) return;
-    const owner = await this.ownerOf(sweep);
-    if (!owner) {
-      this.logger.warn({ sweepId: sweep.id }, 'the owner of a running sweep is disabled or gone');
-      return;
-    }
     const planned = trialsOf(sweep.parameters, sweep.strategy, sweep.trialCount, sweep.seed);
     for (let index = sweep.trialsSubmitted; index < sweep.trialsSubmitted + room; index++) {
       if (!(await this.submit(sweep, owner, index, planned[index]))) return;

@@ -2,7 +2,7 @@ import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAtColumn, JsonColumn, UpdatedAtColumn } from '../../infra/database/dialect';
 import type { TaskSpec } from '../tasks';
 import type { SearchParameter, SweepStrategy } from './search-space';
-import { SweepObjective, SweepStatus } from './sweep-status';
+import { EarlyStopping, SweepObjective, SweepStatus } from './sweep-status';
 
 /** A search over hyperparameters: one task per trial, from one template. */
 @Entity('sweeps')
@@ -39,6 +39,10 @@ export class Sweep {
 
   @JsonColumn()
   objective: SweepObjective;
+
+  /** `median`: stop a running trial worse than the median of finished ones at its step. */
+  @Column({ name: 'early_stopping', type: 'varchar', length: 16 })
+  earlyStopping: EarlyStopping;
 
   @Column({ type: 'varchar', length: 16 })
   status: SweepStatus;

@@ -30,6 +30,7 @@ export function toSweepResponse(
     seed: sweep.seed,
     parallelism: sweep.parallelism,
     objective: sweep.objective,
+    earlyStopping: sweep.earlyStopping,
     progress: progressOf(sweep, views),
     leaderboard: options.withTrials ? leaderboard : [],
     ...(leaderboard.length ? { best: leaderboard[0] } : {}),

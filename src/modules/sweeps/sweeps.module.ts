@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RetentionRegistry } from '../../common/retention/retention-registry';
 import { AuthModule } from '../auth';
 import { TASKS_RETENTION_SUBJECT, TasksModule } from '../tasks';
+import { MedianStopping } from './median-stopping';
 import { SweepTicker } from './sweep-ticker';
 import { SweepTrial } from './sweep-trial.entity';
 import { SweepTrials } from './sweep-trials';
@@ -15,7 +16,7 @@ import { SweepsService } from './sweeps.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Sweep, SweepTrial]), TasksModule, AuthModule],
   controllers: [SweepsController],
-  providers: [SweepRepository, SweepTicker, SweepTrials, SweepsService],
+  providers: [MedianStopping, SweepRepository, SweepTicker, SweepTrials, SweepsService],
 })
 export class SweepsModule implements OnModuleInit {
   constructor(

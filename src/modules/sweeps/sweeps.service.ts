@@ -71,6 +71,7 @@ export class SweepsService {
         goal: dto.objective.goal,
         value: dto.objective.value ?? 'last',
       },
+      earlyStopping: dto.earlyStopping ?? 'none',
       status: SweepStatus.Running,
       trialsSubmitted: 0,
       createdAt: now,

@@ -152,6 +152,37 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     expect(later.progress.submitted).toBe(2);
   }, 60_000);
 
+  it('median early stopping cancels a running trial worse than the finished ones at its step', async () => {
+    const script = [
+      'import json, os, time',
+      "x = json.loads(os.environ['KILN_HPARAMS'])['x']",
+      "point = lambda step: print('KILN_METRIC ' + json.dumps({'name': 'loss', 'step': step, 'value': x}), flush=True)",
+      'point(1)',
+      'time.sleep(30 if x >= 10 else 0)',
+      'point(2)',
+    ].join('\n');
+    const created = await world.api.post(
+      '/sweeps',
+      {
+        name: 'median',
+        task: { name: 'trial', command: ['python3', '-c', script] },
+        parameters: [{ name: 'x', values: [1, 2, 3, 10] }],
+        maxTrials: 4,
+        parallelism: 4,
+        objective: { metric: 'loss', goal: 'minimize' },
+        earlyStopping: 'median',
+      },
+      world.tokens.alice,
+    );
+    expect(created.status).toBe(201);
+    const done = await waitForStatus(created.body.id, 'completed', 25_000);
+    const byX = new Map((done.trials as Trial[]).map((trial) => [trial.hyperparameters.x, trial]));
+    expect(byX.get(10)!.status).toBe('cancelled');
+    for (const x of [1, 2, 3]) expect(byX.get(x)!.status).toBe('succeeded');
+    expect(done.progress).toMatchObject({ succeeded: 3, unsuccessful: 1 });
+    expect(done.best?.hyperparameters).toEqual({ x: 1 });
+  }, 60_000);
+
   it('refuses a range in a grid and a sweep by another member’s eyes', async () => {
     const range = await world.api.post(
       '/sweeps',

@@ -17,7 +17,14 @@ import {
 } from 'class-validator';
 import { Omittable } from '../../../common/validation/omittable';
 import { CreateTaskDto } from '../../tasks';
-import { OBJECTIVE_GOALS, OBJECTIVE_VALUES, ObjectiveGoal, ObjectiveValue } from '../sweep-status';
+import {
+  EARLY_STOPPING,
+  EarlyStopping,
+  OBJECTIVE_GOALS,
+  OBJECTIVE_VALUES,
+  ObjectiveGoal,
+  ObjectiveValue,
+} from '../sweep-status';
 import { SWEEP_STRATEGIES, SweepStrategy } from '../search-space';
 
 export const MAX_TRIALS = 1000;
@@ -124,4 +131,13 @@ export class CreateSweepDto {
   @ValidateNested()
   @Type(() => ObjectiveDto)
   objective: ObjectiveDto;
+
+  /**
+   * `median` stops a running trial whose objective at its latest step is worse than the
+   * median of the finished trials at that step (once three have finished). Default `none`.
+   */
+  @Omittable()
+  @IsIn(EARLY_STOPPING)
+  @ApiPropertyOptional({ enum: EARLY_STOPPING })
+  earlyStopping?: EarlyStopping;
 }

@@ -63,6 +63,8 @@ export class SweepResponse {
   @ApiProperty({ type: 'integer' })
   parallelism: number;
   objective: SweepObjectiveResponse;
+  @ApiProperty({ enum: ['none', 'median'] })
+  earlyStopping: string;
   progress: SweepProgressResponse;
   /** Trials that reported the objective, best first (single reads only; empty in lists). */
   @ApiProperty({ type: SweepTrialResponse, isArray: true })

@@ -28,6 +28,7 @@ export class CreateSweeps1795500000100 implements MigrationInterface {
           { name: 'trial_count', type: 'integer' },
           { name: 'parallelism', type: 'integer' },
           { name: 'objective', type: json },
+          varchar('early_stopping', 16),
           varchar('status', 16),
           { name: 'trials_submitted', type: 'integer' },
           { name: 'created_at', type: timestamp, default: nowDefault(queryRunner) },

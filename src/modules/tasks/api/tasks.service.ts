@@ -139,9 +139,17 @@ export class TasksService {
     return new Map(rows.map((row) => [row.id, row.status]));
   }
 
-  /** One value of training metric `name` per task of `taskIds` that reported it. */
-  metricValues(taskIds: readonly string[], name: string, pick: 'last' | 'min' | 'max') {
-    return this.metrics.valuePerTask(taskIds, name, pick);
+  /**
+   * One value of training metric `name` per task of `taskIds` that reported it, among
+   * its points up to `maxStep` when given.
+   */
+  metricValues(
+    taskIds: readonly string[],
+    name: string,
+    pick: 'last' | 'min' | 'max',
+    maxStep?: number,
+  ) {
+    return this.metrics.valuePerTask(taskIds, name, pick, maxStep);
   }
 
   async get(principal: Principal, id: string): Promise<Task> {

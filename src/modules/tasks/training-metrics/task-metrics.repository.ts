@@ -22,12 +22,14 @@ export class TaskMetricsRepository {
   /**
    * One value of metric `name` per task of `taskIds` that reported it, from its latest
    * attempt: the point with the highest step (then the latest), or the lowest or highest
-   * value. Tasks without the metric are left out.
+   * value, among points up to `maxStep` when given. Tasks without such a point are left
+   * out.
    */
   async valuePerTask(
     taskIds: readonly string[],
     name: string,
     pick: 'last' | 'min' | 'max',
+    maxStep?: number,
   ): Promise<Array<{ taskId: string; value: number; step: number | null }>> {
     if (taskIds.length === 0) return [];
     const order =
@@ -39,7 +41,7 @@ export class TaskMetricsRepository {
         .createQueryBuilder()
         .select(['ranked.task_id AS task_id', 'ranked.value AS value', 'ranked.step AS step'])
         .from((inner) => {
-          return inner
+          const ranked = inner
             .select(['p.task_id AS task_id', 'p.value AS value', 'p.step AS step'])
             .addSelect(`ROW_NUMBER() OVER (PARTITION BY p.task_id ORDER BY ${order})`, 'position')
             .from(TaskMetricPoint, 'p')
@@ -48,6 +50,8 @@ export class TaskMetricsRepository {
             .andWhere(
               'p.attempt = (SELECT MAX(a.attempt) FROM task_metric_points a WHERE a.task_id = p.task_id)',
             );
+          if (maxStep !== undefined) ranked.andWhere('p.step <= :maxStep', { maxStep });
+          return ranked;
         }, 'ranked')
         .where('ranked.position = 1')
         .getRawMany();

@@ -155,9 +155,14 @@ export class TaskMetricsService implements OnModuleDestroy {
   }
 
   /** One value of metric `name` per task that reported it (see the repository). */
-  async valuePerTask(taskIds: readonly string[], name: string, pick: 'last' | 'min' | 'max') {
+  async valuePerTask(
+    taskIds: readonly string[],
+    name: string,
+    pick: 'last' | 'min' | 'max',
+    maxStep?: number,
+  ) {
     await this.flush();
-    return this.repository.valuePerTask(taskIds, name, pick);
+    return this.repository.valuePerTask(taskIds, name, pick, maxStep);
   }
 
   async names(taskId: string): Promise<string[]> {
