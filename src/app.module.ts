@@ -2,6 +2,7 @@ import { DynamicModule, Module, Type } from '@nestjs/common';
 import { CoreModule } from './common/core.module';
 import { LoggingModule, LoggingOptions } from './common/logging/logging.module';
 import { ProcessModule } from './common/process/process.module';
+import { RetentionModule } from './common/retention/retention.module';
 import { SchedulingModule } from './common/scheduling/scheduling.module';
 import { KilnConfigModule } from './config/config.module';
 import { KilnConfig } from './config/kiln.config';
@@ -13,6 +14,8 @@ import { WakeupsModule } from './infra/wakeups/wakeups.module';
 import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
+import { SchedulesModule } from './modules/schedules/schedules.module';
+import { SweepsModule } from './modules/sweeps/sweeps.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SCHEMA } from './schema';
@@ -40,10 +43,13 @@ export class AppModule {
         ProcessModule,
         LockModule,
         SchedulingModule,
+        RetentionModule,
         HealthModule,
         AuthModule,
         AdminModule,
         TasksModule,
+        SchedulesModule,
+        SweepsModule,
         ...(options.imports ?? []),
       ],
     };

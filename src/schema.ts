@@ -9,6 +9,12 @@ import { CreateAuthTables1795382384096 } from './modules/auth/migrations/1795382
 import { RefreshToken } from './modules/auth/sessions/refresh-token.entity';
 import { Session } from './modules/auth/sessions/session.entity';
 import { User } from './modules/auth/users/user.entity';
+import { CreateSchedules1795500000000 } from './modules/schedules/migrations/1795500000000-create-schedules';
+import { ScheduleFire } from './modules/schedules/schedule-fire.entity';
+import { Schedule } from './modules/schedules/schedule.entity';
+import { CreateSweeps1795500000100 } from './modules/sweeps/migrations/1795500000100-create-sweeps';
+import { SweepTrial } from './modules/sweeps/sweep-trial.entity';
+import { Sweep } from './modules/sweeps/sweep.entity';
 import { TaskAttempt } from './modules/tasks/persistence/entities/task-attempt.entity';
 import { TaskDependency } from './modules/tasks/persistence/entities/task-dependency.entity';
 import { TaskEvent } from './modules/tasks/persistence/entities/task-event.entity';
@@ -34,6 +40,10 @@ export const ENTITIES: EntityClass[] = [
   UserQuota,
   TaskMetricPoint,
   TaskDependency,
+  Schedule,
+  ScheduleFire,
+  Sweep,
+  SweepTrial,
 ];
 
 /**
@@ -47,6 +57,8 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTaskMetrics1795400000100,
   CreateTaskDependencies1795400000200,
   AddTaskForeignKeys1795400000300,
+  CreateSchedules1795500000000,
+  CreateSweeps1795500000100,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -11,6 +11,7 @@ import { LockConfig } from './sections/lock.config';
 import { LogConfig } from './sections/log.config';
 import { ProcessConfig } from './sections/process.config';
 import { RedisConfig } from './sections/redis.config';
+import { RetentionConfig } from './sections/retention.config';
 import { TasksConfig } from './sections/tasks.config';
 import { WakeupsConfig } from './sections/wakeups.config';
 
@@ -76,4 +77,7 @@ export class KilnConfig {
 
   @Section(() => TasksConfig)
   tasks: TasksConfig;
+
+  @Section(() => RetentionConfig)
+  retention: RetentionConfig;
 }

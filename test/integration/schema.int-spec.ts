@@ -13,6 +13,7 @@ import { TaskEvent } from '../../src/modules/tasks/persistence/entities/task-eve
 import { TaskLabel } from '../../src/modules/tasks/persistence/entities/task-label.entity';
 import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 import { TaskMetricPoint } from '../../src/modules/tasks/training-metrics/task-metric-point.entity';
+import { AddTaskForeignKeys1795400000300 } from '../../src/modules/tasks/persistence/migrations/1795400000300-add-task-foreign-keys';
 import { createTestDatabase } from '../support/postgres';
 import { connectToTarget, databaseTargets } from '../support/database-targets';
 import { insertTaskRow } from '../support/task-row';
@@ -66,7 +67,11 @@ describe.each(targets)('migrations on $name', (target) => {
   });
 
   it('removes rows of tasks already gone when it adds the foreign keys, and keeps the others', async () => {
-    await dataSource.undoLastMigration({ transaction: 'each' });
+    // back to just before the foreign keys, undoing the migrations that came after them
+    const sinceForeignKeys =
+      MIGRATIONS.length - MIGRATIONS.indexOf(AddTaskForeignKeys1795400000300);
+    for (let i = 0; i < sinceForeignKeys; i++)
+      await dataSource.undoLastMigration({ transaction: 'each' });
     const [gone, kept] = [randomUUID(), randomUUID()];
     await insertChildren(dataSource, gone);
     await insertTask(dataSource, kept);

@@ -12,6 +12,7 @@ import { Test, TestingModule } from '@nestjs/testing';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessModule } from '../../src/common/process/process.module';
+import { RetentionModule } from '../../src/common/retention/retention.module';
 import { SchedulingModule } from '../../src/common/scheduling/scheduling.module';
 import { KilnConfigModule } from '../../src/config/config.module';
 import { KilnConfig } from '../../src/config/kiln.config';
@@ -348,6 +349,7 @@ function worldModule(config: KilnConfig): DynamicModule {
       ProcessModule,
       LockModule,
       SchedulingModule,
+      RetentionModule,
       TasksModule,
     ],
   };

@@ -21,6 +21,7 @@ import { RefreshToken } from './sessions/refresh-token.entity';
 import { Session } from './sessions/session.entity';
 import { SessionsRepository } from './sessions/sessions.repository';
 import { SessionsService } from './sessions/sessions.service';
+import { SessionRetention } from './sessions/session-retention';
 import { AdminBootstrap } from './users/admin-bootstrap.service';
 import { PasswordHasher } from './users/password-hasher.service';
 import { UserAccountsService } from './users/user-accounts.service';
@@ -57,6 +58,7 @@ import { UsersService } from './users/users.service';
     AdminBootstrap,
     SessionsRepository,
     SessionsService,
+    SessionRetention,
     AccessTokensService,
     ApiTokensRepository,
     ApiTokensService,

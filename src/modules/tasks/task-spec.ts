@@ -142,4 +142,20 @@ function clone(spec: TaskSpec, overrides: Partial<TaskSpec> = {}): TaskSpec {
   return { ...structuredClone(spec), ...structuredClone(overrides) };
 }
 
-export const TaskSpec = { fromRequest, ofTask, toColumns, clone };
+/**
+ * The spec as a submit body (a template shown back): fields a submit may leave out are
+ * left out rather than null, and `env` only when the reader may see it.
+ */
+function toRequest(spec: TaskSpec, options: { withEnv: boolean }): CreateTaskDto {
+  const { description, image, workingDir, timeoutSeconds, env, ...rest } = spec;
+  return {
+    ...rest,
+    ...(description !== null ? { description } : {}),
+    ...(image !== null ? { image } : {}),
+    ...(workingDir !== null ? { workingDir } : {}),
+    ...(timeoutSeconds !== null ? { timeoutSeconds } : {}),
+    ...(options.withEnv ? { env } : {}),
+  };
+}
+
+export const TaskSpec = { fromRequest, ofTask, toColumns, clone, toRequest };

@@ -33,6 +33,8 @@ import { TaskDependencyRepository } from './persistence/task-dependency.reposito
 import { TaskEventRepository } from './persistence/task-event.repository';
 import { TaskListRepository } from './persistence/task-list.repository';
 import { TaskRepository } from './persistence/task.repository';
+import { TaskRetentionRepository } from './persistence/task-retention.repository';
+import { FinishedTaskRetention } from './retention/finished-task-retention';
 import { UserQuotaRepository } from './persistence/user-quota.repository';
 import { WaitingReasons } from './orchestration/waiting-reasons';
 import { TasksService } from './api/tasks.service';
@@ -71,7 +73,10 @@ import { TasksService } from './api/tasks.service';
     UserQuotaRepository,
     WaitingReasons,
     TasksService,
+    TaskRetentionRepository,
+    FinishedTaskRetention,
   ],
+  exports: [TasksService],
 })
 export class TasksModule implements OnModuleInit {
   constructor(

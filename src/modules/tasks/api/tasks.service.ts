@@ -2,6 +2,7 @@
 // Reads of single tasks live here too because each one checks ownership first.
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { createHash, randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import {
   ConflictError,
   InvalidInputError,
@@ -86,6 +87,69 @@ export class TasksService {
       throw error;
     }
     return { task, replayed: false };
+  }
+
+  /**
+   * A submit checked in full (who may create, the queue, the spec, the runtime) without
+   * storing anything: the spec a later `submitSpec` will run, e.g. a schedule's template.
+   */
+  specOf(principal: Principal, dto: CreateTaskDto): TaskSpec {
+    this.policy.assertCanCreate(principal);
+    const queue = this.submittableQueue(principal, dto.queue ?? this.config.tasks.defaultQueue);
+    const spec = TaskSpec.fromRequest(dto, queue);
+    this.newTask(principal, spec, queue);
+    return spec;
+  }
+
+  /**
+   * Submits a spec made earlier, checked again as a submit is. `writeFirst` writes the
+   * caller's rows in the task's transaction, before it; when it throws, no task is made.
+   */
+  async submitSpec(
+    principal: Principal,
+    spec: TaskSpec,
+    options: {
+      reason: string;
+      writeFirst?: (manager: EntityManager, taskId: string) => Promise<void>;
+    },
+  ): Promise<Task> {
+    this.policy.assertCanCreate(principal);
+    const task = this.newTask(principal, spec, this.submittableQueue(principal, spec.queue));
+    await this.dependencies.check(principal, task.dependsOn);
+    await this.capacity.assertBacklogRoom(principal.userId);
+    const writeFirst = options.writeFirst;
+    await this.insert(
+      task,
+      principal.userId,
+      options.reason,
+      writeFirst && ((manager) => writeFirst(manager, task.id)),
+    );
+    return task;
+  }
+
+  /** Where a task stands, or null when it no longer exists; no ownership check. */
+  async stateOf(id: string): Promise<{ status: TaskStatus; final: boolean } | null> {
+    const task = await this.tasks.stateOf(id);
+    return task && { status: task.status, final: isFinal(task.status) };
+  }
+
+  /** Where each of `ids` stands; ids of tasks that no longer exist are left out. */
+  async statesOf(ids: readonly string[]): Promise<Map<string, TaskStatus>> {
+    const rows = await this.tasks.statesOf(ids);
+    return new Map(rows.map((row) => [row.id, row.status]));
+  }
+
+  /**
+   * One value of training metric `name` per task of `taskIds` that reported it, among
+   * its points up to `maxStep` when given.
+   */
+  metricValues(
+    taskIds: readonly string[],
+    name: string,
+    pick: 'last' | 'min' | 'max',
+    maxStep?: number,
+  ) {
+    return this.metrics.valuePerTask(taskIds, name, pick, maxStep);
   }
 
   async get(principal: Principal, id: string): Promise<Task> {
@@ -290,12 +354,19 @@ export class TasksService {
     if (problems.length) throw new InvalidInputError('The task is not valid.', problems);
   }
 
-  private async insert(task: Task, actor: string, reason: string): Promise<void> {
-    const event = await this.tasks.insert(task, { actor, reason }).catch((error: unknown) => {
-      // a task it depends on was deleted between the check and the insert
-      if (isForeignKeyViolation(error)) throw unknownDependency(task.dependsOn);
-      throw error;
-    });
+  private async insert(
+    task: Task,
+    actor: string,
+    reason: string,
+    writeFirst?: (manager: EntityManager) => Promise<void>,
+  ): Promise<void> {
+    const event = await this.tasks
+      .insert(task, { actor, reason }, writeFirst)
+      .catch((error: unknown) => {
+        // a task it depends on was deleted between the check and the insert
+        if (isForeignKeyViolation(error)) throw unknownDependency(task.dependsOn);
+        throw error;
+      });
     this.lifecycle.created({ task, event });
     this.wakeups.dispatch();
   }

@@ -107,14 +107,30 @@ export class TaskRepository {
     });
   }
 
+  /** Status of each of `ids` that exists, in one query. */
+  statesOf(ids: readonly string[]): Promise<Array<Pick<Task, 'id' | 'status'>>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.tasks.find({ where: { id: In([...ids]) }, select: { id: true, status: true } });
+  }
+
   /** True while attempt `attempt` is the task's current one and is running. */
   isRunning(id: string, attempt: number): Promise<boolean> {
     return this.tasks.existsBy({ id, attempt, status: TaskStatus.Running });
   }
 
-  /** A new task with its labels, dependencies and first event, in one transaction. */
-  insert(task: Task, created: { actor: string; reason: string }): Promise<TaskEvent> {
+  /**
+   * A new task with its labels, dependencies and first event, in one transaction.
+   * `writeFirst` adds the caller's own rows to that transaction (a schedule's fire
+   * record), before the task, so a row that must be unique decides whether the task
+   * is made at all.
+   */
+  insert(
+    task: Task,
+    created: { actor: string; reason: string },
+    writeFirst?: (manager: EntityManager) => Promise<void>,
+  ): Promise<TaskEvent> {
     return inTransaction(this.dataSource, async (manager) => {
+      if (writeFirst) await writeFirst(manager);
       await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
       await this.insertLabels(manager, task.id, task.labels);
       await this.dependencies.insert(manager, task.id, task.dependsOn);

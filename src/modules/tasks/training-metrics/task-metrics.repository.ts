@@ -19,6 +19,49 @@ export class TaskMetricsRepository {
     @InjectRepository(TaskMetricPoint) private readonly points: Repository<TaskMetricPoint>,
   ) {}
 
+  /**
+   * One value of metric `name` per task of `taskIds` that reported it, from its latest
+   * attempt: the point with the highest step (then the latest), or the lowest or highest
+   * value, among points up to `maxStep` when given. Tasks without such a point are left
+   * out.
+   */
+  async valuePerTask(
+    taskIds: readonly string[],
+    name: string,
+    pick: 'last' | 'min' | 'max',
+    maxStep?: number,
+  ): Promise<Array<{ taskId: string; value: number; step: number | null }>> {
+    if (taskIds.length === 0) return [];
+    const order =
+      pick === 'last'
+        ? 'CASE WHEN step IS NULL THEN 1 ELSE 0 END DESC, step DESC, recorded_at DESC, id DESC'
+        : `value ${pick === 'min' ? 'ASC' : 'DESC'}, id DESC`;
+    const rows: Array<{ task_id: string; value: number | string; step: number | string | null }> =
+      await this.points.manager
+        .createQueryBuilder()
+        .select(['ranked.task_id AS task_id', 'ranked.value AS value', 'ranked.step AS step'])
+        .from((inner) => {
+          const ranked = inner
+            .select(['p.task_id AS task_id', 'p.value AS value', 'p.step AS step'])
+            .addSelect(`ROW_NUMBER() OVER (PARTITION BY p.task_id ORDER BY ${order})`, 'position')
+            .from(TaskMetricPoint, 'p')
+            .where('p.task_id IN (:...taskIds)', { taskIds: [...taskIds] })
+            .andWhere('p.name = :name', { name })
+            .andWhere(
+              'p.attempt = (SELECT MAX(a.attempt) FROM task_metric_points a WHERE a.task_id = p.task_id)',
+            );
+          if (maxStep !== undefined) ranked.andWhere('p.step <= :maxStep', { maxStep });
+          return ranked;
+        }, 'ranked')
+        .where('ranked.position = 1')
+        .getRawMany();
+    return rows.map((row) => ({
+      taskId: row.task_id,
+      value: Number(row.value),
+      step: row.step === null ? null : Number(row.step),
+    }));
+  }
+
   /** One multi-row INSERT; the caller keeps batches within the databases' parameter limits. */
   async insertMany(rows: readonly NewMetricPoint[]): Promise<void> {
     if (rows.length === 0) return;

@@ -154,6 +154,17 @@ export class TaskMetricsService implements OnModuleDestroy {
     return unwritten > stored ? unwritten : stored;
   }
 
+  /** One value of metric `name` per task that reported it (see the repository). */
+  async valuePerTask(
+    taskIds: readonly string[],
+    name: string,
+    pick: 'last' | 'min' | 'max',
+    maxStep?: number,
+  ) {
+    await this.flush();
+    return this.repository.valuePerTask(taskIds, name, pick, maxStep);
+  }
+
   async names(taskId: string): Promise<string[]> {
     return this.repository.distinctNames(taskId);
   }

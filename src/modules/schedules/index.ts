@@ -1,0 +1,2 @@
+// The schedules module's public surface.
+export { SchedulesModule } from './schedules.module';

@@ -1,0 +1,2 @@
+// The sweeps module's public surface.
+export { SweepsModule } from './sweeps.module';
