@@ -19,6 +19,8 @@ import { CreateTasks1795400000000 } from './modules/tasks/persistence/migrations
 import { CreateTaskDependencies1795400000200 } from './modules/tasks/persistence/migrations/1795400000200-create-task-dependencies';
 import { AddTaskForeignKeys1795400000300 } from './modules/tasks/persistence/migrations/1795400000300-add-task-foreign-keys';
 import { CreateTaskMetrics1795400000100 } from './modules/tasks/training-metrics/migrations/1795400000100-create-task-metrics';
+import { CreateTaskQueues1795400000400 } from './modules/tasks/queues/migrations/1795400000400-create-task-queues';
+import { TaskQueueRow } from './modules/tasks/queues/task-queue.entity';
 import { TaskMetricPoint } from './modules/tasks/training-metrics/task-metric-point.entity';
 
 export const ENTITIES: EntityClass[] = [
@@ -34,6 +36,7 @@ export const ENTITIES: EntityClass[] = [
   UserQuota,
   TaskMetricPoint,
   TaskDependency,
+  TaskQueueRow,
 ];
 
 /**
@@ -47,6 +50,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTaskMetrics1795400000100,
   CreateTaskDependencies1795400000200,
   AddTaskForeignKeys1795400000300,
+  CreateTaskQueues1795400000400,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -10,4 +10,12 @@ export enum AuditAction {
   UserCreated = 'admin.user.created',
   UserUpdated = 'admin.user.updated',
   UserPasswordReset = 'admin.user.password-reset',
+  QueueCreated = 'admin.queue.created',
+  QueueUpdated = 'admin.queue.updated',
+  QueueDeleted = 'admin.queue.deleted',
+  QueuePaused = 'admin.queue.paused',
+  QueueResumed = 'admin.queue.resumed',
+  QueueDrained = 'admin.queue.drained',
+  QuotaSet = 'admin.quota.set',
+  QuotaCleared = 'admin.quota.cleared',
 }

@@ -36,11 +36,26 @@ import { TaskRepository } from './persistence/task.repository';
 import { UserQuotaRepository } from './persistence/user-quota.repository';
 import { WaitingReasons } from './orchestration/waiting-reasons';
 import { TasksService } from './api/tasks.service';
+import { QueueAdministration } from './queues/queue-administration.service';
+import { QueueCatalog } from './queues/queue-catalog';
+import { QueueFiguresRepository } from './queues/queue-figures.repository';
+import { TaskQueueRow } from './queues/task-queue.entity';
+import { TaskQueueRepository } from './queues/task-queue.repository';
+import { QuotaAdministration } from './quotas/quota-administration.service';
+import { QuotaUsageRepository } from './quotas/quota-usage.repository';
 
 /** Training tasks: REST, dispatcher, launch worker, reconciler, logs, metrics, events. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, TaskDependency, UserQuota]),
+    TypeOrmModule.forFeature([
+      Task,
+      TaskLabel,
+      TaskAttempt,
+      TaskEvent,
+      TaskDependency,
+      UserQuota,
+      TaskQueueRow,
+    ]),
     TaskMetricsModule,
     ArtifactsModule,
     RuntimesModule,
@@ -71,7 +86,14 @@ import { TasksService } from './api/tasks.service';
     UserQuotaRepository,
     WaitingReasons,
     TasksService,
+    QueueCatalog,
+    TaskQueueRepository,
+    QueueFiguresRepository,
+    QueueAdministration,
+    QuotaUsageRepository,
+    QuotaAdministration,
   ],
+  exports: [QueueAdministration, QuotaAdministration],
 })
 export class TasksModule implements OnModuleInit {
   constructor(

@@ -1,0 +1,14 @@
+// The tasks module's public surface: other modules import only what is exported here.
+export { TasksModule } from './tasks.module';
+export { QueueAdministration } from './queues/queue-administration.service';
+export type {
+  Changed,
+  QueueChanges,
+  QueueDefinition,
+  QueueView,
+} from './queues/queue-administration.service';
+export type { TaskQueue } from './queues/task-queue';
+export { QuotaAdministration } from './quotas/quota-administration.service';
+export type { QuotaOverrides, UserQuotaView } from './quotas/quota-administration.service';
+export type { QuotaUsage } from './quotas/quota-usage.repository';
+export type { UserLimits } from './orchestration/capacity.service';
