@@ -15,6 +15,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { SCHEMA } from './schema';
 
 export interface AppModuleOptions {
@@ -44,6 +45,7 @@ export class AppModule {
         AuthModule,
         AdminModule,
         TasksModule,
+        WebhooksModule,
         ...(options.imports ?? []),
       ],
     };

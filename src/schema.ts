@@ -21,6 +21,11 @@ import { AddTaskForeignKeys1795400000300 } from './modules/tasks/persistence/mig
 import { CreateTaskMetrics1795400000100 } from './modules/tasks/training-metrics/migrations/1795400000100-create-task-metrics';
 import { CreateTaskQueues1795400000400 } from './modules/tasks/queues/migrations/1795400000400-create-task-queues';
 import { TaskQueueRow } from './modules/tasks/queues/task-queue.entity';
+import { CreateWebhooks1795500000000 } from './modules/webhooks/migrations/1795500000000-create-webhooks';
+import { WebhookAttempt } from './modules/webhooks/webhook-attempt.entity';
+import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity';
+import { WebhookOutboxPosition } from './modules/webhooks/webhook-outbox-position.entity';
+import { Webhook } from './modules/webhooks/webhook.entity';
 import { TaskMetricPoint } from './modules/tasks/training-metrics/task-metric-point.entity';
 
 export const ENTITIES: EntityClass[] = [
@@ -37,6 +42,10 @@ export const ENTITIES: EntityClass[] = [
   TaskMetricPoint,
   TaskDependency,
   TaskQueueRow,
+  Webhook,
+  WebhookDelivery,
+  WebhookAttempt,
+  WebhookOutboxPosition,
 ];
 
 /**
@@ -51,6 +60,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTaskDependencies1795400000200,
   AddTaskForeignKeys1795400000300,
   CreateTaskQueues1795400000400,
+  CreateWebhooks1795500000000,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

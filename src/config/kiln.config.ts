@@ -13,6 +13,7 @@ import { ProcessConfig } from './sections/process.config';
 import { RedisConfig } from './sections/redis.config';
 import { TasksConfig } from './sections/tasks.config';
 import { WakeupsConfig } from './sections/wakeups.config';
+import { WebhooksConfig } from './sections/webhooks.config';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -76,4 +77,7 @@ export class KilnConfig {
 
   @Section(() => TasksConfig)
   tasks: TasksConfig;
+
+  @Section(() => WebhooksConfig)
+  webhooks: WebhooksConfig;
 }

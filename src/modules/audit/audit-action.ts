@@ -18,4 +18,7 @@ export enum AuditAction {
   QueueDrained = 'admin.queue.drained',
   QuotaSet = 'admin.quota.set',
   QuotaCleared = 'admin.quota.cleared',
+  WebhookCreated = 'webhooks.webhook.created',
+  WebhookUpdated = 'webhooks.webhook.updated',
+  WebhookDeleted = 'webhooks.webhook.deleted',
 }

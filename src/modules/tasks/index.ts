@@ -12,3 +12,7 @@ export { QuotaAdministration } from './quotas/quota-administration.service';
 export type { QuotaOverrides, UserQuotaView } from './quotas/quota-administration.service';
 export type { QuotaUsage } from './quotas/quota-usage.repository';
 export type { UserLimits } from './orchestration/capacity.service';
+export { TaskEventLog } from './events/task-event-log';
+export type { TaskStatusRecord } from './events/task-event-log';
+export { TaskLifecycle } from './lifecycle/task-lifecycle';
+export { TASK_STATUSES } from './lifecycle/task-status';

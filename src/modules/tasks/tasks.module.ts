@@ -21,6 +21,7 @@ import { RunOutcomes } from './lifecycle/run-outcomes.service';
 import { RunSpecFactory } from './runs/run-spec.factory';
 import { TaskDependencies } from './orchestration/task-dependencies.service';
 import { TaskEventFeed } from './events/task-event-feed';
+import { TaskEventLog } from './events/task-event-log';
 import { TaskLogsService } from './runs/task-logs.service';
 import { TaskRunReporter } from './runs/task-run-reporter';
 import { TaskRunsController } from './api/task-runs.controller';
@@ -73,6 +74,7 @@ import { QuotaUsageRepository } from './quotas/quota-usage.repository';
     RunSpecFactory,
     TaskDependencies,
     TaskEventFeed,
+    TaskEventLog,
     TaskLogsService,
     TaskRunReporter,
     TaskLifecycle,
@@ -93,7 +95,7 @@ import { QuotaUsageRepository } from './quotas/quota-usage.repository';
     QuotaUsageRepository,
     QuotaAdministration,
   ],
-  exports: [QueueAdministration, QuotaAdministration],
+  exports: [QueueAdministration, QuotaAdministration, TaskEventLog, TaskLifecycle],
 })
 export class TasksModule implements OnModuleInit {
   constructor(

@@ -1,0 +1,2 @@
+// The webhooks module's public surface.
+export { WebhooksModule } from './webhooks.module';

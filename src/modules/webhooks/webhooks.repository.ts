@@ -1,0 +1,73 @@
+// The webhooks table.
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import { Webhook } from './webhook.entity';
+
+@Injectable()
+export class WebhooksRepository {
+  constructor(@InjectRepository(Webhook) private readonly webhooks: Repository<Webhook>) {}
+
+  one(id: string): Promise<Webhook | null> {
+    return this.webhooks.findOneBy({ id });
+  }
+
+  /** Every webhook, or the owner's only. */
+  list(ownerId?: string): Promise<Webhook[]> {
+    return this.webhooks.find({
+      where: ownerId ? { ownerId } : {},
+      order: { createdAt: 'ASC', id: 'ASC' },
+    });
+  }
+
+  /** Enabled webhooks that hear about tasks of `ownerId`. */
+  listeningTo(ownerId: string): Promise<Webhook[]> {
+    return this.webhooks.find({
+      where: [
+        { enabled: true, ownerId },
+        { enabled: true, allTasks: true },
+      ],
+    });
+  }
+
+  async insert(webhook: Webhook): Promise<void> {
+    await this.webhooks.insert(webhook);
+  }
+
+  async update(id: string, patch: Partial<Webhook>): Promise<void> {
+    await this.webhooks.update(
+      { id },
+      {
+        ...patch,
+        updatedAt: new Date(),
+      },
+    );
+  }
+
+  async delete(id: string): Promise<boolean> {
+    return ((await this.webhooks.delete({ id })).affected ?? 0) > 0;
+  }
+
+  async recordSuccess(id: string): Promise<void> {
+    await this.webhooks.update({ id }, { consecutiveFailures: 0 });
+  }
+
+  /** Counts a failed delivery; disables the webhook at `disableAfter` in a row. */
+  async recordFailure(id: string, disableAfter: number): Promise<Webhook | null> {
+    await this.webhooks
+      .createQueryBuilder()
+      .update()
+      .set({ consecutiveFailures: () => 'consecutive_failures + 1' })
+      .where('id = :id', { id })
+      .execute();
+    const webhook = await this.one(id);
+    if (webhook && webhook.enabled && webhook.consecutiveFailures >= disableAfter) {
+      await this.update(id, {
+        enabled: false,
+        disabledReason: `disabled after ${webhook.consecutiveFailures} failed deliveries in a row`,
+      });
+      return this.one(id);
+    }
+    return webhook;
+  }
+}
