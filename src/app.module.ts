@@ -15,6 +15,7 @@ import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { SystemModule } from './modules/system/system.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { SCHEMA } from './schema';
 
@@ -46,6 +47,7 @@ export class AppModule {
         AdminModule,
         TasksModule,
         WebhooksModule,
+        SystemModule,
         ...(options.imports ?? []),
       ],
     };

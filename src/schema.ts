@@ -21,6 +21,8 @@ import { AddTaskForeignKeys1795400000300 } from './modules/tasks/persistence/mig
 import { CreateTaskMetrics1795400000100 } from './modules/tasks/training-metrics/migrations/1795400000100-create-task-metrics';
 import { CreateTaskQueues1795400000400 } from './modules/tasks/queues/migrations/1795400000400-create-task-queues';
 import { TaskQueueRow } from './modules/tasks/queues/task-queue.entity';
+import { KilnProcessRow } from './modules/system/kiln-process.entity';
+import { CreateKilnProcesses1795600000000 } from './modules/system/migrations/1795600000000-create-kiln-processes';
 import { CreateWebhooks1795500000000 } from './modules/webhooks/migrations/1795500000000-create-webhooks';
 import { WebhookAttempt } from './modules/webhooks/webhook-attempt.entity';
 import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity';
@@ -46,6 +48,7 @@ export const ENTITIES: EntityClass[] = [
   WebhookDelivery,
   WebhookAttempt,
   WebhookOutboxPosition,
+  KilnProcessRow,
 ];
 
 /**
@@ -61,6 +64,7 @@ export const MIGRATIONS: MigrationClass[] = [
   AddTaskForeignKeys1795400000300,
   CreateTaskQueues1795400000400,
   CreateWebhooks1795500000000,
+  CreateKilnProcesses1795600000000,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -16,3 +16,4 @@ export { TaskEventLog } from './events/task-event-log';
 export type { TaskStatusRecord } from './events/task-event-log';
 export { TaskLifecycle } from './lifecycle/task-lifecycle';
 export { TASK_STATUSES } from './lifecycle/task-status';
+export { LAUNCH_JOB_QUEUE } from './orchestration/launch-order';

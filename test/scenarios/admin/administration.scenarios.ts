@@ -168,8 +168,8 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         (await createQueue({ name: 'growing', maxRunning: 1, allowedRoles: ['member'] })).status,
       ).toBe(201);
       const first = await world.submit({ name: 'first', queue: 'growing', ...LONG });
-      const second = await world.submit({ name: 'second', queue: 'growing', ...LONG });
       await world.waitForStatus(first.body.id, ['running']);
+      const second = await world.submit({ name: 'second', queue: 'growing', ...LONG });
       expect(await pendingReasons(second.body.id)).toEqual(
         expect.arrayContaining([expect.stringContaining('queue growing is at capacity')]),
       );
@@ -202,8 +202,8 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         effective: { maxRunning: 1 },
       });
       const first = await world.submit({ name: 'quota one', ...LONG });
-      const second = await world.submit({ name: 'quota two', ...LONG });
       await world.waitForStatus(first.body.id, ['running']);
+      const second = await world.submit({ name: 'quota two', ...LONG });
       expect(await pendingReasons(second.body.id)).toEqual(
         expect.arrayContaining([expect.stringContaining("owner's quota is reached")]),
       );
@@ -297,6 +297,30 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       expectProblem(await world.api.get('/admin/audit?cursor=garbage', admin()), 400);
       expectProblem(await world.api.get('/admin/audit?action=no.such.action', admin()), 400);
       expectProblem(await world.api.get('/admin/audit?since=yesterday', admin()), 400);
+    });
+  });
+
+  describe('system view', () => {
+    it('shows the version, run mode, this live process as leader, and the state of its dependencies', async () => {
+      const { version } = JSON.parse(
+        readFileSync(resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
+      ) as { version: string };
+      const system = await world.api.get('/admin/system', admin());
+      expect(system.status).toBe(200);
+      expect(system.body).toMatchObject({
+        version,
+        database: { state: 'up' },
+        mode: { database: expect.stringMatching(/^(sqlite|postgres)$/) },
+      });
+      expect(['up', 'not-configured']).toContain(system.body.redis.state);
+      const self = system.body.processes.find((p: { self: boolean }) => p.self);
+      expect(self).toMatchObject({ pid: expect.any(Number), version });
+      expect(
+        system.body.processes.filter((p: { leader: boolean }) => p.leader).length,
+      ).toBeLessThanOrEqual(1);
+      expect(system.body.jobQueues.map((q: { name: string }) => q.name)).toEqual(
+        expect.arrayContaining(['task-launch', 'webhook-deliveries']),
+      );
     });
   });
 
