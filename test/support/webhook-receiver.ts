@@ -20,12 +20,13 @@ export class WebhookReceiver {
   ) {}
 
   static async start(): Promise<WebhookReceiver> {
-    let receiver!: WebhookReceiver;
+    const state: { receiver?: WebhookReceiver } = {};
     const server = createServer((request, response) => {
       const chunks: Buffer[] = [];
       request.on('data', (chunk: Buffer) => chunks.push(chunk));
       request.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
+        const receiver = state.receiver!;
         receiver.requests.push({ headers: request.headers, body, json: JSON.parse(body) });
         response.statusCode = receiver.script.shift() ?? 200;
         response.end();
@@ -34,8 +35,8 @@ export class WebhookReceiver {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hook`);
-    return receiver;
+    state.receiver = new WebhookReceiver(server, `http://127.0.0.1:${port}/hook`);
+    return state.receiver;
   }
 
   /** The statuses of the next answers, in order. */

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import {
   ApiProblems,
   JSON_BODY_PROBLEMS,
@@ -17,6 +17,14 @@ import { QueuesAdminService } from './queues-admin.service';
 import { UpdateQueueDto } from './update-queue.dto';
 
 const NO_SUCH_QUEUE = { 404: 'No such queue' };
+
+/** Documents the `{name}` path parameter that QueueNameParam validates. */
+const ApiQueueName = (): MethodDecorator =>
+  ApiParam({
+    name: 'name',
+    description: 'The queue’s name',
+    schema: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' },
+  });
 
 @ApiTags('admin')
 @Auth(Role.Admin)
@@ -45,6 +53,7 @@ export class QueuesAdminController {
 
   @Get(':name')
   @ApiOperation({ summary: 'Read a task queue with its live figures' })
+  @ApiQueueName()
   @ApiProblems(REQUEST_LINE_PROBLEMS, NO_SUCH_QUEUE)
   async getQueue(@Param() { name }: QueueNameParam): Promise<QueueResponse> {
     return queueResponseOf(await this.queues.get(name));
@@ -54,6 +63,7 @@ export class QueuesAdminController {
   @ApiOperation({
     summary: 'Change a task queue; the next dispatch pass on every replica follows it',
   })
+  @ApiQueueName()
   @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, NO_SUCH_QUEUE)
   async updateQueue(
     @CurrentUser() actor: Principal,
@@ -67,6 +77,7 @@ export class QueuesAdminController {
   @Delete(':name')
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a task queue that holds no unfinished task' })
+  @ApiQueueName()
   @ApiProblems(REQUEST_LINE_PROBLEMS, NO_SUCH_QUEUE, {
     409: 'The queue is the default queue or still holds unfinished tasks',
   })
@@ -81,6 +92,7 @@ export class QueuesAdminController {
   @Post(':name/pause')
   @HttpCode(200)
   @ApiOperation({ summary: 'Pause a queue: it takes submits and dispatches nothing' })
+  @ApiQueueName()
   @ApiProblems(REQUEST_LINE_PROBLEMS, NO_SUCH_QUEUE)
   async pauseQueue(
     @CurrentUser() actor: Principal,
@@ -95,6 +107,7 @@ export class QueuesAdminController {
   @Post(':name/resume')
   @HttpCode(200)
   @ApiOperation({ summary: 'Resume a paused queue' })
+  @ApiQueueName()
   @ApiProblems(REQUEST_LINE_PROBLEMS, NO_SUCH_QUEUE)
   async resumeQueue(
     @CurrentUser() actor: Principal,
@@ -109,6 +122,7 @@ export class QueuesAdminController {
   @Post(':name/drain')
   @HttpCode(200)
   @ApiOperation({ summary: 'Cancel every pending task of a queue' })
+  @ApiQueueName()
   @ApiProblems(REQUEST_LINE_PROBLEMS, NO_SUCH_QUEUE)
   async drainQueue(
     @CurrentUser() actor: Principal,
