@@ -52,22 +52,29 @@ export class WebhooksRepository {
     await this.webhooks.update({ id }, { consecutiveFailures: 0 });
   }
 
-  /** Counts a failed delivery; disables the webhook at `disableAfter` in a row. */
-  async recordFailure(id: string, disableAfter: number): Promise<Webhook | null> {
+  /** Counts a failed delivery; true when that disabled the webhook (`disableAfter` in a row). */
+  async recordFailure(id: string, disableAfter: number): Promise<boolean> {
     await this.webhooks
       .createQueryBuilder()
       .update()
       .set({ consecutiveFailures: () => 'consecutive_failures + 1' })
       .where('id = :id', { id })
       .execute();
-    const webhook = await this.one(id);
-    if (webhook && webhook.enabled && webhook.consecutiveFailures >= disableAfter) {
-      await this.update(id, {
+    const result = await this.webhooks
+      .createQueryBuilder()
+      .update()
+      .set({
         enabled: false,
-        disabledReason: `disabled after ${webhook.consecutiveFailures} failed deliveries in a row`,
-      });
-      return this.one(id);
-    }
-    return webhook;
+        disabledReason: () =>
+          "'disabled after ' || consecutive_failures || ' failed deliveries in a row'",
+        updatedAt: new Date(),
+      })
+      .where('id = :id AND enabled = :enabled AND consecutive_failures >= :disableAfter', {
+        id,
+        enabled: true,
+        disableAfter,
+      })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 }

@@ -82,14 +82,13 @@ export class WebhookSender implements OnApplicationBootstrap {
       return;
     }
     if (job.attempt < this.config.webhooks.maxAttempts) throw new DeliveryFailed(outcome.error);
-    await this.deliveries.setStatus(delivery.id, 'failed');
-    const after = await this.webhooks.recordFailure(
+    // the webhook's count first: whoever sees the delivery failed sees the count with it
+    const disabled = await this.webhooks.recordFailure(
       webhook.id,
       this.config.webhooks.disableAfterFailures,
     );
-    if (after && !after.enabled) {
-      this.logger.warn({ webhookId: webhook.id, reason: after.disabledReason }, 'webhook disabled');
-    }
+    await this.deliveries.setStatus(delivery.id, 'failed');
+    if (disabled) this.logger.warn({ webhookId: webhook.id }, 'webhook disabled after failures');
   }
 
   private async post(
