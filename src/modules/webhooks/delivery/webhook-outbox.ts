@@ -1,13 +1,15 @@
 // Turns task status changes into deliveries (leader only). It reads the task event log
 // in order from a position stored with the deliveries it writes, in one transaction, so
 // a crash or a change of leader neither loses nor repeats an event; then it puts the new
-// deliveries on the job queue. Deliveries still pending long after their last try (a
-// job lost with an in-process queue on restart) are put on the queue again. A task
+// deliveries on the job queue. Deliveries still pending long after their last possible
+// try are put on the queue again, and with the in-process job queue, which starts empty,
+// every pending delivery is at boot. A task
 // change made in this process wakes it at once; the tick covers the other replicas.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { KilnConfig } from '../../../config/kiln.config';
+import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
 import { TaskEventLog, TaskLifecycle, TaskStatusRecord } from '../../tasks';
 import { DeliveriesRepository } from '../deliveries.repository';
@@ -25,6 +27,8 @@ const OUTBOX_TICK_MS = 1000;
  */
 const SETTLE_MS = 500;
 const STALE_PER_PASS = 100;
+/** Pending deliveries re-queued at the boot of an embedded Kiln; older ones wait for passes. */
+const PENDING_AT_BOOT = 10_000;
 
 @Injectable()
 export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
@@ -37,6 +41,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
+    @Inject(JOB_QUEUES) private readonly jobQueues: JobQueues,
     private readonly events: TaskEventLog,
     private readonly lifecycle: TaskLifecycle,
     private readonly webhooks: WebhooksRepository,
@@ -53,6 +58,8 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     if ((await this.deliveries.outboxPosition()) === null) {
       await this.deliveries.startOutboxAt(await this.events.lastId());
     }
+    // the in-process job queue starts empty: every pending delivery lost its job
+    if (this.jobQueues.driver === 'memory') await this.resendPending(new Date());
   }
 
   @LeaderInterval('webhooks.outbox', OUTBOX_TICK_MS)
@@ -89,8 +96,11 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
   private async resendStale(): Promise<void> {
     const { backoffMs, maxAttempts, timeoutMs } = this.config.webhooks;
     const longestRetryWait = backoffMs * 2 ** (maxAttempts - 1) + timeoutMs;
-    const before = new Date(Date.now() - 2 * longestRetryWait);
-    for (const delivery of await this.deliveries.stalePending(before, STALE_PER_PASS)) {
+    await this.resendPending(new Date(Date.now() - 2 * longestRetryWait), STALE_PER_PASS);
+  }
+
+  private async resendPending(untouchedSince: Date, limit = PENDING_AT_BOOT): Promise<void> {
+    for (const delivery of await this.deliveries.stalePending(untouchedSince, limit)) {
       await this.sender.enqueue(delivery.id);
     }
   }
