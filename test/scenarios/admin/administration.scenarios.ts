@@ -182,6 +182,38 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       }
     });
 
+    it('bounds the priority of a queue’s tasks at submit and at a change, naming the field', async () => {
+      const bounded = await createQueue({
+        name: 'bounded',
+        maxRunning: 1,
+        allowedRoles: ['member'],
+        paused: true,
+        minPriority: 0,
+        maxPriority: 10,
+      });
+      expect(bounded.body).toMatchObject({ minPriority: 0, maxPriority: 10 });
+      const tooHigh = await world.submit({ name: 'vip', queue: 'bounded', priority: 50, ...QUICK });
+      expectProblem(tooHigh, 400);
+      expect(tooHigh.body.errors).toEqual([expect.objectContaining({ field: 'priority' })]);
+      const fits = await world.submit({ name: 'fits', queue: 'bounded', priority: 5, ...QUICK });
+      expect(fits.status).toBe(201);
+      expectProblem(
+        await world.api.patch(`/tasks/${fits.body.id}`, { priority: -1 }, world.tokens.alice),
+        400,
+      );
+      expectProblem(
+        await world.api.patch('/admin/queues/bounded', { minPriority: 20 }, admin()),
+        400,
+      );
+      const unbounded = await world.api.patch(
+        '/admin/queues/bounded',
+        { maxPriority: null, paused: false },
+        admin(),
+      );
+      expect(unbounded.body).toMatchObject({ minPriority: 0, maxPriority: null });
+      await world.waitForStatus(fits.body.id, FINAL);
+    });
+
     it('refuses a null or zero limit with 400 and an unknown queue with 404', async () => {
       expectProblem(
         await world.api.patch('/admin/queues/tiny', { maxRunning: null }, admin()),
@@ -285,7 +317,14 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         seen.push(...page.body.items.map((e: { target: { id: string } }) => e.target.id));
         cursor = page.body.nextCursor;
       } while (cursor);
-      expect(seen).toEqual(['growing', 'bobs-only', 'drainable', 'pausable', 'made-at-runtime']);
+      expect(seen).toEqual([
+        'bounded',
+        'growing',
+        'bobs-only',
+        'drainable',
+        'pausable',
+        'made-at-runtime',
+      ]);
 
       const logins = await world.api.get(
         '/admin/audit?action=auth.login.succeeded&limit=1',

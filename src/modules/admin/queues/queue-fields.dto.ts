@@ -65,4 +65,20 @@ export class QueueOptionsDto {
   @Omittable()
   @IsBoolean()
   paused?: boolean;
+
+  /** Lowest priority a task of this queue may have; null or left out: no bound. */
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
+  @ApiPropertyOptional({ type: 'integer', nullable: true })
+  minPriority?: number | null;
+
+  /** Highest priority a task of this queue may have; null or left out: no bound. */
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsInt()
+  @Min(-1000)
+  @Max(1000)
+  @ApiPropertyOptional({ type: 'integer', nullable: true })
+  maxPriority?: number | null;
 }

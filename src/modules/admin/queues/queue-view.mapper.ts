@@ -12,6 +12,8 @@ export function queueResponseOf(view: QueueView, now = Date.now()): QueueRespons
     allowedUsers: view.allowedUsers ?? null,
     defaultResources: { ...view.defaultResources },
     paused: view.paused,
+    minPriority: view.minPriority ?? null,
+    maxPriority: view.maxPriority ?? null,
     pending: view.pending,
     queued: view.queued,
     running: view.running,
@@ -24,24 +26,16 @@ export function queueResponseOf(view: QueueView, now = Date.now()): QueueRespons
 
 /** The settings of a queue alone, for the audit log's before and after. */
 export function queueSettingsOf(view: QueueView): Record<string, unknown> {
-  const {
-    name,
-    runtime,
-    maxRunning,
-    maxGpus,
-    allowedRoles,
-    allowedUsers,
-    defaultResources,
-    paused,
-  } = view;
   return {
-    name,
-    runtime,
-    maxRunning,
-    maxGpus,
-    allowedRoles,
-    allowedUsers,
-    defaultResources,
-    paused,
+    name: view.name,
+    runtime: view.runtime,
+    maxRunning: view.maxRunning,
+    maxGpus: view.maxGpus,
+    allowedRoles: view.allowedRoles ?? null,
+    allowedUsers: view.allowedUsers ?? null,
+    defaultResources: view.defaultResources,
+    paused: view.paused,
+    minPriority: view.minPriority ?? null,
+    maxPriority: view.maxPriority ?? null,
   };
 }

@@ -24,6 +24,11 @@ export class QueueResponse {
   allowedUsers: string[] | null;
   defaultResources: QueueResourcesResponse;
   paused: boolean;
+  /** Priority bounds of its tasks; null: no bound. */
+  @ApiProperty({ type: 'integer', nullable: true })
+  minPriority: number | null;
+  @ApiProperty({ type: 'integer', nullable: true })
+  maxPriority: number | null;
   @ApiProperty({ type: 'integer' })
   pending: number;
   @ApiProperty({ type: 'integer' })

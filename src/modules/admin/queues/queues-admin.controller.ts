@@ -145,6 +145,8 @@ function definitionOf(body: CreateQueueDto): QueueDefinition {
     allowedUsers: body.allowedUsers ?? undefined,
     defaultResources: body.defaultResources ?? { ...DEFAULT_RESOURCES },
     paused: body.paused,
+    minPriority: body.minPriority ?? undefined,
+    maxPriority: body.maxPriority ?? undefined,
   };
 }
 
@@ -162,5 +164,7 @@ function changesOf(body: UpdateQueueDto): QueueChanges {
   // null returns an access list to the default rule; absent leaves it as it is
   if (body.allowedRoles !== undefined) changes.allowedRoles = body.allowedRoles ?? undefined;
   if (body.allowedUsers !== undefined) changes.allowedUsers = body.allowedUsers ?? undefined;
+  if (body.minPriority !== undefined) changes.minPriority = body.minPriority ?? undefined;
+  if (body.maxPriority !== undefined) changes.maxPriority = body.maxPriority ?? undefined;
   return changes;
 }

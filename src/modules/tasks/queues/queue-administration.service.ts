@@ -54,6 +54,7 @@ export class QueueAdministration {
 
   async create(definition: QueueDefinition): Promise<QueueView> {
     this.assertRuntime(definition.runtime);
+    assertBoundsInOrder(definition);
     const queue: TaskQueue = { ...definition, paused: definition.paused ?? false };
     if (!(await this.rows.insert(rowOfQueue(queue)))) {
       throw new ConflictError(`A queue named ${definition.name} exists already.`);
@@ -65,6 +66,7 @@ export class QueueAdministration {
   async update(name: string, changes: QueueChanges): Promise<Changed<QueueView>> {
     const before = await this.get(name);
     if (changes.runtime !== undefined) this.assertRuntime(changes.runtime);
+    assertBoundsInOrder({ ...before, ...changes });
     const merged = rowOfQueue({ ...before, ...changes, name });
     if (!(await this.rows.update(name, merged))) throw noSuchQueue(name);
     await this.catalog.changed();
@@ -122,6 +124,14 @@ export class QueueAdministration {
       { field: 'runtime', message: `must be one of: ${this.runtimes.names().join(', ')}` },
     ]);
   }
+}
+
+function assertBoundsInOrder(queue: Pick<TaskQueue, 'minPriority' | 'maxPriority'>): void {
+  const { minPriority, maxPriority } = queue;
+  if (minPriority === undefined || maxPriority === undefined || minPriority <= maxPriority) return;
+  throw new InvalidInputError('minPriority is above maxPriority.', [
+    { field: 'minPriority', message: 'must not be above maxPriority' },
+  ]);
 }
 
 function noSuchQueue(name: string): NotFoundError {

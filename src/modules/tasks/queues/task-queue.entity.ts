@@ -30,6 +30,13 @@ export class TaskQueueRow {
   @Column({ type: 'boolean' })
   paused: boolean;
 
+  /** Lowest and highest priority a task of this queue may have; null: no bound. */
+  @Column({ name: 'min_priority', type: 'integer', nullable: true })
+  minPriority: number | null;
+
+  @Column({ name: 'max_priority', type: 'integer', nullable: true })
+  maxPriority: number | null;
+
   @UpdatedAtColumn({ name: 'updated_at' })
   updatedAt: Date;
 }

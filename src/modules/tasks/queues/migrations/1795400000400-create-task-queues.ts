@@ -19,6 +19,8 @@ export class CreateTaskQueues1795400000400 implements MigrationInterface {
           { name: 'allowed_users', type: json, isNullable: true },
           { name: 'default_resources', type: json },
           { name: 'paused', type: 'boolean' },
+          { name: 'min_priority', type: 'integer', isNullable: true },
+          { name: 'max_priority', type: 'integer', isNullable: true },
           {
             name: 'updated_at',
             type: typeFor(queryRunner, 'timestamp'),
