@@ -1,4 +1,4 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { TimestampColumn } from '../../infra/database/dialect';
 
 /** A running Kiln process, as its own heartbeat last wrote it. */
@@ -25,6 +25,7 @@ export class KilnProcessRow {
   @TimestampColumn({ name: 'started_at' })
   startedAt: Date;
 
+  @Index('IDX_kiln_processes_heartbeat')
   @TimestampColumn({ name: 'heartbeat_at' })
   heartbeatAt: Date;
 }

@@ -1,4 +1,5 @@
-import { Column, Entity, Index } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { WebhookDelivery } from './webhook-delivery.entity';
 import { CreatedAtColumn, SequenceColumn } from '../../infra/database/dialect';
 
 /** One HTTP request of a delivery: the delivery log. */
@@ -26,4 +27,9 @@ export class WebhookAttempt {
 
   @CreatedAtColumn({ name: 'occurred_at' })
   occurredAt: Date;
+
+  /** Deleting the delivery deletes its tries. Never loaded: there for the foreign key. */
+  @ManyToOne(() => WebhookDelivery, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'delivery_id', foreignKeyConstraintName: 'FK_webhook_attempts_delivery' })
+  readonly delivery?: never;
 }

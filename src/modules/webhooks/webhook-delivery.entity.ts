@@ -1,4 +1,5 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Webhook } from './webhook.entity';
 import { CreatedAtColumn, JsonColumn, UpdatedAtColumn } from '../../infra/database/dialect';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
@@ -41,4 +42,9 @@ export class WebhookDelivery {
 
   @UpdatedAtColumn({ name: 'updated_at' })
   updatedAt: Date;
+
+  /** Deleting the webhook deletes its deliveries. Never loaded: there for the foreign key. */
+  @ManyToOne(() => Webhook, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'webhook_id', foreignKeyConstraintName: 'FK_webhook_deliveries_webhook' })
+  readonly webhook?: never;
 }
