@@ -88,6 +88,19 @@ export class DeliveriesRepository {
     await this.deliveries.update({ id }, { status, updatedAt: new Date() });
   }
 
+  /**
+   * The pending delivery of the same webhook and task told of the earliest event: the
+   * one that goes out first. Deliveries of no task (pings) are each their own head.
+   */
+  async headOf(delivery: WebhookDelivery): Promise<WebhookDelivery> {
+    if (delivery.taskId === null || delivery.eventId === null) return delivery;
+    const head = await this.deliveries.findOne({
+      where: { webhookId: delivery.webhookId, taskId: delivery.taskId, status: 'pending' },
+      order: { eventId: 'ASC' },
+    });
+    return head ?? delivery;
+  }
+
   /** Pending deliveries untouched since `before`: their job may have been lost. */
   stalePending(before: Date, limit: number): Promise<WebhookDelivery[]> {
     return this.deliveries.find({

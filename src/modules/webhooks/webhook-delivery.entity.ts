@@ -12,6 +12,7 @@ export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 @Entity('webhook_deliveries')
 @Index('IDX_webhook_deliveries_webhook', ['webhookId', 'createdAt'])
 @Index('IDX_webhook_deliveries_status', ['status', 'updatedAt'])
+@Index('IDX_webhook_deliveries_task', ['webhookId', 'taskId', 'eventId'])
 export class WebhookDelivery {
   @PrimaryColumn('uuid')
   id: string;
@@ -25,6 +26,18 @@ export class WebhookDelivery {
 
   @Column({ name: 'task_id', type: 'uuid', nullable: true })
   taskId: string | null;
+
+  /** The task event it tells of: deliveries of one task go out in this order. */
+  @Column({
+    name: 'event_id',
+    type: 'bigint',
+    nullable: true,
+    transformer: {
+      to: (value: unknown) => value,
+      from: (value: unknown) => (value === null || value === undefined ? null : Number(value)),
+    },
+  })
+  eventId: number | null;
 
   /** The JSON body sent, exactly as signed. */
   @JsonColumn()

@@ -130,6 +130,7 @@ export class WebhooksService {
       webhookId: webhook.id,
       event: 'ping',
       taskId: null,
+      eventId: null,
       payload: pingPayload(deliveryId, webhook.id),
       status: 'pending',
       attempts: 0,

@@ -98,6 +98,32 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
     expect(new Set(requests.map((r) => r.json.id))).toEqual(new Set([ping.body.id]));
   });
 
+  it('delivers the changes of one task in order, holding later ones while an earlier one retries', async () => {
+    const { id } = (await subscribe({ url: receiver.url })).body;
+    receiver.answerWith(500);
+    const task = await world.submit({ name: 'in order', ...shell('true') });
+    await world.waitForStatus(task.body.id, FINAL);
+    const succeeded = await waitUntil(
+      async () =>
+        (await deliveries(id)).some(
+          (d) => d.taskId === task.body.id && d.status === 'succeeded' && d.attempts.length > 0,
+        ) &&
+        receiver.requests.some(
+          (r) => r.json.data?.taskId === task.body.id && r.json.data?.to === 'succeeded',
+        ),
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+    expect(succeeded.satisfied).toBe(true);
+    const sent = receiver.requests
+      .filter((r) => r.json.data?.taskId === task.body.id)
+      .map((r) => r.json.data.eventId as number);
+    // the first change is tried twice (500, then 200) before the second goes out
+    expect(sent[0]).toBe(sent[1]);
+    expect(sent.slice(1)).toEqual([...sent.slice(1)].sort((a, b) => a - b));
+    expect(new Set(sent.slice(1)).size).toBe(sent.length - 1);
+    await world.api.delete(`/webhooks/${id}`, world.tokens.alice);
+  });
+
   it('ends a delivery to a receiver that stays down failed, and disables the webhook after enough of them', async () => {
     const { id } = (await subscribe({ url: await deadUrl() })).body;
     for (let i = 0; i < 2; i++) {

@@ -89,7 +89,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
       }
     }
     await this.deliveries.insertFromOutbox(created, events[events.length - 1].id);
-    for (const delivery of created) await this.sender.enqueue(delivery.id);
+    for (const delivery of created) await this.sender.enqueueInTurn(delivery);
     if (events.length === EVENTS_PER_PASS) this.loop.wake();
   }
 
@@ -101,7 +101,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
 
   private async resendPending(untouchedSince: Date, limit = PENDING_AT_BOOT): Promise<void> {
     for (const delivery of await this.deliveries.stalePending(untouchedSince, limit)) {
-      await this.sender.enqueue(delivery.id);
+      await this.sender.enqueueInTurn(delivery);
     }
   }
 }
@@ -113,6 +113,7 @@ function deliveryOf(webhook: Webhook, event: TaskStatusRecord): WebhookDelivery 
     webhookId: webhook.id,
     event: 'task.status',
     taskId: event.taskId,
+    eventId: event.id,
     payload: taskStatusPayload(id, event),
     status: 'pending',
     attempts: 0,

@@ -8,6 +8,7 @@ import { ProcessRole } from '../../../common/process/process-role';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { DeliveriesRepository } from '../deliveries.repository';
+import { WebhookDelivery } from '../webhook-delivery.entity';
 import { WebhooksRepository } from '../webhooks.repository';
 import { DeliveryOrder, WEBHOOK_JOB_QUEUE } from './delivery-job';
 import { SIGNATURE_HEADER, signatureHeader } from './webhook-signature';
@@ -58,6 +59,15 @@ export class WebhookSender implements OnApplicationBootstrap {
     );
   }
 
+  /**
+   * Puts a delivery on the job queue if it is next of its task for its webhook; a later
+   * one waits for the earlier to end, which then puts the next on the queue.
+   */
+  async enqueueInTurn(delivery: WebhookDelivery): Promise<void> {
+    const head = await this.deliveries.headOf(delivery);
+    await this.enqueue(head.id);
+  }
+
   async send(job: Job<DeliveryOrder>): Promise<void> {
     const delivery = await this.deliveries.one(job.data.deliveryId);
     if (!delivery || delivery.status !== 'pending') return; // done, or its webhook deleted
@@ -65,6 +75,7 @@ export class WebhookSender implements OnApplicationBootstrap {
     if (!webhook) return;
     if (!webhook.enabled) {
       await this.deliveries.setStatus(delivery.id, 'failed');
+      await this.enqueueNextOfTask(delivery);
       return;
     }
     const started = Date.now();
@@ -79,6 +90,7 @@ export class WebhookSender implements OnApplicationBootstrap {
     if (outcome.error === null) {
       await this.deliveries.setStatus(delivery.id, 'succeeded');
       await this.webhooks.recordSuccess(webhook.id);
+      await this.enqueueNextOfTask(delivery);
       return;
     }
     if (job.attempt < this.config.webhooks.maxAttempts) throw new DeliveryFailed(outcome.error);
@@ -88,7 +100,14 @@ export class WebhookSender implements OnApplicationBootstrap {
       this.config.webhooks.disableAfterFailures,
     );
     await this.deliveries.setStatus(delivery.id, 'failed');
+    await this.enqueueNextOfTask(delivery);
     if (disabled) this.logger.warn({ webhookId: webhook.id }, 'webhook disabled after failures');
+  }
+
+  /** After a delivery of a task ends, the next one of that task goes out. */
+  private async enqueueNextOfTask(delivery: WebhookDelivery): Promise<void> {
+    const next = await this.deliveries.headOf(delivery);
+    if (next.id !== delivery.id) await this.enqueue(next.id);
   }
 
   private async post(

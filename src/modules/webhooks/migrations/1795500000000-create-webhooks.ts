@@ -62,6 +62,7 @@ export class CreateWebhooks1795500000000 implements MigrationInterface {
           uuid('webhook_id'),
           varchar('event', 64),
           uuid('task_id', { isNullable: true }),
+          { name: 'event_id', type: 'bigint', isNullable: true },
           json('payload'),
           varchar('status', 16),
           int('attempts'),
@@ -71,6 +72,10 @@ export class CreateWebhooks1795500000000 implements MigrationInterface {
         indices: [
           { name: 'IDX_webhook_deliveries_webhook', columnNames: ['webhook_id', 'created_at'] },
           { name: 'IDX_webhook_deliveries_status', columnNames: ['status', 'updated_at'] },
+          {
+            name: 'IDX_webhook_deliveries_task',
+            columnNames: ['webhook_id', 'task_id', 'event_id'],
+          },
         ],
         foreignKeys: [
           {
