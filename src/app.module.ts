@@ -18,6 +18,8 @@ import { SchedulesModule } from './modules/schedules/schedules.module';
 import { SweepsModule } from './modules/sweeps/sweeps.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
 import { TasksModule } from './modules/tasks/tasks.module';
+import { SystemModule } from './modules/system/system.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { SCHEMA } from './schema';
 
 export interface AppModuleOptions {
@@ -50,6 +52,8 @@ export class AppModule {
         TasksModule,
         SchedulesModule,
         SweepsModule,
+        WebhooksModule,
+        SystemModule,
         ...(options.imports ?? []),
       ],
     };

@@ -25,6 +25,15 @@ import { CreateTasks1795400000000 } from './modules/tasks/persistence/migrations
 import { CreateTaskDependencies1795400000200 } from './modules/tasks/persistence/migrations/1795400000200-create-task-dependencies';
 import { AddTaskForeignKeys1795400000300 } from './modules/tasks/persistence/migrations/1795400000300-add-task-foreign-keys';
 import { CreateTaskMetrics1795400000100 } from './modules/tasks/training-metrics/migrations/1795400000100-create-task-metrics';
+import { CreateTaskQueues1795400000400 } from './modules/tasks/queues/migrations/1795400000400-create-task-queues';
+import { TaskQueueRow } from './modules/tasks/queues/task-queue.entity';
+import { KilnProcessRow } from './modules/system/kiln-process.entity';
+import { CreateKilnProcesses1795600000000 } from './modules/system/migrations/1795600000000-create-kiln-processes';
+import { CreateWebhooks1795500000200 } from './modules/webhooks/migrations/1795500000200-create-webhooks';
+import { WebhookAttempt } from './modules/webhooks/webhook-attempt.entity';
+import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity';
+import { WebhookOutboxPosition } from './modules/webhooks/webhook-outbox-position.entity';
+import { Webhook } from './modules/webhooks/webhook.entity';
 import { TaskMetricPoint } from './modules/tasks/training-metrics/task-metric-point.entity';
 
 export const ENTITIES: EntityClass[] = [
@@ -44,6 +53,12 @@ export const ENTITIES: EntityClass[] = [
   ScheduleFire,
   Sweep,
   SweepTrial,
+  TaskQueueRow,
+  Webhook,
+  WebhookDelivery,
+  WebhookAttempt,
+  WebhookOutboxPosition,
+  KilnProcessRow,
 ];
 
 /**
@@ -57,8 +72,11 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTaskMetrics1795400000100,
   CreateTaskDependencies1795400000200,
   AddTaskForeignKeys1795400000300,
+  CreateTaskQueues1795400000400,
   CreateSchedules1795500000000,
   CreateSweeps1795500000100,
+  CreateWebhooks1795500000200,
+  CreateKilnProcesses1795600000000,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

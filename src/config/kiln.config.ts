@@ -14,6 +14,7 @@ import { RedisConfig } from './sections/redis.config';
 import { RetentionConfig } from './sections/retention.config';
 import { TasksConfig } from './sections/tasks.config';
 import { WakeupsConfig } from './sections/wakeups.config';
+import { WebhooksConfig } from './sections/webhooks.config';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -80,4 +81,6 @@ export class KilnConfig {
 
   @Section(() => RetentionConfig)
   retention: RetentionConfig;
+  @Section(() => WebhooksConfig)
+  webhooks: WebhooksConfig;
 }

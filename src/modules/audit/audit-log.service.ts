@@ -2,8 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AuditAction } from './audit-action';
 import { AuditEntry } from './audit-entry.entity';
-import { AuditLogRepository } from './audit-log.repository';
+import { auditEntryResponseOf } from './audit-entry.mapper';
+import { AuditPageResponse } from './dto/audit-entry.response';
+import { AuditFilter, AuditLogRepository } from './audit-log.repository';
+import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
 import { RequestOrigin } from './request-origin';
+
+export type AuditQuery = Omit<AuditFilter, 'before'> & { cursor?: string; limit: number };
 
 export interface AuditRecord {
   action: AuditAction;
@@ -15,7 +20,7 @@ export interface AuditRecord {
   details?: Record<string, unknown>;
 }
 
-/** Writes the audit log. Other modules record through this service. */
+/** Writes and reads the audit log. Other modules go through this service. */
 @Injectable()
 export class AuditLogService {
   constructor(private readonly entries: AuditLogRepository) {}
@@ -33,5 +38,19 @@ export class AuditLogService {
     entry.requestId = record.origin.requestId;
     entry.details = record.details ?? null;
     await this.entries.append(entry);
+  }
+
+  /** Newest first, a page at a time. */
+  async search(query: AuditQuery): Promise<AuditPageResponse> {
+    const { cursor, limit, ...filter } = query;
+    const before = cursor ? decodeAuditCursor(cursor) : undefined;
+    const rows = await this.entries.page({ ...filter, before }, limit + 1);
+    const items = rows.slice(0, limit);
+    const last = items[items.length - 1];
+    const nextCursor =
+      rows.length > limit && last
+        ? encodeAuditCursor({ occurredAt: last.occurredAt, id: last.id })
+        : null;
+    return { items: items.map(auditEntryResponseOf), nextCursor };
   }
 }

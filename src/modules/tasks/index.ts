@@ -6,3 +6,20 @@ export { TASKS_RETENTION_SUBJECT } from './retention/finished-task-retention';
 export { isFinal, TaskStatus } from './lifecycle/task-status';
 export { TaskSpec } from './task-spec';
 export { TasksModule } from './tasks.module';
+export { QueueAdministration } from './queues/queue-administration.service';
+export type {
+  Changed,
+  QueueChanges,
+  QueueDefinition,
+  QueueView,
+} from './queues/queue-administration.service';
+export type { TaskQueue } from './queues/task-queue';
+export { QuotaAdministration } from './quotas/quota-administration.service';
+export type { QuotaOverrides, UserQuotaView } from './quotas/quota-administration.service';
+export type { QuotaUsage } from './quotas/quota-usage.repository';
+export type { UserLimits } from './orchestration/capacity.service';
+export { TaskEventLog } from './events/task-event-log';
+export type { TaskStatusRecord } from './events/task-event-log';
+export { TaskLifecycle } from './lifecycle/task-lifecycle';
+export { TASK_STATUSES } from './lifecycle/task-status';
+export { LAUNCH_JOB_QUEUE } from './orchestration/launch-order';

@@ -21,6 +21,7 @@ import { RunOutcomes } from './lifecycle/run-outcomes.service';
 import { RunSpecFactory } from './runs/run-spec.factory';
 import { TaskDependencies } from './orchestration/task-dependencies.service';
 import { TaskEventFeed } from './events/task-event-feed';
+import { TaskEventLog } from './events/task-event-log';
 import { TaskLogsService } from './runs/task-logs.service';
 import { TaskRunReporter } from './runs/task-run-reporter';
 import { TaskRunsController } from './api/task-runs.controller';
@@ -38,11 +39,26 @@ import { FinishedTaskRetention } from './retention/finished-task-retention';
 import { UserQuotaRepository } from './persistence/user-quota.repository';
 import { WaitingReasons } from './orchestration/waiting-reasons';
 import { TasksService } from './api/tasks.service';
+import { QueueAdministration } from './queues/queue-administration.service';
+import { QueueCatalog } from './queues/queue-catalog';
+import { QueueFiguresRepository } from './queues/queue-figures.repository';
+import { TaskQueueRow } from './queues/task-queue.entity';
+import { TaskQueueRepository } from './queues/task-queue.repository';
+import { QuotaAdministration } from './quotas/quota-administration.service';
+import { QuotaUsageRepository } from './quotas/quota-usage.repository';
 
 /** Training tasks: REST, dispatcher, launch worker, reconciler, logs, metrics, events. */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Task, TaskLabel, TaskAttempt, TaskEvent, TaskDependency, UserQuota]),
+    TypeOrmModule.forFeature([
+      Task,
+      TaskLabel,
+      TaskAttempt,
+      TaskEvent,
+      TaskDependency,
+      UserQuota,
+      TaskQueueRow,
+    ]),
     TaskMetricsModule,
     ArtifactsModule,
     RuntimesModule,
@@ -60,6 +76,7 @@ import { TasksService } from './api/tasks.service';
     RunSpecFactory,
     TaskDependencies,
     TaskEventFeed,
+    TaskEventLog,
     TaskLogsService,
     TaskRunReporter,
     TaskLifecycle,
@@ -75,8 +92,14 @@ import { TasksService } from './api/tasks.service';
     TasksService,
     TaskRetentionRepository,
     FinishedTaskRetention,
+    QueueCatalog,
+    TaskQueueRepository,
+    QueueFiguresRepository,
+    QueueAdministration,
+    QuotaUsageRepository,
+    QuotaAdministration,
   ],
-  exports: [TasksService],
+  exports: [TasksService, QueueAdministration, QuotaAdministration, TaskEventLog, TaskLifecycle],
 })
 export class TasksModule implements OnModuleInit {
   constructor(

@@ -13,8 +13,8 @@ import { isForeignKeyViolation, isUniqueViolation } from '../../../infra/databas
 import { OwnershipPolicy, Principal } from '../../auth';
 import { RuntimeRegistry } from '../../runtimes';
 import { CapacityService } from '../orchestration/capacity.service';
+import { assertPriorityWithin, TaskQueue } from '../queues/task-queue';
 import { QueueAccessPolicy } from '../orchestration/queue-access.policy';
-import { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { CreateTaskDto } from './dto/create-task.dto';
 import { UpdateTaskDto } from './dto/update-task.dto';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
@@ -174,6 +174,8 @@ export class TasksService {
         [{ field: 'priority', message: 'can change only while the task is pending' }],
       );
     }
+    if (dto.priority !== undefined)
+      assertPriorityWithin(this.capacity.queue(task.queue), dto.priority);
     const patch: TaskDetails = {};
     if (dto.name !== undefined) patch.name = dto.name;
     if (dto.description !== undefined) patch.description = dto.description;
@@ -283,14 +285,15 @@ export class TasksService {
   }
 
   /** The named queue, if it exists and the caller may submit to it. */
-  private submittableQueue(principal: Principal, name: string): TaskQueueConfig {
+  private submittableQueue(principal: Principal, name: string): TaskQueue {
     const queue = this.capacity.queue(name);
     this.queueAccess.assertCanSubmit(principal, queue);
     return queue;
   }
 
-  private newTask(principal: Principal, spec: TaskSpec, queue: TaskQueueConfig): Task {
+  private newTask(principal: Principal, spec: TaskSpec, queue: TaskQueue): Task {
     this.checkSpec(spec, queue.maxGpus);
+    assertPriorityWithin(queue, spec.priority);
     this.executors.assertRunnable(queue.runtime, {
       ...spec,
       image: spec.image ?? undefined,

@@ -2,10 +2,11 @@
 // add to the backlog, and why a pending task waits.
 import { Inject, Injectable } from '@nestjs/common';
 import { KilnConfig } from '../../../config/kiln.config';
-import { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { InvalidInputError } from '../../../common/errors/domain-error';
 import { TaskRepository } from '../persistence/task.repository';
 import { UserQuotaRepository } from '../persistence/user-quota.repository';
+import { QueueCatalog } from '../queues/queue-catalog';
+import { TaskQueue } from '../queues/task-queue';
 import { BacklogFullError } from '../tasks.errors';
 
 export interface UserLimits {
@@ -30,19 +31,20 @@ const BACKLOG_RETRY_AFTER_SECONDS = 30;
 
 @Injectable()
 export class CapacityService {
-  /** Every configured queue by name. */
-  readonly queues: ReadonlyMap<string, TaskQueueConfig>;
-
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
     private readonly tasks: TaskRepository,
     private readonly quotas: UserQuotaRepository,
-  ) {
-    this.queues = new Map(config.tasks.queues.map((queue) => [queue.name, queue]));
+    private readonly catalog: QueueCatalog,
+  ) {}
+
+  /** Every queue by name, as last read from the database. */
+  get queues(): ReadonlyMap<string, TaskQueue> {
+    return this.catalog.queues;
   }
 
-  /** The queue's config; a 400 naming `field` when there is no such queue. */
-  queue(name: string, field = 'queue'): TaskQueueConfig {
+  /** The queue; a 400 naming `field` when there is no such queue. */
+  queue(name: string, field = 'queue'): TaskQueue {
     const queue = this.queues.get(name);
     if (!queue) {
       throw new InvalidInputError(`There is no queue named ${name}.`, [

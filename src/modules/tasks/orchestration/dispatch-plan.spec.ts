@@ -14,6 +14,11 @@ const limits = (maxRunning = 100, maxGpus = 100) =>
 const queues = (maxRunning: number, maxGpus = 0) => new Map([['default', { maxRunning, maxGpus }]]);
 
 describe('planDispatch', () => {
+  it('starts nothing of a paused queue, however much room it has', () => {
+    const paused = new Map([['default', { maxRunning: 10, maxGpus: 0, paused: true }]]);
+    expect(planDispatch([task('a', 'alice')], emptyUsage(), paused, limits())).toEqual([]);
+  });
+
   it('starts higher priority first and stops at the queue capacity', () => {
     const plan = planDispatch(
       [task('high', 'alice', 5), task('mid', 'bob', 1), task('low', 'carol', 0)],

@@ -16,6 +16,8 @@ export interface DispatchCandidate {
 export interface QueueCapacity {
   maxRunning: number;
   maxGpus: number;
+  /** A paused queue dispatches nothing. */
+  paused?: boolean;
 }
 
 export type Blocker = 'queue-runs' | 'queue-gpus' | 'user-runs' | 'user-gpus';
@@ -30,7 +32,7 @@ export function planDispatch<T extends DispatchCandidate>(
   for (const task of fairOrder(candidates)) {
     const queue = queues.get(task.queue);
     const userLimits = limits.get(task.ownerId);
-    if (!queue || !userLimits) continue;
+    if (!queue || queue.paused || !userLimits) continue;
     const queueUsage = usageOf(usage.byQueue, task.queue);
     const userUsage = usageOf(usage.byUser, task.ownerId);
     if (blockerOf(task, queue, queueUsage, userLimits, userUsage)) continue;

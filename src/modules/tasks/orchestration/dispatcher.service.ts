@@ -12,6 +12,7 @@ import { TaskRepository } from '../persistence/task.repository';
 import { LAUNCH_JOB_QUEUE, LaunchOrder, launchJobId } from './launch-order';
 import { TaskDependencies } from './task-dependencies.service';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle';
+import { QueueCatalog } from '../queues/queue-catalog';
 
 /** Pending tasks looked at per pass; more wait for the next pass. */
 const CANDIDATES_PER_PASS = 1000;
@@ -37,6 +38,7 @@ export class Dispatcher {
     private readonly capacity: CapacityService,
     private readonly lifecycle: TaskLifecycle,
     private readonly dependencies: TaskDependencies,
+    private readonly catalog: QueueCatalog,
   ) {}
 
   /** Runs a pass soon if this process leads; other replicas rely on the leader's tick. */
@@ -51,6 +53,8 @@ export class Dispatcher {
 
   private async pass(): Promise<void> {
     await this.dependencies.failDoomed();
+    // one read of a small table, so a queue change made on any replica counts this pass
+    await this.catalog.reload();
     const candidates = await this.candidates();
     if (candidates.length === 0) return;
     const owners = [...new Set(candidates.map((task) => task.ownerId))];

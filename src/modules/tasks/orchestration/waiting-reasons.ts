@@ -34,6 +34,7 @@ export class WaitingReasons {
       reasons.push(`retry backoff until ${task.notBefore.toISOString()}`);
     }
     const queue = this.capacity.queue(task.queue);
+    if (queue.paused) reasons.push(`queue ${queue.name} is paused`);
     const [usage, limits] = await Promise.all([
       this.capacity.usage(),
       this.capacity.limitsFor([task.ownerId]),
@@ -48,7 +49,7 @@ export class WaitingReasons {
       'user-runs': `the owner's quota is reached (${userUsage.runs} of ${userLimits.maxRunning} runs)`,
       'user-gpus': `the owner's GPU quota is reached (${userUsage.gpus} of ${userLimits.maxGpus} GPUs in use; the task needs ${task.gpu})`,
     };
-    if (blocker) reasons.push(explanations[blocker]);
+    if (blocker && !queue.paused) reasons.push(explanations[blocker]);
     if (reasons.length === 0)
       reasons.push('waiting for the dispatcher (tasks ahead in the queue go first)');
     return reasons;

@@ -12,4 +12,19 @@ export class UserQuotaRepository {
     if (userIds.length === 0) return [];
     return this.quotas.findBy({ userId: In([...userIds]) });
   }
+
+  all(): Promise<UserQuota[]> {
+    return this.quotas.find({ order: { userId: 'ASC' } });
+  }
+
+  async save(
+    quota: Pick<UserQuota, 'userId' | 'maxRunning' | 'maxGpus' | 'maxPending'>,
+  ): Promise<void> {
+    await this.quotas.upsert({ ...quota, updatedAt: new Date() }, ['userId']);
+  }
+
+  async delete(userId: string): Promise<boolean> {
+    const result = await this.quotas.delete({ userId });
+    return (result.affected ?? 0) > 0;
+  }
 }

@@ -1,0 +1,112 @@
+// Deliveries, their tries (the delivery log) and the outbox position.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, LessThan, Repository } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import { WebhookAttempt } from './webhook-attempt.entity';
+import { DeliveryStatus, WebhookDelivery } from './webhook-delivery.entity';
+import { WebhookOutboxPosition } from './webhook-outbox-position.entity';
+
+const POSITION = 'task-events';
+
+@Injectable()
+export class DeliveriesRepository {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(WebhookDelivery) private readonly deliveries: Repository<WebhookDelivery>,
+    @InjectRepository(WebhookAttempt) private readonly attempts: Repository<WebhookAttempt>,
+  ) {}
+
+  one(id: string): Promise<WebhookDelivery | null> {
+    return this.deliveries.findOneBy({ id });
+  }
+
+  /** Newest first. */
+  forWebhook(webhookId: string, limit: number): Promise<WebhookDelivery[]> {
+    return this.deliveries.find({
+      where: { webhookId },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: limit,
+    });
+  }
+
+  attemptsOf(deliveryIds: string[]): Promise<WebhookAttempt[]> {
+    if (deliveryIds.length === 0) return Promise.resolve([]);
+    return this.attempts.find({
+      where: { deliveryId: In(deliveryIds) },
+      order: { deliveryId: 'ASC', attempt: 'ASC' },
+    });
+  }
+
+  async insert(delivery: WebhookDelivery): Promise<void> {
+    await this.deliveries.insert(delivery as QueryDeepPartialEntity<WebhookDelivery>);
+  }
+
+  /** New deliveries and the outbox position, in one transaction. */
+  async insertFromOutbox(deliveries: WebhookDelivery[], lastEventId: number): Promise<void> {
+    await this.dataSource.transaction(async (manager) => {
+      if (deliveries.length > 0) {
+        await manager.insert(
+          WebhookDelivery,
+          deliveries as QueryDeepPartialEntity<WebhookDelivery>[],
+        );
+      }
+      await manager.upsert(WebhookOutboxPosition, { name: POSITION, lastEventId }, ['name']);
+    });
+  }
+
+  /** Sets the position unless one is set; replicas starting together agree on one. */
+  async startOutboxAt(lastEventId: number): Promise<void> {
+    await this.dataSource
+      .createQueryBuilder()
+      .insert()
+      .into(WebhookOutboxPosition)
+      .values({ name: POSITION, lastEventId })
+      .orIgnore()
+      .execute();
+  }
+
+  async outboxPosition(): Promise<number | null> {
+    const row = await this.dataSource
+      .getRepository(WebhookOutboxPosition)
+      .findOneBy({ name: POSITION });
+    return row ? row.lastEventId : null;
+  }
+
+  async recordAttempt(attempt: Omit<WebhookAttempt, 'id' | 'occurredAt'>): Promise<void> {
+    await this.attempts.insert({ ...attempt, occurredAt: new Date() });
+    await this.deliveries.update(
+      { id: attempt.deliveryId },
+      {
+        attempts: () => 'attempts + 1',
+        updatedAt: new Date(),
+      },
+    );
+  }
+
+  async setStatus(id: string, status: DeliveryStatus): Promise<void> {
+    await this.deliveries.update({ id }, { status, updatedAt: new Date() });
+  }
+
+  /**
+   * The pending delivery of the same webhook and task told of the earliest event: the
+   * one that goes out first. Deliveries of no task (pings) are each their own head.
+   */
+  async headOf(delivery: WebhookDelivery): Promise<WebhookDelivery> {
+    if (delivery.taskId === null || delivery.eventId === null) return delivery;
+    const head = await this.deliveries.findOne({
+      where: { webhookId: delivery.webhookId, taskId: delivery.taskId, status: 'pending' },
+      order: { eventId: 'ASC' },
+    });
+    return head ?? delivery;
+  }
+
+  /** Pending deliveries untouched since `before`: their job may have been lost. */
+  stalePending(before: Date, limit: number): Promise<WebhookDelivery[]> {
+    return this.deliveries.find({
+      where: { status: 'pending', updatedAt: LessThan(before) },
+      order: { updatedAt: 'ASC' },
+      take: limit,
+    });
+  }
+}

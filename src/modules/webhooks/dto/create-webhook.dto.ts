@@ -1,0 +1,33 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsUrl,
+  MaxLength,
+} from 'class-validator';
+import { Omittable } from '../../../common/validation/omittable';
+import { TASK_STATUSES } from '../../tasks';
+
+export class CreateWebhookDto {
+  /** http(s) URL that receives a signed POST per event; redirects are not followed. */
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  @MaxLength(2048)
+  url: string;
+
+  /** Task statuses that trigger a delivery; left out, every status change does. */
+  @Omittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(16)
+  @IsIn(TASK_STATUSES, { each: true })
+  @ApiPropertyOptional({ enum: TASK_STATUSES, isArray: true })
+  statuses?: string[];
+
+  /** Hear about every user's tasks, not just the caller's own (admins only). */
+  @Omittable()
+  @IsBoolean()
+  allTasks?: boolean;
+}

@@ -1,0 +1,73 @@
+// What survives a restart of an embedded Kiln (same data directory): queues changed
+// over the API win over the YAML that seeded them, and a webhook delivery waiting for
+// its retry (its job lost with the in-process job queue) is still delivered.
+import { waitUntil } from '../../src/common/wait-until';
+import { FAST_WEBHOOKS } from '../scenarios/admin/webhooks.scenarios';
+import { queuesConfigFile } from '../scenarios/tasks/task-world';
+import { ApiClient } from '../support/api-client';
+import { startTestApp, TestApp } from '../support/test-app';
+import { tempDataDir } from '../support/test-config';
+import { WebhookReceiver } from '../support/webhook-receiver';
+
+const ADMIN = { username: 'root', password: 'restart suite password 1' };
+
+describe('administration across a restart of the embedded default', () => {
+  const env = {
+    ...FAST_WEBHOOKS,
+    KILN_WEBHOOK_BACKOFF_MS: '2000',
+    KILN_DATA_DIR: tempDataDir(),
+    KILN_CONFIG_FILE: queuesConfigFile(),
+    KILN_ADMIN_USERNAME: ADMIN.username,
+    KILN_ADMIN_PASSWORD: ADMIN.password,
+  };
+  let kiln: TestApp | undefined;
+  let receiver: WebhookReceiver;
+
+  async function start(): Promise<{ api: ApiClient; token: string }> {
+    kiln = await startTestApp({ env });
+    const api = new ApiClient(kiln.url);
+    const token = (await api.post('/auth/login', ADMIN)).body.accessToken as string;
+    return { api, token };
+  }
+
+  beforeAll(async () => {
+    receiver = await WebhookReceiver.start();
+  });
+
+  afterAll(async () => {
+    await kiln?.close();
+    await receiver.close();
+  });
+
+  it('keeps queue changes over the seeding YAML, and delivers a webhook that was waiting to retry', async () => {
+    let { api, token } = await start();
+    expect((await api.patch('/admin/queues/tiny', { maxRunning: 3 }, token)).status).toBe(200);
+    const created = await api.post(
+      '/admin/queues',
+      { name: 'kept', runtime: 'local', maxRunning: 1, maxGpus: 0 },
+      token,
+    );
+    expect(created.status).toBe(201);
+    const webhook = (await api.post('/webhooks', { url: receiver.url }, token)).body;
+    receiver.answerWith(500);
+    const ping = (await api.post(`/webhooks/${webhook.id}/ping`, {}, token)).body;
+    await receiver.received(1);
+    await kiln!.close(); // the retry waits 2 s on a job queue that is about to vanish
+    kiln = undefined;
+
+    ({ api, token } = await start());
+    const tiny = await api.get('/admin/queues/tiny', token);
+    expect(tiny.body.maxRunning).toBe(3);
+    expect((await api.get('/admin/queues/kept', token)).status).toBe(200);
+    const [, retried] = await receiver.received(2);
+    expect(retried.json.id).toBe(ping.id);
+    const delivered = await waitUntil(
+      async () => {
+        const log = await api.get(`/webhooks/${webhook.id}/deliveries`, token);
+        return log.body.items[0]?.status === 'succeeded';
+      },
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    expect(delivered.satisfied).toBe(true);
+  });
+});

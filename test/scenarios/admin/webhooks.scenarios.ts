@@ -1,0 +1,191 @@
+// Webhooks against a real receiver started by the test, written once and run on the
+// embedded default and on PostgreSQL + Redis. Retries are fast here (100 ms backoff).
+import { createHmac } from 'node:crypto';
+import { waitUntil } from '../../../src/common/wait-until';
+import type { ApiResponse } from '../../support/api-client';
+import { deadUrl, WebhookReceiver } from '../../support/webhook-receiver';
+import { FINAL, shell, StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
+
+export const FAST_WEBHOOKS = {
+  KILN_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+  KILN_WEBHOOK_BACKOFF_MS: '100',
+  KILN_WEBHOOK_MAX_ATTEMPTS: '3',
+  KILN_WEBHOOK_DISABLE_AFTER_FAILURES: '2',
+};
+
+/** What a receiver does with `Kiln-Signature`, as the README documents it. */
+function verify(secret: string, header: string, body: string, maxAgeSeconds = 300): boolean {
+  const parts = Object.fromEntries(header.split(',').map((part) => part.split('=')));
+  const expected = createHmac('sha256', secret).update(`${parts.t}.${body}`).digest('hex');
+  const fresh = Math.abs(Date.now() / 1000 - Number(parts.t)) <= maxAgeSeconds;
+  return fresh && parts.v1 === expected;
+}
+
+export function webhookScenarios(start: StartApp, env: Record<string, string> = {}): void {
+  let world: TaskWorld;
+  let receiver: WebhookReceiver;
+
+  beforeAll(async () => {
+    world = await startTaskWorld(start, { ...FAST_WEBHOOKS, ...env });
+  }, 60_000);
+
+  beforeEach(async () => {
+    receiver = await WebhookReceiver.start();
+  });
+
+  afterEach(async () => {
+    await receiver?.close();
+  });
+
+  afterAll(async () => {
+    await world?.kiln.close();
+  });
+
+  const subscribe = (body: Record<string, unknown>, token = world.tokens.alice) =>
+    world.api.post('/webhooks', body, token);
+  const deliveries = async (id: string) =>
+    (await world.api.get(`/webhooks/${id}/deliveries`, world.tokens.alice)).body.items as Array<
+      Record<string, any>
+    >;
+  async function settled(webhookId: string, deliveryId: string): Promise<Record<string, any>> {
+    let delivery: Record<string, any> | undefined;
+    const result = await waitUntil(
+      async () => {
+        delivery = (await deliveries(webhookId)).find((d) => d.id === deliveryId);
+        return delivery?.status === 'succeeded' || delivery?.status === 'failed';
+      },
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+    if (!result.satisfied) throw new Error(`delivery ${deliveryId}: ${JSON.stringify(delivery)}`);
+    return delivery!;
+  }
+
+  it('signs each delivery so the receiver verifies it with the secret shown once', async () => {
+    const created = await subscribe({ url: receiver.url, statuses: ['succeeded'] });
+    expect(created.status).toBe(201);
+    const { id, secret } = created.body as { id: string; secret: string };
+    expect(secret).toMatch(/^whsec_/);
+    const read = await world.api.get(`/webhooks/${id}`, world.tokens.alice);
+    expect(read.body.secret).toBeUndefined();
+    expect(read.text).not.toContain(secret);
+
+    const task = await world.submit({ name: 'hooked', ...shell('true') });
+    await world.waitForStatus(task.body.id, FINAL);
+    const [request] = await receiver.received(1);
+    expect(request.json).toMatchObject({
+      type: 'task.status',
+      data: { taskId: task.body.id, to: 'succeeded' },
+    });
+    expect(request.headers['kiln-delivery']).toBe(request.json.id);
+    expect(verify(secret, String(request.headers['kiln-signature']), request.body)).toBe(true);
+    expect(verify('whsec_wrong', String(request.headers['kiln-signature']), request.body)).toBe(
+      false,
+    );
+  });
+
+  it('retries a receiver that answers 500 twice: one success, two logged failures, one delivery id', async () => {
+    const { id } = (await subscribe({ url: receiver.url, statuses: ['running'] })).body;
+    receiver.answerWith(500, 500, 200);
+    const ping = await world.api.post(`/webhooks/${id}/ping`, {}, world.tokens.alice);
+    expect(ping.status).toBe(202);
+    const delivery = await settled(id, ping.body.id);
+    expect(delivery.status).toBe('succeeded');
+    expect(delivery.attempts.map((a: { statusCode: number }) => a.statusCode)).toEqual([
+      500, 500, 200,
+    ]);
+    expect(delivery.attempts[0].error).toContain('500');
+    const requests = await receiver.received(3);
+    expect(new Set(requests.map((r) => r.json.id))).toEqual(new Set([ping.body.id]));
+  });
+
+  it('delivers the changes of one task in order, holding later ones while an earlier one retries', async () => {
+    const { id } = (await subscribe({ url: receiver.url })).body;
+    receiver.answerWith(500);
+    const task = await world.submit({ name: 'in order', ...shell('true') });
+    await world.waitForStatus(task.body.id, FINAL);
+    const succeeded = await waitUntil(
+      async () =>
+        (await deliveries(id)).some(
+          (d) => d.taskId === task.body.id && d.status === 'succeeded' && d.attempts.length > 0,
+        ) &&
+        receiver.requests.some(
+          (r) => r.json.data?.taskId === task.body.id && r.json.data?.to === 'succeeded',
+        ),
+      { timeoutMs: 15_000, intervalMs: 50 },
+    );
+    expect(succeeded.satisfied).toBe(true);
+    const sent = receiver.requests
+      .filter((r) => r.json.data?.taskId === task.body.id)
+      .map((r) => r.json.data.eventId as number);
+    // the first change is tried twice (500, then 200) before the second goes out
+    expect(sent[0]).toBe(sent[1]);
+    expect(sent.slice(1)).toEqual([...sent.slice(1)].sort((a, b) => a - b));
+    expect(new Set(sent.slice(1)).size).toBe(sent.length - 1);
+    await world.api.delete(`/webhooks/${id}`, world.tokens.alice);
+  });
+
+  it('ends a delivery to a receiver that stays down failed, and disables the webhook after enough of them', async () => {
+    const { id } = (await subscribe({ url: await deadUrl() })).body;
+    for (let i = 0; i < 2; i++) {
+      const ping = await world.api.post(`/webhooks/${id}/ping`, {}, world.tokens.alice);
+      const delivery = await settled(id, ping.body.id);
+      expect(delivery.status).toBe('failed');
+      expect(delivery.attempts).toHaveLength(3);
+      expect(delivery.attempts[0]).toMatchObject({ statusCode: null });
+      expect(delivery.attempts[0].error).toMatch(/ECONNREFUSED|fetch failed/);
+    }
+    const webhook = (await world.api.get(`/webhooks/${id}`, world.tokens.alice)).body;
+    expect(webhook).toMatchObject({ enabled: false, consecutiveFailures: 2 });
+    expect(webhook.disabledReason).toContain('2 failed deliveries');
+
+    // pointed at a live receiver and enabled again, a redeliver goes through
+    const fixed = await world.api.patch(
+      `/webhooks/${id}`,
+      { url: receiver.url, enabled: true },
+      world.tokens.alice,
+    );
+    expect(fixed.body).toMatchObject({ enabled: true, disabledReason: null });
+    const [first] = await deliveries(id);
+    const again = await world.api.post(
+      `/webhooks/${id}/deliveries/${first.id}/redeliver`,
+      {},
+      world.tokens.alice,
+    );
+    expect(again.status).toBe(202);
+    expect((await settled(id, first.id)).status).toBe('succeeded');
+    expect((await receiver.received(1))[0].json.id).toBe(first.id);
+  });
+
+  it('keeps webhooks to their owner; only admins hear every user’s tasks', async () => {
+    const alices = (await subscribe({ url: receiver.url })).body;
+    expectProblem(await world.api.get(`/webhooks/${alices.id}`, world.tokens.bob), 404);
+    const bobs = (await world.api.get('/webhooks', world.tokens.bob)).body.items;
+    expect(bobs.map((w: { id: string }) => w.id)).not.toContain(alices.id);
+    expectProblem(await subscribe({ url: receiver.url, allTasks: true }), 403);
+    expectProblem(await subscribe({ url: receiver.url }, world.tokens.viewer), 403);
+    const everyones = await subscribe(
+      { url: receiver.url, allTasks: true, statuses: ['succeeded'] },
+      world.tokens.admin,
+    );
+    expect(everyones.status).toBe(201);
+    const task = await world.submit({ name: 'bob’s', ...shell('true') }, world.tokens.bob);
+    await world.waitForStatus(task.body.id, FINAL);
+    const [heard] = await receiver.received(1);
+    expect(heard.json.data).toMatchObject({ taskId: task.body.id, to: 'succeeded' });
+    expect((await world.api.delete(`/webhooks/${alices.id}`, world.tokens.alice)).status).toBe(204);
+    expect(
+      (await world.api.delete(`/webhooks/${everyones.body.id}`, world.tokens.admin)).status,
+    ).toBe(204);
+  });
+
+  it('refuses a URL that is not http(s) with 400', async () => {
+    expectProblem(await subscribe({ url: 'ftp://example.com/hook' }), 400);
+    expectProblem(await subscribe({ url: 'not a url' }), 400);
+    expectProblem(await subscribe({ url: receiver.url, statuses: ['exploded'] }), 400);
+  });
+}
+
+function expectProblem(response: ApiResponse, status: number): void {
+  expect(response.status).toBe(status);
+  expect(response.headers.get('content-type')).toContain('application/problem+json');
+}
