@@ -13,7 +13,6 @@ import { TaskEvent } from '../../src/modules/tasks/persistence/entities/task-eve
 import { TaskLabel } from '../../src/modules/tasks/persistence/entities/task-label.entity';
 import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 import { TaskMetricPoint } from '../../src/modules/tasks/training-metrics/task-metric-point.entity';
-import { AddTaskForeignKeys1795400000300 } from '../../src/modules/tasks/persistence/migrations/1795400000300-add-task-foreign-keys';
 import { createTestDatabase } from '../support/postgres';
 import { connectToTarget, databaseTargets } from '../support/database-targets';
 import { insertTaskRow } from '../support/task-row';
