@@ -25,6 +25,8 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PEER_WORKERS = Number(process.env.PEER_WORKERS ?? 4);
+/** Debian's interpreter, which the packages of peers/setup.sh install into. */
+const PYTHON = process.env.PEER_PYTHON ?? '/usr/bin/python3';
 const WARM_UP_SECONDS = 3;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
 const TARGET = { throughputRatio: 2, p99Ratio: 1 };
@@ -131,8 +133,10 @@ async function startPeer(databaseUrl, claims) {
   await db.end();
   const port = await freePort();
   const child = spawn(
-    'gunicorn',
+    PYTHON,
     [
+      '-m',
+      'gunicorn',
       '--workers',
       String(PEER_WORKERS),
       '--bind',
