@@ -95,7 +95,7 @@ describe('settling a run its runtime reports ended', () => {
 
   it('ends the task with its outcome on any process, not only the leader', async () => {
     const task = await runningTask();
-    runStatus.set(`run-${task.id}`, { state: 'succeeded' });
+    runStatus.set(`run-${task.id}`, { state: 'succeeded', exitCode: 0 });
 
     expect(await reconciler.reconcileEnded({ taskId: task.id, attempt: 1 })).toBe(true);
     expect(await tasks.findById(task.id)).toMatchObject({ status: TaskStatus.Succeeded });
@@ -103,7 +103,7 @@ describe('settling a run its runtime reports ended', () => {
 
   it('records one end, with one event, when the report and a reconcile race', async () => {
     const task = await runningTask();
-    runStatus.set(`run-${task.id}`, { state: 'succeeded' });
+    runStatus.set(`run-${task.id}`, { state: 'succeeded', exitCode: 0 });
 
     const settled = await Promise.all([
       reconciler.reconcileEnded({ taskId: task.id, attempt: 1 }),
