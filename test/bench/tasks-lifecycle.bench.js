@@ -194,14 +194,10 @@ async function startCelery() {
   return {
     cpu: () => pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
     run: async (count) => {
-      const { stdout } = await promisify(execFile)(
-        PYTHON,
-        ['lifecycle_client.py', String(count)],
-        {
-          cwd: PEERS_DIR,
-          env,
-        },
-      );
+      const { stdout } = await promisify(execFile)(PYTHON, ['lifecycle_client.py', String(count)], {
+        cwd: PEERS_DIR,
+        env,
+      });
       return JSON.parse(stdout);
     },
     stop: async () => {

@@ -149,6 +149,7 @@ async function startPeer(databaseUrl, claims) {
       cwd: join(__dirname, 'peers'),
       env: {
         PATH: process.env.PATH,
+        PYTHONDONTWRITEBYTECODE: '1',
         DATABASE_URL: databaseUrl,
         PEER_JWT_SECRET: JWT_SECRET,
         PEER_JWT_ISSUER: claims.iss,
