@@ -47,22 +47,10 @@ export class DatabaseDialect {
 }
 
 const dialectBeingBuilt = new AsyncLocalStorage<Dialect>();
-let buildsInFlight = 0;
 
 /** Runs `build` (a DataSource's initialization) with the column types of `dialect`. */
-export async function buildMetadataFor<T>(
-  dialect: DatabaseDialect,
-  build: () => Promise<T>,
-): Promise<T> {
-  buildsInFlight++;
-  try {
-    return await dialectBeingBuilt.run(dialect.name, build);
-  } finally {
-    // On Node 20 an AsyncLocalStorage that has run once keeps promise hooks on for the
-    // whole process, and every await of every request cost about twice as much; with no
-    // build left to read it, the storage is switched off (a later build switches it on).
-    if (--buildsInFlight === 0) dialectBeingBuilt.disable();
-  }
+export function buildMetadataFor<T>(dialect: DatabaseDialect, build: () => Promise<T>): Promise<T> {
+  return dialectBeingBuilt.run(dialect.name, build);
 }
 
 export const COLUMN_TYPES: Record<
