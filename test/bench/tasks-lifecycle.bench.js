@@ -204,7 +204,7 @@ async function startCelery() {
       if (worker.exitCode === null) worker.kill('SIGTERM');
       await exited;
       const redis = new Redis(REDIS_URL);
-      await redis.del(queue);
+      await redis.del(queue, `_kombu.binding.${queue}`);
       await redis.quit();
     },
   };
