@@ -100,19 +100,31 @@ describe('reconciler', () => {
     expect(run.status.state).not.toBe('running');
   });
 
-  it("a finished run's outcome is recorded once when its end is reported twice", async () => {
+  it("a finished run's outcome is recorded once when its end is reported twice while a pass runs", async () => {
     const task = await world.started(alice, { maxRetries: 3 });
     const run = world.runtime.run(task.id);
     run.exits(1);
+    const settling = jest.spyOn(world.reconciler, 'reconcileEnded');
     run.announcesEnd();
     run.announcesEnd();
 
     await world.reconcile();
-    await world.reconcile();
+    await Promise.all(settling.mock.results.map((result) => result.value as Promise<boolean>));
 
-    expect(world.wakes.reconcile).toBe(2);
+    expect(settling).toHaveBeenCalledTimes(2);
     expect(await world.task(task.id)).toMatchObject({ status: 'pending', retriesUsed: 1 });
     expect(await endsOf(task.id)).toEqual(['pending']);
+  });
+
+  it('a reported end settles the run without waiting for a reconcile pass', async () => {
+    const task = await world.started(alice);
+    const run = world.runtime.run(task.id);
+    run.exits(0);
+    const settling = jest.spyOn(world.reconciler, 'reconcileEnded');
+    run.announcesEnd();
+
+    expect(await settling.mock.results[0].value).toBe(true);
+    expect(await world.task(task.id)).toMatchObject({ status: 'succeeded' });
   });
 
   it('two deliveries of one outcome racing each other move the task once', async () => {

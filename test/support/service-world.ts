@@ -133,6 +133,10 @@ export class ServiceWorld {
     return this.moduleRef.get(TaskRunReporter);
   }
 
+  get reconciler(): Reconciler {
+    return this.moduleRef.get(Reconciler);
+  }
+
   get metrics(): TaskMetricsService {
     return this.moduleRef.get(TaskMetricsService);
   }

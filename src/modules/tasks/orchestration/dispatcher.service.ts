@@ -6,9 +6,9 @@ import { mapConcurrent } from '../../../common/concurrency/map-concurrent';
 import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
-import { CapacityService } from './capacity.service';
-import { DispatchCandidate, planDispatch } from './dispatch-plan';
-import { TaskRepository } from '../persistence/task.repository';
+import { CapacityService, UsageSnapshot } from './capacity.service';
+import { planDispatch } from './dispatch-plan';
+import { DispatchCandidateRow, TaskRepository } from '../persistence/task.repository';
 import { LAUNCH_JOB_QUEUE, LaunchOrder, launchJobId } from './launch-order';
 import { TaskDependencies } from './task-dependencies.service';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle';
@@ -18,10 +18,6 @@ import { QueueCatalog } from '../queues/queue-catalog';
 const CANDIDATES_PER_PASS = 1000;
 const DISPATCH_TICK_MS = 1000;
 const DISPATCH_CONCURRENCY = 8;
-
-interface Candidate extends DispatchCandidate {
-  attempt: number;
-}
 
 @Injectable()
 export class Dispatcher {
@@ -55,13 +51,15 @@ export class Dispatcher {
     await this.dependencies.failDoomed();
     // one read of a small table, so a queue change made on any replica counts this pass
     await this.catalog.reload();
-    const candidates = await this.candidates();
+    const usage = await this.capacity.usage();
+    // With every queue full, as under a backlog, a pass costs one small query instead of
+    // reading a thousand candidates that could not start anyway.
+    const open = this.queuesWithFreeSlots(usage);
+    if (open.length === 0) return;
+    const candidates = await this.tasks.dispatchCandidates(CANDIDATES_PER_PASS, open);
     if (candidates.length === 0) return;
     const owners = [...new Set(candidates.map((task) => task.ownerId))];
-    const [usage, limits] = await Promise.all([
-      this.capacity.usage(),
-      this.capacity.limitsFor(owners),
-    ]);
+    const limits = await this.capacity.limitsFor(owners);
     // Each dispatch is a few round trips to the database and the queue; a handful at a
     // time keeps a burst of submits from waiting on them one by one. The plan already
     // respects capacity, so the order they finish in does not matter.
@@ -74,11 +72,13 @@ export class Dispatcher {
     );
   }
 
-  private candidates(): Promise<Candidate[]> {
-    return this.tasks.dispatchCandidates(CANDIDATES_PER_PASS);
+  private queuesWithFreeSlots(usage: UsageSnapshot): string[] {
+    return [...this.capacity.queues.values()]
+      .filter((queue) => (usage.byQueue.get(queue.name)?.runs ?? 0) < queue.maxRunning)
+      .map((queue) => queue.name);
   }
 
-  private async dispatch(task: Candidate): Promise<void> {
+  private async dispatch(task: DispatchCandidateRow): Promise<void> {
     const queued = await this.lifecycle.queue(task, this.capacity.queue(task.queue));
     if (queued) await this.enqueue({ taskId: task.id, attempt: queued.attempt });
   }

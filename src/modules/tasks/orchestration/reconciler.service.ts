@@ -71,6 +71,20 @@ export class Reconciler {
     if (settled.some(Boolean)) this.dispatcher.wake();
   }
 
+  /**
+   * Settles one run its runtime saw end, now rather than at the next pass, so its queue
+   * slot is free at once. Safe on any replica and beside a pass: every move is
+   * conditional, and the slower actor finds the task already moved. Returns true when
+   * the task left its active status.
+   */
+  async reconcileEnded(run: { taskId: string; attempt: number }): Promise<boolean> {
+    const task = await this.tasks.findById(run.taskId);
+    const active = task?.status === TaskStatus.Running || task?.status === TaskStatus.Cancelling;
+    if (!task || !active || task.attempt !== run.attempt) return false;
+    const attempts = await this.attempts.current(new Map([[task.id, task.attempt]]));
+    return this.reconcile(task, attempts.get(task.id));
+  }
+
   /** Returns true when the task left its active status (capacity was freed). */
   private async reconcile(task: Task, attempt: TaskAttempt | undefined): Promise<boolean> {
     if (task.status === TaskStatus.Lost) {

@@ -171,12 +171,17 @@ export class TaskRepository {
     return Boolean(result.affected);
   }
 
-  /** Pending tasks ready to dispatch (backoff over, dependencies met), best first. */
-  dispatchCandidates(limit: number): Promise<DispatchCandidateRow[]> {
+  /**
+   * Pending tasks of `queues` ready to dispatch (backoff over, dependencies met), best
+   * first.
+   */
+  dispatchCandidates(limit: number, queues: readonly string[]): Promise<DispatchCandidateRow[]> {
+    if (queues.length === 0) return Promise.resolve([]);
     return this.tasks
       .createQueryBuilder('t')
       .select(['t.id', 't.ownerId', 't.queue', 't.priority', 't.gpu', 't.attempt'])
       .where('t.status = :pending', { pending: TaskStatus.Pending })
+      .andWhere('t.queue IN (:...queues)', { queues })
       .andWhere('(t.not_before IS NULL OR t.not_before <= :now)', { now: new Date() })
       .andWhere(`NOT ${HAS_UNMET_DEPENDENCY}`)
       .orderBy('t.priority', 'DESC')

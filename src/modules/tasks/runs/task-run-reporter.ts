@@ -7,6 +7,7 @@ import type { MetricPoint, RunReporter } from '../../runtimes';
 import { TaskRepository } from '../persistence/task.repository';
 import { TaskMetricsService } from '../training-metrics/task-metrics.service';
 import { TaskLifecycle } from '../lifecycle/task-lifecycle';
+import { Reconciler } from '../orchestration/reconciler.service';
 import { TaskWakeups } from '../orchestration/task-wakeups';
 
 /** At most one progress event per task this often, unless the run reports completion. */
@@ -27,6 +28,7 @@ export class TaskRunReporter implements RunReporter {
     private readonly metrics: TaskMetricsService,
     private readonly lifecycle: TaskLifecycle,
     private readonly wakeups: TaskWakeups,
+    private readonly reconciler: Reconciler,
   ) {}
 
   metric(run: Run, point: MetricPoint): void {
@@ -39,8 +41,18 @@ export class TaskRunReporter implements RunReporter {
     );
   }
 
-  ended(): void {
-    this.wakeups.reconcile();
+  /**
+   * Settles the run here and now and asks for a dispatch into the slot it freed; the
+   * leader's reconcile pass is the fallback when that fails.
+   */
+  ended(run: Run): void {
+    this.reconciler.reconcileEnded(run).then(
+      (settled) => (settled ? this.wakeups.dispatch() : undefined),
+      (error: unknown) => {
+        this.logger.warn({ err: error, taskId: run.taskId }, 'could not settle an ended run');
+        this.wakeups.reconcile();
+      },
+    );
   }
 
   lastReportedAt(run: Run): Promise<Date | undefined> {
