@@ -1,7 +1,6 @@
 // The console's build. Kiln serves dist/ at / (src/modules/console): assets get content
 // hashes so they can be cached for a year, and each gets .br and .gz siblings that Kiln
-// sends to clients that accept them. `cspNonce` makes Vite mark index.html with a
-// placeholder Kiln replaces per response, the nonce Ant Design's runtime styles carry.
+// sends to clients that accept them.
 import react from '@vitejs/plugin-react';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +38,6 @@ export default defineConfig({
       ),
     },
   },
-  html: { cspNonce: 'KILN_CSP_NONCE' },
   build: {
     outDir: OUT_DIR,
     emptyOutDir: true,

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { tempDataDir } from '../support/test-config';
 
-const INDEX = `<!doctype html><html><head><meta property="csp-nonce" nonce="KILN_CSP_NONCE"><script type="module" src="/assets/index-abc123.js" nonce="KILN_CSP_NONCE"></script></head><body><div id="root"></div></body></html>`;
+const INDEX = `<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>`;
 const SCRIPT = 'console.log("the console");\n'.repeat(50);
 
 function standInBuild(): string {
@@ -46,27 +46,13 @@ describe('the web console at /', () => {
     },
   );
 
-  it('gives every page a fresh style nonce, the same in the policy and the page', async () => {
-    const nonces = await Promise.all(
-      [1, 2].map(async () => {
-        const response = await get('/tasks');
-        const policy = response.headers.get('content-security-policy')!;
-        const nonce = /'nonce-([^']+)'/.exec(policy)![1];
-        expect(await response.text()).toContain(`nonce="${nonce}"`);
-        return nonce;
-      }),
-    );
-    expect(nonces[0]).not.toBe(nonces[1]);
-  });
-
   it('allows scripts, connections and frames from nowhere but Kiln itself', async () => {
     const policy = (await get('/')).headers.get('content-security-policy')!;
     expect(policy).toContain("default-src 'none'");
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("connect-src 'self'");
     expect(policy).toContain("frame-ancestors 'none'");
-    expect(policy).not.toContain('unsafe-inline');
-    expect(policy).not.toContain('unsafe-eval');
+    expect(policy).not.toMatch(/script-src[^;]*unsafe/);
   });
 
   it('caches hashed assets for a year and sends them compressed when the client accepts it', async () => {

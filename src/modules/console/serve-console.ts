@@ -1,6 +1,6 @@
 // Serves the web console's built files at / (docs/architecture.md, "The web console"):
 // hashed assets cached for a year, index.html never cached and sent for every page of
-// the app with a fresh style nonce, and a Content-Security-Policy on all of it.
+// the app, and a Content-Security-Policy on all of it.
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -8,12 +8,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { HttpConfig } from '../../config/sections/http.config';
 import { isConsolePage } from './console-routes';
-import { contentSecurityPolicy, newNonce } from './content-security-policy';
+import { CONTENT_SECURITY_POLICY } from './content-security-policy';
 
 /** Kiln's install directory (this file sits in src/ or dist/ under modules/console). */
 const INSTALL_DIR = resolve(__dirname, '..', '..', '..');
-/** Written by the web build (vite's html.cspNonce) where each response puts its nonce. */
-const NONCE_PLACEHOLDER = 'KILN_CSP_NONCE';
 const HASHED_ASSET = /\/assets\//;
 const A_YEAR = 'public, max-age=31536000, immutable';
 
@@ -40,7 +38,7 @@ export function serveConsole(
     prefix: '/',
     wildcard: false,
     index: false,
-    // index.html goes out only through answerPage (with its nonce); the build's manifest
+    // index.html goes out only through answerPage (never cached); the build's manifest
     // and stamp are not for browsers.
     globIgnore: ['**/index.html', '**/.*', '**/.*/**'],
     dotfiles: 'deny',
@@ -49,7 +47,7 @@ export function serveConsole(
     preCompressed: true,
     setHeaders: (reply, path) => {
       void reply.header('cache-control', HASHED_ASSET.test(path) ? A_YEAR : 'no-cache');
-      void reply.header('content-security-policy', contentSecurityPolicy());
+      void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
       void reply.header('x-content-type-options', 'nosniff');
     },
   });
@@ -58,12 +56,11 @@ export function serveConsole(
 
 function answerPage(request: FastifyRequest, reply: FastifyReply, indexHtml: string): unknown {
   if (!isConsolePage(request.url)) return reply.callNotFound();
-  const nonce = newNonce();
   return reply
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-cache')
-    .header('content-security-policy', contentSecurityPolicy(nonce))
+    .header('content-security-policy', CONTENT_SECURITY_POLICY)
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'same-origin')
-    .send(indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce));
+    .send(indexHtml);
 }

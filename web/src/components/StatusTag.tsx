@@ -1,23 +1,26 @@
-import { Progress, Tag } from 'antd';
+import { Badge, Progress } from 'antd';
+import type { BadgeProps } from 'antd';
 import type { Task, TaskStatus } from '../api/types';
 
-const COLORS: Record<TaskStatus, string> = {
+// The colour is on the dot only; the word stays in the text colour, readable on any
+// background (coloured tags fall short of WCAG contrast).
+const COLORS: Record<TaskStatus, BadgeProps['status']> = {
   pending: 'default',
-  queued: 'cyan',
+  queued: 'default',
   running: 'processing',
   cancelling: 'warning',
-  lost: 'magenta',
+  lost: 'warning',
   succeeded: 'success',
   failed: 'error',
-  timed_out: 'volcano',
+  timed_out: 'error',
   cancelled: 'default',
 };
 
 export function StatusTag({ status }: { status: TaskStatus }) {
   return (
-    <Tag color={COLORS[status]} data-status={status}>
-      {status.replace('_', ' ')}
-    </Tag>
+    <span data-status={status} style={{ whiteSpace: 'nowrap' }}>
+      <Badge status={COLORS[status]} text={status.replace('_', ' ')} />
+    </span>
   );
 }
 

@@ -1,12 +1,13 @@
 // One GET /api/v1/events stream for the whole console while signed in. Each event updates
 // the cache (applyTaskEvent); a dropped stream is reopened with Last-Event-ID, so nothing
-// is missed, and the layout shows a banner while it is down.
+// is missed, and the layout shows a banner while it is down. Nothing is polled.
 import { readSse } from '@kiln/client';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { kiln } from '../api/kiln';
 import type { LiveTaskEvent } from '../api/types';
+import { taskKeys } from '../tasks/task-queries';
 import { applyTaskEvent } from './apply-task-event';
 import { watchedFetch } from './watched-fetch';
 
@@ -21,8 +22,14 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
 
   useEffect(() => {
     const abort = new AbortController();
+    let dropped = false;
     const fetchFn = watchedFetch(kiln.session.fetch, (connected) => {
-      if (!abort.signal.aborted) setState(connected ? 'live' : 'down');
+      if (abort.signal.aborted) return;
+      // Kiln replays what was missed after the last event seen; a stream dropped before
+      // its first event has no such id, so what is on screen is read again once.
+      if (connected && dropped) void queryClient.invalidateQueries({ queryKey: taskKeys.all });
+      dropped = !connected;
+      setState(connected ? 'live' : 'down');
     });
     void follow(fetchFn, abort.signal, (event) => applyTaskEvent(queryClient, event));
     return () => abort.abort();

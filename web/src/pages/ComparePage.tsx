@@ -85,7 +85,6 @@ export default function ComparePage() {
             rowKey="name"
             size="small"
             pagination={false}
-            scroll={{ x: true }}
             dataSource={onlyDifferences ? rows.filter((row) => row.differs) : rows}
             locale={{ emptyText: 'These tasks have no hyperparameters.' }}
             rowClassName={(row) => (row.differs ? 'kiln-differs' : '')}
@@ -95,7 +94,7 @@ export default function ComparePage() {
                 dataIndex: 'name',
                 render: (name: string, row) => (
                   <>
-                    {name} {row.differs ? <Tag color="orange">differs</Tag> : null}
+                    {name} {row.differs ? <Tag bordered>differs</Tag> : null}
                   </>
                 ),
               },

@@ -111,7 +111,7 @@ export default function UsersPage() {
     queryFn: () =>
       unwrap(
         kiln.api.GET('/api/v1/admin/users', {
-          params: { query: { limit: 200, ...(search ? { q: search } : {}) } },
+          params: { query: { limit: 100, ...(search ? { q: search } : {}) } },
         }),
       ),
   });

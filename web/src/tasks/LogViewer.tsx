@@ -86,7 +86,7 @@ export function LogViewer({ taskId, attempt }: { taskId: string; attempt: number
         {end ? (
           <Tag data-testid="log-ended">ended: {end.status}</Tag>
         ) : (
-          <Tag color="processing">{paused ? 'paused' : 'following'}</Tag>
+          <Tag>{paused ? 'paused' : 'following'}</Tag>
         )}
         {search ? (
           <Typography.Text type="secondary">{visible.length} matching lines</Typography.Text>
