@@ -12,10 +12,10 @@ export class TcpProxy {
   ) {}
 
   static async start(targetPort: number): Promise<TcpProxy> {
-    let proxy: TcpProxy | undefined;
-    const server = createServer((client) => proxy!.accept(client, targetPort));
+    const server = createServer();
     await new Promise<void>((listening) => server.listen(0, '127.0.0.1', listening));
-    proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
+    const proxy = new TcpProxy(server, (server.address() as AddressInfo).port);
+    server.on('connection', (client) => proxy.accept(client, targetPort));
     return proxy;
   }
 

@@ -7,7 +7,7 @@ import { lazy, Suspense } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
 import { AuthProvider } from './auth/auth-context';
 import { RequireAdmin, RequireAuth } from './auth/RequireAuth';
-import { NotFoundPage } from './components/ErrorPages';
+import { NotFoundPage } from './components/LazyErrorPages';
 import { PageLoading } from './components/PageLoading';
 import { AppLayout } from './layout/AppLayout';
 import { ThemeModeProvider, useThemeMode } from './layout/theme';

@@ -1,7 +1,7 @@
 import { Spin } from 'antd';
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
-import { ForbiddenPage } from '../components/ErrorPages';
+import { ForbiddenPage } from '../components/LazyErrorPages';
 import { useAuth } from './auth-context';
 
 export function RequireAuth({ children }: { children: ReactNode }) {

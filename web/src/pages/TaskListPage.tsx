@@ -8,7 +8,7 @@ import { Link, useSearchParams } from 'react-router';
 import { kiln, unwrap } from '../api/kiln';
 import { TASK_STATUSES, type Task, type TaskListQuery } from '../api/types';
 import { useAuth } from '../auth/auth-context';
-import { ProblemAlert } from '../components/ProblemAlert';
+import { LazyProblemAlert } from '../components/LazyProblemAlert';
 import { StatusTag, TaskProgress } from '../components/StatusTag';
 import { PAGE_SIZES, paramsFromQuery, queryFromParams } from '../tasks/list-query';
 import { fetchTasks, taskKeys } from '../tasks/task-queries';
@@ -145,7 +145,7 @@ export default function TaskListPage() {
         ) : null}
       </Space>
       {tasks.error ? (
-        <ProblemAlert error={tasks.error} title="The tasks could not be loaded" />
+        <LazyProblemAlert error={tasks.error} title="The tasks could not be loaded" />
       ) : null}
       <Table<Task>
         data-testid="task-table"
