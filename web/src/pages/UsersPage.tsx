@@ -100,11 +100,57 @@ function CreateUserModal({ open, onClose }: { open: boolean; onClose(): void }) 
   );
 }
 
+function ResetPasswordModal({ user, onClose }: { user: User | undefined; onClose(): void }) {
+  const [form] = Form.useForm<{ password: string }>();
+  const { message } = App.useApp();
+  const reset = useMutation({
+    mutationFn: ({ id, password }: { id: string; password: string }) =>
+      unwrap(
+        kiln.api.POST('/api/v1/admin/users/{id}/password', {
+          params: { path: { id } },
+          body: { password },
+        }),
+      ),
+    onSuccess: () => {
+      message.success(`Password of ${user?.username} reset; their sessions ended`);
+      form.resetFields();
+      onClose();
+    },
+  });
+  return (
+    <Modal
+      title={`Reset the password of ${user?.username ?? ''}`}
+      open={!!user}
+      onCancel={onClose}
+      okText="Reset password"
+      confirmLoading={reset.isPending}
+      onOk={() => form.submit()}
+      destroyOnHidden
+    >
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={({ password }) => user && reset.mutate({ id: user.id, password })}
+      >
+        <Form.Item
+          name="password"
+          label="New password"
+          rules={[{ required: true, min: 12, message: 'At least 12 characters' }]}
+        >
+          <Input.Password autoComplete="new-password" />
+        </Form.Item>
+        <ProblemAlert error={reset.error} title="The password was not reset" />
+      </Form>
+    </Modal>
+  );
+}
+
 export default function UsersPage() {
   const { user: me } = useAuth();
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
+  const [resetting, setResetting] = useState<User>();
   const [search, setSearch] = useState('');
   const users = useQuery({
     queryKey: [...usersKey, search],
@@ -197,9 +243,24 @@ export default function UsersPage() {
             width: 190,
             render: (value: string | null) => (value ? new Date(value).toLocaleString() : 'never'),
           },
+          {
+            title: 'Password',
+            key: 'password',
+            width: 100,
+            render: (_, user) => (
+              <Button
+                size="small"
+                onClick={() => setResetting(user)}
+                aria-label={`Reset the password of ${user.username}`}
+              >
+                Reset
+              </Button>
+            ),
+          },
         ]}
       />
       <CreateUserModal open={creating} onClose={() => setCreating(false)} />
+      <ResetPasswordModal user={resetting} onClose={() => setResetting(undefined)} />
     </>
   );
 }
