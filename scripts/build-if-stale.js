@@ -1,11 +1,25 @@
-// `npm start` runs this first: it builds only when a source or build setting changed since
-// the last build it made, so a restart takes seconds instead of a full `nest build`.
+// `npm start` runs this first: it builds only what changed since the last build it made,
+// so a restart takes seconds instead of a full build. The server (with the client
+// package) and the web console are separate targets: a change to a page rebuilds only the
+// console, a change to the server only the server.
 const { spawnSync } = require('node:child_process');
-const { existsSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } = require('node:fs');
+const { dirname, join } = require('node:path');
 
-const STAMP = join('dist', '.build-stamp');
-const INPUTS = ['src', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'];
+const SHARED = ['package.json', 'package-lock.json'];
+const TARGETS = [
+  {
+    stamp: join('dist', '.build-stamp'),
+    inputs: [...SHARED, 'src', 'clients/typescript/src', 'tsconfig.json', 'tsconfig.build.json', 'nest-cli.json'],
+    command: ['run', 'build:server'],
+  },
+  {
+    stamp: join('web', 'dist', '.build-stamp'),
+    // The console compiles the client package's sources in, so they are its inputs too.
+    inputs: [...SHARED, 'web/src', 'web/public', 'web/index.html', 'web/vite.config.ts', 'web/package.json', 'clients/typescript/src'],
+    command: ['run', 'build:web'],
+  },
+];
 
 function newestChange(path) {
   if (!existsSync(path)) return 0;
@@ -14,16 +28,18 @@ function newestChange(path) {
   return Math.max(stat.mtimeMs, ...readdirSync(path).map((name) => newestChange(join(path, name))));
 }
 
-function builtAt() {
-  return existsSync(STAMP) ? statSync(STAMP).mtimeMs : 0;
+function builtAt(stamp) {
+  return existsSync(stamp) ? statSync(stamp).mtimeMs : 0;
 }
 
-if (Math.max(...INPUTS.map(newestChange)) < builtAt()) process.exit(0);
-
-// The stamp carries the time the build started, so a file saved during the build counts as
-// changed next time.
-const startedAt = new Date();
-const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
-if (build.status !== 0) process.exit(build.status ?? 1);
-writeFileSync(STAMP, '');
-utimesSync(STAMP, startedAt, startedAt);
+for (const target of TARGETS) {
+  if (Math.max(...target.inputs.map(newestChange)) < builtAt(target.stamp)) continue;
+  // The stamp carries the time the build started, so a file saved during the build counts
+  // as changed next time.
+  const startedAt = new Date();
+  const build = spawnSync('npm', target.command, { stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
+  mkdirSync(dirname(target.stamp), { recursive: true });
+  writeFileSync(target.stamp, '');
+  utimesSync(target.stamp, startedAt, startedAt);
+}

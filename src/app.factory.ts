@@ -14,6 +14,7 @@ import { useJsonBodies } from './common/http/json-body';
 import { limitRequestTime } from './common/http/request-time-limit';
 import { LifecycleService } from './common/lifecycle/lifecycle.service';
 import { KilnConfig } from './config/kiln.config';
+import { serveConsole } from './modules/console';
 import { HttpPrometheus } from './modules/prometheus/http.prometheus';
 import { setupOpenApi } from './openapi/openapi';
 
@@ -73,4 +74,5 @@ function configureFastify(app: NestFastifyApplication, config: KilnConfig): void
   limitRequestTime(fastify, config.http.requestTimeoutMs);
   closeConnectionsWhileDraining(fastify, app.get(LifecycleService));
   app.get(HttpPrometheus).instrument(fastify);
+  serveConsole(fastify, config.http);
 }

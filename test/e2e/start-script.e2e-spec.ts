@@ -26,15 +26,20 @@ describe('build before start', () => {
     mkdirSync(join(project, 'scripts'));
     mkdirSync(join(project, 'src'));
     mkdirSync(join(project, 'dist'));
+    mkdirSync(join(project, 'web', 'src'), { recursive: true });
     copyFileSync(
       join(ROOT, 'scripts', 'build-if-stale.js'),
       join(project, 'scripts', 'build-if-stale.js'),
     );
     writeFileSync(join(project, 'src', 'main.ts'), 'export {};\n');
+    writeFileSync(join(project, 'web', 'src', 'main.tsx'), 'export {};\n');
     writeFileSync(
       join(project, 'package.json'),
       JSON.stringify({
-        scripts: { build: `node -e "require('fs').appendFileSync('builds', 'x')"` },
+        scripts: {
+          'build:server': `node -e "require('fs').appendFileSync('builds', 's')"`,
+          'build:web': `node -e "require('fs').appendFileSync('builds', 'w')"`,
+        },
       }),
     );
   });
@@ -45,21 +50,32 @@ describe('build before start', () => {
     const result = spawnSync(process.execPath, ['scripts/build-if-stale.js'], { cwd: project });
     expect(result.status).toBe(0);
   };
+  /** Which builds ran, in order: s for the server, w for the web console. */
   const builds = () =>
-    existsSync(join(project, 'builds')) ? readFileSync(join(project, 'builds'), 'utf8').length : 0;
+    existsSync(join(project, 'builds')) ? readFileSync(join(project, 'builds'), 'utf8') : '';
+  const touch = (...path: string[]) => {
+    const later = new Date(Date.now() + 60_000);
+    utimesSync(join(project, ...path), later, later);
+  };
 
-  it('builds on the first start and not again while nothing changed', () => {
+  it('builds the server and the console on the first start, and not again while nothing changed', () => {
     prestart();
     prestart();
-    expect(builds()).toBe(1);
+    expect(builds()).toBe('sw');
   });
 
-  it('builds again once a source file changed', () => {
+  it('rebuilds only the server once a server source file changed', () => {
     prestart();
-    const later = new Date(Date.now() + 60_000);
-    utimesSync(join(project, 'src', 'main.ts'), later, later);
+    touch('src', 'main.ts');
     prestart();
-    expect(builds()).toBe(2);
+    expect(builds()).toBe('sws');
+  });
+
+  it('rebuilds only the console once a page of it changed', () => {
+    prestart();
+    touch('web', 'src', 'main.tsx');
+    prestart();
+    expect(builds()).toBe('sww');
   });
 });
 

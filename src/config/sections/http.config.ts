@@ -62,4 +62,18 @@ export class HttpConfig {
   @Env('KILN_DOCS_ENABLED')
   @IsBoolean()
   docsEnabled: boolean;
+
+  /** Serve the web console (the built single-page app) at /. */
+  @Env('KILN_CONSOLE_ENABLED')
+  @IsBoolean()
+  consoleEnabled: boolean;
+
+  /**
+   * Directory of the console's built files (index.html and assets/); a relative path is
+   * taken from Kiln's install directory. Without an index.html there, / answers 404.
+   */
+  @Env('KILN_CONSOLE_DIR')
+  @IsString()
+  @MinLength(1)
+  consoleDir: string;
 }

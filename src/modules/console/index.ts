@@ -1,0 +1,1 @@
+export { serveConsole, consoleDirectory } from './serve-console';

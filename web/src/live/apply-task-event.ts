@@ -1,0 +1,28 @@
+// Folds a live task event into the cached task lists and the cached task, so tables and
+// the detail page move without asking the server again.
+import type { QueryClient } from '@tanstack/react-query';
+import type { LiveTaskEvent, Task, TaskPage } from '../api/types';
+import { taskKeys } from '../tasks/task-queries';
+
+export function applyTaskEvent(queryClient: QueryClient, event: LiveTaskEvent): void {
+  const update = (task: Task): Task => {
+    if (task.id !== event.taskId) return task;
+    if (event.kind === 'progress') return { ...task, progress: event.progress ?? task.progress };
+    return {
+      ...task,
+      status: event.to,
+      attempt: Math.max(task.attempt, event.attempt ?? 0),
+      progress: event.to === 'succeeded' ? 1 : task.progress,
+    };
+  };
+  queryClient.setQueriesData<TaskPage>({ queryKey: taskKeys.lists() }, (page) =>
+    page ? { ...page, items: page.items.map(update) } : page,
+  );
+  queryClient.setQueryData<Task>(taskKeys.detail(event.taskId), (task) =>
+    task ? update(task) : task,
+  );
+  // What a status change brings beyond the status (attempts, events, exit code, waiting)
+  // is read again, only for a task someone has open.
+  if (event.kind === 'status')
+    void queryClient.invalidateQueries({ queryKey: taskKeys.related(event.taskId) });
+}
