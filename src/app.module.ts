@@ -14,6 +14,7 @@ import { AdminModule } from './modules/admin/admin.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { HealthModule } from './modules/health/health.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
+import { ServicesModule } from './modules/services/services.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SCHEMA } from './schema';
 
@@ -44,6 +45,7 @@ export class AppModule {
         AuthModule,
         AdminModule,
         TasksModule,
+        ServicesModule,
         ...(options.imports ?? []),
       ],
     };

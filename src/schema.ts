@@ -9,6 +9,10 @@ import { CreateAuthTables1795382384096 } from './modules/auth/migrations/1795382
 import { RefreshToken } from './modules/auth/sessions/refresh-token.entity';
 import { Session } from './modules/auth/sessions/session.entity';
 import { User } from './modules/auth/users/user.entity';
+import { CreateServices1795500000000 } from './modules/services/persistence/migrations/1795500000000-create-services';
+import { ServiceEvent } from './modules/services/persistence/service-event.entity';
+import { ServiceRevision } from './modules/services/persistence/service-revision.entity';
+import { Service } from './modules/services/persistence/service.entity';
 import { TaskAttempt } from './modules/tasks/persistence/entities/task-attempt.entity';
 import { TaskDependency } from './modules/tasks/persistence/entities/task-dependency.entity';
 import { TaskEvent } from './modules/tasks/persistence/entities/task-event.entity';
@@ -34,6 +38,9 @@ export const ENTITIES: EntityClass[] = [
   UserQuota,
   TaskMetricPoint,
   TaskDependency,
+  Service,
+  ServiceRevision,
+  ServiceEvent,
 ];
 
 /**
@@ -47,6 +54,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateTaskMetrics1795400000100,
   CreateTaskDependencies1795400000200,
   AddTaskForeignKeys1795400000300,
+  CreateServices1795500000000,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

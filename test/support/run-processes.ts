@@ -27,3 +27,11 @@ function environOf(pid: string): string {
     return '';
   }
 }
+
+/** Pids of live replica processes of the service called `name` (by KILN_SERVICE_NAME). */
+export function processesOfService(name: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => isLive(pid) && environOf(pid).includes(`KILN_SERVICE_NAME=${name}\0`))
+    .map(Number);
+}

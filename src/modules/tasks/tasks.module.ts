@@ -36,6 +36,7 @@ import { TaskRepository } from './persistence/task.repository';
 import { UserQuotaRepository } from './persistence/user-quota.repository';
 import { WaitingReasons } from './orchestration/waiting-reasons';
 import { TasksService } from './api/tasks.service';
+import { TrainedModels } from './artifacts/trained-models';
 
 /** Training tasks: REST, dispatcher, launch worker, reconciler, logs, metrics, events. */
 @Module({
@@ -71,7 +72,9 @@ import { TasksService } from './api/tasks.service';
     UserQuotaRepository,
     WaitingReasons,
     TasksService,
+    TrainedModels,
   ],
+  exports: [TrainedModels],
 })
 export class TasksModule implements OnModuleInit {
   constructor(
