@@ -14,6 +14,7 @@ const INSTANCES = { instances: [[1, 2, 3, 4], [-1, -2, -3, -4]] };
 describe('model services on the embedded default (local runtime)', () => {
   let world: TaskWorld;
   let modelTaskId: string;
+  let serviceId: string;
 
   beforeAll(async () => {
     world = await startTaskWorld(startTestApp, {
@@ -146,6 +147,7 @@ describe('model services on the embedded default (local runtime)', () => {
       labels: { team: 'vision' },
     });
     expect(created.status).toBe(201);
+    serviceId = created.body.id;
     expect(created.headers.get('location')).toBe('/api/v1/services/lr');
     expect(created.body).toMatchObject({
       name: 'lr',
@@ -228,7 +230,7 @@ describe('model services on the embedded default (local runtime)', () => {
 
   it('restarts a killed replica while the other one answers every request', async () => {
     const load = hammer('lr');
-    const [victim] = processesOfService('lr');
+    const [victim] = processesOfService(serviceId);
     process.kill(victim, 'SIGKILL');
     const restarted = await waitForService('lr', (s) =>
       s.replicaList.some(
@@ -239,7 +241,7 @@ describe('model services on the embedded default (local runtime)', () => {
     expect(counts.failed).toBe(0);
     expect(counts.ok).toBeGreaterThan(0);
     expect(restarted.replicaList.map((r: { state: string }) => r.state)).toEqual(['ready', 'ready']);
-    expect(processesOfService('lr')).toHaveLength(2);
+    expect(processesOfService(serviceId)).toHaveLength(2);
   }, 60_000);
 
   it('scales 2 → 3 → 0 → 1: no replica while at zero (503 with Retry-After)', async () => {
@@ -249,7 +251,7 @@ describe('model services on the embedded default (local runtime)', () => {
     await waitForService('lr', (s) => s.status === 'ready' && s.replicas.ready === 3);
     expect((await scale(0)).status).toBe(200);
     await waitForService('lr', (s) => s.status === 'stopped');
-    expect(processesOfService('lr')).toEqual([]);
+    expect(processesOfService(serviceId)).toEqual([]);
     const none = await invoke('lr');
     expect(none.status).toBe(503);
     expect(none.headers.get('retry-after')).toBeTruthy();
@@ -267,6 +269,6 @@ describe('model services on the embedded default (local runtime)', () => {
       { timeoutMs: 30_000, intervalMs: 100 },
     );
     expect(gone.satisfied).toBe(true);
-    expect(processesOfService('lr')).toEqual([]);
+    expect(processesOfService(serviceId)).toEqual([]);
   }, 60_000);
 });

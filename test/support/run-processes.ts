@@ -28,10 +28,10 @@ function environOf(pid: string): string {
   }
 }
 
-/** Pids of live replica processes of the service called `name` (by KILN_SERVICE_NAME). */
-export function processesOfService(name: string): number[] {
+/** Pids of live replica processes of a service (by the KILN_SERVICE_ID in their environment). */
+export function processesOfService(serviceId: string): number[] {
   return readdirSync('/proc')
     .filter((entry) => /^\d+$/.test(entry))
-    .filter((pid) => isLive(pid) && environOf(pid).includes(`KILN_SERVICE_NAME=${name}\0`))
+    .filter((pid) => isLive(pid) && environOf(pid).includes(`KILN_SERVICE_ID=${serviceId}\0`))
     .map(Number);
 }

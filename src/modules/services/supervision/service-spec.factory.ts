@@ -7,6 +7,7 @@ import type { Service } from '../persistence/service.entity';
 export function serviceSpecOf(service: Service, revision: ServiceRevision): ServiceSpec {
   const env: Record<string, string> = {
     ...revision.env,
+    KILN_SERVICE_ID: service.id,
     KILN_SERVICE_NAME: service.name,
     KILN_SERVICE_REVISION: String(revision.number),
   };
