@@ -9,7 +9,12 @@ import { FINAL, startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world'
 
 const EXAMPLES = resolve(__dirname, '../../examples');
 const SERVE = ['python3', join(EXAMPLES, 'serve_logistic_regression.py')];
-const INSTANCES = { instances: [[1, 2, 3, 4], [-1, -2, -3, -4]] };
+const INSTANCES = {
+  instances: [
+    [1, 2, 3, 4],
+    [-1, -2, -3, -4],
+  ],
+};
 
 describe('model services on the embedded default (local runtime)', () => {
   let world: TaskWorld;
@@ -63,7 +68,8 @@ describe('model services on the embedded default (local runtime)', () => {
       },
       { timeoutMs, intervalMs: 100 },
     );
-    if (!result.satisfied) throw new Error(`service ${name} never got there: ${JSON.stringify(service)}`);
+    if (!result.satisfied)
+      throw new Error(`service ${name} never got there: ${JSON.stringify(service)}`);
     return service;
   }
 
@@ -158,7 +164,10 @@ describe('model services on the embedded default (local runtime)', () => {
       endpoint: '/api/v1/services/lr/invoke/',
     });
     const ready = await waitForService('lr', (service) => service.status === 'ready');
-    expect(ready).toMatchObject({ replicas: { desired: 2, ready: 2, updated: 2 }, servingRevision: 1 });
+    expect(ready).toMatchObject({
+      replicas: { desired: 2, ready: 2, updated: 2 },
+      servingRevision: 1,
+    });
     expect(ready.replicaList).toHaveLength(2);
 
     const response = await invoke('lr');
@@ -215,7 +224,9 @@ describe('model services on the embedded default (local runtime)', () => {
     expect(response.status).toBe(200);
     expect(((await response.json()) as { revision: string }).revision).toBe('2');
     // the broken revision's replicas are gone: only revision 2 runs
-    await waitForService('lr', (s) => s.replicaList.every((r: { revision: number }) => r.revision === 2));
+    await waitForService('lr', (s) =>
+      s.replicaList.every((r: { revision: number }) => r.revision === 2),
+    );
   }, 60_000);
 
   it('rolls back by deploying an earlier revision as a new one', async () => {
@@ -224,11 +235,19 @@ describe('model services on the embedded default (local runtime)', () => {
       token: alice(),
     });
     expect(rolledBack.status).toBe(200);
-    expect(rolledBack.body).toMatchObject({ revision: 4, spec: { cause: 'rollback to revision 2' } });
+    expect(rolledBack.body).toMatchObject({
+      revision: 4,
+      spec: { cause: 'rollback to revision 2' },
+    });
     await waitForService('lr', (s) => s.servingRevision === 4 && s.status === 'ready', 60_000);
   }, 60_000);
 
   it('restarts a killed replica while the other one answers every request', async () => {
+    // the replicas of the last rollout's old revision are gone once two processes are left
+    const settled = await waitUntil(() => processesOfService(serviceId).length === 2, {
+      timeoutMs: 10_000,
+    });
+    expect(settled.satisfied).toBe(true);
     const load = hammer('lr');
     const [victim] = processesOfService(serviceId);
     process.kill(victim, 'SIGKILL');
@@ -240,7 +259,10 @@ describe('model services on the embedded default (local runtime)', () => {
     const counts = await load.stop();
     expect(counts.failed).toBe(0);
     expect(counts.ok).toBeGreaterThan(0);
-    expect(restarted.replicaList.map((r: { state: string }) => r.state)).toEqual(['ready', 'ready']);
+    expect(restarted.replicaList.map((r: { state: string }) => r.state)).toEqual([
+      'ready',
+      'ready',
+    ]);
     expect(processesOfService(serviceId)).toHaveLength(2);
   }, 60_000);
 

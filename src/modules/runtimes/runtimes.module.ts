@@ -34,6 +34,12 @@ import { RunReporterModule } from './run-reporter.module';
     },
     ServiceRuntimeRegistry,
   ],
-  exports: [BATCH_RUNTIMES, RuntimeRegistry, SERVICE_RUNTIMES, ServiceRuntimeRegistry, RunReporterModule],
+  exports: [
+    BATCH_RUNTIMES,
+    RuntimeRegistry,
+    SERVICE_RUNTIMES,
+    ServiceRuntimeRegistry,
+    RunReporterModule,
+  ],
 })
 export class RuntimesModule {}

@@ -157,7 +157,8 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
   }
 
   private handleOf(serviceId: string): ServiceHandle {
-    if (!SAFE_ID.test(serviceId)) throw new Error(`service id ${serviceId} cannot name a directory`);
+    if (!SAFE_ID.test(serviceId))
+      throw new Error(`service id ${serviceId} cannot name a directory`);
     return { runtime: this.name, id: serviceId };
   }
 

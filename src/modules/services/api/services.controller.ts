@@ -16,7 +16,6 @@ import {
   ApiAcceptedResponse,
   ApiCreatedResponse,
   ApiHeader,
-  ApiOkResponse,
   ApiOperation,
   ApiParam,
   ApiTags,
@@ -117,7 +116,10 @@ export class ServicesController {
   ): Promise<ServiceDetailResponse> {
     const service = await this.services.get(principal, name);
     reply.header('etag', etagOf(service));
-    return { ...(await this.respond(principal, service)), replicaList: await this.replicas(service) };
+    return {
+      ...(await this.respond(principal, service)),
+      replicaList: await this.replicas(service),
+    };
   }
 
   @Patch(':name')
@@ -126,7 +128,11 @@ export class ServicesController {
     summary:
       'Change a service; a change of model, command, image, env, resources, port or healthPath rolls out a new revision',
   })
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The ETag last read; 412 if it changed' })
+  @ApiHeader({
+    name: 'If-Match',
+    required: false,
+    description: 'The ETag last read; 412 if it changed',
+  })
   @SERVICE_NAME_PARAM
   @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, DEPLOY_PROBLEMS, { 412: CHANGED })
   async updateService(

@@ -3,8 +3,19 @@
 // turn, and proxies the request there with @fastify/reply-from, streaming the answer
 // back. A replica that refuses the connection (it just died) is skipped and the request
 // goes to another: it never reached the first, so even a POST is safe to send again.
-import { All, Controller, Param, Req, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import {
+  applyDecorators,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiDefaultResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../../../common/decorators/api-problems.decorator';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../../common/errors/problem';
@@ -26,6 +37,35 @@ const NAME = new ServiceNamePipe();
 /** Headers of the caller's that are Kiln's business, not the replica's. */
 const STRIPPED_REQUEST_HEADERS = ['authorization', 'cookie', 'x-kiln-replica'];
 const NO_REPLICA_RETRY_AFTER_SECONDS = 2;
+const INVOKE_PATH = ':name/invoke/*';
+
+/** The contract of the endpoint, alike for every method it passes through. */
+function InvokeOperation(method: string): MethodDecorator {
+  return applyDecorators(
+    RequireScopes('services:invoke'),
+    RequestTimeout(0),
+    ApiOperation({
+      summary: `${method} to a ready replica of the service: the path after invoke/, query, headers and JSON body pass through; the answer streams back`,
+    }),
+    SERVICE_NAME_PARAM,
+    ApiParam({ name: 'path', description: 'The path on the replica, after invoke/', type: String }),
+    ApiDefaultResponse({
+      description:
+        'The replica’s answer as it gave it (any status, headers and body); x-kiln-replica names the replica',
+      content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+    }),
+    ApiProblems({
+      400: 'The service name is not valid',
+      403: 'The token lacks services:invoke, or the caller is neither the owner nor an admin',
+      404: 'No such service, or not the caller’s',
+      413: 'The body is larger than the configured limit',
+      415: 'The body is not application/json',
+      502: 'The replica could not be reached or broke off its answer',
+      503: 'No replica is ready; see Retry-After',
+      504: 'The replica did not answer within invokeTimeoutSeconds',
+    }),
+  );
+}
 
 type InvokeRequest = FastifyRequest<{ Params: { '*': string } }>;
 
@@ -49,35 +89,66 @@ export class InvokeController {
     private readonly prometheus: InvokePrometheus,
   ) {}
 
-  @All(':name/invoke/*')
-  @RequireScopes('services:invoke')
-  @RequestTimeout(0)
-  @ApiOperation({
-    summary:
-      'Send a request to a ready replica of the service: method, path after invoke/, query, headers and JSON body pass through; the answer streams back',
-  })
-  @SERVICE_NAME_PARAM
-  @ApiParam({ name: 'path', description: 'The path on the replica, after invoke/', type: String })
-  @ApiOkResponse({
-    description:
-      'The replica’s answer as it gave it (any status, headers and body); x-kiln-replica names the replica',
-    content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
-  })
-  @ApiProblems({
-    400: 'The service name is not valid',
-    403: 'The token lacks services:invoke, or the caller is neither the owner nor an admin',
-    404: 'No such service, or not the caller’s',
-    413: 'The body is larger than the configured limit',
-    415: 'The body is not application/json',
-    502: 'The replica could not be reached or broke off its answer',
-    503: 'No replica is ready; see Retry-After',
-    504: 'The replica did not answer within invokeTimeoutSeconds',
-  })
-  async invoke(
+  @Get(INVOKE_PATH)
+  @InvokeOperation('GET')
+  invokeGet(
     @CurrentUser() principal: Principal,
     @Param('name', NAME) name: string,
     @Req() request: InvokeRequest,
     @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Post(INVOKE_PATH)
+  @InvokeOperation('POST')
+  invokePost(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Put(INVOKE_PATH)
+  @InvokeOperation('PUT')
+  invokePut(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Patch(INVOKE_PATH)
+  @InvokeOperation('PATCH')
+  invokePatch(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Delete(INVOKE_PATH)
+  @InvokeOperation('DELETE')
+  invokeDelete(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  private async invoke(
+    principal: Principal,
+    name: string,
+    request: InvokeRequest,
+    reply: FastifyReply,
   ): Promise<void> {
     const service = await this.directory.byName(name);
     this.policy.assertCanChange(principal, service.ownerId, 'Service');
@@ -120,7 +191,7 @@ export class InvokeController {
           reply,
           status === 504
             ? new ReplicaTimeoutError(service.name, service.invokeTimeoutSeconds)
-            : new ReplicaUnreachableError(service.name, (error as Error).message),
+            : new ReplicaUnreachableError(service.name, error.message),
         );
       },
     });

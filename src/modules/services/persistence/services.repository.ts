@@ -2,7 +2,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, MoreThan, Repository } from 'typeorm';
-import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConditionalTransition } from '../../../infra/database/conditional-transition';
 import { DatabaseDialect } from '../../../infra/database/dialect';
 import { inTransaction } from '../../../infra/database/transaction';
@@ -127,7 +126,7 @@ export class ServicesRepository {
       const result = await manager.update(
         Service,
         { id: service.id, version: service.version },
-        { ...changes, version: service.version + 1 } as QueryDeepPartialEntity<Service>,
+        { ...changes, version: service.version + 1 },
       );
       if (!result.affected) return false;
       if (revision) await manager.insert(ServiceRevision, revision);
@@ -137,7 +136,7 @@ export class ServicesRepository {
 
   /** Records what the reconciler saw, without a status change. */
   async observe(id: string, state: ObservedState): Promise<void> {
-    await this.services.update({ id }, state as QueryDeepPartialEntity<Service>);
+    await this.services.update({ id }, state);
   }
 
   /** A conditional status move with its event row; null when another actor moved it first. */
@@ -145,7 +144,7 @@ export class ServicesRepository {
     const moved = await this.transition.move({
       id: service.id,
       from: statusesLeadingTo(change.to).filter((status) => change.from.includes(status)),
-      set: { ...change.set, status: change.to, reason: change.reason } as Partial<Service>,
+      set: { ...change.set, status: change.to, reason: change.reason },
       increment: ['version'],
       event: {
         serviceId: { column: 'id' },

@@ -37,7 +37,12 @@ export function judge(service: Service, observed: RuntimeStatus, now: Date): Jud
       rolloutFailure = `revision ${target} did not become healthy within ${service.rolloutTimeoutSeconds}s${why(replicas, target)}`;
     }
   }
-  const base = { readyReplicas: ready.length, updatedReplicas: updated, rolloutState, servingRevision };
+  const base = {
+    readyReplicas: ready.length,
+    updatedReplicas: updated,
+    rolloutState,
+    servingRevision,
+  };
   if (desired === 0) {
     const gone = replicas.length === 0;
     return {
@@ -65,7 +70,11 @@ export function judge(service: Service, observed: RuntimeStatus, now: Date): Jud
       ? `rollout failed: ${rolloutFailure ?? lastFailure(service.reason)}; revision ${servingRevision} keeps serving. `
       : '';
   if (ready.length >= desired) {
-    return { ...base, status: ServiceStatus.Ready, reason: `${failedRollout}${ready.length} of ${desired} replicas ready` };
+    return {
+      ...base,
+      status: ServiceStatus.Ready,
+      reason: `${failedRollout}${ready.length} of ${desired} replicas ready`,
+    };
   }
   const running = rolloutState === 'failed' ? (servingRevision ?? target) : target;
   return {
@@ -77,7 +86,9 @@ export function judge(service: Service, observed: RuntimeStatus, now: Date): Jud
 
 /** The first reason a replica of `revision` gives for not being ready, after a colon. */
 function why(replicas: ReplicaStatus[], revision: number): string {
-  const reason = replicas.find((replica) => replica.revision === revision && replica.reason)?.reason;
+  const reason = replicas.find(
+    (replica) => replica.revision === revision && replica.reason,
+  )?.reason;
   return reason ? `: ${reason}` : '';
 }
 

@@ -119,7 +119,6 @@ export class ServiceReconciler {
 
 function changed(service: Service, observed: Partial<Service>): boolean {
   return Object.entries(observed).some(
-    ([key, value]) =>
-      JSON.stringify(service[key as keyof Service]) !== JSON.stringify(value),
+    ([key, value]) => JSON.stringify(service[key as keyof Service]) !== JSON.stringify(value),
   );
 }

@@ -92,7 +92,9 @@ export class LocalService {
   private wake(): void {
     this.converging
       .run()
-      .catch((error: unknown) => logger.error(`Service ${this.spec.serviceId}: ${messageOf(error)}`));
+      .catch((error: unknown) =>
+        logger.error(`Service ${this.spec.serviceId}: ${messageOf(error)}`),
+      );
   }
 
   private async tick(): Promise<void> {

@@ -8,7 +8,6 @@ import {
   IsNumber,
   IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
   MaxLength,

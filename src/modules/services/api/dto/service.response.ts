@@ -82,7 +82,7 @@ export class ServiceResponse {
   labels: Record<string, string>;
   queue: string;
   runtime: string;
-  @ApiProperty({ enum: SERVICE_STATUSES, enumName: 'ServiceStatus' })
+  @ApiProperty({ type: 'string', enum: SERVICE_STATUSES })
   status: ServiceStatus;
   /** Why the service last changed status, or what holds it back. */
   reason: string | null;
@@ -128,9 +128,9 @@ export class ServiceRevisionListResponse {
 export class ServiceEventResponse {
   @ApiProperty({ type: 'integer' })
   id: number;
-  @ApiProperty({ enum: SERVICE_STATUSES, enumName: 'ServiceStatus', nullable: true })
+  @ApiProperty({ type: 'string', enum: SERVICE_STATUSES, nullable: true })
   fromStatus: ServiceStatus | null;
-  @ApiProperty({ enum: SERVICE_STATUSES, enumName: 'ServiceStatus' })
+  @ApiProperty({ type: 'string', enum: SERVICE_STATUSES })
   toStatus: ServiceStatus;
   @ApiProperty({ type: 'integer' })
   revision: number;
