@@ -5,6 +5,7 @@ import {
   ArrayNotEmpty,
   IsArray,
   IsInt,
+  IsOptional,
   IsNumber,
   IsString,
   IsUUID,
@@ -71,8 +72,8 @@ export class ServiceSpecFields {
   @MaxLength(4000)
   description?: string;
 
-  /** The model to serve; null or absent for an image that carries its own. */
-  @Omittable()
+  /** The model to serve; null (or, on create, absent) for an image that carries its own. */
+  @IsOptional()
   @ValidateNested()
   @Type(() => ModelReferenceDto)
   model?: ModelReferenceDto | null;
