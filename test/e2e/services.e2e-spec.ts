@@ -176,6 +176,11 @@ describe('model services on the embedded default (local runtime)', () => {
     const body = (await response.json()) as { predictions: number[]; probabilities: number[] };
     expect(body.predictions).toHaveLength(2);
     expect(body.probabilities.every((p) => p >= 0 && p <= 1)).toBe(true);
+
+    const replica = ready.replicaList[0].name as string;
+    const logs = await api().get(`/services/lr/replicas/${replica}/logs?tail=5`, alice());
+    expect(logs.status).toBe(200);
+    expect(logs.text).toContain('serving 4-feature logistic regression');
   }, 60_000);
 
   it('keeps another member from seeing, changing or invoking the service (404)', async () => {

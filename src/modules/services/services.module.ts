@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth';
 import { RuntimesModule } from '../runtimes';
 import { TasksModule } from '../tasks';
+import { ReplicaLogsController } from './api/replica-logs.controller';
 import { ServicesController } from './api/services.controller';
 import { ServicesService } from './api/services.service';
 import { InvokeController } from './invoke/invoke.controller';
@@ -24,7 +25,7 @@ import { ServiceWakeups } from './supervision/service-wakeups';
     AuthModule,
     TasksModule,
   ],
-  controllers: [ServicesController, InvokeController],
+  controllers: [ServicesController, ReplicaLogsController, InvokeController],
   providers: [
     ServicesService,
     ServicesRepository,
