@@ -122,7 +122,7 @@ describe.each(databaseTargets('kiln-services'))('service status moves on $name',
     ]);
     expect([stopping, ready].filter(Boolean)).toHaveLength(1);
     const events = await repository.eventsOf(service.id, 10);
-    expect(events.filter((event) => event.fromStatus === 'deploying')).toHaveLength(1);
+    expect(events.filter((event) => event.fromStatus === ServiceStatus.Deploying)).toHaveLength(1);
   });
 
   it('refuses a move the status machine does not allow (nothing comes back from stopping)', async () => {
