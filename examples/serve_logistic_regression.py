@@ -48,6 +48,9 @@ def predict(model, instances):
 class Handler(BaseHTTPRequestHandler):
     model = None
     protocol_version = "HTTP/1.1"
+    # headers and body go out in two writes; with Nagle on, keep-alive clients wait for
+    # the delayed ACK (40 ms) before the body
+    disable_nagle_algorithm = True
 
     def do_GET(self):
         if self.path == "/healthz":
