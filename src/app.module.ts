@@ -17,6 +17,7 @@ import { HealthModule } from './modules/health/health.module';
 import { SchedulesModule } from './modules/schedules/schedules.module';
 import { SweepsModule } from './modules/sweeps/sweeps.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
+import { ServicesModule } from './modules/services/services.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SystemModule } from './modules/system/system.module';
 import { WebhooksModule } from './modules/webhooks/webhooks.module';
@@ -54,6 +55,7 @@ export class AppModule {
         SweepsModule,
         WebhooksModule,
         SystemModule,
+        ServicesModule,
         ...(options.imports ?? []),
       ],
     };

@@ -15,6 +15,10 @@ import { Schedule } from './modules/schedules/schedule.entity';
 import { CreateSweeps1795500000100 } from './modules/sweeps/migrations/1795500000100-create-sweeps';
 import { SweepTrial } from './modules/sweeps/sweep-trial.entity';
 import { Sweep } from './modules/sweeps/sweep.entity';
+import { CreateServices1795500000300 } from './modules/services/persistence/migrations/1795500000300-create-services';
+import { ServiceEvent } from './modules/services/persistence/service-event.entity';
+import { ServiceRevision } from './modules/services/persistence/service-revision.entity';
+import { Service } from './modules/services/persistence/service.entity';
 import { TaskAttempt } from './modules/tasks/persistence/entities/task-attempt.entity';
 import { TaskDependency } from './modules/tasks/persistence/entities/task-dependency.entity';
 import { TaskEvent } from './modules/tasks/persistence/entities/task-event.entity';
@@ -59,6 +63,9 @@ export const ENTITIES: EntityClass[] = [
   WebhookAttempt,
   WebhookOutboxPosition,
   KilnProcessRow,
+  Service,
+  ServiceRevision,
+  ServiceEvent,
 ];
 
 /**
@@ -76,6 +83,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateSchedules1795500000000,
   CreateSweeps1795500000100,
   CreateWebhooks1795500000200,
+  CreateServices1795500000300,
   CreateKilnProcesses1795600000000,
 ];
 

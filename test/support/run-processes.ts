@@ -27,3 +27,11 @@ function environOf(pid: string): string {
     return '';
   }
 }
+
+/** Pids of live replica processes of a service (by the KILN_SERVICE_ID in their environment). */
+export function processesOfService(serviceId: string): number[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .filter((pid) => isLive(pid) && environOf(pid).includes(`KILN_SERVICE_ID=${serviceId}\0`))
+    .map(Number);
+}

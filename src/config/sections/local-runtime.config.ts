@@ -34,6 +34,16 @@ export class LocalRuntimeConfig {
   maxLogLineLength: number;
 
   /**
+   * How long a service replica taken out of the endpoints (a rollout replaced it, the
+   * service scaled down) keeps serving requests already sent to it before it is stopped.
+   */
+  @Env('KILN_LOCAL_SERVICE_DRAIN_MS')
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  serviceDrainMs: number;
+
+  /**
    * `sandbox` runs every local run in a bubblewrap sandbox (its own user, PID, mount and
    * IPC namespaces, only its run directory writable), as `runUid` when Kiln is root;
    * boot fails if the sandbox does not work. `auto` uses it when it works and otherwise

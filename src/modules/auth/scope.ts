@@ -3,6 +3,9 @@
 export const SCOPES = {
   'tasks:read': 'Read tasks, their runs, logs and metrics',
   'tasks:write': 'Submit, change and cancel tasks',
+  'services:read': 'Read model services, their revisions, replicas and events',
+  'services:write': 'Deploy, change, scale, roll back and delete model services',
+  'services:invoke': 'Send requests to model services through their endpoint',
 } as const;
 
 export type Scope = keyof typeof SCOPES;

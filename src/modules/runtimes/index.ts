@@ -5,4 +5,5 @@ export * from './service-runtime.port';
 export { RunReporterRelay } from './run-reporter.relay';
 export { RuntimeRegistry, UnknownRuntimeError } from './runtime.registry';
 export { RuntimesModule } from './runtimes.module';
+export { ServiceRuntimeRegistry } from './service-runtime.registry';
 export { UnrunnableTaskError } from './unrunnable-task.error';

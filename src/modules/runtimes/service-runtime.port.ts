@@ -4,6 +4,7 @@
 // a service does not end by itself: it runs until stopped, its replicas come and go and
 // are replaced, and it is reached over the network. Only the contract lives here; the
 // drivers use the same plumbing as the batch runtimes (local/process, kubernetes/cluster).
+import type { FieldProblem } from '../../common/errors/domain-error';
 import type { RunResources } from './batch-runtime.port';
 
 /** Everything a service runtime needs to run one revision of a service. */
@@ -103,6 +104,11 @@ export interface ServiceRuntime {
   /** Whether replicas are kept from Kiln's secrets and from other workloads. */
   readonly isolatesReplicas: boolean;
   /**
+   * What a spec asks that this runtime could never run (no `image` on `kubernetes`, no
+   * command on `local`), by field; empty when it can run it.
+   */
+  validate(spec: Pick<ServiceSpec, 'command' | 'image'>): FieldProblem[];
+  /**
    * Brings the service to `spec`: creates it, or rolls its replicas over to a newer
    * revision without dropping below the ready replicas it had. Calling it again with
    * the same revision starts nothing new.
@@ -123,3 +129,6 @@ export interface ServiceRuntime {
   /** The handle of the service this runtime deployed under the locator, if any. */
   find?(service: ServiceLocator): Promise<ServiceHandle | undefined>;
 }
+
+/** Every service runtime by name; RuntimesModule provides it. */
+export const SERVICE_RUNTIMES = Symbol('SERVICE_RUNTIMES');

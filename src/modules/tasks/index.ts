@@ -23,3 +23,5 @@ export type { TaskStatusRecord } from './events/task-event-log';
 export { TaskLifecycle } from './lifecycle/task-lifecycle';
 export { TASK_STATUSES } from './lifecycle/task-status';
 export { LAUNCH_JOB_QUEUE } from './orchestration/launch-order';
+export { TaskNotSucceededError, TrainedModels } from './artifacts/trained-models';
+export type { TrainedModel } from './artifacts/trained-models';

@@ -46,6 +46,7 @@ import { TaskQueueRow } from './queues/task-queue.entity';
 import { TaskQueueRepository } from './queues/task-queue.repository';
 import { QuotaAdministration } from './quotas/quota-administration.service';
 import { QuotaUsageRepository } from './quotas/quota-usage.repository';
+import { TrainedModels } from './artifacts/trained-models';
 
 /** Training tasks: REST, dispatcher, launch worker, reconciler, logs, metrics, events. */
 @Module({
@@ -98,8 +99,9 @@ import { QuotaUsageRepository } from './quotas/quota-usage.repository';
     QueueAdministration,
     QuotaUsageRepository,
     QuotaAdministration,
+    TrainedModels,
   ],
-  exports: [TasksService, QueueAdministration, QuotaAdministration, TaskEventLog, TaskLifecycle],
+  exports: [TasksService, TrainedModels, QueueAdministration, QuotaAdministration, TaskEventLog, TaskLifecycle],
 })
 export class TasksModule implements OnModuleInit {
   constructor(

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { RunReporterModule } from '../run-reporter.module';
 import { LocalBatchRuntime } from './local-batch-runtime';
+import { LocalServiceRuntime } from './local-service-runtime';
 import { LocalSandboxing } from './process/local-sandboxing';
 
 /**
@@ -9,7 +10,7 @@ import { LocalSandboxing } from './process/local-sandboxing';
  */
 @Module({
   imports: [RunReporterModule],
-  providers: [LocalSandboxing, LocalBatchRuntime],
-  exports: [LocalBatchRuntime],
+  providers: [LocalSandboxing, LocalBatchRuntime, LocalServiceRuntime],
+  exports: [LocalBatchRuntime, LocalServiceRuntime],
 })
 export class LocalRuntimeModule {}

@@ -27,13 +27,8 @@ export function buildRunEnvironment(
   placement: RunPlacement,
   parentEnv: NodeJS.ProcessEnv = process.env,
 ): Record<string, string> {
-  const base: Record<string, string> = { PATH: FALLBACK_PATH };
-  for (const name of PASSED_THROUGH) {
-    const value = parentEnv[name];
-    if (value !== undefined) base[name] = value;
-  }
   return {
-    ...base,
+    ...baseEnvironment(parentEnv),
     // Python buffers stdout when it is a pipe; metrics and progress would arrive at exit.
     PYTHONUNBUFFERED: '1',
     KILN_TASK_ID: spec.taskId,
@@ -44,4 +39,14 @@ export function buildRunEnvironment(
     // Always set, even to nothing: a run that asked for no GPU must not see any.
     CUDA_VISIBLE_DEVICES: placement.gpus.join(','),
   };
+}
+
+/** What any local workload takes from Kiln's environment (a run, a service replica). */
+export function baseEnvironment(parentEnv: NodeJS.ProcessEnv): Record<string, string> {
+  const base: Record<string, string> = { PATH: FALLBACK_PATH };
+  for (const name of PASSED_THROUGH) {
+    const value = parentEnv[name];
+    if (value !== undefined) base[name] = value;
+  }
+  return base;
 }

@@ -10,6 +10,14 @@ import type { RunProcess } from './detached-process';
 import { ancestorsBelow, isInside, localRunsDir, RunOwner, RunPaths } from './run-directory';
 import { RunSandbox } from './run-sandbox';
 
+/** What a workload sees beyond its own run directory. */
+export interface SandboxExposure {
+  /** Host paths it reads, at the same place (a service's model directory). */
+  readOnlyBinds?: readonly string[];
+  /** It keeps the host's network whatever the runs' setting (a service replica). */
+  sharesNetwork?: boolean;
+}
+
 @Injectable()
 export class LocalSandboxing {
   private readonly logger = new Logger(LocalSandboxing.name);
@@ -62,6 +70,7 @@ export class LocalSandboxing {
     cwd: string,
     env: Record<string, string>,
     usesGpus: boolean,
+    exposure: SandboxExposure = {},
   ): Promise<RunProcess> {
     const sandbox = this.sandbox;
     if (!sandbox) {
@@ -70,7 +79,7 @@ export class LocalSandboxing {
     }
     // Kiln's HOME is not in the sandbox; the run's own directory is (unless the task sets one).
     const runEnv = { HOME: paths.runDir, TMPDIR: '/tmp', ...env };
-    const layout = { ...paths, cwd, usesGpus };
+    const layout = { ...paths, cwd, usesGpus, ...exposure };
     const problem = await sandbox.commandProblem(argv[0], runEnv, layout);
     if (problem) throw new RunStartError(`could not start ${JSON.stringify(argv[0])}: ${problem}`);
     // bubblewrap itself starts in the work directory; it moves into the run's cwd.

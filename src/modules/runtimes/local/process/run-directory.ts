@@ -55,17 +55,18 @@ export function runPaths(runsDir: string, taskId: string, attempt: number): RunP
   if (!Number.isInteger(attempt) || attempt < 0) {
     throw new InvalidInputError(`attempt must be a non-negative integer, got ${attempt}`);
   }
-  return pathsIn(join(runsDir, taskId, String(attempt)));
+  return runPathsIn(join(runsDir, taskId, String(attempt)));
 }
 
 /** The run directory of a handle's log path, when it lies inside `runsDir`. */
 export function runPathsOfLog(runsDir: string, logPath: string | undefined): RunPaths | undefined {
   if (!logPath) return undefined;
   const runDir = dirname(resolve(logPath));
-  return isInside(resolve(runsDir), runDir) ? pathsIn(runDir) : undefined;
+  return isInside(resolve(runsDir), runDir) ? runPathsIn(runDir) : undefined;
 }
 
-function pathsIn(runDir: string): RunPaths {
+/** The paths of the workload directory `runDir` (a run's, or a service replica's). */
+export function runPathsIn(runDir: string): RunPaths {
   return {
     runDir,
     workDir: join(runDir, 'work'),

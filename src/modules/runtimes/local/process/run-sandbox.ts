@@ -52,6 +52,10 @@ export interface SandboxedRun {
   cwd: string;
   /** Whether the run was given GPUs, so the GPU device nodes are shown to it. */
   usesGpus: boolean;
+  /** Host paths shown read-only at the same place, over any mask (a served model). */
+  readOnlyBinds?: readonly string[];
+  /** Keep the host's network even when runs get none: a service replica must be reached. */
+  sharesNetwork?: boolean;
 }
 
 /** What to spawn for a sandboxed run. */
@@ -72,7 +76,7 @@ export class RunSandbox {
   /** bwrap's command line running `argv` for the run. */
   wrap(argv: readonly string[], run: SandboxedRun): SandboxCommand {
     const args = [
-      ...this.namespaceArgs(),
+      ...this.namespaceArgs(run.sharesNetwork === true),
       ...SYSTEM_DIRS.flatMap((dir) => ['--ro-bind-try', dir, dir]),
       // Before the paths runs may read, so one under /tmp is not covered by the new /tmp.
       ...['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'],
@@ -83,6 +87,7 @@ export class RunSandbox {
       ...['--bind', run.workDir, run.runDir],
       ...['--bind', run.outputDir, run.outputDir],
       ...['--ro-bind', run.hyperparametersPath, run.hyperparametersPath],
+      ...(run.readOnlyBinds ?? []).flatMap((path) => ['--ro-bind', path, path]),
       ...['--chdir', run.cwd],
       '--',
       ...argv,
@@ -150,14 +155,14 @@ export class RunSandbox {
     ];
   }
 
-  private namespaceArgs(): string[] {
+  private namespaceArgs(sharesNetwork: boolean): string[] {
     return [
       '--unshare-user',
       '--unshare-pid',
       '--unshare-ipc',
       '--unshare-uts',
       '--unshare-cgroup-try',
-      ...(this.options.network ? [] : ['--unshare-net']),
+      ...(this.options.network || sharesNetwork ? [] : ['--unshare-net']),
       ...['--hostname', 'kiln-run'],
       // The run's processes in a session of their own, so a stop signal reaches them and
       // not bubblewrap (see signalRun), and no terminal of Kiln's can be written to.

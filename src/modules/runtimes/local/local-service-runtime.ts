@@ -1,0 +1,168 @@
+// The local service runtime: each replica of a service is a child process of this Kiln
+// process, in a directory of its own under `<runsDir>/services/<serviceId>/`, listening
+// on a loopback port Kiln picks (PORT / KILN_SERVICE_PORT). The model reaches it as
+// KILN_MODEL_DIR, read-only inside the sandbox. Replicas are children of the Kiln that
+// started them and stop with it, like local runs; the services reconciler deploys them
+// again on the Kiln that leads next.
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import type { FieldProblem } from '../../../common/errors/domain-error';
+import { KilnConfig } from '../../../config/kiln.config';
+import type {
+  ReplicaLogOptions,
+  ServiceEndpoint,
+  ServiceHandle,
+  ServiceLocator,
+  ServiceRuntime,
+  ServiceSpec,
+  ServiceStatus,
+} from '../service-runtime.port';
+import { LOCAL_RUNTIME } from './local-batch-runtime';
+import type { RunProcess } from './process/detached-process';
+import { LocalSandboxing } from './process/local-sandboxing';
+import { readLogLines } from './process/log-reader';
+import {
+  localRunsDir,
+  prepareRunDirectory,
+  prepareSandboxedRunDirectory,
+  runPathsIn,
+} from './process/run-directory';
+import { baseEnvironment } from './run-environment';
+import { freeLoopbackPort } from './service/free-port';
+import { LocalService, ReplicaFactory } from './service/local-service';
+
+const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+
+@Injectable()
+export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnApplicationShutdown {
+  readonly name = LOCAL_RUNTIME;
+  readonly maxLineLength: number;
+  readonly stopGraceMs: number;
+  readonly drainMs: number;
+  private readonly logger = new Logger(LocalServiceRuntime.name);
+  private readonly servicesDir: string;
+  private readonly services = new Map<string, LocalService>();
+  private readonly sandboxing: LocalSandboxing;
+  private shuttingDown = false;
+
+  constructor(@Inject(KilnConfig) config: KilnConfig, @Optional() sandboxing?: LocalSandboxing) {
+    const local = config.runtimes.local;
+    this.servicesDir = join(localRunsDir(config), 'services');
+    this.sandboxing = sandboxing ?? new LocalSandboxing(config);
+    this.maxLineLength = local.maxLogLineLength;
+    this.stopGraceMs = local.stopGraceMs;
+    this.drainMs = local.serviceDrainMs;
+  }
+
+  get isolatesReplicas(): boolean {
+    return this.sandboxing.isolates;
+  }
+
+  validate(spec: Pick<ServiceSpec, 'command' | 'image'>): FieldProblem[] {
+    if (spec.command[0]?.trim()) return [];
+    return [{ field: 'command', message: 'must name a serving program on a local queue' }];
+  }
+
+  async deploy(spec: ServiceSpec): Promise<ServiceHandle> {
+    if (this.shuttingDown) throw new Error('Kiln is shutting down; no replicas start now');
+    const handle = this.handleOf(spec.serviceId);
+    const service = this.services.get(spec.serviceId);
+    if (service) service.apply(spec);
+    else {
+      const dir = join(this.servicesDir, spec.serviceId);
+      await mkdir(dir, { recursive: true });
+      this.services.set(spec.serviceId, new LocalService(spec, dir, this));
+    }
+    return handle;
+  }
+
+  async scale(handle: ServiceHandle, replicas: number): Promise<void> {
+    this.serviceOf(handle)?.scale(replicas);
+  }
+
+  async status(handle: ServiceHandle): Promise<ServiceStatus> {
+    const service = this.serviceOf(handle);
+    if (service) return service.status();
+    return { state: 'lost', reason: 'no replicas of it run under this Kiln process' };
+  }
+
+  async endpoints(handle: ServiceHandle): Promise<ServiceEndpoint[]> {
+    return this.serviceOf(handle)?.endpoints() ?? [];
+  }
+
+  async *logs(
+    handle: ServiceHandle,
+    replica: string,
+    options: ReplicaLogOptions = {},
+  ): AsyncIterable<string> {
+    const running = this.serviceOf(handle)?.replica(replica);
+    if (!SAFE_ID.test(handle.id) || !SAFE_ID.test(replica)) return;
+    yield* readLogLines(join(this.servicesDir, handle.id, replica, 'log.txt'), {
+      sinceLine: options.sinceLine,
+      signal: options.signal,
+      growing: options.follow ? running : undefined,
+    });
+  }
+
+  async stop(handle: ServiceHandle, graceMs: number): Promise<void> {
+    const service = this.serviceOf(handle);
+    this.services.delete(handle.id);
+    await service?.stop(graceMs);
+    if (SAFE_ID.test(handle.id)) {
+      await rm(join(this.servicesDir, handle.id), { recursive: true, force: true });
+    }
+  }
+
+  async find(service: ServiceLocator): Promise<ServiceHandle | undefined> {
+    return this.services.has(service.serviceId) ? this.handleOf(service.serviceId) : undefined;
+  }
+
+  /** Replicas are children of this process: they stop with it (see the top of this file). */
+  async onApplicationShutdown(): Promise<void> {
+    this.shuttingDown = true;
+    const services = [...this.services.values()];
+    this.services.clear();
+    if (services.length > 0) this.logger.log(`Stopping ${services.length} local services`);
+    await Promise.all(services.map((service) => service.stop(this.stopGraceMs)));
+  }
+
+  freePort(): Promise<number> {
+    return freeLoopbackPort();
+  }
+
+  async processFor(spec: ServiceSpec, dir: string, port: number, name: string) {
+    const paths = runPathsIn(dir);
+    const env: Record<string, string> = {
+      ...baseEnvironment(this.sandboxing.parentEnv()),
+      PYTHONUNBUFFERED: '1',
+      ...spec.env,
+      // loopback only: a replica is reached through Kiln's authenticated endpoint
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      KILN_SERVICE_PORT: String(port),
+      KILN_SERVICE_REPLICA: name,
+    };
+    const argv = spec.shell ? ['/bin/sh', '-c', spec.command.join(' ')] : spec.command;
+    if (!this.sandboxing.isolates) {
+      await prepareRunDirectory(paths, paths.runDir, {});
+      return { file: argv[0], args: argv.slice(1), cwd: paths.runDir, env } as RunProcess;
+    }
+    await prepareSandboxedRunDirectory(paths, paths.runDir, {}, this.sandboxing.user);
+    const modelDir = spec.env.KILN_MODEL_DIR;
+    return this.sandboxing.processFor(argv, paths, paths.runDir, env, false, {
+      readOnlyBinds: modelDir ? [modelDir] : [],
+      sharesNetwork: true,
+    });
+  }
+
+  private handleOf(serviceId: string): ServiceHandle {
+    if (!SAFE_ID.test(serviceId))
+      throw new Error(`service id ${serviceId} cannot name a directory`);
+    return { runtime: this.name, id: serviceId };
+  }
+
+  private serviceOf(handle: ServiceHandle): LocalService | undefined {
+    return handle.runtime === this.name ? this.services.get(handle.id) : undefined;
+  }
+}

@@ -1,0 +1,144 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { SERVICE_STATUSES, ServiceStatus } from '../../lifecycle/service-status';
+
+export const ROLLOUT_STATES = ['progressing', 'complete', 'failed'] as const;
+export const REPLICA_STATES = ['starting', 'ready', 'unhealthy', 'stopping'] as const;
+
+export class ServiceResourcesResponse {
+  cpu: number;
+  @ApiProperty({ type: 'integer' })
+  memoryMiB: number;
+  @ApiProperty({ type: 'integer' })
+  gpu: number;
+}
+
+/** The model a revision serves, pinned to the attempt that produced it. */
+export class PinnedModelResponse {
+  taskId: string;
+  @ApiProperty({ type: 'integer' })
+  attempt: number;
+  path: string;
+}
+
+export class ReplicaCountsResponse {
+  @ApiProperty({ type: 'integer' })
+  desired: number;
+  /** Replicas of any revision answering their health check. */
+  @ApiProperty({ type: 'integer' })
+  ready: number;
+  /** Ready replicas running the target revision. */
+  @ApiProperty({ type: 'integer' })
+  updated: number;
+}
+
+export class RolloutResponse {
+  /** The revision being (or last) rolled out. */
+  @ApiProperty({ type: 'integer' })
+  revision: number;
+  @ApiProperty({ enum: ROLLOUT_STATES })
+  state: (typeof ROLLOUT_STATES)[number];
+  startedAt: Date;
+  /** When a progressing rollout fails if its replicas are not healthy by then. */
+  deadline: Date;
+}
+
+export class ReplicaResponse {
+  name: string;
+  @ApiProperty({ type: 'integer' })
+  revision: number;
+  @ApiProperty({ enum: REPLICA_STATES })
+  state: (typeof REPLICA_STATES)[number];
+  @ApiProperty({ type: 'integer' })
+  restarts: number;
+  /** Why it is not ready (`restarting in 4s after exit code 1`). */
+  reason: string | null;
+  startedAt: Date | null;
+}
+
+export class ServiceRevisionResponse {
+  @ApiProperty({ type: 'integer' })
+  number: number;
+  model: PinnedModelResponse | null;
+  command: string[];
+  image: string | null;
+  /** Values are `[hidden]` unless the caller owns the service or is an admin. */
+  env: Record<string, string>;
+  resources: ServiceResourcesResponse;
+  @ApiProperty({ type: 'integer' })
+  port: number;
+  healthPath: string;
+  /** The user whose change made it. */
+  createdBy: string;
+  /** What made it: `created`, `updated`, `rollback to revision 2`. */
+  cause: string | null;
+  createdAt: Date;
+}
+
+export class ServiceResponse {
+  id: string;
+  name: string;
+  description: string | null;
+  ownerId: string;
+  labels: Record<string, string>;
+  queue: string;
+  runtime: string;
+  @ApiProperty({ type: 'string', enum: SERVICE_STATUSES })
+  status: ServiceStatus;
+  /** Why the service last changed status, or what holds it back. */
+  reason: string | null;
+  replicas: ReplicaCountsResponse;
+  /** The revision the service should run. */
+  @ApiProperty({ type: 'integer' })
+  revision: number;
+  /** The revision that last completed a rollout; null before the first did. */
+  @ApiProperty({ type: 'integer', nullable: true })
+  servingRevision: number | null;
+  rollout: RolloutResponse;
+  /** What the target revision runs. */
+  spec: ServiceRevisionResponse;
+  @ApiProperty({ type: 'integer' })
+  rolloutTimeoutSeconds: number;
+  @ApiProperty({ type: 'integer' })
+  invokeTimeoutSeconds: number;
+  /** Where to send requests: `/api/v1/services/{name}/invoke/`. */
+  endpoint: string;
+  /** Changes with every update; send it back in If-Match. */
+  @ApiProperty({ type: 'integer' })
+  version: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** One service with what its runtime reports of each replica. */
+export class ServiceDetailResponse extends ServiceResponse {
+  /** Empty when the runtime could not be asked. */
+  replicaList: ReplicaResponse[];
+}
+
+export class ServicePageResponse {
+  items: ServiceResponse[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  nextCursor: string | null;
+}
+
+export class ServiceRevisionListResponse {
+  items: ServiceRevisionResponse[];
+}
+
+export class ServiceEventResponse {
+  @ApiProperty({ type: 'integer' })
+  id: number;
+  @ApiProperty({ type: 'string', enum: SERVICE_STATUSES, nullable: true })
+  fromStatus: ServiceStatus | null;
+  @ApiProperty({ type: 'string', enum: SERVICE_STATUSES })
+  toStatus: ServiceStatus;
+  @ApiProperty({ type: 'integer' })
+  revision: number;
+  actor: string;
+  reason: string | null;
+  occurredAt: Date;
+}
+
+export class ServiceEventListResponse {
+  items: ServiceEventResponse[];
+}

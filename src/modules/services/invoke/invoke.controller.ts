@@ -1,0 +1,237 @@
+// The endpoint of every service: Kiln checks the caller's token (scope services:invoke,
+// and the right to change the service: its owner or an admin), picks a ready replica in
+// turn, and proxies the request there with @fastify/reply-from, streaming the answer
+// back. A replica that refuses the connection (it just died) is skipped and the request
+// goes to another: it never reached the first, so even a POST is safe to send again.
+import {
+  applyDecorators,
+  Controller,
+  Delete,
+  Get,
+  Param,
+  Patch,
+  Post,
+  Put,
+  Req,
+  Res,
+} from '@nestjs/common';
+import { ApiDefaultResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { ApiProblems } from '../../../common/decorators/api-problems.decorator';
+import { PROBLEM_CONTENT_TYPE, toProblem } from '../../../common/errors/problem';
+import { RequestTimeout } from '../../../common/http/request-timeout.decorator';
+import { Auth, CurrentUser, OwnershipPolicy, Principal, RequireScopes } from '../../auth';
+import { ServiceRuntimeRegistry, type ServiceEndpoint } from '../../runtimes';
+import { SERVICE_NAME_PARAM, ServiceNamePipe } from '../api/service-name.pipe';
+import type { Service } from '../persistence/service.entity';
+import {
+  NoReadyReplicaError,
+  ReplicaTimeoutError,
+  ReplicaUnreachableError,
+} from '../services.errors';
+import { InvokePrometheus } from './invoke.prometheus';
+import { ReplicaPicker } from './replica-picker';
+import { ServiceDirectory } from './service-directory';
+
+const NAME = new ServiceNamePipe();
+/** Headers of the caller's that are Kiln's business, not the replica's. */
+const STRIPPED_REQUEST_HEADERS = ['authorization', 'cookie', 'x-kiln-replica'];
+const NO_REPLICA_RETRY_AFTER_SECONDS = 2;
+const INVOKE_PATH = ':name/invoke/*';
+
+/** The contract of the endpoint, alike for every method it passes through. */
+function InvokeOperation(method: string): MethodDecorator {
+  return applyDecorators(
+    RequireScopes('services:invoke'),
+    RequestTimeout(0),
+    ApiOperation({
+      summary: `${method} to a ready replica of the service: the path after invoke/, query, headers and JSON body pass through; the answer streams back`,
+    }),
+    SERVICE_NAME_PARAM,
+    ApiParam({ name: 'path', description: 'The path on the replica, after invoke/', type: String }),
+    ApiDefaultResponse({
+      description:
+        'The replica’s answer as it gave it (any status, headers and body); x-kiln-replica names the replica',
+      content: { '*/*': { schema: { type: 'string', format: 'binary' } } },
+    }),
+    ApiProblems({
+      400: 'The service name is not valid',
+      403: 'The token lacks services:invoke, or the caller is neither the owner nor an admin',
+      404: 'No such service, or not the caller’s',
+      413: 'The body is larger than the configured limit',
+      415: 'The body is not application/json',
+      502: 'The replica could not be reached or broke off its answer',
+      503: 'No replica is ready; see Retry-After',
+      504: 'The replica did not answer within invokeTimeoutSeconds',
+    }),
+  );
+}
+
+type InvokeRequest = FastifyRequest<{ Params: { '*': string } }>;
+
+interface Forwarding {
+  service: Service;
+  endpoints: ServiceEndpoint[];
+  tried: Set<string>;
+  started: number;
+}
+
+@ApiTags('services')
+@Auth()
+@Controller('services')
+export class InvokeController {
+  private readonly picker = new ReplicaPicker();
+
+  constructor(
+    private readonly directory: ServiceDirectory,
+    private readonly runtimes: ServiceRuntimeRegistry,
+    private readonly policy: OwnershipPolicy,
+    private readonly prometheus: InvokePrometheus,
+  ) {}
+
+  @Get(INVOKE_PATH)
+  @InvokeOperation('GET')
+  invokeGet(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Post(INVOKE_PATH)
+  @InvokeOperation('POST')
+  invokePost(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Put(INVOKE_PATH)
+  @InvokeOperation('PUT')
+  invokePut(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Patch(INVOKE_PATH)
+  @InvokeOperation('PATCH')
+  invokePatch(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  @Delete(INVOKE_PATH)
+  @InvokeOperation('DELETE')
+  invokeDelete(
+    @CurrentUser() principal: Principal,
+    @Param('name', NAME) name: string,
+    @Req() request: InvokeRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    return this.invoke(principal, name, request, reply);
+  }
+
+  private async invoke(
+    principal: Principal,
+    name: string,
+    request: InvokeRequest,
+    reply: FastifyReply,
+  ): Promise<void> {
+    const service = await this.directory.byName(name);
+    this.policy.assertCanChange(principal, service.ownerId, 'Service');
+    const endpoints = service.handle
+      ? await this.runtimes.get(service.runtime).endpoints(service.handle)
+      : [];
+    const forwarding = { service, endpoints, tried: new Set<string>(), started: performance.now() };
+    reply.raw.once('finish', () =>
+      this.prometheus.observe(
+        service.name,
+        reply.statusCode,
+        (performance.now() - forwarding.started) / 1000,
+      ),
+    );
+    this.forward(request, reply, forwarding);
+  }
+
+  private forward(request: InvokeRequest, reply: FastifyReply, forwarding: Forwarding): void {
+    const { service } = forwarding;
+    const endpoint = this.picker.pick(service.id, forwarding.endpoints, forwarding.tried);
+    if (!endpoint) {
+      const error = forwarding.tried.size
+        ? new ReplicaUnreachableError(service.name, 'every ready replica refused the connection')
+        : new NoReadyReplicaError(service.name, NO_REPLICA_RETRY_AFTER_SECONDS);
+      return this.fail(request, reply, error);
+    }
+    forwarding.tried.add(endpoint.url);
+    void reply.from(upstreamUrl(endpoint.url, request), {
+      timeout: service.invokeTimeoutSeconds * 1000,
+      rewriteRequestHeaders: (_original, headers) => forwardedHeaders(request, headers),
+      rewriteHeaders: (headers) => ({ ...headers, 'x-kiln-replica': endpoint.replica }),
+      onError: (_reply, { error }) => {
+        if (refusedConnection(error)) {
+          this.picker.markRefused(endpoint.url);
+          return this.forward(request, reply, forwarding);
+        }
+        const status = (error as { statusCode?: number }).statusCode;
+        this.fail(
+          request,
+          reply,
+          status === 504
+            ? new ReplicaTimeoutError(service.name, service.invokeTimeoutSeconds)
+            : new ReplicaUnreachableError(service.name, error.message),
+        );
+      },
+    });
+  }
+
+  private fail(request: FastifyRequest, reply: FastifyReply, error: Error): void {
+    if (reply.sent || reply.raw.headersSent) {
+      if (!reply.raw.writableEnded) reply.raw.destroy();
+      return;
+    }
+    const problem = toProblem(error, request);
+    void reply
+      .status(problem.body.status)
+      .headers(problem.headers)
+      .type(PROBLEM_CONTENT_TYPE)
+      .send(JSON.stringify(problem.body));
+  }
+}
+
+/** The replica's URL for the path after `invoke/`, with the caller's query string. */
+function upstreamUrl(base: string, request: InvokeRequest): string {
+  const rest = request.params['*'] ?? '';
+  const query = request.url.indexOf('?');
+  return `${base}/${rest}${query >= 0 ? request.url.slice(query) : ''}`;
+}
+
+function forwardedHeaders(
+  request: InvokeRequest,
+  headers: Record<string, string | string[] | undefined>,
+): Record<string, string | string[] | undefined> {
+  const forwarded: Record<string, string | string[] | undefined> = { ...headers };
+  for (const name of STRIPPED_REQUEST_HEADERS) delete forwarded[name];
+  forwarded['x-forwarded-for'] = request.ip;
+  forwarded['x-forwarded-proto'] = request.protocol;
+  forwarded['x-forwarded-host'] = request.hostname;
+  forwarded['x-request-id'] = String(request.id);
+  return forwarded;
+}
+
+function refusedConnection(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return cause?.code === 'ECONNREFUSED';
+}

@@ -1,0 +1,165 @@
+// All SQL of the service tables: services, their revisions and their events.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, MoreThan, Repository } from 'typeorm';
+import { ConditionalTransition } from '../../../infra/database/conditional-transition';
+import { DatabaseDialect } from '../../../infra/database/dialect';
+import { inTransaction } from '../../../infra/database/transaction';
+import { ServiceStatus, statusesLeadingTo } from '../lifecycle/service-status';
+import { ServiceEvent } from './service-event.entity';
+import { ServiceRevision } from './service-revision.entity';
+import { Service } from './service.entity';
+
+/** Columns changed by a user's edit, checked against the version they read. */
+export type ServiceChanges = Partial<
+  Pick<
+    Service,
+    | 'description'
+    | 'labels'
+    | 'desiredReplicas'
+    | 'targetRevision'
+    | 'rolloutState'
+    | 'rolloutStartedAt'
+    | 'rolloutTimeoutSeconds'
+    | 'invokeTimeoutSeconds'
+  >
+>;
+
+/** What the reconciler records about a service without moving its status. */
+export type ObservedState = Partial<
+  Pick<
+    Service,
+    | 'readyReplicas'
+    | 'updatedReplicas'
+    | 'servingRevision'
+    | 'rolloutState'
+    | 'handle'
+    | 'reason'
+    | 'targetRevision'
+  >
+>;
+
+export interface StatusChange {
+  /** The statuses the service may be in; those of them that may lead to `to` count. */
+  from: readonly ServiceStatus[];
+  to: ServiceStatus;
+  actor: string;
+  reason: string | null;
+  set?: ObservedState;
+}
+
+@Injectable()
+export class ServicesRepository {
+  private readonly transition: ConditionalTransition<Service, ServiceEvent>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @InjectRepository(Service) private readonly services: Repository<Service>,
+    @InjectRepository(ServiceRevision) private readonly revisions: Repository<ServiceRevision>,
+    @InjectRepository(ServiceEvent) private readonly events: Repository<ServiceEvent>,
+    dialect: DatabaseDialect,
+  ) {
+    this.transition = new ConditionalTransition(dataSource, dialect, Service, ServiceEvent);
+  }
+
+  /** Writes a new service, its first revision and its first event together. */
+  async create(service: Service, revision: ServiceRevision, actor: string): Promise<void> {
+    await inTransaction(this.dataSource, async (manager) => {
+      await manager.insert(Service, service);
+      await manager.insert(ServiceRevision, revision);
+      await manager.insert(ServiceEvent, {
+        serviceId: service.id,
+        ownerId: service.ownerId,
+        fromStatus: null,
+        toStatus: service.status,
+        revision: revision.number,
+        actor,
+        reason: service.reason,
+      });
+    });
+  }
+
+  findById(id: string): Promise<Service | null> {
+    return this.services.findOneBy({ id });
+  }
+
+  findByName(name: string): Promise<Service | null> {
+    return this.services.findOneBy({ name });
+  }
+
+  /** A page of services by name, after `after`, limited to an owner's when given. */
+  list(limit: number, after?: string, ownerId?: string): Promise<Service[]> {
+    return this.services.find({
+      where: { ...(ownerId ? { ownerId } : {}), ...(after ? { name: MoreThan(after) } : {}) },
+      order: { name: 'ASC' },
+      take: limit,
+    });
+  }
+
+  /** Every service, for the reconciler. */
+  all(): Promise<Service[]> {
+    return this.services.find({ order: { createdAt: 'ASC' } });
+  }
+
+  revisionsOf(serviceId: string): Promise<ServiceRevision[]> {
+    return this.revisions.find({ where: { serviceId }, order: { number: 'DESC' } });
+  }
+
+  revision(serviceId: string, number: number): Promise<ServiceRevision | null> {
+    return this.revisions.findOneBy({ serviceId, number });
+  }
+
+  eventsOf(serviceId: string, limit: number): Promise<ServiceEvent[]> {
+    return this.events.find({ where: { serviceId }, order: { id: 'DESC' }, take: limit });
+  }
+
+  /**
+   * Applies a user's change if the service is still at `version`, adding `revision`
+   * (a new one) in the same transaction. False when someone changed it meanwhile.
+   */
+  async change(
+    service: Service,
+    changes: ServiceChanges,
+    revision?: ServiceRevision,
+  ): Promise<boolean> {
+    return inTransaction(this.dataSource, async (manager) => {
+      const result = await manager.update(
+        Service,
+        { id: service.id, version: service.version },
+        { ...changes, version: service.version + 1 },
+      );
+      if (!result.affected) return false;
+      if (revision) await manager.insert(ServiceRevision, revision);
+      return true;
+    });
+  }
+
+  /** Records what the reconciler saw, without a status change. */
+  async observe(id: string, state: ObservedState): Promise<void> {
+    await this.services.update({ id }, state);
+  }
+
+  /** A conditional status move with its event row; null when another actor moved it first. */
+  async move(service: Service, change: StatusChange) {
+    const moved = await this.transition.move({
+      id: service.id,
+      from: statusesLeadingTo(change.to).filter((status) => change.from.includes(status)),
+      set: { ...change.set, status: change.to, reason: change.reason },
+      increment: ['version'],
+      event: {
+        serviceId: { column: 'id' },
+        ownerId: { column: 'ownerId' },
+        fromStatus: { previousStatus: true },
+        toStatus: { column: 'status' },
+        revision: { column: 'targetRevision' },
+        actor: { value: change.actor },
+        reason: { value: change.reason },
+      },
+    });
+    return moved?.row ?? null;
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.services.delete({ id });
+  }
+}

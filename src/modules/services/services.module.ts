@@ -1,0 +1,48 @@
+import { Module, OnModuleInit } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuthModule } from '../auth';
+import { RuntimesModule } from '../runtimes';
+import { TasksModule } from '../tasks';
+import { ReplicaLogsController } from './api/replica-logs.controller';
+import { ServicesController } from './api/services.controller';
+import { ServicesService } from './api/services.service';
+import { InvokeController } from './invoke/invoke.controller';
+import { InvokePrometheus } from './invoke/invoke.prometheus';
+import { ReplyFromRegistration } from './invoke/reply-from.registration';
+import { ServiceDirectory } from './invoke/service-directory';
+import { ServiceEvent } from './persistence/service-event.entity';
+import { ServiceRevision } from './persistence/service-revision.entity';
+import { Service } from './persistence/service.entity';
+import { ServicesRepository } from './persistence/services.repository';
+import { ServiceReconciler } from './supervision/service-reconciler';
+import { ServiceWakeups } from './supervision/service-wakeups';
+
+/** Model services: REST, the reconciler that keeps them running, and their endpoint. */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([Service, ServiceRevision, ServiceEvent]),
+    RuntimesModule,
+    AuthModule,
+    TasksModule,
+  ],
+  controllers: [ServicesController, ReplicaLogsController, InvokeController],
+  providers: [
+    ServicesService,
+    ServicesRepository,
+    ServiceReconciler,
+    ServiceWakeups,
+    ServiceDirectory,
+    InvokePrometheus,
+    ReplyFromRegistration,
+  ],
+})
+export class ServicesModule implements OnModuleInit {
+  constructor(
+    private readonly wakeups: ServiceWakeups,
+    private readonly reconciler: ServiceReconciler,
+  ) {}
+
+  onModuleInit(): void {
+    this.wakeups.register(() => this.reconciler.wake());
+  }
+}

@@ -1,0 +1,301 @@
+// Model services on the embedded default with the local runtime: a model trained by the
+// example is deployed, invoked through Kiln, rolled out under load, broken, scaled,
+// killed and deleted, with real replica processes.
+import { join, resolve } from 'node:path';
+import { waitUntil } from '../../src/common/wait-until';
+import { processesOfService } from '../support/run-processes';
+import { startTestApp } from '../support/test-app';
+import { FINAL, startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
+
+const EXAMPLES = resolve(__dirname, '../../examples');
+const SERVE = ['python3', join(EXAMPLES, 'serve_logistic_regression.py')];
+const INSTANCES = {
+  instances: [
+    [1, 2, 3, 4],
+    [-1, -2, -3, -4],
+  ],
+};
+
+describe('model services on the embedded default (local runtime)', () => {
+  let world: TaskWorld;
+  let modelTaskId: string;
+  let serviceId: string;
+
+  beforeAll(async () => {
+    world = await startTaskWorld(startTestApp, {
+      KILN_LOCAL_SERVICE_DRAIN_MS: '500',
+      KILN_TASK_STOP_GRACE_MS: '2000',
+    });
+    const trained = await world.submit({
+      name: 'train for serving',
+      command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
+      hyperparameters: { epochs: 10, samples: 300 },
+    });
+    modelTaskId = trained.body.id;
+    const task = await world.waitForStatus(modelTaskId, FINAL, 60_000);
+    expect(task.status).toBe('succeeded');
+  }, 90_000);
+
+  afterAll(async () => {
+    await world?.kiln.close();
+  });
+
+  const api = () => world.api;
+  const alice = () => world.tokens.alice;
+
+  function deploy(body: Record<string, unknown>, token = alice()) {
+    return api().request('POST', '/services', { body, token });
+  }
+
+  function invoke(name: string, token = alice()) {
+    return fetch(`${world.kiln.url}/api/v1/services/${name}/invoke/predict`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(INSTANCES),
+    });
+  }
+
+  async function waitForService(
+    name: string,
+    check: (service: Record<string, any>) => boolean,
+    timeoutMs = 30_000,
+  ): Promise<Record<string, any>> {
+    let service: Record<string, any> = {};
+    const result = await waitUntil(
+      async () => {
+        service = (await api().get(`/services/${name}`, world.tokens.admin)).body;
+        return check(service);
+      },
+      { timeoutMs, intervalMs: 100 },
+    );
+    if (!result.satisfied)
+      throw new Error(`service ${name} never got there: ${JSON.stringify(service)}`);
+    return service;
+  }
+
+  /** Invokes the service without pause until stopped; counts answers by status. */
+  function hammer(name: string) {
+    const counts = { ok: 0, failed: 0, revisions: new Set<string>() };
+    let running = true;
+    const loops = [1, 2].map(async () => {
+      while (running) {
+        const response = await invoke(name).catch(() => undefined);
+        if (response?.status === 200) {
+          counts.ok++;
+          counts.revisions.add(((await response.json()) as { revision: string }).revision);
+        } else {
+          counts.failed++;
+          await response?.text();
+        }
+      }
+    });
+    return {
+      counts,
+      stop: async () => {
+        running = false;
+        await Promise.all(loops);
+        return counts;
+      },
+    };
+  }
+
+  it('refuses an invalid spec with 400 naming each field', async () => {
+    const response = await deploy({
+      name: 'Not_A_Label',
+      command: [],
+      replicas: 99,
+      port: 0,
+      healthPath: 'healthz',
+      env: { KILN_SECRET: 'x' },
+    });
+    expect(response.status).toBe(400);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    const fields = response.body.errors.map((error: { field: string }) => error.field);
+    expect(fields).toEqual(
+      expect.arrayContaining(['name', 'command', 'replicas', 'port', 'healthPath']),
+    );
+    const reserved = await deploy({ name: 'reserved', command: SERVE, env: { KILN_X: '1' } });
+    expect(reserved.status).toBe(400);
+    expect(reserved.body.errors[0].field).toBe('env');
+  });
+
+  it('refuses a model from a task that has not succeeded (409) or a file it did not write (404)', async () => {
+    const failing = await world.submit({ name: 'fails', command: ['/bin/sh', '-c', 'exit 3'] });
+    await world.waitForStatus(failing.body.id, FINAL);
+    const notSucceeded = await deploy({
+      name: 'from-failed',
+      command: SERVE,
+      model: { taskId: failing.body.id, path: 'model.json' },
+    });
+    expect(notSucceeded.status).toBe(409);
+    expect(notSucceeded.body.type).toContain('task-not-succeeded');
+    const missing = await deploy({
+      name: 'missing-file',
+      command: SERVE,
+      model: { taskId: modelTaskId, path: 'nope.json' },
+    });
+    expect(missing.status).toBe(404);
+    const escaping = await deploy({
+      name: 'escaping',
+      command: SERVE,
+      model: { taskId: modelTaskId, path: '../../etc/passwd' },
+    });
+    expect(escaping.status).toBe(400);
+    expect(escaping.body.errors[0].field).toBe('model.path');
+  });
+
+  it('deploys the trained model and answers predictions through Kiln', async () => {
+    const created = await deploy({
+      name: 'lr',
+      command: SERVE,
+      model: { taskId: modelTaskId, path: 'model.json' },
+      replicas: 2,
+      labels: { team: 'vision' },
+    });
+    expect(created.status).toBe(201);
+    serviceId = created.body.id;
+    expect(created.headers.get('location')).toBe('/api/v1/services/lr');
+    expect(created.body).toMatchObject({
+      name: 'lr',
+      status: 'deploying',
+      revision: 1,
+      replicas: { desired: 2 },
+      spec: { model: { taskId: modelTaskId, attempt: 1, path: 'model.json' } },
+      endpoint: '/api/v1/services/lr/invoke/',
+    });
+    const ready = await waitForService('lr', (service) => service.status === 'ready');
+    expect(ready).toMatchObject({
+      replicas: { desired: 2, ready: 2, updated: 2 },
+      servingRevision: 1,
+    });
+    expect(ready.replicaList).toHaveLength(2);
+
+    const response = await invoke('lr');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('x-kiln-replica')).toMatch(/^r1-/);
+    const body = (await response.json()) as { predictions: number[]; probabilities: number[] };
+    expect(body.predictions).toHaveLength(2);
+    expect(body.probabilities.every((p) => p >= 0 && p <= 1)).toBe(true);
+
+    const replica = ready.replicaList[0].name as string;
+    const logs = await api().get(`/services/lr/replicas/${replica}/logs?tail=5`, alice());
+    expect(logs.status).toBe(200);
+    expect(logs.text).toContain('serving 4-feature logistic regression');
+  }, 60_000);
+
+  it('keeps another member from seeing, changing or invoking the service (404)', async () => {
+    const bob = world.tokens.bob;
+    expect((await api().get('/services/lr', bob)).status).toBe(404);
+    const list = await api().get('/services', bob);
+    expect(list.body.items.map((service: { name: string }) => service.name)).not.toContain('lr');
+    expect((await invoke('lr', bob)).status).toBe(404);
+    const scaled = await api().request('POST', '/services/lr/scale', {
+      body: { replicas: 0 },
+      token: bob,
+    });
+    expect(scaled.status).toBe(404);
+    expect((await api().get('/services/lr', world.tokens.viewer)).status).toBe(200);
+    expect((await invoke('lr', world.tokens.viewer)).status).toBe(403);
+  });
+
+  it('rolls out a new revision under steady load without a failed request', async () => {
+    const load = hammer('lr');
+    const changed = await api().request('PATCH', '/services/lr', {
+      body: { env: { MODEL_VARIANT: 'b' } },
+      token: alice(),
+    });
+    expect(changed.status).toBe(200);
+    expect(changed.body.revision).toBe(2);
+    await waitForService('lr', (s) => s.servingRevision === 2 && s.status === 'ready', 60_000);
+    const counts = await load.stop();
+    expect(counts.failed).toBe(0);
+    expect(counts.ok).toBeGreaterThan(20);
+    expect([...counts.revisions].sort()).toEqual(['1', '2']);
+    const revisions = await api().get('/services/lr/revisions', alice());
+    expect(revisions.body.items.map((r: { number: number }) => r.number)).toEqual([2, 1]);
+  }, 90_000);
+
+  it('fails the rollout of a revision that never becomes healthy and keeps the old one serving', async () => {
+    const broken = await api().request('PATCH', '/services/lr', {
+      body: { command: ['/bin/sh', '-c', 'exit 1'], rolloutTimeoutSeconds: 5 },
+      token: alice(),
+    });
+    expect(broken.status).toBe(200);
+    expect(broken.body.revision).toBe(3);
+    const failed = await waitForService('lr', (s) => s.rollout.state === 'failed', 30_000);
+    expect(failed).toMatchObject({ servingRevision: 2, status: 'ready' });
+    expect(failed.reason).toContain('revision 3 did not become healthy');
+    const response = await invoke('lr');
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { revision: string }).revision).toBe('2');
+    // the broken revision's replicas are gone: only revision 2 runs
+    await waitForService('lr', (s) =>
+      s.replicaList.every((r: { revision: number }) => r.revision === 2),
+    );
+  }, 60_000);
+
+  it('rolls back by deploying an earlier revision as a new one', async () => {
+    const rolledBack = await api().request('POST', '/services/lr/rollback', {
+      body: { revision: 2 },
+      token: alice(),
+    });
+    expect(rolledBack.status).toBe(200);
+    expect(rolledBack.body).toMatchObject({
+      revision: 4,
+      spec: { cause: 'rollback to revision 2' },
+    });
+    await waitForService('lr', (s) => s.servingRevision === 4 && s.status === 'ready', 60_000);
+  }, 60_000);
+
+  it('restarts a killed replica while the other one answers every request', async () => {
+    // the replicas of the last rollout's old revision are gone once two processes are left
+    const settled = await waitUntil(() => processesOfService(serviceId).length === 2, {
+      timeoutMs: 10_000,
+    });
+    expect(settled.satisfied).toBe(true);
+    const load = hammer('lr');
+    const [victim] = processesOfService(serviceId);
+    process.kill(victim, 'SIGKILL');
+    const restarted = await waitForService('lr', (s) =>
+      s.replicaList.some(
+        (r: { restarts: number; state: string }) => r.restarts === 1 && r.state === 'ready',
+      ),
+    );
+    const counts = await load.stop();
+    expect(counts.failed).toBe(0);
+    expect(counts.ok).toBeGreaterThan(0);
+    expect(restarted.replicaList.map((r: { state: string }) => r.state)).toEqual([
+      'ready',
+      'ready',
+    ]);
+    expect(processesOfService(serviceId)).toHaveLength(2);
+  }, 60_000);
+
+  it('scales 2 → 3 → 0 → 1: no replica while at zero (503 with Retry-After)', async () => {
+    const scale = (replicas: number) =>
+      api().request('POST', '/services/lr/scale', { body: { replicas }, token: alice() });
+    expect((await scale(3)).status).toBe(200);
+    await waitForService('lr', (s) => s.status === 'ready' && s.replicas.ready === 3);
+    expect((await scale(0)).status).toBe(200);
+    await waitForService('lr', (s) => s.status === 'stopped');
+    expect(processesOfService(serviceId)).toEqual([]);
+    const none = await invoke('lr');
+    expect(none.status).toBe(503);
+    expect(none.headers.get('retry-after')).toBeTruthy();
+    expect(none.headers.get('content-type')).toContain('application/problem+json');
+    expect((await scale(1)).status).toBe(200);
+    await waitForService('lr', (s) => s.status === 'ready' && s.replicas.ready === 1);
+    expect((await invoke('lr')).status).toBe(200);
+  }, 60_000);
+
+  it('deletes a service: every replica process stops and the service is gone', async () => {
+    const deleted = await api().request('DELETE', '/services/lr', { token: alice() });
+    expect(deleted.status).toBe(202);
+    const gone = await waitUntil(
+      async () => (await api().get('/services/lr', alice())).status === 404,
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
+    expect(gone.satisfied).toBe(true);
+    expect(processesOfService(serviceId)).toEqual([]);
+  }, 60_000);
+});
