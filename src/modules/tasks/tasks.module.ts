@@ -101,7 +101,14 @@ import { TrainedModels } from './artifacts/trained-models';
     QuotaAdministration,
     TrainedModels,
   ],
-  exports: [TasksService, TrainedModels, QueueAdministration, QuotaAdministration, TaskEventLog, TaskLifecycle],
+  exports: [
+    TasksService,
+    TrainedModels,
+    QueueAdministration,
+    QuotaAdministration,
+    TaskEventLog,
+    TaskLifecycle,
+  ],
 })
 export class TasksModule implements OnModuleInit {
   constructor(
