@@ -45,7 +45,9 @@ describe('a local run that ended just before the worker that launched it was kil
   });
 
   it('records the run as succeeded on its first attempt instead of losing and retrying it', async () => {
-    const worker = await replicas.add({ KILN_ROLE: 'worker' });
+    // The worker keeps draining the run's output for a minute, so on however loaded a
+    // machine it is still doing so when the test kills it.
+    const worker = await replicas.add({ KILN_ROLE: 'worker', KILN_LOCAL_OUTPUT_DRAIN_MS: '60000' });
     const inGroup = join(dataDir, 'in-group-pid');
     const detached = join(dataDir, 'detached-pid');
     // One helper stays in the run's process group: the worker kills it as soon as it has
@@ -64,13 +66,10 @@ describe('a local run that ended just before the worker that launched it was kil
       { timeoutMs: 30_000, intervalMs: 20 },
     );
     expect(exitSeen.satisfied).toBe(true);
-    // Frozen at once, so the worker cannot finish its books between this check and the
-    // kill however loaded the machine is; it still has up to two seconds of draining left.
-    process.kill(worker.pid, 'SIGSTOP');
+    await replicas.kill(worker, 'SIGKILL');
     const runDir = join(dataDir, 'runs', id!, '1');
     // The case under test: the worker died before it could write how the run ended.
     expect(existsSync(join(runDir, 'exit.json'))).toBe(false);
-    await replicas.kill(worker, 'SIGKILL');
 
     const settled = await replicas.waitForStatus(id!, ['succeeded', 'failed', 'pending', 'queued']);
     expect(settled).toMatchObject({ status: 'succeeded', attempt: 1 });

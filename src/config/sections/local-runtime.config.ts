@@ -44,6 +44,17 @@ export class LocalRuntimeConfig {
   serviceDrainMs: number;
 
   /**
+   * After a run's main process exits, how long its output may stay open (held by a
+   * process that left the run's process group) before Kiln stops reading it and records
+   * how the run ended, in ms.
+   */
+  @Env('KILN_LOCAL_OUTPUT_DRAIN_MS')
+  @IsInt()
+  @Min(0)
+  @Max(600000)
+  outputDrainMs: number;
+
+  /**
    * `sandbox` runs every local run in a bubblewrap sandbox (its own user, PID, mount and
    * IPC namespaces, only its run directory writable), as `runUid` when Kiln is root;
    * boot fails if the sandbox does not work. `auto` uses it when it works and otherwise

@@ -95,6 +95,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
   private readonly gpus: GpuSlots;
   private readonly stopGraceMs: number;
   private readonly maxLineLength: number;
+  private readonly outputDrainMs: number;
   /**
    * Runs started by this process, by run directory: a pending promise while starting,
    * then the LocalRun, then once ended only its EndedRun (the last FINISHED_RUNS_KEPT).
@@ -121,6 +122,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
     this.gpus = new GpuSlots(local.gpuCount);
     this.stopGraceMs = local.stopGraceMs;
     this.maxLineLength = local.maxLogLineLength;
+    this.outputDrainMs = local.outputDrainMs;
     this.supervisors = new RunSupervisors(this.runsDir);
   }
 
@@ -266,6 +268,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
         process: runProcess,
         maxLineLength: this.maxLineLength,
         stopGraceMs: this.stopGraceMs,
+        outputDrainMs: this.outputDrainMs,
         reporter: this.reporter,
         supervisor: this.supervisors.selfId,
         onFinished: () => this.gpus.release(gpus),

@@ -28,18 +28,17 @@ export interface LocalRunOptions {
   maxLineLength: number;
   /** Grace between SIGTERM and SIGKILL when the timeout backstop stops the run. */
   stopGraceMs: number;
+  /**
+   * After the main process exits, how long its output pipes may stay open (held by a
+   * grandchild that left the process group) before Kiln stops reading them.
+   */
+  outputDrainMs: number;
   reporter?: RunReporter;
   /** The id of this Kiln process among the processes sharing the runs directory. */
   supervisor: string;
   /** Called once when the run has ended (not when it failed to start), e.g. to give its GPUs back. */
   onFinished: () => void;
 }
-
-/**
- * After the main process exits, how long its output pipes may stay open (held by a
- * grandchild that left the process group) before Kiln stops reading them.
- */
-const OUTPUT_DRAIN_MS = 2000;
 
 const logger = new Logger('LocalBatchRuntime');
 
@@ -178,7 +177,7 @@ export class LocalRun implements GrowingLog {
     signalRun(this.child.pid, 'SIGKILL');
     const drain = setTimeout(
       () => [stdout, stderr].forEach((stream) => stream?.destroy()),
-      OUTPUT_DRAIN_MS,
+      this.options.outputDrainMs,
     );
     await closed;
     clearTimeout(drain);
