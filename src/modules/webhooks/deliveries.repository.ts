@@ -6,6 +6,7 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookOutboxPosition } from './webhook-outbox-position.entity';
+import { inTransaction } from '../../infra/database/transaction';
 
 const POSITION = 'task-events';
 
@@ -44,7 +45,7 @@ export class DeliveriesRepository {
 
   /** New deliveries and the outbox position, in one transaction. */
   async insertFromOutbox(deliveries: WebhookDelivery[], lastEventId: number): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
+    await inTransaction(this.dataSource, async (manager) => {
       if (deliveries.length > 0) {
         await manager.insert(
           WebhookDelivery,

@@ -18,7 +18,9 @@ export class TaskEventRepository {
     fields: Partial<TaskEvent>,
     manager: EntityManager = this.events.manager,
   ): Promise<TaskEvent> {
-    return manager.save(eventOf(task, fields));
+    // no transaction of its own: on SQLite's one shared connection it would interleave with
+    // the serialized ones (infra/database/transaction.ts); a caller's manager brings its own
+    return manager.save(eventOf(task, fields), { transaction: false });
   }
 
   /** Events after `afterId`, oldest first. */
