@@ -21,6 +21,15 @@ describe('docker/Dockerfile', () => {
     expect(stages[0]).toContain('npm run build');
   });
 
+  it('installs every npm workspace before npm ci, and ships the web console the build made', () => {
+    const beforeInstall = stages[0].slice(0, stages[0].indexOf('RUN npm ci'));
+    for (const workspace of packageJson.workspaces as string[]) {
+      expect(beforeInstall).toContain(`COPY ${workspace}/package.json ./${workspace}/`);
+      expect(stages[0]).toContain(`COPY ${workspace} ./${workspace}`);
+    }
+    expect(runtime).toContain('COPY --from=build /app/web/dist ./web/dist');
+  });
+
   it('ships production dependencies only', () => {
     expect(stages[0]).toContain('npm prune --omit=dev');
     expect(runtime).toContain('COPY --from=build /app/node_modules ./node_modules');
