@@ -3,7 +3,7 @@
 // the app, and a Content-Security-Policy on all of it.
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { HttpConfig } from '../../config/sections/http.config';
@@ -51,11 +51,17 @@ export function serveConsole(
       void reply.header('x-content-type-options', 'nosniff');
     },
   });
-  fastify.get('/*', (request, reply) => answerPage(request, reply, indexHtml));
+  // The SPA fallback answers only requests no route matched. A wildcard route would also
+  // take requests the router refuses on its own, such as a path parameter over its
+  // length limit (414), and turn them into 404s.
+  fastify.addHook('onRequest', async (request, reply) => {
+    if (!request.is404 || !['GET', 'HEAD'].includes(request.method)) return;
+    if (!isConsolePage(request.url)) return;
+    return answerPage(reply, indexHtml);
+  });
 }
 
-function answerPage(request: FastifyRequest, reply: FastifyReply, indexHtml: string): unknown {
-  if (!isConsolePage(request.url)) return reply.callNotFound();
+function answerPage(reply: FastifyReply, indexHtml: string): FastifyReply {
   return reply
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-cache')
