@@ -178,7 +178,7 @@ describe('model services on the embedded default (local runtime)', () => {
     expect(body.probabilities.every((p) => p >= 0 && p <= 1)).toBe(true);
 
     const replica = ready.replicaList[0].name as string;
-    const logs = await api().get(`/services/lr/replicas/${replica}/logs?tail=5`, alice());
+    const logs = await api().get(`/services/lr/replicas/${replica}/logs?tail=200`, alice());
     expect(logs.status).toBe(200);
     expect(logs.text).toContain('serving 4-feature logistic regression');
   }, 60_000);
