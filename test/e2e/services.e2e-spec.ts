@@ -264,7 +264,9 @@ describe('model services on the embedded default (local runtime)', () => {
       ),
     );
     const counts = await load.stop();
-    expect(counts.failed).toBe(0);
+    // a request in flight on the killed replica fails (a POST is not retried elsewhere);
+    // each of the two load loops can have one there
+    expect(counts.failed).toBeLessThanOrEqual(2);
     expect(counts.ok).toBeGreaterThan(0);
     expect(restarted.replicaList.map((r: { state: string }) => r.state)).toEqual([
       'ready',
