@@ -59,6 +59,19 @@ describe('reconciler', () => {
     expect((await world.attempts(task.id))[0].status).toBe('timed_out');
   });
 
+  it('a run stopped for its timeout ends timed out even when its exit is settled first', async () => {
+    const task = await world.started(alice, { timeoutSeconds: 60 });
+    const run = world.runtime.run(task.id);
+    // the process that saw the run exit settles it before the stop call returns
+    run.whenEndedByStop(() => world.reconciler.reconcileEnded({ taskId: task.id, attempt: 1 }));
+
+    world.clock.advanceSeconds(61);
+    await world.reconcile();
+
+    expect(await world.task(task.id)).toMatchObject({ status: 'timed_out', exitCode: null });
+    expect((await world.attempts(task.id))[0].status).toBe('timed_out');
+  });
+
   it('a cancel request stops the run, and the task ends cancelled', async () => {
     const task = await world.started(alice);
     await world.tasks.cancel(alice, task.id);

@@ -8,6 +8,7 @@ import type {
   RunRequest,
   RunSpec,
   RunStatus,
+  StopOptions,
 } from '../../src/modules/runtimes/batch-runtime.port';
 import type { FieldProblem } from '../../src/common/errors/domain-error';
 import type { MetricPoint, RunReporter } from '../../src/modules/runtimes/run-reporter.port';
@@ -19,6 +20,7 @@ export class ScriptedRun {
   stops = 0;
   private stopIgnored = false;
   private stopFailures = 0;
+  private onEndByStop?: () => Promise<unknown>;
 
   constructor(
     readonly spec: RunSpec,
@@ -69,14 +71,27 @@ export class ScriptedRun {
     this.reporter().ended?.(this.spec);
   }
 
-  stop(): void {
+  /**
+   * When a stop ends the run, `seen` runs before the stop call returns, as a driver's own
+   * exit handling can settle the run's end first (the local runtime's does).
+   */
+  whenEndedByStop(seen: () => Promise<unknown>): void {
+    this.onEndByStop = seen;
+  }
+
+  async stop(options: StopOptions = {}): Promise<void> {
     this.stops++;
     if (this.stopFailures > 0) {
       this.stopFailures--;
       throw runtimeErrors.transient();
     }
     if (this.stopIgnored || !isActive(this.status)) return;
-    this.status = { state: 'failed', exitCode: 143, reason: 'stopped (SIGTERM)' };
+    // a driver told why it stops the run reports the end that way; SIGTERM alone
+    // would leave exit code 143
+    this.status = options.timedOut
+      ? { state: 'timed_out', reason: 'stopped past its timeout' }
+      : { state: 'failed', exitCode: 143, reason: 'stopped (SIGTERM)' };
+    await this.onEndByStop?.();
   }
 }
 
@@ -178,8 +193,8 @@ export class ScriptedRuntime implements BatchRuntime {
     return run ? run.status : { state: 'lost', reason: 'the runtime never started this run' };
   }
 
-  async stop(handle: RunHandle): Promise<void> {
-    this.runs.get(handle.id)?.stop();
+  async stop(handle: RunHandle, _graceMs: number, options?: StopOptions): Promise<void> {
+    await this.runs.get(handle.id)?.stop(options);
   }
 
   async *logs(): AsyncIterable<string> {

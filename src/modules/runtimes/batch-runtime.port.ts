@@ -65,6 +65,15 @@ export type RunStatus =
   /** The runtime no longer knows the run (process gone, pod evicted): Kiln decides. */
   | { state: 'lost'; reason: string };
 
+/** Why Kiln stops a run, which decides how the run's end is reported. */
+export interface StopOptions {
+  /**
+   * The run passed its timeout: its end is reported `timed_out`, not as the failure its
+   * exit code alone would suggest, whichever process settles it first.
+   */
+  timedOut?: boolean;
+}
+
 export interface LogOptions {
   /** Keep the stream open and yield new lines until the run ends. */
   follow?: boolean;
@@ -91,7 +100,7 @@ export interface BatchRuntime {
   launch(spec: RunSpec): Promise<RunHandle>;
   inspect(handle: RunHandle): Promise<RunStatus>;
   /** Asks the run to stop, and forces it after `graceMs`. Stopping a finished run is a no-op. */
-  stop(handle: RunHandle, graceMs: number): Promise<void>;
+  stop(handle: RunHandle, graceMs: number, options?: StopOptions): Promise<void>;
   /** The run's output lines, oldest first. */
   logs(handle: RunHandle, options?: LogOptions): AsyncIterable<string>;
   /** Removes what the run left behind (logs, outputs) when its task is deleted. */

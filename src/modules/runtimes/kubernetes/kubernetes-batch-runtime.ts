@@ -114,7 +114,8 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
 
   /**
    * Deletes the Job (and the attempt's Secret). The pod then gets its own
-   * terminationGracePeriodSeconds to exit, not `graceMs`.
+   * terminationGracePeriodSeconds to exit, not `graceMs`. A timeout needs no mark here:
+   * the Job's activeDeadlineSeconds enforces it, and the Job reports it as its own.
    */
   async stop(handle: RunHandle, _graceMs: number): Promise<void> {
     const { namespace, jobName } = parseHandleId(handle.id);

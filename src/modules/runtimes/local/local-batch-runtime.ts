@@ -21,6 +21,7 @@ import {
   RunRequest,
   RunSpec,
   RunStatus,
+  StopOptions,
 } from '../batch-runtime.port';
 import type { FieldProblem } from '../../../common/errors/domain-error';
 import type { RunReporter } from '../run-reporter.port';
@@ -52,6 +53,7 @@ import {
   RunPaths,
   runPaths,
   runPathsOfLog,
+  StopRequest,
   writeHandleRecord,
   writeStopRequest,
 } from './process/run-directory';
@@ -181,14 +183,15 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
     return { state: 'lost', reason: LOST_GONE };
   }
 
-  async stop(handle: RunHandle, graceMs: number): Promise<void> {
+  async stop(handle: RunHandle, graceMs: number, options: StopOptions = {}): Promise<void> {
     const paths = this.pathsOf(handle);
     const run = paths && (await this.ownRun(paths, handle));
-    if (run) return run.stop(graceMs);
+    if (run) return run.stop(graceMs, options);
     if (paths && (await readExitRecord(paths))) return;
     const identity = parseRunId(handle.id);
     const supervisor = await this.liveSupervisorElsewhere(identity);
-    if (paths && supervisor && (await this.stopElsewhere(paths, supervisor, graceMs))) return;
+    const request = { graceMs, timedOut: options.timedOut };
+    if (paths && supervisor && (await this.stopElsewhere(paths, supervisor, request))) return;
     if (identity) await this.stopOrphan(identity, graceMs);
   }
 
@@ -319,7 +322,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
     if (!request) return;
     this.stopsRequested.add(run);
     this.logger.log(`Stopping run ${run.handle.id} at another Kiln process's request`);
-    await run.stop(request.graceMs);
+    await run.stop(request.graceMs, { timedOut: request.timedOut });
   }
 
   /** The run's supervisor when that is another live Kiln process, which answers for it. */
@@ -336,11 +339,11 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
   private async stopElsewhere(
     paths: RunPaths,
     supervisor: string,
-    graceMs: number,
+    request: StopRequest,
   ): Promise<boolean> {
-    await writeStopRequest(paths, { graceMs });
+    await writeStopRequest(paths, request);
     const settled = await waitUntil(() => this.endedOrAbandoned(paths, supervisor), {
-      timeoutMs: graceMs + ORPHAN_KILL_WAIT_MS + 2 * SUPERVISOR_TICK_MS,
+      timeoutMs: request.graceMs + ORPHAN_KILL_WAIT_MS + 2 * SUPERVISOR_TICK_MS,
       intervalMs: STOPPED_ELSEWHERE_POLL_MS,
     });
     if (await readExitRecord(paths)) return true;

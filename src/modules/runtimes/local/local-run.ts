@@ -5,7 +5,7 @@ import type { ChildProcess } from 'node:child_process';
 import { EventEmitter, once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { Logger } from '@nestjs/common';
-import type { RunHandle, RunSpec, RunStatus } from '../batch-runtime.port';
+import type { RunHandle, RunSpec, RunStatus, StopOptions } from '../batch-runtime.port';
 import type { RunReporter } from '../run-reporter.port';
 import { parseReportLine } from '../report-line.parser';
 import { EndedRun, statusOf } from './ended-run';
@@ -102,8 +102,9 @@ export class LocalRun implements GrowingLog {
   }
 
   /** SIGTERM to the run's process group, SIGKILL after the grace; resolves once it ended. */
-  async stop(graceMs: number): Promise<void> {
+  async stop(graceMs: number, options: StopOptions = {}): Promise<void> {
     if (this.result) return;
+    if (options.timedOut) this.timedOut = true;
     signalRun(this.child.pid, 'SIGTERM');
     const kill = setTimeout(() => signalRun(this.child.pid, 'SIGKILL'), graceMs);
     try {
@@ -137,9 +138,8 @@ export class LocalRun implements GrowingLog {
 
   private armTimeout(seconds: number): void {
     this.timeoutTimer = setTimeout(() => {
-      this.timedOut = true;
       logger.warn(`Run ${this.handle.id} passed its timeout of ${seconds}s; stopping it`);
-      void this.stop(this.options.stopGraceMs);
+      void this.stop(this.options.stopGraceMs, { timedOut: true });
     }, seconds * 1000);
     this.timeoutTimer.unref();
   }

@@ -107,7 +107,9 @@ export class Reconciler {
     const status = await executor.inspect(attempt.handle);
     if (status.state === 'running' || status.state === 'pending') {
       if (!this.pastTimeout(task)) return false;
-      await executor.stop(attempt.handle, this.config.tasks.stopGraceMs);
+      // marked timed out, so whoever settles the run's end (this pass, or the process
+      // that saw it exit) records `timed_out` and not the exit code SIGTERM left
+      await executor.stop(attempt.handle, this.config.tasks.stopGraceMs, { timedOut: true });
       const reason = `the run exceeded its timeout of ${task.timeoutSeconds} s`;
       return Boolean(
         await this.outcomes.settle(task, task.attempt, { state: 'timed_out', reason }),

@@ -38,6 +38,8 @@ export interface ExitRecord {
 /** Asks the process supervising a run to stop it (see RunSupervisors). */
 export interface StopRequest {
   graceMs: number;
+  /** The run passed its timeout (see StopOptions). */
+  timedOut?: boolean;
 }
 
 const SAFE_SEGMENT = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
