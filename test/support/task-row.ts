@@ -51,6 +51,20 @@ export function taskRow(fields: Partial<Task> = {}): Task {
   });
 }
 
+/** A complete Task entity as a submit leaves it: pending, never attempted. */
+export function pendingTaskRow(fields: Partial<Task> = {}): Task {
+  return taskRow({
+    status: TaskStatus.Pending,
+    progressPermille: 0,
+    attempt: 0,
+    exitCode: null,
+    queuedAt: null,
+    startedAt: null,
+    finishedAt: null,
+    ...fields,
+  });
+}
+
 export async function insertTaskRow(
   dataSource: DataSource,
   fields: Partial<Task> = {},

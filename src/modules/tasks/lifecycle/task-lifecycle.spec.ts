@@ -1,58 +1,32 @@
 // The named operations on a real (in-memory) SQLite database: each moves the task and
 // its attempt together, and a late actor changes neither.
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
-import { DatabaseDialect } from '../../../infra/database/dialect';
-import { SCHEMA } from '../../../schema';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
-import { TaskDependency } from '../persistence/entities/task-dependency.entity';
-import { TaskEvent } from '../persistence/entities/task-event.entity';
 import { Task } from '../persistence/entities/task.entity';
-import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
-import { TaskDependencyRepository } from '../persistence/task-dependency.repository';
-import { TaskEventRepository } from '../persistence/task-event.repository';
 import { TaskRepository } from '../persistence/task.repository';
 import { AttemptStatus } from './attempt-status';
 import { EndedRun, TaskLifecycle } from './task-lifecycle';
 import { TaskStatus } from './task-status';
-import { taskRow } from '../../../../test/support/task-row';
+import { pendingTaskRow } from '../../../../test/support/task-row';
+import { openTaskStore, TaskStore } from '../../../../test/support/task-store';
 
 const QUEUE = { name: 'default', runtime: 'local' } as TaskQueueConfig;
 const USER = { userId: randomUUID(), username: 'ada' };
 
 describe('the task lifecycle', () => {
+  let store: TaskStore;
   let dataSource: DataSource;
   let lifecycle: TaskLifecycle;
   let tasks: TaskRepository;
 
   beforeEach(async () => {
-    dataSource = new DataSource({
-      type: 'better-sqlite3',
-      database: ':memory:',
-      entities: SCHEMA.entities,
-      synchronize: true,
-    });
-    await dataSource.initialize();
-    const events = new TaskEventRepository(dataSource.getRepository(TaskEvent));
-    const dependencies = new TaskDependencyRepository(
-      dataSource.getRepository(Task),
-      dataSource.getRepository(TaskDependency),
-    );
-    tasks = new TaskRepository(
-      dataSource,
-      dataSource.getRepository(Task),
-      new DatabaseDialect('sqlite'),
-      events,
-      dependencies,
-    );
-    const attempts = new TaskAttemptRepository(dataSource.getRepository(TaskAttempt));
-    lifecycle = new TaskLifecycle(tasks, attempts, events);
+    store = await openTaskStore();
+    ({ dataSource, lifecycle, tasks } = store);
   });
 
-  afterEach(async () => {
-    await dataSource.destroy();
-  });
+  afterEach(() => store.close());
 
   async function pendingTask(): Promise<Task> {
     const task = newTask();
@@ -164,18 +138,11 @@ describe('the task lifecycle', () => {
 });
 
 function newTask(): Task {
-  return taskRow({
+  return pendingTaskRow({
     ownerId: USER.userId,
     name: 'train',
     queue: QUEUE.name,
     maxRetries: 2,
     retryBackoffSeconds: 10,
-    status: TaskStatus.Pending,
-    progressPermille: 0,
-    attempt: 0,
-    exitCode: null,
-    queuedAt: null,
-    startedAt: null,
-    finishedAt: null,
   });
 }
