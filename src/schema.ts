@@ -34,6 +34,7 @@ import { TaskQueueRow } from './modules/tasks/queues/task-queue.entity';
 import { KilnProcessRow } from './modules/system/kiln-process.entity';
 import { CreateKilnProcesses1795600000000 } from './modules/system/migrations/1795600000000-create-kiln-processes';
 import { CreateWebhooks1795500000200 } from './modules/webhooks/migrations/1795500000200-create-webhooks';
+import { AddWebhookDeliveryNextAttempt1795600000100 } from './modules/webhooks/migrations/1795600000100-add-webhook-delivery-next-attempt';
 import { WebhookAttempt } from './modules/webhooks/webhook-attempt.entity';
 import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity';
 import { WebhookOutboxPosition } from './modules/webhooks/webhook-outbox-position.entity';
@@ -85,6 +86,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateWebhooks1795500000200,
   CreateServices1795500000300,
   CreateKilnProcesses1795600000000,
+  AddWebhookDeliveryNextAttempt1795600000100,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -74,19 +74,25 @@ export class DeliveriesRepository {
     return row ? row.lastEventId : null;
   }
 
-  async recordAttempt(attempt: Omit<WebhookAttempt, 'id' | 'occurredAt'>): Promise<void> {
+  /** Logs a try; `nextAttemptAt` is when the job queue retries, null when it does not. */
+  async recordAttempt(
+    attempt: Omit<WebhookAttempt, 'id' | 'occurredAt'>,
+    nextAttemptAt: Date | null,
+  ): Promise<void> {
     await this.attempts.insert({ ...attempt, occurredAt: new Date() });
     await this.deliveries.update(
       { id: attempt.deliveryId },
       {
         attempts: () => 'attempts + 1',
+        nextAttemptAt,
         updatedAt: new Date(),
       },
     );
   }
 
+  /** A delivery that ends, or is sent again now, waits for no retry. */
   async setStatus(id: string, status: DeliveryStatus): Promise<void> {
-    await this.deliveries.update({ id }, { status, updatedAt: new Date() });
+    await this.deliveries.update({ id }, { status, nextAttemptAt: null, updatedAt: new Date() });
   }
 
   /**

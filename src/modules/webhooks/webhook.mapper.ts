@@ -26,6 +26,7 @@ export function deliveryResponsesOf(
     event: delivery.event,
     taskId: delivery.taskId,
     status: delivery.status,
+    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
     createdAt: delivery.createdAt.toISOString(),
     attempts: attempts
       .filter((attempt) => attempt.deliveryId === delivery.id)

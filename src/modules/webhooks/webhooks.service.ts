@@ -134,6 +134,7 @@ export class WebhooksService {
       payload: pingPayload(deliveryId, webhook.id),
       status: 'pending',
       attempts: 0,
+      nextAttemptAt: null,
       createdAt: new Date(),
       updatedAt: new Date(),
     });

@@ -94,6 +94,11 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
       500, 500, 200,
     ]);
     expect(delivery.attempts[0].error).toContain('500');
+    expect(delivery.nextAttemptAt).toBeNull();
+    // backed off between tries: 100 ms, then 200 ms, each less up to a quarter of jitter
+    const at = delivery.attempts.map((a: { occurredAt: string }) => Date.parse(a.occurredAt));
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(75);
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(150);
     const requests = await receiver.received(3);
     expect(new Set(requests.map((r) => r.json.id))).toEqual(new Set([ping.body.id]));
   });

@@ -1875,6 +1875,12 @@ export interface components {
             taskId: string | null;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
+            /**
+             * Format: date-time
+             * @description When the next try goes out, while a failed try waits for its retry (capped
+             *     exponential backoff with jitter); null otherwise.
+             */
+            nextAttemptAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** @description Every try, oldest first. */

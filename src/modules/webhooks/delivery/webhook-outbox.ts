@@ -94,8 +94,8 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
   }
 
   private async resendStale(): Promise<void> {
-    const { backoffMs, maxAttempts, timeoutMs } = this.config.webhooks;
-    const longestRetryWait = backoffMs * 2 ** (maxAttempts - 1) + timeoutMs;
+    const { backoffMs, backoffMaxMs, maxAttempts, timeoutMs } = this.config.webhooks;
+    const longestRetryWait = Math.min(backoffMs * 2 ** (maxAttempts - 1), backoffMaxMs) + timeoutMs;
     await this.resendPending(new Date(Date.now() - 2 * longestRetryWait), STALE_PER_PASS);
   }
 
@@ -117,6 +117,7 @@ function deliveryOf(webhook: Webhook, event: TaskStatusRecord): WebhookDelivery 
     payload: taskStatusPayload(id, event),
     status: 'pending',
     attempts: 0,
+    nextAttemptAt: null,
     createdAt: new Date(),
     updatedAt: new Date(),
   });

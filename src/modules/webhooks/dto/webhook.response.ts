@@ -54,6 +54,12 @@ export class DeliveryResponse {
   taskId: string | null;
   @ApiProperty({ enum: DELIVERY_STATUSES })
   status: string;
+  /**
+   * When the next try goes out, while a failed try waits for its retry (capped
+   * exponential backoff with jitter); null otherwise.
+   */
+  @ApiProperty({ format: 'date-time', nullable: true })
+  nextAttemptAt: string | null;
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
   /** Every try, oldest first. */
