@@ -194,7 +194,7 @@ function storedBackoff(backoff: BackoffOptions): StoredBackoff {
 
 /** The port's backoff of a job; a job added by an older build has only BullMQ's fields. */
 function portBackoffOf(job: MinimalJob): BackoffOptions | undefined {
-  const stored = job.opts.backoff as StoredBackoff | number | undefined;
+  const stored: StoredBackoff | number | undefined = job.opts.backoff;
   if (stored === undefined) return undefined;
   if (typeof stored === 'number') return { type: 'fixed', delayMs: stored };
   if (stored.kiln) return stored.kiln;

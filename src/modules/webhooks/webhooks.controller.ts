@@ -19,7 +19,7 @@ import {
 } from '../../common/decorators/api-problems.decorator';
 import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
 import { RequestOrigin } from '../audit';
-import { Auth, CurrentUser, Origin, Principal } from '../auth';
+import { Auth, CurrentUser, Origin, Principal, Role } from '../auth';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { DeliveriesQuery } from './dto/deliveries.query';
 import { UpdateWebhookDto } from './dto/update-webhook.dto';
@@ -36,7 +36,8 @@ const NO_SUCH_WEBHOOK = { 404: 'No such webhook (or not the caller’s)' };
 const DEFAULT_DELIVERIES = 50;
 
 @ApiTags('webhooks')
-@Auth()
+// viewers may not own a webhook, so none of these routes has anything for them
+@Auth(Role.Admin, Role.Member)
 @ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('webhooks')
 export class WebhooksController {

@@ -1889,6 +1889,14 @@ export interface components {
         DeliveryListResponse: {
             items: components["schemas"]["DeliveryResponse"][];
         };
+        BuildResponse: {
+            /** Format: date-time */
+            builtAt: string | null;
+            /** @description The git commit this build was made from; null when the build could not tell. */
+            commit: string | null;
+            /** @description The CI build's id, when the build was given one (`KILN_BUILD_ID` at build time). */
+            id: string | null;
+        };
         RunModeResponse: {
             /** @enum {string} */
             database: "sqlite" | "postgres";
@@ -1931,6 +1939,8 @@ export interface components {
         };
         SystemResponse: {
             version: string;
+            /** @description What build of that version answers, baked in when it was built. */
+            build: components["schemas"]["BuildResponse"];
             /** @description The Node.js version of the answering process. */
             node: string;
             mode: components["schemas"]["RunModeResponse"];
