@@ -35,6 +35,7 @@ import { KilnProcessRow } from './modules/system/kiln-process.entity';
 import { CreateKilnProcesses1795600000000 } from './modules/system/migrations/1795600000000-create-kiln-processes';
 import { CreateWebhooks1795500000200 } from './modules/webhooks/migrations/1795500000200-create-webhooks';
 import { AddWebhookDeliveryNextAttempt1795600000100 } from './modules/webhooks/migrations/1795600000100-add-webhook-delivery-next-attempt';
+import { AddWebhookEvents1795600000200 } from './modules/webhooks/migrations/1795600000200-add-webhook-events';
 import { WebhookAttempt } from './modules/webhooks/webhook-attempt.entity';
 import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity';
 import { WebhookOutboxPosition } from './modules/webhooks/webhook-outbox-position.entity';
@@ -87,6 +88,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateServices1795500000300,
   CreateKilnProcesses1795600000000,
   AddWebhookDeliveryNextAttempt1795600000100,
+  AddWebhookEvents1795600000200,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -25,14 +25,14 @@ export class WebhookDelivery {
   @Column({ name: 'webhook_id', type: 'uuid' })
   webhookId: string;
 
-  /** `task.status` or `ping`. */
+  /** One of DELIVERY_EVENTS. */
   @Column({ type: 'varchar', length: 64 })
   event: string;
 
   @Column({ name: 'task_id', type: 'uuid', nullable: true })
   taskId: string | null;
 
-  /** The task event it tells of: deliveries of one task go out in this order. */
+  /** The task event it tells of: deliveries of one task go out in this order. Null for other events. */
   @Column({
     name: 'event_id',
     type: 'bigint',

@@ -8,6 +8,7 @@ export function webhookResponseOf(webhook: Webhook): WebhookResponse {
     id: webhook.id,
     ownerId: webhook.ownerId,
     url: webhook.url,
+    events: webhook.events,
     statuses: webhook.statuses,
     allTasks: webhook.allTasks,
     enabled: webhook.enabled,

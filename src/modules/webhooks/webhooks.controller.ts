@@ -44,7 +44,9 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe a URL to status changes of your tasks (admins: anyone’s)' })
+  @ApiOperation({
+    summary: 'Subscribe a URL to events of your tasks, schedules and services (admins: anyone’s)',
+  })
   @ApiProblems(JSON_BODY_PROBLEMS, {
     400: 'The body is not valid, or the URL resolves to a private address',
   })
@@ -74,7 +76,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a webhook’s URL or statuses, or enable/disable it' })
+  @ApiOperation({ summary: 'Change a webhook’s URL, events or statuses, or enable/disable it' })
   @ApiUuidParam('The webhook’s id')
   @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, NO_SUCH_WEBHOOK)
   updateWebhook(

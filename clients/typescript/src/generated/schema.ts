@@ -770,7 +770,7 @@ export interface paths {
         /** Your webhooks (admins: every webhook) */
         get: operations["listWebhooks"];
         put?: never;
-        /** Subscribe a URL to status changes of your tasks (admins: anyone’s) */
+        /** Subscribe a URL to events of your tasks, schedules and services (admins: anyone’s) */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -793,7 +793,7 @@ export interface paths {
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Change a webhook’s URL or statuses, or enable/disable it */
+        /** Change a webhook’s URL, events or statuses, or enable/disable it */
         patch: operations["updateWebhook"];
         trace?: never;
     };
@@ -1798,14 +1798,16 @@ export interface components {
             items: components["schemas"]["SweepResponse"][];
         };
         CreateWebhookDto: {
-            /** @description Task statuses that trigger a delivery; left out, every status change does. */
+            /** @description The event types to hear; left out, every type, including types added later. */
+            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[];
+            /** @description Task statuses that trigger a `task.status` delivery; left out, every status change does. */
             statuses?: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[];
             /**
              * Format: uri
              * @description http(s) URL that receives a signed POST per event; redirects are not followed.
              */
             url: string;
-            /** @description Hear about every user's tasks, not just the caller's own (admins only). */
+            /** @description Hear about every user's tasks, schedules and services, not just the caller's (admins only). */
             allTasks?: boolean;
         };
         CreatedWebhookResponse: {
@@ -1813,6 +1815,9 @@ export interface components {
             id: string;
             /** Format: uuid */
             ownerId: string;
+            /** @description The event types it hears; null: every type. */
+            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[] | null;
+            /** @description Task statuses that trigger a `task.status` delivery; null: every one. */
             statuses: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             consecutiveFailures: number;
             /** Format: date-time */
@@ -1830,6 +1835,9 @@ export interface components {
             id: string;
             /** Format: uuid */
             ownerId: string;
+            /** @description The event types it hears; null: every type. */
+            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[] | null;
+            /** @description Task statuses that trigger a `task.status` delivery; null: every one. */
             statuses: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             consecutiveFailures: number;
             /** Format: date-time */
@@ -1844,7 +1852,9 @@ export interface components {
             items: components["schemas"]["WebhookResponse"][];
         };
         UpdateWebhookDto: {
-            /** @description null: every status change. */
+            /** @description null: every event type. */
+            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[] | null;
+            /** @description null: every task status change. */
             statuses?: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             /** Format: uri */
             url?: string;
@@ -1866,11 +1876,8 @@ export interface components {
              * @description The delivery id (also the body's `id` and the `Kiln-Delivery` header).
              */
             id: string;
-            /**
-             * @description `task.status` or `ping`.
-             * @enum {string}
-             */
-            event: "task.status" | "ping";
+            /** @enum {string} */
+            event: "task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "ping";
             /** Format: uuid */
             taskId: string | null;
             /** @enum {string} */

@@ -1,7 +1,7 @@
 // All SQL of the service tables: services, their revisions and their events.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, MoreThan, Repository } from 'typeorm';
+import { DataSource, In, MoreThan, Repository } from 'typeorm';
 import { ConditionalTransition } from '../../../infra/database/conditional-transition';
 import { DatabaseDialect } from '../../../infra/database/dialect';
 import { inTransaction } from '../../../infra/database/transaction';
@@ -107,6 +107,30 @@ export class ServicesRepository {
 
   revision(serviceId: string, number: number): Promise<ServiceRevision | null> {
     return this.revisions.findOneBy({ serviceId, number });
+  }
+
+  /** Every service's events after `afterId`, oldest first. */
+  eventsAfter(afterId: number, limit: number): Promise<ServiceEvent[]> {
+    return this.events.find({
+      where: { id: MoreThan(afterId) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  async lastEventId(): Promise<number> {
+    const row = await this.events.find({ select: { id: true }, order: { id: 'DESC' }, take: 1 });
+    return row[0]?.id ?? 0;
+  }
+
+  /** The names of the services among `ids` that still exist. */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.services.find({
+      select: { id: true, name: true },
+      where: { id: In(ids) },
+    });
+    return new Map(rows.map((row) => [row.id, row.name]));
   }
 
   eventsOf(serviceId: string, limit: number): Promise<ServiceEvent[]> {
