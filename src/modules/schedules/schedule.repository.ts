@@ -81,7 +81,6 @@ export class ScheduleRepository {
     return (result.affected ?? 0) > 0;
   }
 
-  /** The newest fire records first. */
   /**
    * Fires with one of `outcomes` recorded after `after` up to `until`, oldest first, with
    * their schedule (for its owner and name).
@@ -109,6 +108,7 @@ export class ScheduleRepository {
       );
   }
 
+  /** The newest fire records first. */
   history(scheduleId: string, limit: number): Promise<ScheduleFire[]> {
     return this.fires.find({
       where: { scheduleId },
