@@ -16,6 +16,7 @@ import { CreateSweeps1795500000100 } from './modules/sweeps/migrations/179550000
 import { SweepTrial } from './modules/sweeps/sweep-trial.entity';
 import { Sweep } from './modules/sweeps/sweep.entity';
 import { CreateServices1795500000300 } from './modules/services/persistence/migrations/1795500000300-create-services';
+import { AddServiceEventScale1795600000300 } from './modules/services/persistence/migrations/1795600000300-add-service-event-scale';
 import { ServiceEvent } from './modules/services/persistence/service-event.entity';
 import { ServiceRevision } from './modules/services/persistence/service-revision.entity';
 import { Service } from './modules/services/persistence/service.entity';
@@ -89,6 +90,7 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateKilnProcesses1795600000000,
   AddWebhookDeliveryNextAttempt1795600000100,
   AddWebhookEvents1795600000200,
+  AddServiceEventScale1795600000300,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

@@ -32,7 +32,7 @@ describe('model services on the embedded default (local runtime)', () => {
     receiver = await WebhookReceiver.start();
     const webhook = await world.api.post(
       '/webhooks',
-      { url: receiver.url, events: ['service.status'] },
+      { url: receiver.url, events: ['service.status', 'service.scaled'] },
       world.tokens.alice,
     );
     expect(webhook.status).toBe(201);
@@ -318,6 +318,16 @@ describe('model services on the embedded default (local runtime)', () => {
     expect((await scale(1)).status).toBe(200);
     await waitForService('lr', (s) => s.status === 'ready' && s.replicas.ready === 1);
     expect((await invoke('lr')).status).toBe(200);
+
+    // the owner's webhook heard each scale, with the replicas wanted from then on
+    const scaled = await waitUntil(
+      () => receiver.requests.filter((r) => r.json.type === 'service.scaled').length >= 3,
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    expect(scaled.satisfied).toBe(true);
+    const scales = receiver.requests.filter((r) => r.json.type === 'service.scaled');
+    expect(scales.map((r) => r.json.data.replicas)).toEqual([3, 0, 1]);
+    expect(scales[0].json.data).toMatchObject({ serviceId, reason: 'scaled from 2 to 3 replicas' });
   }, 60_000);
 
   it('deletes a service: every replica process stops and the service is gone', async () => {

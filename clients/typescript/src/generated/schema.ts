@@ -1799,7 +1799,7 @@ export interface components {
         };
         CreateWebhookDto: {
             /** @description The event types to hear; left out, every type, including types added later. */
-            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[];
+            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[];
             /** @description Task statuses that trigger a `task.status` delivery; left out, every status change does. */
             statuses?: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[];
             /**
@@ -1816,7 +1816,7 @@ export interface components {
             /** Format: uuid */
             ownerId: string;
             /** @description The event types it hears; null: every type. */
-            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[] | null;
+            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[] | null;
             /** @description Task statuses that trigger a `task.status` delivery; null: every one. */
             statuses: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             consecutiveFailures: number;
@@ -1836,7 +1836,7 @@ export interface components {
             /** Format: uuid */
             ownerId: string;
             /** @description The event types it hears; null: every type. */
-            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[] | null;
+            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[] | null;
             /** @description Task statuses that trigger a `task.status` delivery; null: every one. */
             statuses: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             consecutiveFailures: number;
@@ -1853,7 +1853,7 @@ export interface components {
         };
         UpdateWebhookDto: {
             /** @description null: every event type. */
-            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status")[] | null;
+            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[] | null;
             /** @description null: every task status change. */
             statuses?: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             /** Format: uri */
@@ -1877,7 +1877,7 @@ export interface components {
              */
             id: string;
             /** @enum {string} */
-            event: "task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "ping";
+            event: "task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled" | "ping";
             /** Format: uuid */
             taskId: string | null;
             /** @enum {string} */
@@ -2206,6 +2206,13 @@ export interface components {
         };
         ServiceEventResponse: {
             id: number;
+            /**
+             * @description `status`: the status changed; `scale`: the wanted replicas changed, the status did not.
+             * @enum {string}
+             */
+            kind: "status" | "scale";
+            /** @description The replicas wanted from then on, for a `scale` event; null otherwise. */
+            replicas: number | null;
             /** @enum {string|null} */
             fromStatus: "deploying" | "ready" | "degraded" | "failed" | "stopping" | "stopped" | null;
             /** @enum {string} */

@@ -11,6 +11,10 @@ export interface ServiceStatusRecord {
   /** Null once the service is deleted. */
   serviceName: string | null;
   ownerId: string;
+  /** `status`: the status changed; `scale`: the wanted replicas changed. */
+  kind: 'status' | 'scale';
+  /** The replicas wanted from then on, for a `scale` record. */
+  replicas: number | null;
   from: ServiceStatus | null;
   to: ServiceStatus;
   /** The revision being rolled out when the status changed. */
@@ -34,6 +38,8 @@ export class ServiceEventLog {
       serviceId: row.serviceId,
       serviceName: names.get(row.serviceId) ?? null,
       ownerId: row.ownerId,
+      kind: row.kind,
+      replicas: row.replicas,
       from: row.fromStatus,
       to: row.toStatus,
       revision: row.revision,

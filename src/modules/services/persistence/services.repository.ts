@@ -138,12 +138,14 @@ export class ServicesRepository {
   }
 
   /**
-   * Applies a user's change if the service is still at `version`, adding `revision`
-   * (a new one) in the same transaction. False when someone changed it meanwhile.
+   * Applies `actor`'s change if the service is still at `version`, adding `revision` (a
+   * new one) in the same transaction, and a `scale` event when the wanted replicas
+   * change. False when someone changed it meanwhile.
    */
   async change(
     service: Service,
     changes: ServiceChanges,
+    actor: string,
     revision?: ServiceRevision,
   ): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
@@ -154,6 +156,20 @@ export class ServicesRepository {
       );
       if (!result.affected) return false;
       if (revision) await manager.insert(ServiceRevision, revision);
+      const replicas = changes.desiredReplicas;
+      if (replicas !== undefined && replicas !== service.desiredReplicas) {
+        await manager.insert(ServiceEvent, {
+          serviceId: service.id,
+          ownerId: service.ownerId,
+          kind: 'scale',
+          replicas,
+          fromStatus: service.status,
+          toStatus: service.status,
+          revision: changes.targetRevision ?? service.targetRevision,
+          actor,
+          reason: `scaled from ${service.desiredReplicas} to ${replicas} replicas`,
+        });
+      }
       return true;
     });
   }

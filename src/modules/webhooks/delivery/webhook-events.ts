@@ -4,6 +4,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'schedule.fired',
   'schedule.failed',
   'service.status',
+  'service.scaled',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

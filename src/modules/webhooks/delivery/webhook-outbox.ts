@@ -22,7 +22,7 @@ import { WebhookEventType } from './webhook-events';
 import {
   scheduleEventOf,
   scheduleFirePayload,
-  serviceStatusPayload,
+  serviceEventPayload,
   taskStatusPayload,
 } from './webhook-payloads';
 import { WebhookSender } from './webhook-sender';
@@ -127,10 +127,9 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     if (events.length === 0) return;
     const created: WebhookDelivery[] = [];
     for (const event of events) {
-      for (const webhook of await this.webhooks.listeningTo(event.ownerId, 'service.status')) {
-        created.push(
-          deliveryOf(webhook, 'service.status', (id) => serviceStatusPayload(id, event)),
-        );
+      const type = event.kind === 'scale' ? 'service.scaled' : 'service.status';
+      for (const webhook of await this.webhooks.listeningTo(event.ownerId, type)) {
+        created.push(deliveryOf(webhook, type, (id) => serviceEventPayload(id, type, event)));
       }
     }
     await this.commit('service-events', created, events[events.length - 1].id, events.length);

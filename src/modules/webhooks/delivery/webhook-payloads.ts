@@ -49,13 +49,18 @@ export function scheduleEventOf(fire: ScheduleFireRecord): 'schedule.fired' | 's
   return fire.outcome === 'submitted' ? 'schedule.fired' : 'schedule.failed';
 }
 
-export function serviceStatusPayload(
+/**
+ * `service.status` (the status moved `from` → `to`) or `service.scaled` (the wanted
+ * `replicas` changed; `from` and `to` are the unchanged status).
+ */
+export function serviceEventPayload(
   deliveryId: string,
+  type: 'service.status' | 'service.scaled',
   event: ServiceStatusRecord,
 ): Record<string, unknown> {
   return {
     id: deliveryId,
-    type: 'service.status',
+    type,
     occurredAt: event.occurredAt.toISOString(),
     data: {
       serviceId: event.serviceId,
@@ -64,6 +69,7 @@ export function serviceStatusPayload(
       from: event.from,
       to: event.to,
       revision: event.revision,
+      ...(type === 'service.scaled' ? { replicas: event.replicas } : {}),
       reason: event.reason,
       eventId: event.id,
     },
