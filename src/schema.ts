@@ -16,6 +16,7 @@ import { CreateSweeps1795500000100 } from './modules/sweeps/migrations/179550000
 import { SweepTrial } from './modules/sweeps/sweep-trial.entity';
 import { Sweep } from './modules/sweeps/sweep.entity';
 import { CreateServices1795500000300 } from './modules/services/persistence/migrations/1795500000300-create-services';
+import { AddServiceEventScale1795600000300 } from './modules/services/persistence/migrations/1795600000300-add-service-event-scale';
 import { ServiceEvent } from './modules/services/persistence/service-event.entity';
 import { ServiceRevision } from './modules/services/persistence/service-revision.entity';
 import { Service } from './modules/services/persistence/service.entity';
@@ -34,6 +35,8 @@ import { TaskQueueRow } from './modules/tasks/queues/task-queue.entity';
 import { KilnProcessRow } from './modules/system/kiln-process.entity';
 import { CreateKilnProcesses1795600000000 } from './modules/system/migrations/1795600000000-create-kiln-processes';
 import { CreateWebhooks1795500000200 } from './modules/webhooks/migrations/1795500000200-create-webhooks';
+import { AddWebhookDeliveryNextAttempt1795600000100 } from './modules/webhooks/migrations/1795600000100-add-webhook-delivery-next-attempt';
+import { AddWebhookEvents1795600000200 } from './modules/webhooks/migrations/1795600000200-add-webhook-events';
 import { WebhookAttempt } from './modules/webhooks/webhook-attempt.entity';
 import { WebhookDelivery } from './modules/webhooks/webhook-delivery.entity';
 import { WebhookOutboxPosition } from './modules/webhooks/webhook-outbox-position.entity';
@@ -85,6 +88,9 @@ export const MIGRATIONS: MigrationClass[] = [
   CreateWebhooks1795500000200,
   CreateServices1795500000300,
   CreateKilnProcesses1795600000000,
+  AddWebhookDeliveryNextAttempt1795600000100,
+  AddWebhookEvents1795600000200,
+  AddServiceEventScale1795600000300,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

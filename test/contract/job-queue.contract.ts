@@ -98,6 +98,31 @@ export function describeJobQueueContract(
       expect(tries[2].at - tries[1].at).toBeGreaterThanOrEqual(300 - TIMER_SLACK_MS);
     });
 
+    it('tells each try the wait before the next, capped and jittered, and keeps to it', async () => {
+      const tries: Array<{ attempt: number; at: number; retryDelayMs: number | null }> = [];
+      queue.process(
+        async (job) => {
+          tries.push({ attempt: job.attempt, at: Date.now(), retryDelayMs: job.retryDelayMs });
+          if (job.attempt < 4) throw new Error(`try ${job.attempt} fails`);
+        },
+        { concurrency: 1 },
+      );
+      const backoff = { type: 'exponential', delayMs: 100, maxDelayMs: 150, jitter: 0.5 } as const;
+      await queue.add('work', {}, { jobId: 'capped', attempts: 4, backoff });
+
+      await expectEventually(async () => (await queue.counts()).completed === 1, 'completed');
+      expect(tries.map((entry) => entry.attempt)).toEqual([1, 2, 3, 4]);
+      expect(tries[3].retryDelayMs).toBeNull();
+      const uncapped = [100, 200, 400];
+      for (const [i, full] of uncapped.entries()) {
+        const wait = tries[i].retryDelayMs!;
+        const capped = Math.min(full, 150);
+        expect(wait).toBeGreaterThanOrEqual(capped / 2);
+        expect(wait).toBeLessThanOrEqual(capped);
+        expect(tries[i + 1].at - tries[i].at).toBeGreaterThanOrEqual(wait - TIMER_SLACK_MS);
+      }
+    });
+
     it('fails a job for good after its attempts with fixed backoff', async () => {
       const tries: Array<{ attempt: number; at: number }> = [];
       queue.process(

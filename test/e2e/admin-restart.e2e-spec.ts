@@ -14,7 +14,9 @@ const ADMIN = { username: 'root', password: 'restart suite password 1' };
 describe('administration across a restart of the embedded default', () => {
   const env = {
     ...FAST_WEBHOOKS,
-    KILN_WEBHOOK_BACKOFF_MS: '2000',
+    // the first retry would wait 4 s; the cap makes it 2 s, less up to a quarter of jitter
+    KILN_WEBHOOK_BACKOFF_MS: '4000',
+    KILN_WEBHOOK_BACKOFF_MAX_MS: '2000',
     KILN_DATA_DIR: tempDataDir(),
     KILN_CONFIG_FILE: queuesConfigFile(),
     KILN_ADMIN_USERNAME: ADMIN.username,
@@ -52,7 +54,20 @@ describe('administration across a restart of the embedded default', () => {
     receiver.answerWith(500);
     const ping = (await api.post(`/webhooks/${webhook.id}/ping`, {}, token)).body;
     await receiver.received(1);
-    await kiln!.close(); // the retry waits 2 s on a job queue that is about to vanish
+    let waiting: Record<string, any> | undefined;
+    const logged = await waitUntil(
+      async () => {
+        waiting = (await api.get(`/webhooks/${webhook.id}/deliveries`, token)).body.items[0];
+        return waiting?.attempts.length === 1;
+      },
+      { timeoutMs: 10_000, intervalMs: 20 },
+    );
+    expect(logged.satisfied).toBe(true);
+    expect(waiting).toMatchObject({ id: ping.id, status: 'pending' });
+    const wait = Date.parse(waiting!.nextAttemptAt) - Date.parse(waiting!.attempts[0].occurredAt);
+    expect(wait).toBeGreaterThanOrEqual(1500 - 50);
+    expect(wait).toBeLessThanOrEqual(2000 + 50);
+    await kiln!.close(); // the retry waits on a job queue that is about to vanish
     kiln = undefined;
 
     ({ api, token } = await start());
@@ -64,7 +79,9 @@ describe('administration across a restart of the embedded default', () => {
     const delivered = await waitUntil(
       async () => {
         const log = await api.get(`/webhooks/${webhook.id}/deliveries`, token);
-        return log.body.items[0]?.status === 'succeeded';
+        return (
+          log.body.items[0]?.status === 'succeeded' && log.body.items[0].nextAttemptAt === null
+        );
       },
       { timeoutMs: 10_000, intervalMs: 50 },
     );

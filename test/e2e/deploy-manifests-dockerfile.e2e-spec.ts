@@ -21,6 +21,15 @@ describe('docker/Dockerfile', () => {
     expect(stages[0]).toContain('npm run build');
   });
 
+  it('bakes the commit and build id given as build arguments into the build', () => {
+    const beforeBuild = stages[0].slice(0, stages[0].indexOf('RUN npm run build'));
+    expect(beforeBuild).toMatch(/^ARG KILN_BUILD_COMMIT=/m);
+    expect(beforeBuild).toMatch(/^ARG KILN_BUILD_ID=/m);
+    expect(packageJson.scripts).toMatchObject({
+      'build:server': expect.stringContaining('scripts/write-build-info.js'),
+    });
+  });
+
   it('installs every npm workspace before npm ci, and ships the web console the build made', () => {
     const beforeInstall = stages[0].slice(0, stages[0].indexOf('RUN npm ci'));
     for (const workspace of packageJson.workspaces as string[]) {

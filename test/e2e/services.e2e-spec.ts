@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
 import { processesOfService } from '../support/run-processes';
 import { startTestApp } from '../support/test-app';
+import { WebhookReceiver } from '../support/webhook-receiver';
 import { FINAL, startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
@@ -20,12 +21,21 @@ describe('model services on the embedded default (local runtime)', () => {
   let world: TaskWorld;
   let modelTaskId: string;
   let serviceId: string;
+  let receiver: WebhookReceiver;
 
   beforeAll(async () => {
     world = await startTaskWorld(startTestApp, {
       KILN_LOCAL_SERVICE_DRAIN_MS: '500',
       KILN_TASK_STOP_GRACE_MS: '2000',
+      KILN_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     });
+    receiver = await WebhookReceiver.start();
+    const webhook = await world.api.post(
+      '/webhooks',
+      { url: receiver.url, events: ['service.status', 'service.scaled'] },
+      world.tokens.alice,
+    );
+    expect(webhook.status).toBe(201);
     const trained = await world.submit({
       name: 'train for serving',
       command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
@@ -38,6 +48,7 @@ describe('model services on the embedded default (local runtime)', () => {
 
   afterAll(async () => {
     await world?.kiln.close();
+    await receiver?.close();
   });
 
   const api = () => world.api;
@@ -183,6 +194,18 @@ describe('model services on the embedded default (local runtime)', () => {
     expect(logs.text).toContain('serving 4-feature logistic regression');
   }, 60_000);
 
+  it('tells the owner’s webhook of the service’s status changes: deploying, then ready', async () => {
+    const requests = await receiver.received(2);
+    expect(requests.map((request) => request.json.type)).toEqual([
+      'service.status',
+      'service.status',
+    ]);
+    expect(requests.map((request) => request.json.data)).toEqual([
+      expect.objectContaining({ serviceId, serviceName: 'lr', from: null, to: 'deploying' }),
+      expect.objectContaining({ serviceId, from: 'deploying', to: 'ready', revision: 1 }),
+    ]);
+  });
+
   it('keeps another member from seeing, changing or invoking the service (404)', async () => {
     const bob = world.tokens.bob;
     expect((await api().get('/services/lr', bob)).status).toBe(404);
@@ -295,6 +318,16 @@ describe('model services on the embedded default (local runtime)', () => {
     expect((await scale(1)).status).toBe(200);
     await waitForService('lr', (s) => s.status === 'ready' && s.replicas.ready === 1);
     expect((await invoke('lr')).status).toBe(200);
+
+    // the owner's webhook heard each scale, with the replicas wanted from then on
+    const scaled = await waitUntil(
+      () => receiver.requests.filter((r) => r.json.type === 'service.scaled').length >= 3,
+      { timeoutMs: 10_000, intervalMs: 50 },
+    );
+    expect(scaled.satisfied).toBe(true);
+    const scales = receiver.requests.filter((r) => r.json.type === 'service.scaled');
+    expect(scales.map((r) => r.json.data.replicas)).toEqual([3, 0, 1]);
+    expect(scales[0].json.data).toMatchObject({ serviceId, reason: 'scaled from 2 to 3 replicas' });
   }, 60_000);
 
   it('deletes a service: every replica process stops and the service is gone', async () => {

@@ -7,6 +7,7 @@ import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { createTestRedisPrefix, SHARED_REDIS_URL, TestRedisPrefix } from '../support/redis';
 import { startOnPostgresAndRedis } from '../support/production-app';
 import { startTestApp, TestApp } from '../support/test-app';
+import { WebhookReceiver } from '../support/webhook-receiver';
 
 describe('administration of queues, quotas and the audit log on PostgreSQL + Redis', () => {
   administrationScenarios((options) => startOnPostgresAndRedis(options, 'kiln_admin'));
@@ -25,12 +26,16 @@ describe('admin changes reach every replica without a restart', () => {
   let admin = '';
   let alice = '';
   let aliceId = '';
+  let env: Record<string, string>;
 
   beforeAll(async () => {
     database = await createTestDatabase('kiln_admin_replicas');
     redis = createTestRedisPrefix('kiln_admin_replicas');
-    const env = {
+    env = {
       ...FAST_WEBHOOKS,
+      // a retry waits long enough (2.25 to 3 s) for the restart of every replica
+      KILN_WEBHOOK_BACKOFF_MS: '3000',
+      KILN_WEBHOOK_BACKOFF_MAX_MS: '3000',
       KILN_DATABASE_URL: database.url,
       KILN_REDIS_URL: SHARED_REDIS_URL,
       KILN_REDIS_KEY_PREFIX: redis.prefix,
@@ -119,6 +124,36 @@ describe('admin changes reach every replica without a restart', () => {
     for (const task of [first, second, third]) {
       await apis[0].post(`/tasks/${task.body.id}/cancel`, {}, alice);
       await reaches(task.body.id, FINAL);
+    }
+  });
+
+  it('a delivery waiting for its retry survives a restart of every replica: BullMQ keeps its job', async () => {
+    const receiver = await WebhookReceiver.start();
+    try {
+      const webhook = (await apis[1].post('/webhooks', { url: receiver.url }, admin)).body;
+      receiver.answerWith(500);
+      const ping = (await apis[1].post(`/webhooks/${webhook.id}/ping`, {}, admin)).body;
+      await receiver.received(1);
+      const stopped = replicas.splice(0);
+      await Promise.all(stopped.map((replica) => replica.close()));
+      replicas.push(await startTestApp({ env }));
+      const api = new ApiClient(replicas[0].url);
+      const token = (await api.post('/auth/login', ADMIN)).body.accessToken as string;
+
+      // well before the outbox would send a stale delivery again (2 × (3 s + 10 s))
+      const [, retried] = await receiver.received(2, 10_000);
+      expect(retried.json.id).toBe(ping.id);
+      const delivered = await waitUntil(
+        async () => {
+          const log = await api.get(`/webhooks/${webhook.id}/deliveries`, token);
+          return log.body.items[0]?.status === 'succeeded';
+        },
+        { timeoutMs: 10_000, intervalMs: 50 },
+      );
+      expect(delivered.satisfied).toBe(true);
+      expect(receiver.requests).toHaveLength(2);
+    } finally {
+      await receiver.close();
     }
   });
 });

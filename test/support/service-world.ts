@@ -215,6 +215,7 @@ export class ServiceWorld {
       name: 'launch',
       data: order,
       attempt: 1,
+      retryDelayMs: null,
     };
     return this.launchWorker.launch(job);
   }

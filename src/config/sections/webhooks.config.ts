@@ -24,6 +24,12 @@ export class WebhooksConfig {
   @Min(1)
   backoffMs: number;
 
+  /** No wait between two tries of a delivery is longer than this. */
+  @Env('KILN_WEBHOOK_BACKOFF_MAX_MS')
+  @IsInt()
+  @Min(1)
+  backoffMaxMs: number;
+
   /** Time a receiver gets to answer one request. */
   @Env('KILN_WEBHOOK_TIMEOUT_MS')
   @IsInt()

@@ -3,15 +3,42 @@
 // by name behind the JOB_QUEUES port, and @nestjs/bullmq's static registration and
 // @Processor classes would only add a second way to configure the same two objects.
 import { Logger } from '@nestjs/common';
-import { Job as BullmqJob, JobsOptions, Queue, Worker } from 'bullmq';
+import {
+  BackoffOptions as BullmqBackoff,
+  Job as BullmqJob,
+  JobsOptions,
+  MinimalJob,
+  Queue,
+  Worker,
+} from 'bullmq';
 import Redis, { RedisOptions } from 'ioredis';
 import { fromBullmqJobId, toBullmqJobId } from './bullmq-job-ids';
-import { AddJobOptions, JobCounts, JobProcessor, JobQueue, ProcessOptions } from './job-queue.port';
+import { backoffDelayMs, retryDelayAfter } from './job-backoff';
+import {
+  AddJobOptions,
+  BackoffOptions,
+  JobCounts,
+  JobProcessor,
+  JobQueue,
+  ProcessOptions,
+} from './job-queue.port';
 import { assertValidJobOptions } from './job-options';
 import { JobRetention, JobQueueSettings } from './job-queue-settings';
 
 /** Opens a Redis connection for `purpose` (RedisConnectionFactory.create in the app). */
 export type RedisConnector = (purpose: string, overrides?: RedisOptions) => Redis;
+
+/**
+ * The BullMQ backoff type of every job this driver adds: BullMQ hands it to the worker's
+ * own strategy, which computes the wait with the same function as the memory driver (its
+ * built-in strategies have no cap, and draw their jitter where a worker cannot see it).
+ */
+const KILN_BACKOFF = 'kiln';
+
+/** What a job's `opts.backoff` holds in Redis: BullMQ's two fields and the port's options. */
+interface StoredBackoff extends BullmqBackoff {
+  kiln?: BackoffOptions;
+}
 
 export interface BullmqJobQueueSettings extends JobQueueSettings {
   /** BullMQ key prefix: every key of this queue starts with `<prefix>:<name>:`. */
@@ -61,13 +88,17 @@ export class BullmqJobQueue implements JobQueue {
     });
     this.worker = new Worker(
       this.name,
-      (job: BullmqJob) =>
-        processor({
-          id: fromBullmqJobId(job.id),
+      (job: BullmqJob) => {
+        const id = fromBullmqJobId(job.id);
+        const attempt = job.attemptsMade + 1;
+        return processor({
+          id,
           name: job.name,
           data: job.data as T,
-          attempt: job.attemptsMade + 1,
-        }),
+          attempt,
+          retryDelayMs: retryDelayAfter(attempt, job.opts.attempts ?? 1, portBackoffOf(job), id),
+        });
+      },
       {
         connection: this.workerConnection,
         prefix: this.settings.prefix,
@@ -76,6 +107,10 @@ export class BullmqJobQueue implements JobQueue {
         maxStalledCount: this.settings.maxStalledCount,
         // A dead worker's lock must expire before the stalled check can hand its job out.
         lockDuration: this.settings.stalledIntervalMs,
+        settings: {
+          backoffStrategy: (failedTries: number, _type, _error, job) =>
+            job ? backoffDelayMs(portBackoffOf(job), failedTries, fromBullmqJobId(job.id)) : 0,
+        },
       },
     );
     const errors = this.logErrorsOnce(this.worker, 'worker');
@@ -132,7 +167,7 @@ export class BullmqJobQueue implements JobQueue {
       jobId: toBullmqJobId(options.jobId),
       delay: options.delayMs,
       attempts: options.attempts ?? 1,
-      backoff: options.backoff && { type: options.backoff.type, delay: options.backoff.delayMs },
+      backoff: options.backoff && storedBackoff(options.backoff),
       removeOnComplete: keepJobs(this.settings.completed),
       removeOnFail: keepJobs(this.settings.failed),
     };
@@ -151,6 +186,20 @@ export class BullmqJobQueue implements JobQueue {
     });
     return { reset: () => (last = '') };
   }
+}
+
+function storedBackoff(backoff: BackoffOptions): StoredBackoff {
+  return { type: KILN_BACKOFF, delay: backoff.delayMs, kiln: backoff };
+}
+
+/** The port's backoff of a job; a job added by an older build has only BullMQ's fields. */
+function portBackoffOf(job: MinimalJob): BackoffOptions | undefined {
+  const stored: StoredBackoff | number | undefined = job.opts.backoff;
+  if (stored === undefined) return undefined;
+  if (typeof stored === 'number') return { type: 'fixed', delayMs: stored };
+  if (stored.kiln) return stored.kiln;
+  const type = stored.type === 'fixed' ? 'fixed' : 'exponential';
+  return { type, delayMs: stored.delay ?? 0, jitter: stored.jitter };
 }
 
 type ErrorEmitter = { on(event: 'error', listener: (error: Error) => void): unknown };

@@ -6,6 +6,13 @@ export interface BackoffOptions {
   type: 'fixed' | 'exponential';
   /** The first wait; exponential doubles it after each failed try. */
   delayMs: number;
+  /** No wait is longer than this (default: no cap). */
+  maxDelayMs?: number;
+  /**
+   * Each wait is shortened by a draw of up to this fraction of itself (0 to 1, default 0),
+   * so jobs that failed together do not all come back at once.
+   */
+  jitter?: number;
 }
 
 export interface AddJobOptions {
@@ -30,6 +37,8 @@ export interface Job<T = unknown> {
   data: T;
   /** 1 for the first try. */
   attempt: number;
+  /** How long the queue waits before the next try if this one fails; null on the last try. */
+  retryDelayMs: number | null;
 }
 
 /** A processor resolves when the job is done; a throw counts as a failed try. */

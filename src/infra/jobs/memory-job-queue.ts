@@ -2,7 +2,7 @@
 // the BullMQ driver for order, delay, retries, concurrency and de-duplication; nothing
 // is shared across processes and nothing survives a restart.
 import { Logger } from '@nestjs/common';
-import { backoffDelayMs } from './job-backoff';
+import { backoffDelayMs, retryDelayAfter } from './job-backoff';
 import {
   AddJobOptions,
   Job,
@@ -52,7 +52,7 @@ export class MemoryJobQueue implements JobQueue {
     // A JSON round trip, as Redis would do, so callers cannot share objects with workers.
     const copy = JSON.parse(JSON.stringify(data ?? null)) as T;
     const held: HeldJob = {
-      job: { id: options.jobId, name, data: copy, attempt: 1 },
+      job: { id: options.jobId, name, data: copy, attempt: 1, retryDelayMs: null },
       options,
       state: 'waiting',
     };
@@ -134,7 +134,12 @@ export class MemoryJobQueue implements JobQueue {
   private async run(held: HeldJob, processor: JobProcessor): Promise<void> {
     held.state = 'active';
     try {
-      await processor({ ...held.job });
+      const { attempt, id } = held.job;
+      const { attempts = 1, backoff } = held.options;
+      await processor({
+        ...held.job,
+        retryDelayMs: retryDelayAfter(attempt, attempts, backoff, id),
+      });
       this.finish(held, 'completed');
     } catch (error) {
       this.retryOrFail(held, error);
@@ -148,7 +153,7 @@ export class MemoryJobQueue implements JobQueue {
       this.logger.warn(`Job ${held.job.id} failed for good after ${failedTries} tries: ${reason}`);
       return this.finish(held, 'failed');
     }
-    const waitMs = backoffDelayMs(held.options.backoff, failedTries);
+    const waitMs = backoffDelayMs(held.options.backoff, failedTries, held.job.id);
     this.logger.warn(
       `Job ${held.job.id} try ${failedTries} failed (${reason}); retry in ${waitMs} ms`,
     );

@@ -1,9 +1,10 @@
 // All SQL of the schedules and their fire records.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, EntityManager, IsNull, LessThanOrEqual, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, LessThanOrEqual, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { inTransaction } from '../../infra/database/transaction';
+import { FireOutcome } from './fire-outcome';
 import { ScheduleFire } from './schedule-fire.entity';
 import { Schedule } from './schedule.entity';
 
@@ -78,6 +79,33 @@ export class ScheduleRepository {
   async delete(id: string): Promise<boolean> {
     const result = await this.schedules.delete({ id });
     return (result.affected ?? 0) > 0;
+  }
+
+  /**
+   * Fires with one of `outcomes` recorded after `after` up to `until`, oldest first, with
+   * their schedule (for its owner and name).
+   */
+  firesBetween(
+    after: Date,
+    until: Date,
+    outcomes: readonly FireOutcome[],
+    limit: number,
+  ): Promise<Array<{ fire: ScheduleFire; schedule: Schedule }>> {
+    return this.fires
+      .createQueryBuilder('fire')
+      .innerJoinAndMapOne('fire.scheduleRow', Schedule, 'schedule', 'schedule.id = fire.scheduleId')
+      .where('fire.firedAt > :after AND fire.firedAt <= :until', { after, until })
+      .andWhere({ outcome: In([...outcomes]) })
+      .orderBy('fire.firedAt', 'ASC')
+      .addOrderBy('fire.id', 'ASC')
+      .take(limit)
+      .getMany()
+      .then((rows) =>
+        rows.map((row) => ({
+          fire: row,
+          schedule: (row as ScheduleFire & { scheduleRow: Schedule }).scheduleRow,
+        })),
+      );
   }
 
   /** The newest fire records first. */

@@ -5,6 +5,7 @@ import { AuthModule } from '../auth';
 import { TASKS_RETENTION_SUBJECT, TasksModule } from '../tasks';
 import { ScheduleClock } from './schedule-clock';
 import { ScheduleFire } from './schedule-fire.entity';
+import { ScheduleFireLog } from './schedule-fire-log';
 import { ScheduleFirer } from './schedule-firer';
 import { ScheduleTicker } from './schedule-ticker';
 import { Schedule } from './schedule.entity';
@@ -24,7 +25,9 @@ import { SchedulesService } from './schedules.service';
     ScheduleTicker,
     SchedulesService,
     SchedulesPrometheus,
+    ScheduleFireLog,
   ],
+  exports: [ScheduleFireLog],
 })
 export class SchedulesModule implements OnModuleInit {
   constructor(

@@ -16,6 +16,7 @@ import { Service } from './persistence/service.entity';
 import { ServicesRepository } from './persistence/services.repository';
 import { ServiceReconciler } from './supervision/service-reconciler';
 import { ServiceWakeups } from './supervision/service-wakeups';
+import { ServiceEventLog } from './lifecycle/service-event-log';
 
 /** Model services: REST, the reconciler that keeps them running, and their endpoint. */
 @Module({
@@ -34,7 +35,9 @@ import { ServiceWakeups } from './supervision/service-wakeups';
     ServiceDirectory,
     InvokePrometheus,
     ReplyFromRegistration,
+    ServiceEventLog,
   ],
+  exports: [ServiceEventLog],
 })
 export class ServicesModule implements OnModuleInit {
   constructor(

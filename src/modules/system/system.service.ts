@@ -22,9 +22,11 @@ import {
 } from './dto/system.response';
 import { HEARTBEAT_MS, MISSED_BEATS, ProcessHeartbeat } from './process-heartbeat';
 import { ProcessRegistryRepository } from './process-registry.repository';
-import { KILN_VERSION } from './kiln-version';
+import { KILN_VERSION, readBuildInfo } from './kiln-version';
 
 const JOB_QUEUE_NAMES = [LAUNCH_JOB_QUEUE, WEBHOOK_JOB_QUEUE];
+/** Read once: the files of a running build do not change under it. */
+const BUILD = readBuildInfo();
 
 @Injectable()
 export class SystemService {
@@ -48,6 +50,7 @@ export class SystemService {
     ]);
     return {
       version: KILN_VERSION,
+      build: BUILD,
       node: process.version,
       mode: {
         database: this.dialect.name,

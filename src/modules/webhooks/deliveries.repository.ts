@@ -8,7 +8,8 @@ import { DeliveryStatus, WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookOutboxPosition } from './webhook-outbox-position.entity';
 import { inTransaction } from '../../infra/database/transaction';
 
-const POSITION = 'task-events';
+/** Each log the outbox reads keeps its own position, by name. */
+export type OutboxSource = 'task-events' | 'service-events' | 'schedule-fires';
 
 @Injectable()
 export class DeliveriesRepository {
@@ -43,8 +44,12 @@ export class DeliveriesRepository {
     await this.deliveries.insert(delivery as QueryDeepPartialEntity<WebhookDelivery>);
   }
 
-  /** New deliveries and the outbox position, in one transaction. */
-  async insertFromOutbox(deliveries: WebhookDelivery[], lastEventId: number): Promise<void> {
+  /** New deliveries and the outbox's position in `source`, in one transaction. */
+  async insertFromOutbox(
+    source: OutboxSource,
+    deliveries: WebhookDelivery[],
+    lastEventId: number,
+  ): Promise<void> {
     await inTransaction(this.dataSource, async (manager) => {
       if (deliveries.length > 0) {
         await manager.insert(
@@ -52,41 +57,47 @@ export class DeliveriesRepository {
           deliveries as QueryDeepPartialEntity<WebhookDelivery>[],
         );
       }
-      await manager.upsert(WebhookOutboxPosition, { name: POSITION, lastEventId }, ['name']);
+      await manager.upsert(WebhookOutboxPosition, { name: source, lastEventId }, ['name']);
     });
   }
 
   /** Sets the position unless one is set; replicas starting together agree on one. */
-  async startOutboxAt(lastEventId: number): Promise<void> {
+  async startOutboxAt(source: OutboxSource, lastEventId: number): Promise<void> {
     await this.dataSource
       .createQueryBuilder()
       .insert()
       .into(WebhookOutboxPosition)
-      .values({ name: POSITION, lastEventId })
+      .values({ name: source, lastEventId })
       .orIgnore()
       .execute();
   }
 
-  async outboxPosition(): Promise<number | null> {
+  async outboxPosition(source: OutboxSource): Promise<number | null> {
     const row = await this.dataSource
       .getRepository(WebhookOutboxPosition)
-      .findOneBy({ name: POSITION });
+      .findOneBy({ name: source });
     return row ? row.lastEventId : null;
   }
 
-  async recordAttempt(attempt: Omit<WebhookAttempt, 'id' | 'occurredAt'>): Promise<void> {
+  /** Logs a try; `nextAttemptAt` is when the job queue retries, null when it does not. */
+  async recordAttempt(
+    attempt: Omit<WebhookAttempt, 'id' | 'occurredAt'>,
+    nextAttemptAt: Date | null,
+  ): Promise<void> {
     await this.attempts.insert({ ...attempt, occurredAt: new Date() });
     await this.deliveries.update(
       { id: attempt.deliveryId },
       {
         attempts: () => 'attempts + 1',
+        nextAttemptAt,
         updatedAt: new Date(),
       },
     );
   }
 
+  /** A delivery that ends, or is sent again now, waits for no retry. */
   async setStatus(id: string, status: DeliveryStatus): Promise<void> {
-    await this.deliveries.update({ id }, { status, updatedAt: new Date() });
+    await this.deliveries.update({ id }, { status, nextAttemptAt: null, updatedAt: new Date() });
   }
 
   /**

@@ -1,6 +1,11 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { Webhook } from './webhook.entity';
-import { CreatedAtColumn, JsonColumn, UpdatedAtColumn } from '../../infra/database/dialect';
+import {
+  CreatedAtColumn,
+  JsonColumn,
+  TimestampColumn,
+  UpdatedAtColumn,
+} from '../../infra/database/dialect';
 
 export const DELIVERY_STATUSES = ['pending', 'succeeded', 'failed'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
@@ -20,14 +25,14 @@ export class WebhookDelivery {
   @Column({ name: 'webhook_id', type: 'uuid' })
   webhookId: string;
 
-  /** `task.status` or `ping`. */
+  /** One of DELIVERY_EVENTS. */
   @Column({ type: 'varchar', length: 64 })
   event: string;
 
   @Column({ name: 'task_id', type: 'uuid', nullable: true })
   taskId: string | null;
 
-  /** The task event it tells of: deliveries of one task go out in this order. */
+  /** The task event it tells of: deliveries of one task go out in this order. Null for other events. */
   @Column({
     name: 'event_id',
     type: 'bigint',
@@ -49,6 +54,10 @@ export class WebhookDelivery {
   /** Tries so far, across redeliveries. */
   @Column({ type: 'integer' })
   attempts: number;
+
+  /** When the job queue tries again after a failed try; null when no retry is waiting. */
+  @TimestampColumn({ name: 'next_attempt_at', nullable: true })
+  nextAttemptAt: Date | null;
 
   @CreatedAtColumn({ name: 'created_at' })
   createdAt: Date;

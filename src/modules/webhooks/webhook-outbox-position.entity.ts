@@ -1,12 +1,12 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 
-/** How far the outbox has read the task event log; one row. */
+/** How far the outbox has read one log (task events, service events, schedule fires). */
 @Entity('webhook_outbox_position')
 export class WebhookOutboxPosition {
   @PrimaryColumn({ type: 'varchar', length: 32 })
   name: string;
 
-  /** The last task event id turned into deliveries. */
+  /** The last event id turned into deliveries; for schedule fires, a time in ms. */
   @Column({
     name: 'last_event_id',
     type: 'bigint',

@@ -1,7 +1,10 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import { CreatedAtColumn, JsonColumn, UpdatedAtColumn } from '../../infra/database/dialect';
 
-/** A URL that hears about task status changes: the owner's tasks, or everyone's. */
+/**
+ * A URL that hears about changes of the owner's tasks, schedules and services, or of
+ * everyone's.
+ */
 @Entity('webhooks')
 export class Webhook {
   @PrimaryColumn('uuid')
@@ -18,11 +21,15 @@ export class Webhook {
   @Column({ type: 'varchar', length: 128 })
   secret: string;
 
-  /** Every user's tasks (admins only), not just the owner's. */
+  /** Every user's tasks, schedules and services (admins only), not just the owner's. */
   @Column({ name: 'all_tasks', type: 'boolean' })
   allTasks: boolean;
 
-  /** Task statuses that trigger a delivery; null: every status change. */
+  /** The event types it hears; null: every type, those added later included. */
+  @JsonColumn({ nullable: true })
+  events: string[] | null;
+
+  /** Task statuses that trigger a `task.status` delivery; null: every status change. */
   @JsonColumn({ nullable: true })
   statuses: string[] | null;
 

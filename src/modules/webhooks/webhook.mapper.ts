@@ -8,6 +8,7 @@ export function webhookResponseOf(webhook: Webhook): WebhookResponse {
     id: webhook.id,
     ownerId: webhook.ownerId,
     url: webhook.url,
+    events: webhook.events,
     statuses: webhook.statuses,
     allTasks: webhook.allTasks,
     enabled: webhook.enabled,
@@ -26,6 +27,7 @@ export function deliveryResponsesOf(
     event: delivery.event,
     taskId: delivery.taskId,
     status: delivery.status,
+    nextAttemptAt: delivery.nextAttemptAt?.toISOString() ?? null,
     createdAt: delivery.createdAt.toISOString(),
     attempts: attempts
       .filter((attempt) => attempt.deliveryId === delivery.id)

@@ -19,7 +19,7 @@ import {
 } from '../../common/decorators/api-problems.decorator';
 import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
 import { RequestOrigin } from '../audit';
-import { Auth, CurrentUser, Origin, Principal } from '../auth';
+import { Auth, CurrentUser, Origin, Principal, Role } from '../auth';
 import { CreateWebhookDto } from './dto/create-webhook.dto';
 import { DeliveriesQuery } from './dto/deliveries.query';
 import { UpdateWebhookDto } from './dto/update-webhook.dto';
@@ -36,14 +36,17 @@ const NO_SUCH_WEBHOOK = { 404: 'No such webhook (or not the caller’s)' };
 const DEFAULT_DELIVERIES = 50;
 
 @ApiTags('webhooks')
-@Auth()
+// viewers may not own a webhook, so none of these routes has anything for them
+@Auth(Role.Admin, Role.Member)
 @ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Post()
-  @ApiOperation({ summary: 'Subscribe a URL to status changes of your tasks (admins: anyone’s)' })
+  @ApiOperation({
+    summary: 'Subscribe a URL to events of your tasks, schedules and services (admins: anyone’s)',
+  })
   @ApiProblems(JSON_BODY_PROBLEMS, {
     400: 'The body is not valid, or the URL resolves to a private address',
   })
@@ -73,7 +76,7 @@ export class WebhooksController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change a webhook’s URL or statuses, or enable/disable it' })
+  @ApiOperation({ summary: 'Change a webhook’s URL, events or statuses, or enable/disable it' })
   @ApiUuidParam('The webhook’s id')
   @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, NO_SUCH_WEBHOOK)
   updateWebhook(

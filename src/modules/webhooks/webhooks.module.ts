@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit';
 import { AuthModule } from '../auth';
+import { SchedulesModule } from '../schedules';
+import { ServicesModule } from '../services';
 import { TasksModule } from '../tasks';
 import { DeliveriesRepository } from './deliveries.repository';
 import { WebhookOutbox } from './delivery/webhook-outbox';
@@ -15,13 +17,18 @@ import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
-/** Outgoing webhooks: subscriptions, signed deliveries with retries, the delivery log. */
+/**
+ * Outgoing webhooks about tasks, schedules and services: subscriptions, signed deliveries
+ * with retries, the delivery log.
+ */
 @Module({
   imports: [
     TypeOrmModule.forFeature([Webhook, WebhookDelivery, WebhookAttempt, WebhookOutboxPosition]),
     AuthModule,
     AuditModule,
     TasksModule,
+    SchedulesModule,
+    ServicesModule,
   ],
   controllers: [WebhooksController],
   providers: [

@@ -18,12 +18,14 @@ import { deliveryResponsesOf, webhookResponseOf } from './webhook.mapper';
 
 export interface NewWebhook {
   url: string;
+  events?: string[];
   statuses?: string[];
   allTasks?: boolean;
 }
 
 export interface WebhookChanges {
   url?: string;
+  events?: string[] | null;
   statuses?: string[] | null;
   enabled?: boolean;
 }
@@ -46,7 +48,7 @@ export class WebhooksService {
   ): Promise<CreatedWebhookResponse> {
     this.ownership.assertCanCreate(principal);
     if (input.allTasks && !isAdmin(principal)) {
-      throw new ForbiddenError('Only admins may subscribe to every user’s tasks.');
+      throw new ForbiddenError('Only admins may subscribe to every user’s events.');
     }
     await this.targets.assertAllowed(input.url);
     const now = new Date();
@@ -56,6 +58,7 @@ export class WebhooksService {
       url: input.url,
       secret: newWebhookSecret(),
       allTasks: input.allTasks ?? false,
+      events: input.events ?? null,
       statuses: input.statuses ?? null,
       enabled: true,
       disabledReason: null,
@@ -90,6 +93,7 @@ export class WebhooksService {
     if (changes.url !== undefined) await this.targets.assertAllowed(changes.url);
     const patch: Partial<Webhook> = {};
     if (changes.url !== undefined) patch.url = changes.url;
+    if (changes.events !== undefined) patch.events = changes.events;
     if (changes.statuses !== undefined) patch.statuses = changes.statuses;
     if (changes.enabled !== undefined) {
       patch.enabled = changes.enabled;
@@ -134,6 +138,7 @@ export class WebhooksService {
       payload: pingPayload(deliveryId, webhook.id),
       status: 'pending',
       attempts: 0,
+      nextAttemptAt: null,
       createdAt: new Date(),
       updatedAt: new Date(),
     });
@@ -184,6 +189,6 @@ function isAdmin(principal: Principal): boolean {
 
 /** What the audit log keeps of a webhook: never its secret. */
 function settingsOf(webhook: Webhook): Record<string, unknown> {
-  const { url, statuses, allTasks, enabled, ownerId } = webhook;
-  return { url, statuses, allTasks, enabled, ownerId };
+  const { url, events, statuses, allTasks, enabled, ownerId } = webhook;
+  return { url, events, statuses, allTasks, enabled, ownerId };
 }

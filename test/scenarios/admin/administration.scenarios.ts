@@ -1,6 +1,7 @@
 // Queues, quotas and the audit log administered over the API, written once and run on
 // the embedded default (test/e2e/administration.e2e-spec.ts) and on PostgreSQL + Redis
 // (test/integration/administration.int-spec.ts). One running Kiln, in this order.
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ApiResponse } from '../../support/api-client';
@@ -354,6 +355,12 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       expect(['up', 'not-configured']).toContain(system.body.redis.state);
       const self = system.body.processes.find((p: { self: boolean }) => p.self);
       expect(self).toMatchObject({ pid: expect.any(Number), version });
+      // the build baked in the commit it was made from, a commit of this repository
+      expect(system.body.build.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(() =>
+        execFileSync('git', ['cat-file', '-e', `${system.body.build.commit}^{commit}`]),
+      ).not.toThrow();
+      expect(Date.parse(system.body.build.builtAt)).toBeLessThanOrEqual(Date.now());
       expect(
         system.body.processes.filter((p: { leader: boolean }) => p.leader).length,
       ).toBeLessThanOrEqual(1);
@@ -364,27 +371,66 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
   });
 
   describe('access', () => {
-    it('answers 403 to a member on every admin route of the spec', async () => {
+    type Operation = { method: string; path: string; roles: string[] };
+    /** Every operation the spec reserves for some roles (`x-kiln-roles`), so new ones count. */
+    function restrictedOperations(): Operation[] {
       const spec = JSON.parse(readFileSync(SPEC, 'utf8')) as {
-        paths: Record<string, Record<string, unknown>>;
+        paths: Record<string, Record<string, { 'x-kiln-roles'?: string[] }>>;
       };
-      const routes = Object.entries(spec.paths).filter(([path]) =>
-        path.startsWith('/api/v1/admin/'),
+      return Object.entries(spec.paths).flatMap(([path, operations]) =>
+        Object.entries(operations)
+          .filter(([, operation]) => operation['x-kiln-roles'] !== undefined)
+          .map(([method, operation]) => ({ method, path, roles: operation['x-kiln-roles']! })),
       );
-      expect(routes.length).toBeGreaterThan(5);
-      for (const [path, operations] of routes) {
-        const concrete = path
-          .replace('/api/v1', '')
-          .replace(/\{(id|userId)\}/g, ids.bob)
-          .replace(/\{name\}/g, 'default');
-        for (const method of Object.keys(operations)) {
-          const answer = await world.api.request(method.toUpperCase(), concrete, {
-            token: world.tokens.alice,
-            body: ['post', 'patch', 'put'].includes(method) ? {} : undefined,
-          });
-          expect({ method, path, status: answer.status }).toEqual({ method, path, status: 403 });
+    }
+
+    it('reserves every admin route for admins and every webhooks route for admins and members', () => {
+      const operations = restrictedOperations();
+      const paths = Object.keys(
+        (JSON.parse(readFileSync(SPEC, 'utf8')) as { paths: object }).paths,
+      );
+      const adminPaths = paths.filter((path) => path.startsWith('/api/v1/admin/'));
+      const webhookPaths = paths.filter((path) => path.startsWith('/api/v1/webhooks'));
+      expect(adminPaths.length).toBeGreaterThan(5);
+      expect(webhookPaths.length).toBeGreaterThan(3);
+      for (const operation of operations) {
+        if (operation.path.startsWith('/api/v1/admin/')) expect(operation.roles).toEqual(['admin']);
+        if (operation.path.startsWith('/api/v1/webhooks')) {
+          expect(operation.roles).toEqual(['admin', 'member']);
         }
       }
+      const covered = new Set(operations.map((operation) => operation.path));
+      expect([...adminPaths, ...webhookPaths].filter((path) => !covered.has(path))).toEqual([]);
     });
+
+    it.each(['member', 'viewer'] as const)(
+      'answers 403 problem+json to a %s on every operation of the spec reserved for other roles',
+      async (role) => {
+        const token = role === 'member' ? world.tokens.alice : world.tokens.viewer;
+        const refused = restrictedOperations().filter(
+          (operation) => !operation.roles.includes(role),
+        );
+        expect(refused.length).toBeGreaterThan(role === 'member' ? 15 : 20);
+        for (const { method, path } of refused) {
+          // the role check comes before any parsing, so placeholder values do
+          const concrete = path.replace('/api/v1', '').replace(/\{[^}]+\}/g, ids.bob);
+          const answer = await world.api.request(method.toUpperCase(), concrete, {
+            token,
+            body: ['post', 'patch', 'put'].includes(method) ? {} : undefined,
+          });
+          expect({
+            method,
+            path,
+            status: answer.status,
+            type: answer.headers.get('content-type'),
+          }).toEqual({
+            method,
+            path,
+            status: 403,
+            type: expect.stringContaining('application/problem+json'),
+          });
+        }
+      },
+    );
   });
 }

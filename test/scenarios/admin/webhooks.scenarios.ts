@@ -94,6 +94,11 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
       500, 500, 200,
     ]);
     expect(delivery.attempts[0].error).toContain('500');
+    expect(delivery.nextAttemptAt).toBeNull();
+    // backed off between tries: 100 ms, then 200 ms, each less up to a quarter of jitter
+    const at = delivery.attempts.map((a: { occurredAt: string }) => Date.parse(a.occurredAt));
+    expect(at[1] - at[0]).toBeGreaterThanOrEqual(75);
+    expect(at[2] - at[1]).toBeGreaterThanOrEqual(150);
     const requests = await receiver.received(3);
     expect(new Set(requests.map((r) => r.json.id))).toEqual(new Set([ping.body.id]));
   });
@@ -178,10 +183,73 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
     ).toBe(204);
   });
 
+  it('tells a webhook that hears schedule events of each fire: the task it submitted, or why it failed', async () => {
+    const { id } = (
+      await subscribe({ url: receiver.url, events: ['schedule.fired', 'schedule.failed'] })
+    ).body;
+    const queue = await world.api.post(
+      '/admin/queues',
+      {
+        name: 'short-lived',
+        runtime: 'local',
+        maxRunning: 1,
+        maxGpus: 0,
+        allowedRoles: ['admin', 'member'],
+      },
+      world.tokens.admin,
+    );
+    expect(queue.status).toBe(201);
+    const rarely = { cron: '0 0 1 1 *', timezone: 'UTC' };
+    const schedule = async (name: string, task: Record<string, unknown>) => {
+      const created = await world.api.post(
+        '/schedules',
+        { name, ...rarely, task },
+        world.tokens.alice,
+      );
+      expect(created.status).toBe(201);
+      return created.body as { id: string };
+    };
+    const firing = await schedule('fires', { name: 'from a schedule', command: ['true'] });
+    const failing = await schedule('fails', {
+      name: 'queue gone',
+      command: ['true'],
+      queue: 'short-lived',
+    });
+    expect((await world.api.delete('/admin/queues/short-lived', world.tokens.admin)).status).toBe(
+      204,
+    );
+
+    const fired = await world.api.post(`/schedules/${firing.id}/trigger`, {}, world.tokens.alice);
+    const failed = await world.api.post(`/schedules/${failing.id}/trigger`, {}, world.tokens.alice);
+    expect([fired.body.outcome, failed.body.outcome]).toEqual(['submitted', 'failed']);
+
+    const requests = await receiver.received(2);
+    const byType = Object.fromEntries(requests.map((request) => [request.json.type, request.json]));
+    expect(byType['schedule.fired'].data).toMatchObject({
+      scheduleId: firing.id,
+      scheduleName: 'fires',
+      taskId: fired.body.taskId,
+    });
+    expect(byType['schedule.failed'].data).toMatchObject({
+      scheduleId: failing.id,
+      taskId: null,
+      reason: expect.stringContaining('short-lived'),
+    });
+    // the submitted task ran meanwhile; this webhook hears no task event
+    await world.waitForStatus(fired.body.taskId, FINAL);
+    const log = await deliveries(id);
+    expect(log.map((delivery) => delivery.event).sort()).toEqual([
+      'schedule.failed',
+      'schedule.fired',
+    ]);
+    await world.api.delete(`/webhooks/${id}`, world.tokens.alice);
+  });
+
   it('refuses a URL that is not http(s) with 400', async () => {
     expectProblem(await subscribe({ url: 'ftp://example.com/hook' }), 400);
     expectProblem(await subscribe({ url: 'not a url' }), 400);
     expectProblem(await subscribe({ url: receiver.url, statuses: ['exploded'] }), 400);
+    expectProblem(await subscribe({ url: receiver.url, events: ['task.exploded'] }), 400);
   });
 }
 

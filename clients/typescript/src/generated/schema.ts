@@ -770,7 +770,7 @@ export interface paths {
         /** Your webhooks (admins: every webhook) */
         get: operations["listWebhooks"];
         put?: never;
-        /** Subscribe a URL to status changes of your tasks (admins: anyone’s) */
+        /** Subscribe a URL to events of your tasks, schedules and services (admins: anyone’s) */
         post: operations["createWebhook"];
         delete?: never;
         options?: never;
@@ -793,7 +793,7 @@ export interface paths {
         delete: operations["deleteWebhook"];
         options?: never;
         head?: never;
-        /** Change a webhook’s URL or statuses, or enable/disable it */
+        /** Change a webhook’s URL, events or statuses, or enable/disable it */
         patch: operations["updateWebhook"];
         trace?: never;
     };
@@ -1798,14 +1798,16 @@ export interface components {
             items: components["schemas"]["SweepResponse"][];
         };
         CreateWebhookDto: {
-            /** @description Task statuses that trigger a delivery; left out, every status change does. */
+            /** @description The event types to hear; left out, every type, including types added later. */
+            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[];
+            /** @description Task statuses that trigger a `task.status` delivery; left out, every status change does. */
             statuses?: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[];
             /**
              * Format: uri
              * @description http(s) URL that receives a signed POST per event; redirects are not followed.
              */
             url: string;
-            /** @description Hear about every user's tasks, not just the caller's own (admins only). */
+            /** @description Hear about every user's tasks, schedules and services, not just the caller's (admins only). */
             allTasks?: boolean;
         };
         CreatedWebhookResponse: {
@@ -1813,6 +1815,9 @@ export interface components {
             id: string;
             /** Format: uuid */
             ownerId: string;
+            /** @description The event types it hears; null: every type. */
+            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[] | null;
+            /** @description Task statuses that trigger a `task.status` delivery; null: every one. */
             statuses: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             consecutiveFailures: number;
             /** Format: date-time */
@@ -1830,6 +1835,9 @@ export interface components {
             id: string;
             /** Format: uuid */
             ownerId: string;
+            /** @description The event types it hears; null: every type. */
+            events: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[] | null;
+            /** @description Task statuses that trigger a `task.status` delivery; null: every one. */
             statuses: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             consecutiveFailures: number;
             /** Format: date-time */
@@ -1844,7 +1852,9 @@ export interface components {
             items: components["schemas"]["WebhookResponse"][];
         };
         UpdateWebhookDto: {
-            /** @description null: every status change. */
+            /** @description null: every event type. */
+            events?: ("task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled")[] | null;
+            /** @description null: every task status change. */
             statuses?: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[] | null;
             /** Format: uri */
             url?: string;
@@ -1866,15 +1876,18 @@ export interface components {
              * @description The delivery id (also the body's `id` and the `Kiln-Delivery` header).
              */
             id: string;
-            /**
-             * @description `task.status` or `ping`.
-             * @enum {string}
-             */
-            event: "task.status" | "ping";
+            /** @enum {string} */
+            event: "task.status" | "schedule.fired" | "schedule.failed" | "service.status" | "service.scaled" | "ping";
             /** Format: uuid */
             taskId: string | null;
             /** @enum {string} */
             status: "pending" | "succeeded" | "failed";
+            /**
+             * Format: date-time
+             * @description When the next try goes out, while a failed try waits for its retry (capped
+             *     exponential backoff with jitter); null otherwise.
+             */
+            nextAttemptAt: string | null;
             /** Format: date-time */
             createdAt: string;
             /** @description Every try, oldest first. */
@@ -1882,6 +1895,14 @@ export interface components {
         };
         DeliveryListResponse: {
             items: components["schemas"]["DeliveryResponse"][];
+        };
+        BuildResponse: {
+            /** Format: date-time */
+            builtAt: string | null;
+            /** @description The git commit this build was made from; null when the build could not tell. */
+            commit: string | null;
+            /** @description The CI build's id, when the build was given one (`KILN_BUILD_ID` at build time). */
+            id: string | null;
         };
         RunModeResponse: {
             /** @enum {string} */
@@ -1925,6 +1946,8 @@ export interface components {
         };
         SystemResponse: {
             version: string;
+            /** @description What build of that version answers, baked in when it was built. */
+            build: components["schemas"]["BuildResponse"];
             /** @description The Node.js version of the answering process. */
             node: string;
             mode: components["schemas"]["RunModeResponse"];
@@ -2183,6 +2206,13 @@ export interface components {
         };
         ServiceEventResponse: {
             id: number;
+            /**
+             * @description `status`: the status changed; `scale`: the wanted replicas changed, the status did not.
+             * @enum {string}
+             */
+            kind: "status" | "scale";
+            /** @description The replicas wanted from then on, for a `scale` event; null otherwise. */
+            replicas: number | null;
             /** @enum {string|null} */
             fromStatus: "deploying" | "ready" | "degraded" | "failed" | "stopping" | "stopped" | null;
             /** @enum {string} */

@@ -98,6 +98,8 @@ export function toReplicaResponse(replica: ReplicaStatus): ReplicaResponse {
 export function toEventResponse(event: ServiceEvent): ServiceEventResponse {
   return {
     id: Number(event.id),
+    kind: event.kind,
+    replicas: event.replicas,
     fromStatus: event.fromStatus,
     toStatus: event.toStatus,
     revision: event.revision,

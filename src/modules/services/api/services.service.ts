@@ -211,7 +211,7 @@ export class ServicesService {
         rolloutStartedAt: new Date(),
       } satisfies ServiceChanges);
     }
-    if (!(await this.services.change(service, changes, revision))) {
+    if (!(await this.services.change(service, changes, principal.userId, revision))) {
       const now = await this.services.findById(service.id);
       throw new ServiceChangedError(now?.version ?? service.version);
     }

@@ -1,7 +1,7 @@
 // All SQL of the service tables: services, their revisions and their events.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, MoreThan, Repository } from 'typeorm';
+import { DataSource, In, MoreThan, Repository } from 'typeorm';
 import { ConditionalTransition } from '../../../infra/database/conditional-transition';
 import { DatabaseDialect } from '../../../infra/database/dialect';
 import { inTransaction } from '../../../infra/database/transaction';
@@ -109,17 +109,43 @@ export class ServicesRepository {
     return this.revisions.findOneBy({ serviceId, number });
   }
 
+  /** Every service's events after `afterId`, oldest first. */
+  eventsAfter(afterId: number, limit: number): Promise<ServiceEvent[]> {
+    return this.events.find({
+      where: { id: MoreThan(afterId) },
+      order: { id: 'ASC' },
+      take: limit,
+    });
+  }
+
+  async lastEventId(): Promise<number> {
+    const row = await this.events.find({ select: { id: true }, order: { id: 'DESC' }, take: 1 });
+    return row[0]?.id ?? 0;
+  }
+
+  /** The names of the services among `ids` that still exist. */
+  async namesOf(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.services.find({
+      select: { id: true, name: true },
+      where: { id: In(ids) },
+    });
+    return new Map(rows.map((row) => [row.id, row.name]));
+  }
+
   eventsOf(serviceId: string, limit: number): Promise<ServiceEvent[]> {
     return this.events.find({ where: { serviceId }, order: { id: 'DESC' }, take: limit });
   }
 
   /**
-   * Applies a user's change if the service is still at `version`, adding `revision`
-   * (a new one) in the same transaction. False when someone changed it meanwhile.
+   * Applies `actor`'s change if the service is still at `version`, adding `revision` (a
+   * new one) in the same transaction, and a `scale` event when the wanted replicas
+   * change. False when someone changed it meanwhile.
    */
   async change(
     service: Service,
     changes: ServiceChanges,
+    actor: string,
     revision?: ServiceRevision,
   ): Promise<boolean> {
     return inTransaction(this.dataSource, async (manager) => {
@@ -130,6 +156,20 @@ export class ServicesRepository {
       );
       if (!result.affected) return false;
       if (revision) await manager.insert(ServiceRevision, revision);
+      const replicas = changes.desiredReplicas;
+      if (replicas !== undefined && replicas !== service.desiredReplicas) {
+        await manager.insert(ServiceEvent, {
+          serviceId: service.id,
+          ownerId: service.ownerId,
+          kind: 'scale',
+          replicas,
+          fromStatus: service.status,
+          toStatus: service.status,
+          revision: changes.targetRevision ?? service.targetRevision,
+          actor,
+          reason: `scaled from ${service.desiredReplicas} to ${replicas} replicas`,
+        });
+      }
       return true;
     });
   }

@@ -51,8 +51,19 @@ export class RunModeResponse {
   wakeups: string;
 }
 
+export class BuildResponse {
+  /** The git commit this build was made from; null when the build could not tell. */
+  commit: string | null;
+  /** The CI build's id, when the build was given one (`KILN_BUILD_ID` at build time). */
+  id: string | null;
+  @ApiProperty({ format: 'date-time', nullable: true })
+  builtAt: string | null;
+}
+
 export class SystemResponse {
   version: string;
+  /** What build of that version answers, baked in when it was built. */
+  build: BuildResponse;
   /** The Node.js version of the answering process. */
   node: string;
   mode: RunModeResponse;

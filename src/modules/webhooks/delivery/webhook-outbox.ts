@@ -1,23 +1,31 @@
-// Turns task status changes into deliveries (leader only). It reads the task event log
-// in order from a position stored with the deliveries it writes, in one transaction, so
-// a crash or a change of leader neither loses nor repeats an event; then it puts the new
-// deliveries on the job queue. Deliveries still pending long after their last possible
-// try are put on the queue again, and with the in-process job queue, which starts empty,
-// every pending delivery is at boot. A task
-// change made in this process wakes it at once; the tick covers the other replicas.
+// Turns task status changes, service status changes and schedule fires into deliveries
+// (leader only). It reads each log in order from a position stored with the deliveries
+// it writes, in one transaction, so a crash or a change of leader neither loses nor
+// repeats an event; then it puts the new deliveries on the job queue. Deliveries still
+// pending long after their last possible try are put on the queue again, and with the
+// in-process job queue, which starts empty, every pending delivery is at boot. A task
+// change made in this process wakes it at once; the tick covers the rest.
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
-import { TaskEventLog, TaskLifecycle, TaskStatusRecord } from '../../tasks';
-import { DeliveriesRepository } from '../deliveries.repository';
+import { ScheduleFireLog } from '../../schedules';
+import { ServiceEventLog } from '../../services';
+import { TaskEventLog, TaskLifecycle } from '../../tasks';
+import { DeliveriesRepository, OutboxSource } from '../deliveries.repository';
 import { WebhookDelivery } from '../webhook-delivery.entity';
 import { Webhook } from '../webhook.entity';
 import { WebhooksRepository } from '../webhooks.repository';
+import { WebhookEventType } from './webhook-events';
+import {
+  scheduleEventOf,
+  scheduleFirePayload,
+  serviceEventPayload,
+  taskStatusPayload,
+} from './webhook-payloads';
 import { WebhookSender } from './webhook-sender';
-import { taskStatusPayload } from './webhook-payloads';
 
 const EVENTS_PER_PASS = 500;
 const OUTBOX_TICK_MS = 1000;
@@ -26,9 +34,20 @@ const OUTBOX_TICK_MS = 1000;
  * committed yet would otherwise be skipped for good once a later id is read.
  */
 const SETTLE_MS = 500;
+/**
+ * Schedule fires are ordered by the time they fired, stamped when the leader's pass
+ * began, before the submit in their transaction: they wait longer, so a slow submit
+ * still commits before the outbox reads past its time.
+ */
+const FIRE_SETTLE_MS = 5000;
 const STALE_PER_PASS = 100;
 /** Pending deliveries re-queued at the boot of an embedded Kiln; older ones wait for passes. */
 const PENDING_AT_BOOT = 10_000;
+
+interface TaskSubject {
+  taskId: string;
+  eventId: number;
+}
 
 @Injectable()
 export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
@@ -42,7 +61,9 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     @Inject(KilnConfig) private readonly config: KilnConfig,
     @Inject(LEADER_LOCK) private readonly lock: LeaderLock,
     @Inject(JOB_QUEUES) private readonly jobQueues: JobQueues,
-    private readonly events: TaskEventLog,
+    private readonly taskEvents: TaskEventLog,
+    private readonly serviceEvents: ServiceEventLog,
+    private readonly scheduleFires: ScheduleFireLog,
     private readonly lifecycle: TaskLifecycle,
     private readonly webhooks: WebhooksRepository,
     private readonly deliveries: DeliveriesRepository,
@@ -55,9 +76,9 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
 
   /** The first start of Kiln with webhooks hears changes from now on, not the history. */
   async onApplicationBootstrap(): Promise<void> {
-    if ((await this.deliveries.outboxPosition()) === null) {
-      await this.deliveries.startOutboxAt(await this.events.lastId());
-    }
+    await this.startAt('task-events', () => this.taskEvents.lastId());
+    await this.startAt('service-events', () => this.serviceEvents.lastId());
+    await this.startAt('schedule-fires', () => Promise.resolve(Date.now()));
     // the in-process job queue starts empty: every pending delivery lost its job
     if (this.jobQueues.driver === 'memory') await this.resendPending(new Date());
   }
@@ -67,35 +88,92 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     return this.loop.tick();
   }
 
+  private async startAt(source: OutboxSource, position: () => Promise<number>): Promise<void> {
+    if ((await this.deliveries.outboxPosition(source)) === null) {
+      await this.deliveries.startOutboxAt(source, await position());
+    }
+  }
+
   private async pass(): Promise<void> {
-    await this.readEvents();
+    await this.readTaskEvents();
+    await this.readServiceEvents();
+    await this.readScheduleFires();
     await this.resendStale();
   }
 
-  private async readEvents(): Promise<void> {
-    const position = await this.deliveries.outboxPosition();
+  private async readTaskEvents(): Promise<void> {
+    const position = await this.deliveries.outboxPosition('task-events');
     if (position === null) return; // set at bootstrap
-    const settled = Date.now() - SETTLE_MS;
-    const events = (await this.events.after(position, EVENTS_PER_PASS)).filter(
-      (event) => event.occurredAt.getTime() <= settled,
-    );
+    const events = settled(await this.taskEvents.after(position, EVENTS_PER_PASS));
     if (events.length === 0) return;
     const created: WebhookDelivery[] = [];
     for (const event of events) {
       if (event.kind !== 'status') continue;
-      for (const webhook of await this.webhooks.listeningTo(event.ownerId)) {
+      for (const webhook of await this.webhooks.listeningTo(event.ownerId, 'task.status')) {
         if (webhook.statuses && !webhook.statuses.includes(event.to)) continue;
-        created.push(deliveryOf(webhook, event));
+        const subject = { taskId: event.taskId, eventId: event.id };
+        created.push(
+          deliveryOf(webhook, 'task.status', (id) => taskStatusPayload(id, event), subject),
+        );
       }
     }
-    await this.deliveries.insertFromOutbox(created, events[events.length - 1].id);
+    await this.commit('task-events', created, events[events.length - 1].id, events.length);
+  }
+
+  private async readServiceEvents(): Promise<void> {
+    const position = await this.deliveries.outboxPosition('service-events');
+    if (position === null) return;
+    const events = settled(await this.serviceEvents.after(position, EVENTS_PER_PASS));
+    if (events.length === 0) return;
+    const created: WebhookDelivery[] = [];
+    for (const event of events) {
+      const type = event.kind === 'scale' ? 'service.scaled' : 'service.status';
+      for (const webhook of await this.webhooks.listeningTo(event.ownerId, type)) {
+        created.push(deliveryOf(webhook, type, (id) => serviceEventPayload(id, type, event)));
+      }
+    }
+    await this.commit('service-events', created, events[events.length - 1].id, events.length);
+  }
+
+  /** Fires are read by time: the position is the time of the last one read, in ms. */
+  private async readScheduleFires(): Promise<void> {
+    const position = await this.deliveries.outboxPosition('schedule-fires');
+    if (position === null) return;
+    const until = new Date(Date.now() - FIRE_SETTLE_MS);
+    let fires = await this.scheduleFires.between(new Date(position), until, EVENTS_PER_PASS);
+    if (fires.length === 0) return;
+    const full = fires.length === EVENTS_PER_PASS;
+    if (full) {
+      // the next pass starts after the last time read: leave fires of that time to it
+      const last = fires[fires.length - 1].firedAt.getTime();
+      const earlier = fires.filter((fire) => fire.firedAt.getTime() < last);
+      if (earlier.length > 0) fires = earlier;
+    }
+    const created: WebhookDelivery[] = [];
+    for (const fire of fires) {
+      const event = scheduleEventOf(fire);
+      for (const webhook of await this.webhooks.listeningTo(fire.ownerId, event)) {
+        created.push(deliveryOf(webhook, event, (id) => scheduleFirePayload(id, fire)));
+      }
+    }
+    const next = full ? fires[fires.length - 1].firedAt.getTime() : until.getTime();
+    await this.commit('schedule-fires', created, next, full ? EVENTS_PER_PASS : fires.length);
+  }
+
+  private async commit(
+    source: OutboxSource,
+    created: WebhookDelivery[],
+    position: number,
+    read: number,
+  ): Promise<void> {
+    await this.deliveries.insertFromOutbox(source, created, position);
     for (const delivery of created) await this.sender.enqueueInTurn(delivery);
-    if (events.length === EVENTS_PER_PASS) this.loop.wake();
+    if (read === EVENTS_PER_PASS) this.loop.wake();
   }
 
   private async resendStale(): Promise<void> {
-    const { backoffMs, maxAttempts, timeoutMs } = this.config.webhooks;
-    const longestRetryWait = backoffMs * 2 ** (maxAttempts - 1) + timeoutMs;
+    const { backoffMs, backoffMaxMs, maxAttempts, timeoutMs } = this.config.webhooks;
+    const longestRetryWait = Math.min(backoffMs * 2 ** (maxAttempts - 1), backoffMaxMs) + timeoutMs;
     await this.resendPending(new Date(Date.now() - 2 * longestRetryWait), STALE_PER_PASS);
   }
 
@@ -106,17 +184,30 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
   }
 }
 
-function deliveryOf(webhook: Webhook, event: TaskStatusRecord): WebhookDelivery {
+/** The events up to the first one too young to be read yet (see SETTLE_MS). */
+function settled<T extends { occurredAt: Date }>(events: T[]): T[] {
+  const cutoff = Date.now() - SETTLE_MS;
+  const young = events.findIndex((event) => event.occurredAt.getTime() > cutoff);
+  return young === -1 ? events : events.slice(0, young);
+}
+
+function deliveryOf(
+  webhook: Webhook,
+  event: WebhookEventType,
+  payloadOf: (deliveryId: string) => Record<string, unknown>,
+  task?: TaskSubject,
+): WebhookDelivery {
   const id = randomUUID();
   return Object.assign(new WebhookDelivery(), {
     id,
     webhookId: webhook.id,
-    event: 'task.status',
-    taskId: event.taskId,
-    eventId: event.id,
-    payload: taskStatusPayload(id, event),
+    event,
+    taskId: task?.taskId ?? null,
+    eventId: task?.eventId ?? null,
+    payload: payloadOf(id),
     status: 'pending',
     attempts: 0,
+    nextAttemptAt: null,
     createdAt: new Date(),
     updatedAt: new Date(),
   });

@@ -18,6 +18,11 @@ import { WebhookTargetGuard } from './webhook-target.guard';
 const SEND_CONCURRENCY = 8;
 /** Kept of an error text in the delivery log. */
 const ERROR_TEXT_LIMIT = 500;
+/**
+ * Each wait before a retry is shortened by up to this fraction, drawn per delivery, so
+ * the deliveries a receiver's outage failed together do not all come back at once.
+ */
+export const RETRY_JITTER = 0.25;
 
 class DeliveryFailed extends Error {}
 
@@ -54,7 +59,12 @@ export class WebhookSender implements OnApplicationBootstrap {
         jobId: `webhook-delivery-${deliveryId}`,
         replaceFinished: true,
         attempts: this.config.webhooks.maxAttempts,
-        backoff: { type: 'exponential', delayMs: this.config.webhooks.backoffMs },
+        backoff: {
+          type: 'exponential',
+          delayMs: this.config.webhooks.backoffMs,
+          maxDelayMs: this.config.webhooks.backoffMaxMs,
+          jitter: RETRY_JITTER,
+        },
       },
     );
   }
@@ -80,20 +90,24 @@ export class WebhookSender implements OnApplicationBootstrap {
     }
     const started = Date.now();
     const outcome = await this.post(webhook.url, webhook.secret, delivery.id, delivery.payload);
-    await this.deliveries.recordAttempt({
-      deliveryId: delivery.id,
-      attempt: delivery.attempts + 1,
-      statusCode: outcome.statusCode,
-      durationMs: Date.now() - started,
-      error: outcome.error,
-    });
+    const retryComes = outcome.error !== null && job.retryDelayMs !== null;
+    await this.deliveries.recordAttempt(
+      {
+        deliveryId: delivery.id,
+        attempt: delivery.attempts + 1,
+        statusCode: outcome.statusCode,
+        durationMs: Date.now() - started,
+        error: outcome.error,
+      },
+      retryComes ? new Date(Date.now() + job.retryDelayMs!) : null,
+    );
     if (outcome.error === null) {
       await this.deliveries.setStatus(delivery.id, 'succeeded');
       await this.webhooks.recordSuccess(webhook.id);
       await this.enqueueNextOfTask(delivery);
       return;
     }
-    if (job.attempt < this.config.webhooks.maxAttempts) throw new DeliveryFailed(outcome.error);
+    if (retryComes) throw new DeliveryFailed(outcome.error);
     // the webhook's count first: whoever sees the delivery failed sees the count with it
     const disabled = await this.webhooks.recordFailure(
       webhook.id,

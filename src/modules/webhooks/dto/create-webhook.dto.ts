@@ -10,6 +10,7 @@ import {
 } from 'class-validator';
 import { Omittable } from '../../../common/validation/omittable';
 import { TASK_STATUSES } from '../../tasks';
+import { WEBHOOK_EVENT_TYPES } from '../delivery/webhook-events';
 
 export class CreateWebhookDto {
   /** http(s) URL that receives a signed POST per event; redirects are not followed. */
@@ -17,7 +18,16 @@ export class CreateWebhookDto {
   @MaxLength(2048)
   url: string;
 
-  /** Task statuses that trigger a delivery; left out, every status change does. */
+  /** The event types to hear; left out, every type, including types added later. */
+  @Omittable()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(16)
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
+  events?: string[];
+
+  /** Task statuses that trigger a `task.status` delivery; left out, every status change does. */
   @Omittable()
   @IsArray()
   @ArrayMinSize(1)
@@ -26,7 +36,7 @@ export class CreateWebhookDto {
   @ApiPropertyOptional({ enum: TASK_STATUSES, isArray: true })
   statuses?: string[];
 
-  /** Hear about every user's tasks, not just the caller's own (admins only). */
+  /** Hear about every user's tasks, schedules and services, not just the caller's (admins only). */
   @Omittable()
   @IsBoolean()
   allTasks?: boolean;

@@ -11,6 +11,7 @@ import {
 } from 'class-validator';
 import { Omittable } from '../../../common/validation/omittable';
 import { TASK_STATUSES } from '../../tasks';
+import { WEBHOOK_EVENT_TYPES } from '../delivery/webhook-events';
 
 /** Fields left out stay as they are. */
 export class UpdateWebhookDto {
@@ -19,7 +20,16 @@ export class UpdateWebhookDto {
   @MaxLength(2048)
   url?: string;
 
-  /** null: every status change. */
+  /** null: every event type. */
+  @ValidateIf((_object, value) => value !== undefined && value !== null)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(16)
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true })
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, nullable: true })
+  events?: string[] | null;
+
+  /** null: every task status change. */
   @ValidateIf((_object, value) => value !== undefined && value !== null)
   @IsArray()
   @ArrayMinSize(1)

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { TASK_STATUSES } from '../../tasks';
+import { DELIVERY_EVENTS, WEBHOOK_EVENT_TYPES } from '../delivery/webhook-events';
 import { DELIVERY_STATUSES } from '../webhook-delivery.entity';
 
 export class WebhookResponse {
@@ -8,6 +9,10 @@ export class WebhookResponse {
   @ApiProperty({ format: 'uuid' })
   ownerId: string;
   url: string;
+  /** The event types it hears; null: every type. */
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, nullable: true })
+  events: string[] | null;
+  /** Task statuses that trigger a `task.status` delivery; null: every one. */
   @ApiProperty({ enum: TASK_STATUSES, isArray: true, nullable: true })
   statuses: string[] | null;
   allTasks: boolean;
@@ -47,13 +52,18 @@ export class DeliveryResponse {
   /** The delivery id (also the body's `id` and the `Kiln-Delivery` header). */
   @ApiProperty({ format: 'uuid' })
   id: string;
-  /** `task.status` or `ping`. */
-  @ApiProperty({ enum: ['task.status', 'ping'] })
+  @ApiProperty({ enum: DELIVERY_EVENTS })
   event: string;
   @ApiProperty({ format: 'uuid', nullable: true })
   taskId: string | null;
   @ApiProperty({ enum: DELIVERY_STATUSES })
   status: string;
+  /**
+   * When the next try goes out, while a failed try waits for its retry (capped
+   * exponential backoff with jitter); null otherwise.
+   */
+  @ApiProperty({ format: 'date-time', nullable: true })
+  nextAttemptAt: string | null;
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
   /** Every try, oldest first. */

@@ -1,3 +1,4 @@
+import { SERVICE_EVENT_KINDS, ServiceEventKind } from '../../persistence/service-event.entity';
 import { ApiProperty } from '@nestjs/swagger';
 import { SERVICE_STATUSES, ServiceStatus } from '../../lifecycle/service-status';
 
@@ -128,6 +129,12 @@ export class ServiceRevisionListResponse {
 export class ServiceEventResponse {
   @ApiProperty({ type: 'integer' })
   id: number;
+  /** `status`: the status changed; `scale`: the wanted replicas changed, the status did not. */
+  @ApiProperty({ enum: SERVICE_EVENT_KINDS })
+  kind: ServiceEventKind;
+  /** The replicas wanted from then on, for a `scale` event; null otherwise. */
+  @ApiProperty({ type: 'integer', nullable: true })
+  replicas: number | null;
   @ApiProperty({ type: 'string', enum: SERVICE_STATUSES, nullable: true })
   fromStatus: ServiceStatus | null;
   @ApiProperty({ type: 'string', enum: SERVICE_STATUSES })
