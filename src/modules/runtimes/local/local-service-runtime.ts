@@ -3,7 +3,8 @@
 // on a loopback port Kiln picks (PORT / KILN_SERVICE_PORT). The model reaches it as
 // KILN_MODEL_DIR, read-only inside the sandbox. Replicas are children of the Kiln that
 // started them and stop with it, like local runs; the services reconciler deploys them
-// again on the Kiln that leads next.
+// again on the Kiln that leads next. The ready replicas are published in the service's
+// directory, so every Kiln process sharing the runs directory can proxy to them.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
@@ -29,10 +30,18 @@ import {
   runPathsIn,
 } from './process/run-directory';
 import { baseEnvironment } from './run-environment';
+import { RunSupervisors, SUPERVISOR_TICK_MS } from './process/run-supervisors';
 import { freeLoopbackPort } from './service/free-port';
 import { LocalService, ReplicaFactory } from './service/local-service';
+import { publishEndpoints, readPublishedEndpoints } from './service/published-endpoints';
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
+/**
+ * How long another process's published endpoints are reused: a steady stream of
+ * invocations then costs a few file reads a second, and a replica that died meanwhile
+ * refuses the connection, which the invoke path retries on another one.
+ */
+const PUBLISHED_CACHE_MS = 250;
 
 @Injectable()
 export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnApplicationShutdown {
@@ -44,11 +53,16 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
   private readonly servicesDir: string;
   private readonly services = new Map<string, LocalService>();
   private readonly sandboxing: LocalSandboxing;
+  private readonly supervisors: RunSupervisors;
+  private supervision?: Promise<void>;
+  private supervisionTimer?: NodeJS.Timeout;
+  private readonly published = new Map<string, { endpoints: ServiceEndpoint[]; until: number }>();
   private shuttingDown = false;
 
   constructor(@Inject(KilnConfig) config: KilnConfig, @Optional() sandboxing?: LocalSandboxing) {
     const local = config.runtimes.local;
     this.servicesDir = join(localRunsDir(config), 'services');
+    this.supervisors = new RunSupervisors(localRunsDir(config));
     this.sandboxing = sandboxing ?? new LocalSandboxing(config);
     this.maxLineLength = local.maxLogLineLength;
     this.stopGraceMs = local.stopGraceMs;
@@ -67,6 +81,7 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
   async deploy(spec: ServiceSpec): Promise<ServiceHandle> {
     if (this.shuttingDown) throw new Error('Kiln is shutting down; no replicas start now');
     const handle = this.handleOf(spec.serviceId);
+    await this.superviseServices();
     const service = this.services.get(spec.serviceId);
     if (service) service.apply(spec);
     else {
@@ -87,8 +102,17 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
     return { state: 'lost', reason: 'no replicas of it run under this Kiln process' };
   }
 
+  /** This process's replicas, or those another live Kiln process runs and published. */
   async endpoints(handle: ServiceHandle): Promise<ServiceEndpoint[]> {
-    return this.serviceOf(handle)?.endpoints() ?? [];
+    const service = this.serviceOf(handle);
+    if (service) return service.endpoints();
+    if (handle.runtime !== this.name || !SAFE_ID.test(handle.id)) return [];
+    const cached = this.published.get(handle.id);
+    if (cached && cached.until > Date.now()) return cached.endpoints;
+    const endpoints = await this.publishedElsewhere(handle.id);
+    if (this.published.size >= 1000) this.published.clear();
+    this.published.set(handle.id, { endpoints, until: Date.now() + PUBLISHED_CACHE_MS });
+    return endpoints;
   }
 
   async *logs(
@@ -121,10 +145,16 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
   /** Replicas are children of this process: they stop with it (see the top of this file). */
   async onApplicationShutdown(): Promise<void> {
     this.shuttingDown = true;
+    clearInterval(this.supervisionTimer);
     const services = [...this.services.values()];
     this.services.clear();
     if (services.length > 0) this.logger.log(`Stopping ${services.length} local services`);
     await Promise.all(services.map((service) => service.stop(this.stopGraceMs)));
+    if (this.supervision) await this.supervisors.withdraw();
+  }
+
+  async publishEndpoints(serviceDir: string, endpoints: ServiceEndpoint[]): Promise<void> {
+    await publishEndpoints(serviceDir, { supervisor: this.supervisors.selfId, endpoints });
   }
 
   freePort(): Promise<number> {
@@ -154,6 +184,30 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
       readOnlyBinds: modelDir ? [modelDir] : [],
       sharesNetwork: true,
     });
+  }
+
+  /**
+   * Announces this process as the supervisor its published endpoints name, once, and
+   * keeps its heartbeat, by which processes in other containers tell it is alive.
+   */
+  private superviseServices(): Promise<void> {
+    this.supervision ??= this.supervisors.announce().then(() => {
+      this.supervisionTimer = setInterval(() => {
+        this.supervisors
+          .heartbeat()
+          .catch((error: unknown) =>
+            this.logger.warn(`Service supervision heartbeat failed: ${String(error)}`),
+          );
+      }, SUPERVISOR_TICK_MS);
+      this.supervisionTimer.unref();
+    });
+    return this.supervision;
+  }
+
+  private async publishedElsewhere(serviceId: string): Promise<ServiceEndpoint[]> {
+    const published = await readPublishedEndpoints(join(this.servicesDir, serviceId));
+    if (!published || !(await this.supervisors.isAlive(published.supervisor))) return [];
+    return published.endpoints;
   }
 
   private handleOf(serviceId: string): ServiceHandle {

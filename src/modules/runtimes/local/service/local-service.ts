@@ -21,6 +21,8 @@ export interface ReplicaFactory {
   readonly stopGraceMs: number;
   /** How long a replica leaving the endpoints keeps serving requests already sent to it. */
   readonly drainMs: number;
+  /** Tells the other Kiln processes which replicas take requests now (see published-endpoints.ts). */
+  publishEndpoints(serviceDir: string, endpoints: ServiceEndpoint[]): Promise<void>;
 }
 
 /** How often every replica is health-checked and the service converges again. */
@@ -35,6 +37,8 @@ export class LocalService {
   private readonly timer: NodeJS.Timeout;
   /** Set by stop(): nothing starts any more, whatever wakes the service. */
   private stopped = false;
+  /** The endpoints last published, so an unchanged set is not written again. */
+  private published?: string;
 
   constructor(
     spec: ServiceSpec,
@@ -116,6 +120,15 @@ export class LocalService {
     extra.forEach((replica) => this.retire(replica));
     const readyCurrent = current.filter((replica) => replica.isReady).length;
     if (readyCurrent >= wanted) others.forEach((replica) => this.retire(replica));
+    await this.publish();
+  }
+
+  private async publish(): Promise<void> {
+    const endpoints = this.endpoints();
+    const text = JSON.stringify(endpoints);
+    if (text === this.published || this.stopped) return;
+    this.published = text;
+    await this.factory.publishEndpoints(this.dir, endpoints);
   }
 
   private async startReplica(): Promise<void> {
