@@ -2,9 +2,12 @@
 // process, in a directory of its own under `<runsDir>/services/<serviceId>/`, listening
 // on a loopback port Kiln picks (PORT / KILN_SERVICE_PORT). The model reaches it as
 // KILN_MODEL_DIR, read-only inside the sandbox. Replicas are children of the Kiln that
-// started them and stop with it, like local runs; the services reconciler deploys them
-// again on the Kiln that leads next. The ready replicas are published in the service's
-// directory, so every Kiln process sharing the runs directory can proxy to them.
+// started them, like local runs; the services reconciler deploys them
+// Replicas outlive the Kiln process that started them (unless keepServicesOnShutdown is
+// off): each one's identity is recorded beside it, and the next Kiln on this host that
+// deploys the service adopts the live ones instead of starting duplicates. The ready
+// replicas are published in the service's directory, so every Kiln process sharing the
+// runs directory can proxy to them.
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
@@ -23,6 +26,7 @@ import { LOCAL_RUNTIME } from './local-batch-runtime';
 import type { RunProcess } from './process/detached-process';
 import { LocalSandboxing } from './process/local-sandboxing';
 import { readLogLines } from './process/log-reader';
+import { PolledLog } from './process/polled-log';
 import {
   localRunsDir,
   prepareRunDirectory,
@@ -32,7 +36,9 @@ import {
 import { baseEnvironment } from './run-environment';
 import { RunSupervisors, SUPERVISOR_TICK_MS } from './process/run-supervisors';
 import { freeLoopbackPort } from './service/free-port';
+import { LocalReplica } from './service/local-replica';
 import { LocalService, ReplicaFactory } from './service/local-service';
+import { liveReplicaRecords } from './service/replica-record';
 import { publishEndpoints, readPublishedEndpoints } from './service/published-endpoints';
 
 const SAFE_ID = /^[A-Za-z0-9][A-Za-z0-9-]{0,63}$/;
@@ -46,9 +52,9 @@ const PUBLISHED_CACHE_MS = 250;
 @Injectable()
 export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnApplicationShutdown {
   readonly name = LOCAL_RUNTIME;
-  readonly maxLineLength: number;
   readonly stopGraceMs: number;
   readonly drainMs: number;
+  private readonly keepServicesOnShutdown: boolean;
   private readonly logger = new Logger(LocalServiceRuntime.name);
   private readonly servicesDir: string;
   private readonly services = new Map<string, LocalService>();
@@ -64,9 +70,9 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
     this.servicesDir = join(localRunsDir(config), 'services');
     this.supervisors = new RunSupervisors(localRunsDir(config));
     this.sandboxing = sandboxing ?? new LocalSandboxing(config);
-    this.maxLineLength = local.maxLogLineLength;
     this.stopGraceMs = local.stopGraceMs;
     this.drainMs = local.serviceDrainMs;
+    this.keepServicesOnShutdown = local.keepServicesOnShutdown;
   }
 
   get isolatesReplicas(): boolean {
@@ -87,7 +93,12 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
     else {
       const dir = join(this.servicesDir, spec.serviceId);
       await mkdir(dir, { recursive: true });
-      this.services.set(spec.serviceId, new LocalService(spec, dir, this));
+      const adopted = await liveReplicaRecords(dir);
+      if (this.services.has(spec.serviceId)) return handle; // deployed meanwhile
+      if (adopted.length > 0) {
+        this.logger.log(`Service ${spec.serviceId}: adopting ${adopted.length} live replicas`);
+      }
+      this.services.set(spec.serviceId, new LocalService(spec, dir, this, adopted));
     }
     return handle;
   }
@@ -122,17 +133,20 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
   ): AsyncIterable<string> {
     const running = this.serviceOf(handle)?.replica(replica);
     if (!SAFE_ID.test(handle.id) || !SAFE_ID.test(replica)) return;
-    yield* readLogLines(join(this.servicesDir, handle.id, replica, 'log.txt'), {
-      sinceLine: options.sinceLine,
-      signal: options.signal,
-      growing: options.follow ? running : undefined,
-    });
+    const path = join(this.servicesDir, handle.id, replica, 'log.txt');
+    // The replica writes its output straight to the file, so the file is polled.
+    const growing =
+      options.follow && running ? new PolledLog(path, async () => running.logComplete) : undefined;
+    yield* readLogLines(path, { sinceLine: options.sinceLine, signal: options.signal, growing });
   }
 
   async stop(handle: ServiceHandle, graceMs: number): Promise<void> {
     const service = this.serviceOf(handle);
     this.services.delete(handle.id);
     await service?.stop(graceMs);
+    if (!service && handle.runtime === this.name && SAFE_ID.test(handle.id)) {
+      await this.stopUnsupervised(handle.id, graceMs);
+    }
     if (SAFE_ID.test(handle.id)) {
       await rm(join(this.servicesDir, handle.id), { recursive: true, force: true });
     }
@@ -148,8 +162,15 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
     clearInterval(this.supervisionTimer);
     const services = [...this.services.values()];
     this.services.clear();
-    if (services.length > 0) this.logger.log(`Stopping ${services.length} local services`);
-    await Promise.all(services.map((service) => service.stop(this.stopGraceMs)));
+    if (this.keepServicesOnShutdown) {
+      if (services.length > 0) {
+        this.logger.log(`Leaving ${services.length} local services running for the next Kiln`);
+      }
+      services.forEach((service) => service.detach());
+    } else {
+      if (services.length > 0) this.logger.log(`Stopping ${services.length} local services`);
+      await Promise.all(services.map((service) => service.stop(this.stopGraceMs)));
+    }
     if (this.supervision) await this.supervisors.withdraw();
   }
 
@@ -183,6 +204,7 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
     return this.sandboxing.processFor(argv, paths, paths.runDir, env, false, {
       readOnlyBinds: modelDir ? [modelDir] : [],
       sharesNetwork: true,
+      outlivesKiln: true,
     });
   }
 
@@ -202,6 +224,29 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
       this.supervisionTimer.unref();
     });
     return this.supervision;
+  }
+
+  /**
+   * Stops the replicas of a service no process here supervises (left by an earlier Kiln):
+   * deleting a service must leave no process behind, whoever started it.
+   */
+  private async stopUnsupervised(serviceId: string, graceMs: number): Promise<void> {
+    const dir = join(this.servicesDir, serviceId);
+    const leftover = await liveReplicaRecords(dir);
+    await Promise.all(
+      leftover.map(async (record) => {
+        const replicaDir = join(dir, record.name);
+        const replica = new LocalReplica({
+          ...record,
+          logPath: join(replicaDir, 'log.txt'),
+          dir: replicaDir,
+          process: () => Promise.reject(new Error('a replica being stopped is not restarted')),
+          onChange: () => undefined,
+        });
+        replica.adopt(record, new Date(record.startedAt));
+        await replica.stop(graceMs, 0);
+      }),
+    );
   }
 
   private async publishedElsewhere(serviceId: string): Promise<ServiceEndpoint[]> {
