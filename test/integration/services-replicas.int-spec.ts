@@ -1,13 +1,15 @@
 // Model services on PostgreSQL + Redis with two Kiln replicas sharing a runs directory:
 // the leader runs the local replicas, and an invocation through either Kiln reaches them,
 // since the replicas' endpoints are published beside them rather than kept in the
-// leader's memory.
+// leader's memory. The leader killed, the replicas keep serving and the new leader
+// adopts them.
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
 import { ApiClient } from '../support/api-client';
 import type { KilnProcess } from '../support/kiln-process';
 import { KilnReplicas, REPLICAS_ADMIN } from '../support/kiln-replicas';
 import { leaderGauge } from '../support/leader-probe';
+import { processesOfService } from '../support/run-processes';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { createTestRedisPrefix, SHARED_REDIS_URL, TestRedisPrefix } from '../support/redis';
 import { tempDataDir } from '../support/test-config';
@@ -16,12 +18,17 @@ const EXAMPLES = resolve(__dirname, '../../examples');
 const INSTANCES = { instances: [[1, 2, 3, 4]] };
 
 describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', () => {
+  afterAll(() => {
+    for (const pid of processesOfService(serviceId)) process.kill(pid, 'SIGKILL');
+  });
+
   let database: TestDatabase;
   let redis: TestRedisPrefix;
   let replicas: KilnReplicas | undefined;
   let leader: KilnProcess;
   let follower: KilnProcess;
   let token: string;
+  let serviceId = '';
 
   beforeAll(async () => {
     database = await createTestDatabase('kiln_services_replicas');
@@ -31,6 +38,7 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
       KILN_REDIS_URL: SHARED_REDIS_URL,
       KILN_REDIS_KEY_PREFIX: redis.prefix,
       KILN_LOCAL_RUNS_DIR: tempDataDir('kiln-shared-runs-'),
+      KILN_LOCK_TTL_MS: '3000',
     });
     const roles = await Promise.all(replicas.processes.map((kiln) => leaderGauge(kiln.url)));
     leader = replicas.processes[roles.indexOf(1)];
@@ -83,6 +91,7 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
       token,
     );
     expect(created.status).toBe(201);
+    serviceId = created.body.id;
     const ready = await waitUntil(
       async () => (await api.get('/services/lr', token)).body.status === 'ready',
       { timeoutMs: 60_000, intervalMs: 200 },
@@ -107,7 +116,44 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
     expect([...replicasSeen].filter((name) => /^r1-/.test(name))).toHaveLength(2);
   }, 150_000);
 
-  it('answers 404 on both replicas once the service is deleted', async () => {
+  it('keeps answering through the other Kiln when the leader is killed, whose successor adopts the replicas', async () => {
+    const api = new ApiClient(follower.url);
+    const before = await api.get('/services/lr', token);
+    const names = (before.body.replicaList as Array<{ name: string }>).map((r) => r.name).sort();
+    const pids = processesOfService(before.body.id).sort();
+    expect(pids).toHaveLength(2);
+
+    const statuses: number[] = [];
+    let invoking = true;
+    const load = (async () => {
+      while (invoking) {
+        const response = await invoke(follower);
+        statuses.push(response.status);
+        await response.text();
+      }
+    })();
+    await replicas!.kill(leader);
+    // The follower takes the lock once the dead leader's expires, then adopts the replicas.
+    const adopted = await waitUntil(
+      async () => {
+        const replicaList = (await api.get('/services/lr', token)).body.replicaList ?? [];
+        const ready = (replicaList as Array<{ name: string; state: string }>)
+          .filter((replica) => replica.state === 'ready')
+          .map((replica) => replica.name)
+          .sort();
+        return (await leaderGauge(follower.url)) === 1 && ready.join() === names.join();
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
+    invoking = false;
+    await load;
+    expect(adopted.satisfied).toBe(true);
+    expect(statuses.length).toBeGreaterThan(10);
+    expect(statuses.filter((status) => status !== 200)).toEqual([]);
+    expect(processesOfService(before.body.id).sort()).toEqual(pids);
+  }, 60_000);
+
+  it('answers 404 once the service is deleted, and leaves no replica process', async () => {
     const api = new ApiClient(follower.url);
     expect((await api.request('DELETE', '/services/lr', { token })).status).toBe(202);
     const gone = await waitUntil(
@@ -116,7 +162,7 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
     );
     expect(gone.satisfied).toBe(true);
     // Each Kiln looks a service up at most a second stale; then it is gone everywhere.
-    for (const kiln of [leader, follower]) {
+    for (const kiln of [follower]) {
       const notFound = await waitUntil(
         async () => {
           const response = await invoke(kiln);
@@ -127,5 +173,6 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
       );
       expect(notFound.satisfied).toBe(true);
     }
+    expect(processesOfService(serviceId)).toEqual([]);
   }, 60_000);
 });

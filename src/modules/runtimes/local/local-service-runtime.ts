@@ -249,10 +249,18 @@ export class LocalServiceRuntime implements ServiceRuntime, ReplicaFactory, OnAp
     );
   }
 
+  /**
+   * The endpoints the supervising process published. When it died (a killed leader), the
+   * replicas it left go on serving until the next leader adopts them: its endpoints stay
+   * good for as long as each replica's own process still runs.
+   */
   private async publishedElsewhere(serviceId: string): Promise<ServiceEndpoint[]> {
-    const published = await readPublishedEndpoints(join(this.servicesDir, serviceId));
-    if (!published || !(await this.supervisors.isAlive(published.supervisor))) return [];
-    return published.endpoints;
+    const dir = join(this.servicesDir, serviceId);
+    const published = await readPublishedEndpoints(dir);
+    if (!published) return [];
+    if (await this.supervisors.isAlive(published.supervisor)) return published.endpoints;
+    const live = new Set((await liveReplicaRecords(dir)).map((record) => record.name));
+    return published.endpoints.filter((endpoint) => live.has(endpoint.replica));
   }
 
   private handleOf(serviceId: string): ServiceHandle {
