@@ -17,7 +17,9 @@ import {
   isRunning,
   leadsProcessGroup,
   ProcessIdentity,
+  groupExists,
   readChildStartTime,
+  signalGroup,
   signalRun,
 } from '../process/process-identity';
 import { writeReplicaRecord } from './replica-record';
@@ -41,9 +43,9 @@ export interface LocalReplicaOptions {
 /** Failed checks in a row after which a ready replica counts as unhealthy and is restarted. */
 const FAILED_CHECKS_TO_RESTART = 3;
 const HEALTH_CHECK_TIMEOUT_MS = 2000;
-/** How often an adopted replica being stopped is looked for in /proc. */
+/** How often a replica being stopped is looked for in /proc. */
 const ADOPTED_EXIT_POLL_MS = 50;
-/** How long an adopted replica may take to vanish after SIGKILL. */
+/** How long a replica's processes may take to vanish after SIGKILL. */
 const ADOPTED_KILL_WAIT_MS = 5000;
 
 const logger = new Logger('LocalServiceRuntime');
@@ -191,10 +193,13 @@ export class LocalReplica implements GrowingLog {
     if (drainMs > 0 && this.child) await new Promise((resolve) => setTimeout(resolve, drainMs));
     const child = this.child;
     if (child?.pid) {
-      signalRun(child.pid, 'SIGTERM');
-      const kill = setTimeout(() => signalRun(child.pid!, 'SIGKILL'), graceMs);
+      const pid = child.pid;
+      const stopping = Date.now();
+      signalRun(pid, 'SIGTERM');
+      const kill = setTimeout(() => signalRun(pid, 'SIGKILL'), graceMs);
       await this.exited;
       clearTimeout(kill);
+      await this.groupEnded(pid, Math.max(0, graceMs - (Date.now() - stopping)));
     } else if (this.adopted) {
       await this.stopAdopted(this.adopted, graceMs);
     }
@@ -221,6 +226,19 @@ export class LocalReplica implements GrowingLog {
 
   private get pid(): number | undefined {
     return this.child?.pid ?? this.adopted?.pid;
+  }
+
+  /**
+   * Waits for the processes the replica started in its group (a shell's children, a
+   * server's workers) to go too, SIGKILLing them after `graceMs`: the replica counts as
+   * stopped, and its service as stopped, only once no process of it is left.
+   */
+  private async groupEnded(pid: number, graceMs: number): Promise<void> {
+    const gone = () => !groupExists(pid);
+    const options = { timeoutMs: graceMs, intervalMs: ADOPTED_EXIT_POLL_MS };
+    if ((await waitUntil(gone, options)).satisfied) return;
+    signalGroup(pid, 'SIGKILL');
+    await waitUntil(gone, { timeoutMs: ADOPTED_KILL_WAIT_MS, intervalMs: ADOPTED_EXIT_POLL_MS });
   }
 
   /** SIGTERM, SIGKILL after `graceMs`; its exit is seen in /proc, not as a child's. */
