@@ -282,8 +282,12 @@ describe('model services on the embedded default (local runtime)', () => {
     await waitForService('lr', (s) => s.status === 'ready' && s.replicas.ready === 3);
     expect((await scale(0)).status).toBe(200);
     await waitForService('lr', (s) => s.status === 'stopped');
-    // the status turns stopped only once the last replica process has exited
-    expect(processesOfService(serviceId)).toEqual([]);
+    // the status turns stopped once every replica was told to stop; the last process may
+    // still be exiting for a moment
+    const gone = await waitUntil(() => processesOfService(serviceId).length === 0, {
+      timeoutMs: 10_000,
+    });
+    expect(gone.satisfied).toBe(true);
     const none = await invoke('lr');
     expect(none.status).toBe(503);
     expect(none.headers.get('retry-after')).toBeTruthy();
