@@ -25,7 +25,9 @@ export function executorSources(): string[] {
 
 /** `createNamespacedJob` → jobs, `readNamespacedPodLog` → pods/log, `…JobStatus` → jobs/status. */
 export function resourceOf(kind: string): string {
-  const match = /^(Job|Pod|Secret|ConfigMap|Event|Deployment|Service)(Log|Status|Scale)?$/.exec(kind);
+  const match = /^(Job|Pod|Secret|ConfigMap|Event|Deployment|Service)(Log|Status|Scale)?$/.exec(
+    kind,
+  );
   if (!match) throw new Error(`no RBAC resource known for Namespaced${kind}: extend resourceOf`);
   const plural = `${match[1].toLowerCase()}s`;
   return match[2] ? `${plural}/${match[2].toLowerCase()}` : plural;
