@@ -259,7 +259,7 @@ describe('Kubernetes manifests (docker/k8s)', () => {
     );
   });
 
-  it('grants the executor Role exactly the API calls the executor makes', () => {
+  it('grants the executor Role exactly the API calls the Kubernetes runtimes make', () => {
     const calls = executorCalls();
     // The executor's core calls; if one disappears from the code, this derivation broke.
     expect(calls).toEqual(
@@ -268,6 +268,8 @@ describe('Kubernetes manifests (docker/k8s)', () => {
         'batch/jobs:delete',
         'batch/jobs:watch',
         '/pods/log:get',
+        'apps/deployments:patch',
+        'apps/deployments:watch',
       ]),
     );
     expect(grantsOf(named(manifests, 'Role', 'kiln-executor'))).toEqual(calls);

@@ -6,7 +6,9 @@ import { ApiClient } from './api-client';
 import { KilnProcess } from './kiln-process';
 
 export const FINAL_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'];
-const ADMIN = { username: 'root', password: 'fault suite password 1' };
+/** The admin every replica set is seeded with. */
+export const REPLICAS_ADMIN = { username: 'root', password: 'fault suite password 1' };
+const ADMIN = REPLICAS_ADMIN;
 
 /** The fields of a task the fault suites look at. */
 export interface TaskView {

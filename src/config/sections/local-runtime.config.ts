@@ -44,6 +44,15 @@ export class LocalRuntimeConfig {
   serviceDrainMs: number;
 
   /**
+   * Whether service replicas keep running when Kiln shuts down, to be adopted by the
+   * next Kiln on this host (a restart or an upgrade costs no downtime). Off: they stop
+   * with Kiln, like runs.
+   */
+  @Env('KILN_LOCAL_KEEP_SERVICES_ON_SHUTDOWN')
+  @IsBoolean()
+  keepServicesOnShutdown: boolean;
+
+  /**
    * After a run's main process exits, how long its output may stay open (held by a
    * process that left the run's process group) before Kiln stops reading it and records
    * how the run ended, in ms.

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { RuntimeRegistry } from './runtime.registry';
 import { BatchRuntime, BATCH_RUNTIMES } from './batch-runtime.port';
 import { KubernetesBatchRuntime } from './kubernetes/kubernetes-batch-runtime';
+import { KubernetesServiceRuntime } from './kubernetes/kubernetes-service-runtime';
 import { KubernetesRuntimeModule } from './kubernetes/kubernetes-runtime.module';
 import { LocalBatchRuntime } from './local/local-batch-runtime';
 import { LocalRuntimeModule } from './local/local-runtime.module';
@@ -28,7 +29,7 @@ import { RunReporterModule } from './run-reporter.module';
     RuntimeRegistry,
     {
       provide: SERVICE_RUNTIMES,
-      inject: [LocalServiceRuntime],
+      inject: [LocalServiceRuntime, KubernetesServiceRuntime],
       useFactory: (...runtimes: ServiceRuntime[]): ReadonlyMap<string, ServiceRuntime> =>
         new Map(runtimes.map((runtime) => [runtime.name, runtime])),
     },

@@ -37,6 +37,21 @@ export interface ServiceSpec {
    * is ready as soon as its port accepts connections.
    */
   readinessPath?: string;
+  /**
+   * The trained model the replicas serve, as the run that wrote it left it: runtimes that
+   * cannot read Kiln's host paths (Kubernetes) mount the run's output from where that run
+   * kept it. Local runtimes read KILN_MODEL_DIR from `env` instead.
+   */
+  model?: ServedModel;
+}
+
+/** Which attempt's output holds the model, and where in it. */
+export interface ServedModel {
+  taskId: string;
+  attempt: number;
+  /** Relative to the run's output directory (`.` for all of it). */
+  path: string;
+  isDirectory: boolean;
 }
 
 /** Names a service without its handle. */

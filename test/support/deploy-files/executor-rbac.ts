@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { EXECUTOR_DIR, Tree, Manifest } from './deploy-files';
 
 /** The API group of each client the executor holds (src/modules/runtimes/kubernetes/cluster/kube-clients.ts). */
-export const CLIENT_GROUPS: Record<string, string> = { batch: 'batch', core: '' };
+export const CLIENT_GROUPS: Record<string, string> = { apps: 'apps', batch: 'batch', core: '' };
 
 /** RBAC verb of each generated client method prefix. */
 export const METHOD_VERBS: Record<string, string> = {
@@ -25,7 +25,9 @@ export function executorSources(): string[] {
 
 /** `createNamespacedJob` → jobs, `readNamespacedPodLog` → pods/log, `…JobStatus` → jobs/status. */
 export function resourceOf(kind: string): string {
-  const match = /^(Job|Pod|Secret|ConfigMap|Event)(Log|Status)?$/.exec(kind);
+  const match = /^(Job|Pod|Secret|ConfigMap|Event|Deployment|Service)(Log|Status|Scale)?$/.exec(
+    kind,
+  );
   if (!match) throw new Error(`no RBAC resource known for Namespaced${kind}: extend resourceOf`);
   const plural = `${match[1].toLowerCase()}s`;
   return match[2] ? `${plural}/${match[2].toLowerCase()}` : plural;

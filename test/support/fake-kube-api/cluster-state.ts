@@ -24,6 +24,8 @@ export class ClusterState {
     jobs: new Map(),
     pods: new Map(),
     secrets: new Map(),
+    deployments: new Map(),
+    services: new Map(),
   };
   private readonly history: WatchEvent[] = [];
   private readonly watches = new Set<OpenWatch>();
@@ -84,10 +86,14 @@ export class ClusterState {
   openWatch(watch: OpenWatch, since: number | undefined): void {
     const backlog =
       since === undefined
-        ? this.all(watch.collection).map((object) => ({ type: 'ADDED' as const, object }))
+        ? this.all(watch.collection).map((object) => ({
+            type: 'ADDED' as const,
+            collection: watch.collection,
+            object,
+          }))
         : this.history.filter((event) => event.resourceVersion > since);
     for (const event of backlog) {
-      if (this.concerns(watch, event.object, watch.collection))
+      if (this.concerns(watch, event.object, event.collection))
         writeEvent(watch.response, event.type, event.object);
     }
     this.watches.add(watch);

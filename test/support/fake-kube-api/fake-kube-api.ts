@@ -1,6 +1,7 @@
-// A real HTTP server that speaks the parts of the Kubernetes API the Kubernetes executor
-// calls (Jobs, pods, pod logs, Secrets; list, watch with resourceVersion, 410 Gone), with
-// driver methods a test uses to play the job controller and the kubelet.
+// A real HTTP server that speaks the parts of the Kubernetes API the Kubernetes runtimes
+// call (Jobs, Deployments, pods, pod logs, Secrets, Services; list, watch with
+// resourceVersion, 410 Gone, JSON Patch), with driver methods a test uses to play the
+// job and deployment controllers and the kubelet.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { IncomingMessage, Server, ServerResponse, createServer } from 'node:http';
@@ -8,6 +9,8 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ClusterState, OpenWatch } from './cluster-state';
+import { DeploymentController } from './deployment-controller';
+import { applyJsonPatch } from './json-patch';
 import { RecordedRequest, readBody, send, writeEvent } from './http-io';
 import { JobController } from './job-controller';
 import { PodLogs } from './pod-logs';
@@ -25,13 +28,14 @@ import {
 export type { RecordedRequest } from './http-io';
 
 const ROUTE =
-  /^\/(?:api\/v1|apis\/batch\/v1)\/namespaces\/([^/]+)\/(jobs|pods|secrets)(?:\/([^/]+))?(\/log)?$/;
+  /^\/(?:api\/v1|apis\/batch\/v1|apis\/apps\/v1)\/namespaces\/([^/]+)\/(jobs|pods|secrets|deployments|services)(?:\/([^/]+))?(\/log)?$/;
 
 export class FakeKubeApi {
   readonly requests: RecordedRequest[] = [];
   private readonly server: Server = createServer((req, res) => void this.handle(req, res));
   private readonly state = new ClusterState();
   private readonly controller = new JobController(this.state);
+  private readonly deployments = new DeploymentController(this.state);
   private readonly podLogs = new PodLogs();
   private failures: Array<{ status: number; matches: (request: RecordedRequest) => boolean }> = [];
 
@@ -80,6 +84,24 @@ export class FakeKubeApi {
     return this.state.all('jobs');
   }
 
+  deployment(namespace: string, name: string): KubeObject | undefined {
+    return this.state.get('deployments', namespace, name);
+  }
+
+  service(namespace: string, name: string): KubeObject | undefined {
+    return this.state.get('services', namespace, name);
+  }
+
+  /** Every pod in the cluster, whoever made it. */
+  pods(): KubeObject[] {
+    return this.state.all('pods');
+  }
+
+  /** The pods of a Deployment's current template, or of one revision by its label. */
+  replicasOf(namespace: string, deployment: string, revision?: number): KubeObject[] {
+    return this.deployments.podsRunning(namespace, deployment, revision);
+  }
+
   requestsTo(method: string, pathPattern: RegExp): RecordedRequest[] {
     return this.requests.filter((r) => r.method === method && pathPattern.test(r.path));
   }
@@ -123,6 +145,27 @@ export class FakeKubeApi {
     this.controller.evicted(namespace, jobName);
   }
 
+  /** The replicas' containers run and pass their readiness probe; the rollout goes on. */
+  replicasReady(namespace: string, deployment: string, revision?: number): void {
+    for (const pod of this.replicasOf(namespace, deployment, revision)) this.deployments.ready(pod);
+    this.deployments.sync(namespace, deployment);
+  }
+
+  /** The replicas' containers exit at once, again and again. */
+  replicasCrashLooping(namespace: string, deployment: string, revision?: number): void {
+    for (const pod of this.replicasOf(namespace, deployment, revision)) {
+      this.deployments.crashLooping(pod, 1);
+    }
+    this.deployments.sync(namespace, deployment);
+  }
+
+  /** Appends to a service replica's log (a pod by name). */
+  appendPodLog(namespace: string, podName: string, ...texts: string[]): void {
+    const pod = this.state.get('pods', namespace, podName);
+    if (!pod) throw new Error(`no pod ${namespace}/${podName}`);
+    this.podLogs.append(pod, texts);
+  }
+
   appendLog(namespace: string, jobName: string, ...texts: string[]): void {
     this.podLogs.append(this.controller.podOf(namespace, jobName), texts);
   }
@@ -163,6 +206,7 @@ export class FakeKubeApi {
       method: req.method ?? 'GET',
       path: url.pathname,
       query: Object.fromEntries(url.searchParams),
+      ...(req.headers['content-type'] ? { contentType: req.headers['content-type'] } : {}),
       ...(text ? { body: JSON.parse(text) } : {}),
     };
     this.requests.push(request);
@@ -202,6 +246,8 @@ export class FakeKubeApi {
     }
     if (request.method === 'DELETE' && name)
       return this.remove(request, res, namespace, collection, name);
+    if (request.method === 'PATCH' && name)
+      return this.patch(request, res, namespace, collection, name);
     send(res, 405, statusObject(405, 'MethodNotAllowed', `${request.method} not supported`));
   }
 
@@ -221,10 +267,40 @@ export class FakeKubeApi {
         creationTimestamp: now(),
       },
     };
-    if (collection === 'jobs') object.status = {};
+    if (collection === 'jobs' || collection === 'deployments') object.status = {};
+    if (collection === 'deployments') object.metadata.generation = 1;
     this.state.store('ADDED', collection, object);
     if (collection === 'jobs') this.controller.createPodFor(object);
-    send(res, 201, object);
+    if (collection === 'deployments') this.deployments.sync(namespace, name);
+    send(res, 201, this.state.get(collection, namespace, name));
+  }
+
+  /** RFC 6902 JSON Patch, client-node's default patch type; the only one Kiln sends. */
+  private patch(
+    request: RecordedRequest,
+    res: ServerResponse,
+    namespace: string,
+    collection: Collection,
+    name: string,
+  ) {
+    const object = this.state.get(collection, namespace, name);
+    if (!object) return send(res, 404, notFound(collection, name));
+    if (request.contentType !== 'application/json-patch+json') {
+      const message = `unsupported patch type ${request.contentType}`;
+      return send(res, 415, statusObject(415, 'UnsupportedMediaType', message));
+    }
+    let next: KubeObject;
+    try {
+      next = applyJsonPatch(object, request.body);
+    } catch (error) {
+      return send(res, 422, statusObject(422, 'Invalid', (error as Error).message));
+    }
+    if (JSON.stringify(next.spec) !== JSON.stringify(object.spec)) {
+      next.metadata.generation = ((object.metadata.generation as number) ?? 1) + 1;
+    }
+    this.state.store('MODIFIED', collection, next);
+    if (collection === 'deployments') this.deployments.sync(namespace, name);
+    send(res, 200, this.state.get(collection, namespace, name));
   }
 
   private list(
@@ -285,6 +361,9 @@ export class FakeKubeApi {
     const propagation = req.query.propagationPolicy ?? req.body?.propagationPolicy;
     if (collection === 'jobs' && propagation !== 'Orphan') {
       for (const pod of this.controller.podsOf(object)) this.state.store('DELETED', 'pods', pod);
+    }
+    if (collection === 'deployments' && propagation !== 'Orphan') {
+      this.deployments.deletePodsOf(object);
     }
     send(res, 200, object);
   }

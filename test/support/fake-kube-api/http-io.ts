@@ -6,6 +6,7 @@ export interface RecordedRequest {
   method: string;
   path: string;
   query: Record<string, string>;
+  contentType?: string;
   body?: any; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
 

@@ -4,8 +4,10 @@
 // walk over the OpenAPI model metadata that @kubernetes/client-node generates from the
 // same spec rejects any field the schema does not name.
 import * as k8s from '@kubernetes/client-node';
+import { Deployment } from 'kubernetes-models/apps/v1/Deployment';
 import { Job } from 'kubernetes-models/batch/v1/Job';
 import { Secret } from 'kubernetes-models/v1/Secret';
+import { Service } from 'kubernetes-models/v1/Service';
 
 interface AttributeType {
   baseName: string;
@@ -18,6 +20,11 @@ const SCALARS = new Set(['string', 'number', 'boolean', 'Date', 'any', 'IntOrStr
 const MODELS: Record<string, { typeName: string; validate(object: object): void }> = {
   Job: { typeName: 'V1Job', validate: (object) => new Job(object).validate() },
   Secret: { typeName: 'V1Secret', validate: (object) => new Secret(object).validate() },
+  Deployment: {
+    typeName: 'V1Deployment',
+    validate: (object) => new Deployment(object).validate(),
+  },
+  Service: { typeName: 'V1Service', validate: (object) => new Service(object).validate() },
 };
 
 /** Throws, naming the problem, unless the API server would accept `object`. */

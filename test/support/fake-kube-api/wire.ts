@@ -19,12 +19,14 @@ export interface KubeObject {
   [key: string]: unknown;
 }
 
-export type Collection = 'jobs' | 'pods' | 'secrets';
+export type Collection = 'jobs' | 'pods' | 'secrets' | 'deployments' | 'services';
 
 export const KINDS: Record<Collection, { kind: string; apiVersion: string; group: string }> = {
   jobs: { kind: 'Job', apiVersion: 'batch/v1', group: 'batch' },
   pods: { kind: 'Pod', apiVersion: 'v1', group: '' },
   secrets: { kind: 'Secret', apiVersion: 'v1', group: '' },
+  deployments: { kind: 'Deployment', apiVersion: 'apps/v1', group: 'apps' },
+  services: { kind: 'Service', apiVersion: 'v1', group: '' },
 };
 
 export function statusObject(code: number, reason: string, message: string, details?: object) {

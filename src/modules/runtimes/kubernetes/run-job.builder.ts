@@ -13,7 +13,7 @@ import type {
   KubernetesRuntimeConfig,
   KubernetesQueueOverrides,
 } from '../../../config/sections/kubernetes-runtime.config';
-import type { RunSpec } from '../batch-runtime.port';
+import type { RunResources, RunSpec } from '../batch-runtime.port';
 import {
   LABEL_ATTEMPT,
   LABEL_JOB_NAME,
@@ -97,12 +97,25 @@ export function needsSecret(spec: RunSpec): boolean {
 }
 
 function buildPodSpec(spec: RunSpec, context: RunObjectsContext): V1PodSpec {
-  const overrides = context.overrides ?? {};
-  const { runAsUser, runAsGroup } = context.config;
   return {
     restartPolicy: 'Never',
-    // A run is untrusted code: no API credentials of the namespace, no root, and the
-    // output volume owned by the run's group so it can write there.
+    ...untrustedPodFields(context.config),
+    containers: [buildContainer(spec, context)],
+    volumes: [outputVolume(context)],
+    ...placementOf(context.overrides),
+  };
+}
+
+/**
+ * What every pod of user code gets: a run or a replica is untrusted code, so no API
+ * credentials of the namespace, no root, and the output volume owned by its group so it
+ * can write there.
+ */
+export function untrustedPodFields(
+  config: KubernetesRuntimeConfig,
+): Pick<V1PodSpec, 'automountServiceAccountToken' | 'securityContext'> {
+  const { runAsUser, runAsGroup } = config;
+  return {
     automountServiceAccountToken: false,
     securityContext: {
       runAsNonRoot: true,
@@ -111,8 +124,18 @@ function buildPodSpec(spec: RunSpec, context: RunObjectsContext): V1PodSpec {
       fsGroup: runAsGroup,
       seccompProfile: { type: 'RuntimeDefault' },
     },
-    containers: [buildContainer(spec, context)],
-    volumes: [outputVolume(context)],
+  };
+}
+
+/** A container of user code may not gain privileges or keep any capability. */
+export const UNTRUSTED_CONTAINER_SECURITY: V1Container['securityContext'] = {
+  allowPrivilegeEscalation: false,
+  capabilities: { drop: ['ALL'] },
+};
+
+/** Where a queue's pods go and what they may pull with, from its overrides. */
+export function placementOf(overrides: KubernetesQueueOverrides = {}): Partial<V1PodSpec> {
+  return {
     ...(overrides.nodeSelector ? { nodeSelector: { ...overrides.nodeSelector } } : {}),
     ...(overrides.tolerations ? { tolerations: overrides.tolerations.map((t) => ({ ...t })) } : {}),
     ...(overrides.serviceAccountName ? { serviceAccountName: overrides.serviceAccountName } : {}),
@@ -134,8 +157,8 @@ function buildContainer(spec: RunSpec, context: RunObjectsContext): V1Container 
     ...(command.length > 0 ? { command } : {}),
     ...(workingDir ? { workingDir } : {}),
     env: envOf(spec, context),
-    resources: resourcesOf(spec),
-    securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    resources: resourcesOf(spec.resources),
+    securityContext: { ...UNTRUSTED_CONTAINER_SECURITY },
     volumeMounts: [
       {
         name: OUTPUT_VOLUME,
@@ -167,12 +190,12 @@ function secretEnvOf(spec: RunSpec): Record<string, string> {
   return Object.fromEntries(Object.entries(spec.env).filter(([name]) => SECRET_ENV.has(name)));
 }
 
-function resourcesOf(spec: RunSpec): V1ResourceRequirements {
+export function resourcesOf(resources: RunResources): V1ResourceRequirements {
   const amounts: Record<string, string> = {
-    cpu: String(spec.resources.cpu),
-    memory: `${spec.resources.memoryMiB}Mi`,
+    cpu: String(resources.cpu),
+    memory: `${resources.memoryMiB}Mi`,
   };
-  if (spec.resources.gpu > 0) amounts['nvidia.com/gpu'] = String(spec.resources.gpu);
+  if (resources.gpu > 0) amounts['nvidia.com/gpu'] = String(resources.gpu);
   // Requests equal to limits: the Guaranteed QoS class, so the run is the last to be evicted.
   return { requests: { ...amounts }, limits: { ...amounts } };
 }

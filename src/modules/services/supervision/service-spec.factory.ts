@@ -31,6 +31,16 @@ export function serviceSpecOf(service: Service, revision: ServiceRevision): Serv
     replicas: service.desiredReplicas,
     port: revision.port,
     readinessPath: revision.healthPath,
+    ...(revision.model
+      ? {
+          model: {
+            taskId: revision.model.taskId,
+            attempt: revision.model.attempt,
+            path: revision.model.path,
+            isDirectory: revision.model.isDirectory,
+          },
+        }
+      : {}),
   };
 }
 

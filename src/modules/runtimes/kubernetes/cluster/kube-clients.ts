@@ -1,9 +1,17 @@
 // The API clients of the Kubernetes runtime, built on first use: a Kiln with no
 // cluster configured never loads @kubernetes/client-node or reads a kubeconfig.
-import type { BatchV1Api, CoreV1Api, KubeConfig, Log, Watch } from '@kubernetes/client-node';
+import type {
+  AppsV1Api,
+  BatchV1Api,
+  CoreV1Api,
+  KubeConfig,
+  Log,
+  Watch,
+} from '@kubernetes/client-node';
 import type { KubernetesRuntimeConfig } from '../../../../config/sections/kubernetes-runtime.config';
 
 export interface KubeClients {
+  apps: AppsV1Api;
   batch: BatchV1Api;
   core: CoreV1Api;
   watch: Watch;
@@ -17,6 +25,7 @@ export function createKubeClients(config: KubernetesRuntimeConfig): KubeClients 
   const k8s = require('@kubernetes/client-node') as ClientNode;
   const kubeConfig = loadKubeConfig(k8s, config);
   return {
+    apps: kubeConfig.makeApiClient(k8s.AppsV1Api),
     batch: kubeConfig.makeApiClient(k8s.BatchV1Api),
     core: kubeConfig.makeApiClient(k8s.CoreV1Api),
     watch: new k8s.Watch(kubeConfig),

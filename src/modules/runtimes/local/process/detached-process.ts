@@ -1,6 +1,7 @@
 // Starting a supervised process (a batch run, a service replica) in a process group of
 // its own, so one signal reaches everything it starts.
 import { ChildProcess, spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
 import { LineSplitter } from './line-splitter';
 
 /** The process to spawn: the workload's command, or the sandbox wrapping it. */
@@ -24,6 +25,28 @@ export function spawnDetached({ file, args, cwd, env, uid, gid }: RunProcess): C
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/**
+ * Like spawnDetached, but the child writes stdout and stderr straight to `logPath`
+ * (appending) rather than into pipes to this process: it can outlive this process
+ * without dying of a broken pipe on its next line.
+ */
+export function spawnDetachedToFile(spec: RunProcess, logPath: string): ChildProcess {
+  const { file, args, cwd, env, uid, gid } = spec;
+  const output = openSync(logPath, 'a');
+  try {
+    return spawn(file, args, {
+      cwd,
+      env,
+      uid,
+      gid,
+      detached: true,
+      stdio: ['ignore', output, output],
+    });
+  } finally {
+    closeSync(output); // the child holds its own copy
+  }
 }
 
 /**

@@ -16,6 +16,8 @@ export interface SandboxExposure {
   readOnlyBinds?: readonly string[];
   /** It keeps the host's network whatever the runs' setting (a service replica). */
   sharesNetwork?: boolean;
+  /** It keeps running when Kiln dies (a service replica, adopted by the next Kiln). */
+  outlivesKiln?: boolean;
 }
 
 @Injectable()

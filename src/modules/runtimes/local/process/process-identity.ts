@@ -91,6 +91,17 @@ export async function isRunning(identity: ProcessIdentity): Promise<boolean> {
   return current?.startTime === identity.startTime;
 }
 
+/** Whether any process of the group `pid` leads is left (signal 0 only asks). */
+export function groupExists(pid: number): boolean {
+  try {
+    process.kill(-pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: there is a process, of another user (a sandboxed replica's own uid).
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Signals a whole process group; false when the group no longer exists. */
 export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
   return signalProcess(pid, signal, true);

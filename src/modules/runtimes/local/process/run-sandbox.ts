@@ -56,6 +56,8 @@ export interface SandboxedRun {
   readOnlyBinds?: readonly string[];
   /** Keep the host's network even when runs get none: a service replica must be reached. */
   sharesNetwork?: boolean;
+  /** Keep running when Kiln dies, to be adopted by the next one (a service replica). */
+  outlivesKiln?: boolean;
 }
 
 /** What to spawn for a sandboxed run. */
@@ -76,7 +78,7 @@ export class RunSandbox {
   /** bwrap's command line running `argv` for the run. */
   wrap(argv: readonly string[], run: SandboxedRun): SandboxCommand {
     const args = [
-      ...this.namespaceArgs(run.sharesNetwork === true),
+      ...this.namespaceArgs(run.sharesNetwork === true, run.outlivesKiln === true),
       ...SYSTEM_DIRS.flatMap((dir) => ['--ro-bind-try', dir, dir]),
       // Before the paths runs may read, so one under /tmp is not covered by the new /tmp.
       ...['--proc', '/proc', '--dev', '/dev', '--tmpfs', '/tmp'],
@@ -155,7 +157,7 @@ export class RunSandbox {
     ];
   }
 
-  private namespaceArgs(sharesNetwork: boolean): string[] {
+  private namespaceArgs(sharesNetwork: boolean, outlivesKiln: boolean): string[] {
     return [
       '--unshare-user',
       '--unshare-pid',
@@ -168,8 +170,9 @@ export class RunSandbox {
       // not bubblewrap (see signalRun), and no terminal of Kiln's can be written to.
       '--new-session',
       // A run outlives nobody: if Kiln dies, its runs die with it rather than go on
-      // unsupervised, holding GPUs while the next Kiln retries them.
-      '--die-with-parent',
+      // unsupervised, holding GPUs while the next Kiln retries them. A service replica
+      // does outlive it: the next Kiln adopts it by its pid and start time.
+      ...(outlivesKiln ? [] : ['--die-with-parent']),
       // No new user namespaces inside: they are the usual first step of kernel exploits.
       '--disable-userns',
     ];

@@ -11,16 +11,18 @@ import { messageOf } from '../../../../common/errors/message-of';
 import type { ServiceEndpoint, ServiceSpec, ServiceStatus } from '../../service-runtime.port';
 import type { RunProcess } from '../process/detached-process';
 import { LocalReplica } from './local-replica';
+import type { ReplicaRecord } from './replica-record';
 
 /** What the service needs from its runtime to run one replica. */
 export interface ReplicaFactory {
   /** The process of a replica of `spec` listening on `port`, whose files live in `dir`. */
   processFor(spec: ServiceSpec, dir: string, port: number, name: string): Promise<RunProcess>;
   freePort(): Promise<number>;
-  readonly maxLineLength: number;
   readonly stopGraceMs: number;
   /** How long a replica leaving the endpoints keeps serving requests already sent to it. */
   readonly drainMs: number;
+  /** Tells the other Kiln processes which replicas take requests now (see published-endpoints.ts). */
+  publishEndpoints(serviceDir: string, endpoints: ServiceEndpoint[]): Promise<void>;
 }
 
 /** How often every replica is health-checked and the service converges again. */
@@ -35,14 +37,23 @@ export class LocalService {
   private readonly timer: NodeJS.Timeout;
   /** Set by stop(): nothing starts any more, whatever wakes the service. */
   private stopped = false;
+  /** The endpoints last published, so an unchanged set is not written again. */
+  private published?: string;
 
+  /** `adopted`: live replicas an earlier Kiln process started for this service. */
   constructor(
     spec: ServiceSpec,
     private readonly dir: string,
     private readonly factory: ReplicaFactory,
+    adopted: ReplicaRecord[] = [],
   ) {
     this.spec = spec;
     this.converging = new CoalescingRunner(() => this.converge());
+    for (const record of adopted) {
+      const replica = this.newReplica(record.name, record.revision, record.port);
+      this.replicas.set(record.name, replica);
+      replica.adopt(record, new Date(record.startedAt));
+    }
     this.timer = setInterval(() => void this.tick(), SERVICE_TICK_MS);
     this.timer.unref();
     this.wake();
@@ -77,6 +88,14 @@ export class LocalService {
 
   replica(name: string): LocalReplica | undefined {
     return this.replicas.get(name);
+  }
+
+  /** Lets every replica run on for the next Kiln process to adopt (see LocalReplica.detach). */
+  detach(): void {
+    this.stopped = true;
+    clearInterval(this.timer);
+    for (const replica of this.replicas.values()) replica.detach();
+    this.replicas.clear();
   }
 
   /** Stops every replica at once (no drain: the service is going away). */
@@ -116,6 +135,15 @@ export class LocalService {
     extra.forEach((replica) => this.retire(replica));
     const readyCurrent = current.filter((replica) => replica.isReady).length;
     if (readyCurrent >= wanted) others.forEach((replica) => this.retire(replica));
+    await this.publish();
+  }
+
+  private async publish(): Promise<void> {
+    const endpoints = this.endpoints();
+    const text = JSON.stringify(endpoints);
+    if (text === this.published || this.stopped) return;
+    this.published = text;
+    await this.factory.publishEndpoints(this.dir, endpoints);
   }
 
   private async startReplica(): Promise<void> {
@@ -124,18 +152,24 @@ export class LocalService {
     const dir = join(this.dir, name);
     await mkdir(dir, { recursive: true });
     const port = await this.factory.freePort();
-    const replica = new LocalReplica({
+    const replica = this.newReplica(name, spec.revision, port);
+    this.replicas.set(name, replica);
+    await replica.start();
+  }
+
+  private newReplica(name: string, revision: number, port: number): LocalReplica {
+    const spec = this.spec;
+    const dir = join(this.dir, name);
+    return new LocalReplica({
       name,
-      revision: spec.revision,
+      revision,
       port,
       healthPath: spec.readinessPath,
       logPath: join(dir, 'log.txt'),
-      maxLineLength: this.factory.maxLineLength,
+      dir,
       process: () => this.factory.processFor(spec, dir, port, name),
       onChange: () => this.wake(),
     });
-    this.replicas.set(name, replica);
-    await replica.start();
   }
 
   /** Drains and stops a replica, then forgets it. */
