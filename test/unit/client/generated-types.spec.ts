@@ -31,6 +31,10 @@ async function checkAgainst(specPath: string): Promise<{ code: number; output: s
   }
 }
 
+// Each test runs the generator in a child process (about 4 s alone on 2 cores), more
+// than Jest's default 5 s allows on a loaded machine.
+jest.setTimeout(30_000);
+
 describe('the generated client types', () => {
   it('match the committed spec', async () => {
     expect(await checkAgainst(SPEC)).toMatchObject({ code: 0 });
