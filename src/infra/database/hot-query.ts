@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import type { DataSource, EntityMetadata, ObjectLiteral, SelectQueryBuilder } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { isReadAsIsOnPostgres } from './column-reading';
 import { DatabaseDialect } from './dialect';
 
 /** Shapes kept at most; a shape is a combination of filters, so there are few. */
@@ -72,20 +73,26 @@ export class HotQuery<T extends ObjectLiteral> {
  * Generated once per entity so each object gets the same fixed shape (a plain object
  * filled key by key in a loop ends up a slow dictionary in V8, and so does everything
  * downstream that reads or serializes it). Keys come from entity metadata, not input.
+ * Columns node-postgres already gives in their final form are read as they are (see
+ * column-reading.ts); the others go through the driver's conversion.
  */
 export function compileRowMapper<T>(
   dataSource: DataSource,
   metadata: EntityMetadata,
   alias: string,
 ): (row: Record<string, unknown>) => T {
-  const convert = metadata.columns.map(
-    (column) => (value: unknown) => dataSource.driver.prepareHydratedValue(value, column),
-  );
-  const fields = metadata.columns.map(
-    (column, index) =>
-      `${JSON.stringify(column.propertyName)}: convert[${index}](row[${JSON.stringify(`${alias}_${column.databaseName}`)}])`,
-  );
+  const { driver } = dataSource;
+  const { columns } = metadata;
+  const onPostgres = DatabaseDialect.of(dataSource).isPostgres;
+  const fields = columns.map((column, index) => {
+    const value = `row[${JSON.stringify(`${alias}_${column.databaseName}`)}]`;
+    const read =
+      onPostgres && isReadAsIsOnPostgres(column)
+        ? value
+        : `driver.prepareHydratedValue(${value}, columns[${index}])`;
+    return `${JSON.stringify(column.propertyName)}: ${read}`;
+  });
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- see the comment above
-  const build = new Function('convert', 'row', `return { ${fields.join(', ')} };`);
-  return (row) => build(convert, row) as T;
+  const build = new Function('driver', 'columns', 'row', `return { ${fields.join(', ')} };`);
+  return (row) => build(driver, columns, row) as T;
 }
