@@ -1,6 +1,7 @@
 // Model services on the embedded default with the local runtime: a model trained by the
 // example is deployed, invoked through Kiln, rolled out under load, broken, scaled,
 // killed and deleted, with real replica processes.
+import { handWritten } from '../support/hand-written-api';
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
 import { processesOfService } from '../support/run-processes';
@@ -31,7 +32,7 @@ describe('model services on the embedded default (local runtime)', () => {
       command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
       hyperparameters: { epochs: 10, samples: 300 },
     });
-    modelTaskId = trained.body.id;
+    modelTaskId = trained.data!.id;
     const task = await world.waitForStatus(modelTaskId, FINAL, 60_000);
     expect(task.status).toBe('succeeded');
   }, 90_000);
@@ -40,7 +41,7 @@ describe('model services on the embedded default (local runtime)', () => {
     await world?.kiln.close();
   });
 
-  const api = () => world.api;
+  const api = () => handWritten(world);
   const alice = () => world.tokens.alice;
 
   function deploy(body: Record<string, unknown>, token = alice()) {
@@ -121,11 +122,11 @@ describe('model services on the embedded default (local runtime)', () => {
 
   it('refuses a model from a task that has not succeeded (409) or a file it did not write (404)', async () => {
     const failing = await world.submit({ name: 'fails', command: ['/bin/sh', '-c', 'exit 3'] });
-    await world.waitForStatus(failing.body.id, FINAL);
+    await world.waitForStatus(failing.data!.id, FINAL);
     const notSucceeded = await deploy({
       name: 'from-failed',
       command: SERVE,
-      model: { taskId: failing.body.id, path: 'model.json' },
+      model: { taskId: failing.data!.id, path: 'model.json' },
     });
     expect(notSucceeded.status).toBe(409);
     expect(notSucceeded.body.type).toContain('task-not-succeeded');

@@ -29,7 +29,7 @@ describe('retention over 100k old tasks on PostgreSQL', () => {
   it('removes them all in batches, none taking a second', async () => {
     const dataSource = world.kiln.app.get(DataSource);
     const template = await world.submit({ name: 'template', command: ['true'] });
-    await world.waitForStatus(template.body.id, ['succeeded']);
+    await world.waitForStatus(template.data!.id, ['succeeded']);
     const columns = dataSource.getMetadata(Task).columns.map((column) => column.databaseName);
     const values = columns.map((name) => {
       if (name === 'id') return 'gen_random_uuid()';
@@ -41,7 +41,7 @@ describe('retention over 100k old tasks on PostgreSQL', () => {
       `INSERT INTO tasks (${columns.map((name) => `"${name}"`).join(', ')})
        SELECT ${values.join(', ')} FROM tasks, generate_series(1, ${OLD_TASKS})
         WHERE tasks.id = $1`,
-      [template.body.id],
+      [template.data!.id],
     );
 
     const started = Date.now();
@@ -54,6 +54,6 @@ describe('retention over 100k old tasks on PostgreSQL', () => {
     );
     expect(summary.removed.tasks).toBe(OLD_TASKS);
     expect(summary.longestBatchMs).toBeLessThan(1000);
-    expect(await dataSource.getRepository(Task).countBy({ id: template.body.id })).toBe(1);
+    expect(await dataSource.getRepository(Task).countBy({ id: template.data!.id })).toBe(1);
   });
 });

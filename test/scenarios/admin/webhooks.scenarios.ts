@@ -1,5 +1,6 @@
 // Webhooks against a real receiver started by the test, written once and run on the
 // embedded default and on PostgreSQL + Redis. Retries are fast here (100 ms backoff).
+import { handWritten } from '../../support/hand-written-api';
 import { createHmac } from 'node:crypto';
 import { waitUntil } from '../../../src/common/wait-until';
 import type { ApiResponse } from '../../support/api-client';
@@ -42,11 +43,10 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
   });
 
   const subscribe = (body: Record<string, unknown>, token = world.tokens.alice) =>
-    world.api.post('/webhooks', body, token);
+    handWritten(world).post('/webhooks', body, token);
   const deliveries = async (id: string) =>
-    (await world.api.get(`/webhooks/${id}/deliveries`, world.tokens.alice)).body.items as Array<
-      Record<string, any>
-    >;
+    (await handWritten(world).get(`/webhooks/${id}/deliveries`, world.tokens.alice)).body
+      .items as Array<Record<string, any>>;
   async function settled(webhookId: string, deliveryId: string): Promise<Record<string, any>> {
     let delivery: Record<string, any> | undefined;
     const result = await waitUntil(
@@ -65,16 +65,16 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
     expect(created.status).toBe(201);
     const { id, secret } = created.body as { id: string; secret: string };
     expect(secret).toMatch(/^whsec_/);
-    const read = await world.api.get(`/webhooks/${id}`, world.tokens.alice);
+    const read = await handWritten(world).get(`/webhooks/${id}`, world.tokens.alice);
     expect(read.body.secret).toBeUndefined();
     expect(read.text).not.toContain(secret);
 
     const task = await world.submit({ name: 'hooked', ...shell('true') });
-    await world.waitForStatus(task.body.id, FINAL);
+    await world.waitForStatus(task.data!.id, FINAL);
     const [request] = await receiver.received(1);
     expect(request.json).toMatchObject({
-      type: 'task.status',
-      data: { taskId: task.body.id, to: 'succeeded' },
+      type: 'task.response.status',
+      data: { taskId: task.data!.id, to: 'succeeded' },
     });
     expect(request.headers['kiln-delivery']).toBe(request.json.id);
     expect(verify(secret, String(request.headers['kiln-signature']), request.body)).toBe(true);
@@ -86,7 +86,7 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
   it('retries a receiver that answers 500 twice: one success, two logged failures, one delivery id', async () => {
     const { id } = (await subscribe({ url: receiver.url, statuses: ['running'] })).body;
     receiver.answerWith(500, 500, 200);
-    const ping = await world.api.post(`/webhooks/${id}/ping`, {}, world.tokens.alice);
+    const ping = await handWritten(world).post(`/webhooks/${id}/ping`, {}, world.tokens.alice);
     expect(ping.status).toBe(202);
     const delivery = await settled(id, ping.body.id);
     expect(delivery.status).toBe('succeeded');
@@ -102,51 +102,51 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
     const { id } = (await subscribe({ url: receiver.url })).body;
     receiver.answerWith(500);
     const task = await world.submit({ name: 'in order', ...shell('true') });
-    await world.waitForStatus(task.body.id, FINAL);
+    await world.waitForStatus(task.data!.id, FINAL);
     const succeeded = await waitUntil(
       async () =>
         (await deliveries(id)).some(
-          (d) => d.taskId === task.body.id && d.status === 'succeeded' && d.attempts.length > 0,
+          (d) => d.taskId === task.data!.id && d.status === 'succeeded' && d.attempts.length > 0,
         ) &&
         receiver.requests.some(
-          (r) => r.json.data?.taskId === task.body.id && r.json.data?.to === 'succeeded',
+          (r) => r.json.data?.taskId === task.data!.id && r.json.data?.to === 'succeeded',
         ),
       { timeoutMs: 15_000, intervalMs: 50 },
     );
     expect(succeeded.satisfied).toBe(true);
     const sent = receiver.requests
-      .filter((r) => r.json.data?.taskId === task.body.id)
+      .filter((r) => r.json.data?.taskId === task.data!.id)
       .map((r) => r.json.data.eventId as number);
     // the first change is tried twice (500, then 200) before the second goes out
     expect(sent[0]).toBe(sent[1]);
     expect(sent.slice(1)).toEqual([...sent.slice(1)].sort((a, b) => a - b));
     expect(new Set(sent.slice(1)).size).toBe(sent.length - 1);
-    await world.api.delete(`/webhooks/${id}`, world.tokens.alice);
+    await handWritten(world).delete(`/webhooks/${id}`, world.tokens.alice);
   });
 
   it('ends a delivery to a receiver that stays down failed, and disables the webhook after enough of them', async () => {
     const { id } = (await subscribe({ url: await deadUrl() })).body;
     for (let i = 0; i < 2; i++) {
-      const ping = await world.api.post(`/webhooks/${id}/ping`, {}, world.tokens.alice);
+      const ping = await handWritten(world).post(`/webhooks/${id}/ping`, {}, world.tokens.alice);
       const delivery = await settled(id, ping.body.id);
       expect(delivery.status).toBe('failed');
       expect(delivery.attempts).toHaveLength(3);
       expect(delivery.attempts[0]).toMatchObject({ statusCode: null });
       expect(delivery.attempts[0].error).toMatch(/ECONNREFUSED|fetch failed/);
     }
-    const webhook = (await world.api.get(`/webhooks/${id}`, world.tokens.alice)).body;
+    const webhook = (await handWritten(world).get(`/webhooks/${id}`, world.tokens.alice)).body;
     expect(webhook).toMatchObject({ enabled: false, consecutiveFailures: 2 });
     expect(webhook.disabledReason).toContain('2 failed deliveries');
 
     // pointed at a live receiver and enabled again, a redeliver goes through
-    const fixed = await world.api.patch(
+    const fixed = await handWritten(world).patch(
       `/webhooks/${id}`,
       { url: receiver.url, enabled: true },
       world.tokens.alice,
     );
     expect(fixed.body).toMatchObject({ enabled: true, disabledReason: null });
     const [first] = await deliveries(id);
-    const again = await world.api.post(
+    const again = await handWritten(world).post(
       `/webhooks/${id}/deliveries/${first.id}/redeliver`,
       {},
       world.tokens.alice,
@@ -158,8 +158,8 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
 
   it('keeps webhooks to their owner; only admins hear every user’s tasks', async () => {
     const alices = (await subscribe({ url: receiver.url })).body;
-    expectProblem(await world.api.get(`/webhooks/${alices.id}`, world.tokens.bob), 404);
-    const bobs = (await world.api.get('/webhooks', world.tokens.bob)).body.items;
+    expectProblem(await handWritten(world).get(`/webhooks/${alices.id}`, world.tokens.bob), 404);
+    const bobs = (await handWritten(world).get('/webhooks', world.tokens.bob)).body.items;
     expect(bobs.map((w: { id: string }) => w.id)).not.toContain(alices.id);
     expectProblem(await subscribe({ url: receiver.url, allTasks: true }), 403);
     expectProblem(await subscribe({ url: receiver.url }, world.tokens.viewer), 403);
@@ -168,13 +168,16 @@ export function webhookScenarios(start: StartApp, env: Record<string, string> = 
       world.tokens.admin,
     );
     expect(everyones.status).toBe(201);
-    const task = await world.submit({ name: 'bob’s', ...shell('true') }, world.tokens.bob);
-    await world.waitForStatus(task.body.id, FINAL);
+    const task = await world.submit({ name: 'bob’s', ...shell('true') }, 'bob');
+    await world.waitForStatus(task.data!.id, FINAL);
     const [heard] = await receiver.received(1);
-    expect(heard.json.data).toMatchObject({ taskId: task.body.id, to: 'succeeded' });
-    expect((await world.api.delete(`/webhooks/${alices.id}`, world.tokens.alice)).status).toBe(204);
+    expect(heard.json.data).toMatchObject({ taskId: task.data!.id, to: 'succeeded' });
     expect(
-      (await world.api.delete(`/webhooks/${everyones.body.id}`, world.tokens.admin)).status,
+      (await handWritten(world).delete(`/webhooks/${alices.id}`, world.tokens.alice)).status,
+    ).toBe(204);
+    expect(
+      (await handWritten(world).delete(`/webhooks/${everyones.body.id}`, world.tokens.admin))
+        .status,
     ).toBe(204);
   });
 

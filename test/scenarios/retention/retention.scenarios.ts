@@ -2,6 +2,7 @@
 // setting (tasks with their rows and run directories, audit entries, expired refresh
 // tokens and ended sessions) and keeps the rest and the tasks others still reference.
 // Written once, run on the embedded default and on PostgreSQL + Redis.
+import { handWritten } from '../../support/hand-written-api';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource, In } from 'typeorm';
@@ -43,8 +44,8 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
 
   const finishedTask = async (name: string) => {
     const submitted = await world.submit({ name, command: REPORTS_A_METRIC });
-    await world.waitForStatus(submitted.body.id, ['succeeded']);
-    return submitted.body.id as string;
+    await world.waitForStatus(submitted.data!.id, ['succeeded']);
+    return submitted.data!.id;
   };
   const age = async (ids: string[], days: number) => {
     await dataSource
@@ -55,7 +56,7 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
       .execute();
   };
   const exists = async (id: string) =>
-    (await world.api.get(`/tasks/${id}`, world.tokens.admin)).status === 200;
+    (await handWritten(world).get(`/tasks/${id}`, world.tokens.admin)).status === 200;
 
   it('removes finished tasks past their days with their rows and run directories, and keeps the rest', async () => {
     const old = [
@@ -64,12 +65,12 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
       await finishedTask('old 3'),
     ];
     const recent = await finishedTask('recent');
-    const schedule = await world.api.post(
+    const schedule = await handWritten(world).post(
       '/schedules',
       { name: 'held', cron: '0 0 1 1 *', task: { name: 'scheduled', command: ['true'] } },
       world.tokens.alice,
     );
-    const fired = await world.api.post(
+    const fired = await handWritten(world).post(
       `/schedules/${schedule.body.id}/trigger`,
       {},
       world.tokens.alice,
@@ -126,6 +127,6 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
     expect(await tokens.existsBy({ id: expired.id })).toBe(false);
     expect(await tokens.count()).toBe(before - 1);
     // the others still work
-    expect((await world.api.get('/tasks', world.tokens.bob)).status).toBe(200);
+    expect((await handWritten(world).get('/tasks', world.tokens.bob)).status).toBe(200);
   });
 }

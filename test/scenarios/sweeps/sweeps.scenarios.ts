@@ -1,6 +1,7 @@
 // Sweeps through the REST API: a 3x3 grid of the example training script under a
 // parallelism limit, its leaderboard from the real metric points, and cancel. Written
 // once, run on the embedded default and on PostgreSQL + Redis.
+import { handWritten } from '../../support/hand-written-api';
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../../../src/common/wait-until';
 import { StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
@@ -25,7 +26,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
   afterAll(() => world?.kiln.close());
 
   const read = async (id: string) =>
-    (await world.api.get(`/sweeps/${id}`, world.tokens.alice)).body;
+    (await handWritten(world).get(`/sweeps/${id}`, world.tokens.alice)).body;
   const waitForStatus = async (id: string, status: string, timeoutMs = 90_000) => {
     let sweep: Record<string, any> = {};
     const result = await waitUntil(
@@ -41,7 +42,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
   };
 
   it('runs a 3x3 grid with never more than `parallelism` trials unfinished, and ranks them by their metric', async () => {
-    const created = await world.api.post(
+    const created = await handWritten(world).post(
       '/sweeps',
       {
         name: 'logreg grid',
@@ -70,14 +71,15 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
       (trial) => trial.hyperparameters.learning_rate === 0.5 && trial.hyperparameters.epochs === 10,
     )!;
     // the task runs the template's hyperparameters with the trial's merged over them
-    const bestTask = await world.api.get(`/tasks/${best.taskId}`, world.tokens.alice);
+    const bestTask = await handWritten(world).get(`/tasks/${best.taskId}`, world.tokens.alice);
     expect(bestTask.body.hyperparameters).toEqual({ samples: 300, learning_rate: 0.5, epochs: 10 });
 
     // from each trial's events: at no moment were more than 2 unfinished
     const spans: Array<[number, number]> = [];
     for (const trial of trials) {
-      const events = (await world.api.get(`/tasks/${trial.taskId}/events`, world.tokens.alice))
-        .body as Array<Record<string, string>>;
+      const events = (
+        await handWritten(world).get(`/tasks/${trial.taskId}/events`, world.tokens.alice)
+      ).body as Array<Record<string, string>>;
       const times = events.map((event) =>
         Date.parse(event.at ?? event.createdAt ?? event.occurredAt),
       );
@@ -91,7 +93,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     // the leaderboard is the real last loss of each trial, lowest first
     const lastLoss = new Map<string, number>();
     for (const trial of trials) {
-      const metrics = await world.api.get(
+      const metrics = await handWritten(world).get(
         `/tasks/${trial.taskId}/metrics?names=loss`,
         world.tokens.alice,
       );
@@ -107,7 +109,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(done.best?.taskId).toBe(leaderboard[0].taskId);
 
-    const tagged = await world.api.get(
+    const tagged = await handWritten(world).get(
       `/tasks?label=${encodeURIComponent(`kiln.dev/sweep=${created.body.id}`)}&limit=100`,
       world.tokens.alice,
     );
@@ -115,7 +117,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
   }, 120_000);
 
   it('cancel stops the sweep and every unfinished trial, and submits no more', async () => {
-    const created = await world.api.post(
+    const created = await handWritten(world).post(
       '/sweeps',
       {
         name: 'long',
@@ -137,7 +139,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
       },
     );
     expect(started.satisfied).toBe(true);
-    const cancelled = await world.api.post(
+    const cancelled = await handWritten(world).post(
       `/sweeps/${created.body.id}/cancel`,
       {},
       world.tokens.alice,
@@ -161,7 +163,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
       'time.sleep(30 if x >= 10 else 0)',
       'point(2)',
     ].join('\n');
-    const created = await world.api.post(
+    const created = await handWritten(world).post(
       '/sweeps',
       {
         name: 'median',
@@ -184,7 +186,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
   }, 60_000);
 
   it('refuses a range in a grid and a sweep by another member’s eyes', async () => {
-    const range = await world.api.post(
+    const range = await handWritten(world).post(
       '/sweeps',
       {
         name: 'bad',
@@ -197,7 +199,7 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     );
     expect(range.status).toBe(400);
     expect(range.body.errors[0].field).toBe('parameters.0');
-    const list = await world.api.get('/sweeps', world.tokens.bob);
+    const list = await handWritten(world).get('/sweeps', world.tokens.bob);
     expect(list.status).toBe(200);
     expect(list.body.items).toEqual([]);
   });
