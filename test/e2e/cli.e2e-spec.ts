@@ -9,6 +9,11 @@ import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 
 const PASSWORD = 'a long enough password';
+
+/** The attempts `kiln` named on stderr as it followed them, in order. */
+function headersOf(stderr: string): string[] {
+  return [...stderr.matchAll(/── attempt (\d+) ──/g)].map((match) => match[1]);
+}
 const EXAMPLE = resolve(__dirname, '..', '..', 'examples', 'logistic_regression.py');
 
 describe('kiln (the command line)', () => {
@@ -106,14 +111,42 @@ describe('kiln (the command line)', () => {
 
   it('run prints every attempt of a retried task once and in order, then exits 1', async () => {
     const script = 'echo "attempt $KILN_ATTEMPT"; exit 3';
-    // a second's backoff: the log stream does not say which attempt it follows, so a retry
-    // that starts between the client's look at the task and the stream's start is
-    // mistaken for the attempt before it
-    const args = ['run', '--retries', '1', '--retry-backoff', '1', '--', '/bin/sh', '-c', script];
+    // no backoff: the retry starts at once, while the first attempt's stream is closing
+    const args = ['run', '--retries', '2', '--retry-backoff', '0', '--', '/bin/sh', '-c', script];
     const result = await cli.run(args);
-    expect(result.stdout).toBe('attempt 1\nattempt 2\n');
-    expect(result.stderr).toContain('── attempt 2 ──');
+    expect(result.stdout).toBe('attempt 1\nattempt 2\nattempt 3\n');
+    expect(headersOf(result.stderr)).toEqual(['1', '2', '3']);
     expect(result.code).toBe(1);
+  });
+
+  it('logs -f names the attempt it follows and switches to the retry when the attempt fails', async () => {
+    const script =
+      'echo "attempt $KILN_ATTEMPT line 1"; sleep 1; echo "attempt $KILN_ATTEMPT line 2"; ' +
+      '[ "$KILN_ATTEMPT" -ge 2 ] || exit 3';
+    const args = ['run', '-d', '--retries', '1', '--retry-backoff', '0', '--', '/bin/sh', '-c'];
+    const id = (await cli.run([...args, script])).stdout.trim();
+    const following = cli.start(['logs', '-f', id]);
+    // attempt 1 is still running (a second before its next line) when its lines start
+    await following.waitForStdout('attempt 1 line 1');
+    expect(following.stdout).toBe('attempt 1 line 1\n');
+    const result = await following.result;
+    expect(result.stdout).toBe(
+      'attempt 1 line 1\nattempt 1 line 2\nattempt 2 line 1\nattempt 2 line 2\n',
+    );
+    expect(headersOf(result.stderr)).toEqual(['1', '2']);
+    expect(result.code).toBe(0);
+    const task = JSON.parse((await cli.run(['get', id, '-o', 'json'])).stdout);
+    expect(task).toMatchObject({ status: 'succeeded', attempt: 2 });
+  });
+
+  it('logs -f --attempt follows that attempt only', async () => {
+    const script = 'echo "attempt $KILN_ATTEMPT"; [ "$KILN_ATTEMPT" -ge 2 ] || exit 3';
+    const args = ['run', '-d', '--retries', '1', '--retry-backoff', '0', '--', '/bin/sh', '-c'];
+    const id = (await cli.run([...args, script])).stdout.trim();
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 0 });
+    const first = await cli.run(['logs', '-f', id, '--attempt', '1']);
+    expect(first).toMatchObject({ code: 0, stdout: 'attempt 1\n' });
+    expect(headersOf(first.stderr)).toEqual(['1']);
   });
 
   it('ls -o json prints the tasks as JSON a script can parse', async () => {
@@ -130,6 +163,7 @@ describe('kiln (the command line)', () => {
     const id = (await cli.run(['run', '-d', '--', '/bin/sh', '-c', script])).stdout.trim();
     const result = await cli.run(['logs', '-f', id]);
     expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
+    expect(headersOf(result.stderr)).toEqual(['1']);
     const task = JSON.parse((await cli.run(['get', id, '-o', 'json'])).stdout);
     expect(task.status).toBe('succeeded');
   });

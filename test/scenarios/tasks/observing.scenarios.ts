@@ -58,6 +58,37 @@ export function observingScenarios(worldOf: () => TaskWorld): void {
     expect(JSON.parse(end!.data)).toMatchObject({ status: 'succeeded' });
   }, 30_000);
 
+  it('follows one attempt by number, names it first, and ends it when a retry waits', async () => {
+    const submitted = await world.submit({
+      name: 'streamed per attempt',
+      ...shell('echo "attempt $KILN_ATTEMPT"; [ "$KILN_ATTEMPT" -ge 2 ] || exit 3'),
+      maxRetries: 1,
+      retryBackoffSeconds: 2,
+    });
+    const id = submitted.data!.id;
+    const follow = async (attempt: number) => {
+      const url = `${world.kiln.url}/api/v1/tasks/${id}/logs/stream?attempt=${attempt}`;
+      const stream = await openSse(url, world.tokens.alice);
+      await stream.ended;
+      return stream.events.map((e) => [
+        e.event,
+        e.event === 'message' ? e.data : JSON.parse(e.data),
+      ]);
+    };
+    // attempt 2 is asked for before it exists: the stream waits for it
+    const [first, second] = await Promise.all([follow(1), follow(2)]);
+    expect(first).toEqual([
+      ['attempt', { attempt: 1 }],
+      ['message', 'attempt 1'],
+      ['end', { status: 'pending', attempt: 1 }],
+    ]);
+    expect(second).toEqual([
+      ['attempt', { attempt: 2 }],
+      ['message', 'attempt 2'],
+      ['end', { status: 'succeeded', attempt: 2 }],
+    ]);
+  }, 30_000);
+
   it('pages through filtered lists with keyset cursors, by creation or priority', async () => {
     const marker = `page-${Date.now()}`;
     const blocker = await world.submit({
