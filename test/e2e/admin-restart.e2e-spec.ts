@@ -1,10 +1,11 @@
 // What survives a restart of an embedded Kiln (same data directory): queues changed
 // over the API win over the YAML that seeded them, and a webhook delivery waiting for
 // its retry (its job lost with the in-process job queue) is still delivered.
+import { unwrap, type components, type KilnClient } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { FAST_WEBHOOKS } from '../scenarios/admin/webhooks.scenarios';
 import { queuesConfigFile } from '../scenarios/tasks/task-world';
-import { ApiClient } from '../support/api-client';
+import { clientAs } from '../support/kiln-clients';
 import { startTestApp, TestApp } from '../support/test-app';
 import { tempDataDir } from '../support/test-config';
 import { WebhookReceiver } from '../support/webhook-receiver';
@@ -25,11 +26,11 @@ describe('administration across a restart of the embedded default', () => {
   let kiln: TestApp | undefined;
   let receiver: WebhookReceiver;
 
-  async function start(): Promise<{ api: ApiClient; token: string }> {
+  async function start(): Promise<KilnClient['api']> {
     kiln = await startTestApp({ env });
-    const api = new ApiClient(kiln.url);
-    const token = (await api.post('/auth/login', ADMIN)).body.accessToken as string;
-    return { api, token };
+    const client = clientAs(kiln.url);
+    await client.login(ADMIN.username, ADMIN.password);
+    return client.api;
   }
 
   beforeAll(async () => {
@@ -42,46 +43,51 @@ describe('administration across a restart of the embedded default', () => {
   });
 
   it('keeps queue changes over the seeding YAML, and delivers a webhook that was waiting to retry', async () => {
-    let { api, token } = await start();
-    expect((await api.patch('/admin/queues/tiny', { maxRunning: 3 }, token)).status).toBe(200);
-    const created = await api.post(
-      '/admin/queues',
-      { name: 'kept', runtime: 'local', maxRunning: 1, maxGpus: 0 },
-      token,
-    );
-    expect(created.status).toBe(201);
-    const webhook = (await api.post('/webhooks', { url: receiver.url }, token)).body;
+    let api = await start();
+    const tinyPath = { params: { path: { name: 'tiny' } } };
+    const changed = await api.PATCH('/api/v1/admin/queues/{name}', {
+      ...tinyPath,
+      body: { maxRunning: 3 },
+    });
+    expect(changed.response.status).toBe(200);
+    const created = await api.POST('/api/v1/admin/queues', {
+      body: { name: 'kept', runtime: 'local', maxRunning: 1, maxGpus: 0 },
+    });
+    expect(created.response.status).toBe(201);
+    const webhook = await unwrap(api.POST('/api/v1/webhooks', { body: { url: receiver.url } }));
+    const ofWebhook = { params: { path: { id: webhook.id } } };
     receiver.answerWith(500);
-    const ping = (await api.post(`/webhooks/${webhook.id}/ping`, {}, token)).body;
+    const ping = await unwrap(api.POST('/api/v1/webhooks/{id}/ping', ofWebhook));
     await receiver.received(1);
-    let waiting: Record<string, any> | undefined;
+    let waiting: components['schemas']['DeliveryResponse'] | undefined;
     const logged = await waitUntil(
       async () => {
-        waiting = (await api.get(`/webhooks/${webhook.id}/deliveries`, token)).body.items[0];
+        waiting = (await unwrap(api.GET('/api/v1/webhooks/{id}/deliveries', ofWebhook))).items[0];
         return waiting?.attempts.length === 1;
       },
       { timeoutMs: 10_000, intervalMs: 20 },
     );
     expect(logged.satisfied).toBe(true);
     expect(waiting).toMatchObject({ id: ping.id, status: 'pending' });
-    const wait = Date.parse(waiting!.nextAttemptAt) - Date.parse(waiting!.attempts[0].occurredAt);
+    const wait = Date.parse(waiting!.nextAttemptAt!) - Date.parse(waiting!.attempts[0].occurredAt);
     expect(wait).toBeGreaterThanOrEqual(1500 - 50);
     expect(wait).toBeLessThanOrEqual(2000 + 50);
     await kiln!.close(); // the retry waits on a job queue that is about to vanish
     kiln = undefined;
 
-    ({ api, token } = await start());
-    const tiny = await api.get('/admin/queues/tiny', token);
-    expect(tiny.body.maxRunning).toBe(3);
-    expect((await api.get('/admin/queues/kept', token)).status).toBe(200);
+    api = await start();
+    const tiny = await unwrap(api.GET('/api/v1/admin/queues/{name}', tinyPath));
+    expect(tiny.maxRunning).toBe(3);
+    const kept = await api.GET('/api/v1/admin/queues/{name}', {
+      params: { path: { name: 'kept' } },
+    });
+    expect(kept.response.status).toBe(200);
     const [, retried] = await receiver.received(2);
     expect(retried.json.id).toBe(ping.id);
     const delivered = await waitUntil(
       async () => {
-        const log = await api.get(`/webhooks/${webhook.id}/deliveries`, token);
-        return (
-          log.body.items[0]?.status === 'succeeded' && log.body.items[0].nextAttemptAt === null
-        );
+        const log = await unwrap(api.GET('/api/v1/webhooks/{id}/deliveries', ofWebhook));
+        return log.items[0]?.status === 'succeeded' && log.items[0].nextAttemptAt === null;
       },
       { timeoutMs: 10_000, intervalMs: 50 },
     );

@@ -4,11 +4,17 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { credentialsPath } from '../../clients/typescript/src/cli/credentials-store';
 import { unwrap } from '@kiln/client';
+import { waitUntil } from '../../src/common/wait-until';
 import { KilnCli } from '../support/kiln-cli';
 import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 
 const PASSWORD = 'a long enough password';
+
+/** The attempts `kiln` named on stderr as it followed them, in order. */
+function headersOf(stderr: string): string[] {
+  return [...stderr.matchAll(/── attempt (\d+) ──/g)].map((match) => match[1]);
+}
 const EXAMPLE = resolve(__dirname, '..', '..', 'examples', 'logistic_regression.py');
 
 describe('kiln (the command line)', () => {
@@ -16,7 +22,10 @@ describe('kiln (the command line)', () => {
   let cli: KilnCli;
 
   beforeAll(async () => {
-    kiln = await KilnProcess.start({ env: { KILN_ADMIN_PASSWORD: PASSWORD } });
+    kiln = await KilnProcess.start({
+      // the webhook commands subscribe a local address
+      env: { KILN_ADMIN_PASSWORD: PASSWORD, KILN_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' },
+    });
     cli = new KilnCli(kiln.url);
     const login = await cli.run(['login', '-u', 'admin'], { stdin: `${PASSWORD}\n` });
     expect(login).toMatchObject({ code: 0 });
@@ -106,14 +115,42 @@ describe('kiln (the command line)', () => {
 
   it('run prints every attempt of a retried task once and in order, then exits 1', async () => {
     const script = 'echo "attempt $KILN_ATTEMPT"; exit 3';
-    // a second's backoff: the log stream does not say which attempt it follows, so a retry
-    // that starts between the client's look at the task and the stream's start is
-    // mistaken for the attempt before it
-    const args = ['run', '--retries', '1', '--retry-backoff', '1', '--', '/bin/sh', '-c', script];
+    // no backoff: the retry starts at once, while the first attempt's stream is closing
+    const args = ['run', '--retries', '2', '--retry-backoff', '0', '--', '/bin/sh', '-c', script];
     const result = await cli.run(args);
-    expect(result.stdout).toBe('attempt 1\nattempt 2\n');
-    expect(result.stderr).toContain('── attempt 2 ──');
+    expect(result.stdout).toBe('attempt 1\nattempt 2\nattempt 3\n');
+    expect(headersOf(result.stderr)).toEqual(['1', '2', '3']);
     expect(result.code).toBe(1);
+  });
+
+  it('logs -f names the attempt it follows and switches to the retry when the attempt fails', async () => {
+    const script =
+      'echo "attempt $KILN_ATTEMPT line 1"; sleep 1; echo "attempt $KILN_ATTEMPT line 2"; ' +
+      '[ "$KILN_ATTEMPT" -ge 2 ] || exit 3';
+    const args = ['run', '-d', '--retries', '1', '--retry-backoff', '0', '--', '/bin/sh', '-c'];
+    const id = (await cli.run([...args, script])).stdout.trim();
+    const following = cli.start(['logs', '-f', id]);
+    // attempt 1 is still running (a second before its next line) when its lines start
+    await following.waitForStdout('attempt 1 line 1');
+    expect(following.stdout).toBe('attempt 1 line 1\n');
+    const result = await following.result;
+    expect(result.stdout).toBe(
+      'attempt 1 line 1\nattempt 1 line 2\nattempt 2 line 1\nattempt 2 line 2\n',
+    );
+    expect(headersOf(result.stderr)).toEqual(['1', '2']);
+    expect(result.code).toBe(0);
+    const task = JSON.parse((await cli.run(['get', id, '-o', 'json'])).stdout);
+    expect(task).toMatchObject({ status: 'succeeded', attempt: 2 });
+  });
+
+  it('logs -f --attempt follows that attempt only', async () => {
+    const script = 'echo "attempt $KILN_ATTEMPT"; [ "$KILN_ATTEMPT" -ge 2 ] || exit 3';
+    const args = ['run', '-d', '--retries', '1', '--retry-backoff', '0', '--', '/bin/sh', '-c'];
+    const id = (await cli.run([...args, script])).stdout.trim();
+    expect(await cli.run(['wait', id])).toMatchObject({ code: 0 });
+    const first = await cli.run(['logs', '-f', id, '--attempt', '1']);
+    expect(first).toMatchObject({ code: 0, stdout: 'attempt 1\n' });
+    expect(headersOf(first.stderr)).toEqual(['1']);
   });
 
   it('ls -o json prints the tasks as JSON a script can parse', async () => {
@@ -130,6 +167,7 @@ describe('kiln (the command line)', () => {
     const id = (await cli.run(['run', '-d', '--', '/bin/sh', '-c', script])).stdout.trim();
     const result = await cli.run(['logs', '-f', id]);
     expect(result).toMatchObject({ code: 0, stdout: 'line 1\nline 2\nline 3\n' });
+    expect(headersOf(result.stderr)).toEqual(['1']);
     const task = JSON.parse((await cli.run(['get', id, '-o', 'json'])).stdout);
     expect(task.status).toBe('succeeded');
   });
@@ -212,6 +250,219 @@ describe('kiln (the command line)', () => {
       );
     expect((await complete('kiln lo')).trim()).toBe('login logout logs');
     expect((await complete('kiln logs --')).trim()).toBe('--follow --attempt --tail --help');
+  });
+
+  describe('services, schedules, sweeps and administration', () => {
+    const SERVE = [
+      'python3',
+      resolve(__dirname, '..', '..', 'examples', 'serve_logistic_regression.py'),
+    ];
+    const json = async <T>(args: string[]): Promise<T> => {
+      const result = await cli.run([...args, '-o', 'json']);
+      expect(result).toMatchObject({ code: 0 });
+      return JSON.parse(result.stdout) as T;
+    };
+    async function until<T>(args: string[], check: (value: T) => boolean): Promise<T> {
+      let value: T | undefined;
+      const reached = await waitUntil(async () => check((value = await json<T>(args))), {
+        timeoutMs: 60_000,
+        intervalMs: 250,
+      });
+      if (!reached.satisfied) throw new Error(`kiln ${args.join(' ')}: ${JSON.stringify(value)}`);
+      return value!;
+    }
+
+    it('services: deploys a trained model, calls it, scales, rolls back, reads logs and deletes it', async () => {
+      const trained = await cli.run(['run', '-d', '-p', 'epochs=3', '--', 'python3', EXAMPLE]);
+      const modelTask = trained.stdout.trim();
+      expect(await cli.run(['wait', modelTask])).toMatchObject({ code: 0 });
+
+      const deploy = ['services', 'deploy', 'iris', '--model', modelTask, '--', ...SERVE];
+      expect(await cli.run(deploy)).toMatchObject({
+        code: 0,
+        stdout: 'iris revision 1 deploying\n',
+      });
+      await until<{ status: string }>(['services', 'get', 'iris'], (s) => s.status === 'ready');
+      const listed = await json<Array<{ name: string }>>(['services', 'ls']);
+      expect(listed.map((service) => service.name)).toContain('iris');
+
+      const body = JSON.stringify({ instances: [[1, 2, 3, 4]] });
+      const invoked = await cli.run(['services', 'invoke', 'iris', 'predict', '-d', body]);
+      expect(invoked.code).toBe(0);
+      expect(JSON.parse(invoked.stdout)).toMatchObject({ predictions: [expect.any(Number)] });
+
+      const shown = await cli.run(['services', 'get', 'iris']);
+      expect(shown.stdout).toMatch(/^Status: +ready$/m);
+      expect(shown.stdout).toMatch(/^REPLICA +STATE +REVISION +RESTARTS/m);
+      const logs = await cli.run(['services', 'logs', 'iris', '--tail', '50']);
+      expect(logs.stdout).toContain('serving 4-feature logistic regression');
+
+      expect(await cli.run(['services', 'scale', 'iris', '2'])).toMatchObject({
+        code: 0,
+        stdout: 'iris scaled to 2\n',
+      });
+      await until<{ replicas: { ready: number } }>(
+        ['services', 'get', 'iris'],
+        (s) => s.replicas.ready === 2,
+      );
+      // a second deploy of the same name is a new revision, which rollback undoes
+      const again = await cli.run([...deploy, '--label', 'stage=two']);
+      expect(again.stdout).toMatch(/^iris revision 2 /);
+      const back = await cli.run(['services', 'rollback', 'iris', '1']);
+      expect(back.stdout).toMatch(/^iris revision 3 /);
+
+      expect(await cli.run(['services', 'delete', 'iris'])).toMatchObject({ code: 0 });
+      const gone = await cli.run(['services', 'get', 'iris']);
+      expect(gone.code).toBe(2);
+      expect(gone.stderr).toMatch(/^kiln: Not Found: .+/m);
+    }, 120_000);
+
+    it('schedules: creates from a file, fires on demand, suspends, resumes and deletes', async () => {
+      const file = join(cli.configDir, 'schedule.yaml');
+      writeFileSync(
+        file,
+        [
+          'kind: Schedule',
+          'name: yearly',
+          'cron: "0 3 1 1 *"',
+          'timezone: UTC',
+          'task: { name: from-schedule, command: [/bin/echo, scheduled] }',
+        ].join('\n'),
+      );
+      const created = await cli.run(['apply', '-f', file]);
+      expect(created.code).toBe(0);
+      const id = created.stdout.trim();
+      const listed = await json<Array<{ id: string; name: string }>>(['schedules', 'ls']);
+      expect(listed).toEqual(
+        expect.arrayContaining([expect.objectContaining({ id, name: 'yearly' })]),
+      );
+
+      const fired = await cli.run(['schedules', 'trigger', id]);
+      expect(fired.code).toBe(0);
+      const taskId = fired.stdout.trim();
+      expect(await cli.run(['wait', taskId])).toMatchObject({ code: 0 });
+      expect((await cli.run(['logs', taskId])).stdout).toBe('scheduled\n');
+
+      expect(await cli.run(['schedules', 'suspend', id])).toMatchObject({
+        stdout: `${id} suspended\n`,
+      });
+      expect(await cli.run(['schedules', 'resume', id])).toMatchObject({
+        stdout: `${id} active\n`,
+      });
+      const shown = await cli.run(['schedules', 'get', id]);
+      expect(shown.stdout).toMatch(/^Cron: +0 3 1 1 \* \(UTC\)$/m);
+      expect(shown.stdout).toContain(taskId);
+      expect(await cli.run(['schedules', 'delete', id])).toMatchObject({ code: 0 });
+      expect((await cli.run(['schedules', 'get', id])).code).toBe(2);
+    }, 60_000);
+
+    it('sweeps: runs a small grid to a leaderboard', async () => {
+      const file = join(cli.configDir, 'sweep.yaml');
+      writeFileSync(
+        file,
+        [
+          'name: lr grid',
+          `task: { name: logreg, command: [python3, ${EXAMPLE}], hyperparameters: { epochs: 2, samples: 200 } }`,
+          'parameters: [{ name: learning_rate, values: [0.1, 0.5] }]',
+          'strategy: grid',
+          'maxTrials: 10',
+          'objective: { metric: loss, goal: minimize }',
+        ].join('\n'),
+      );
+      const created = await cli.run(['sweeps', 'create', '-f', file]);
+      expect(created).toMatchObject({ code: 0, stderr: '' });
+      const id = created.stdout.trim();
+      await until<{ status: string }>(
+        ['sweeps', 'get', id],
+        (sweep) => sweep.status === 'completed',
+      );
+      const shown = await cli.run(['sweeps', 'get', id]);
+      expect(shown.stdout).toMatch(/^Trials: +2: 0 active, 2 succeeded/m);
+      expect(shown.stdout).toMatch(/^# +VALUE +STATUS +TASK +HYPERPARAMETERS$/m);
+      expect(shown.stdout).toContain('{"learning_rate":0.5}');
+      const listed = await json<Array<{ id: string }>>(['sweeps', 'ls']);
+      expect(listed.map((sweep) => sweep.id)).toContain(id);
+      // cancelling a sweep that has ended changes nothing
+      expect(await cli.run(['sweeps', 'cancel', id])).toMatchObject({
+        code: 0,
+        stdout: `${id} completed\n`,
+      });
+    }, 90_000);
+
+    it('admin: users, queues, quotas, the audit log and webhooks', async () => {
+      const created = await cli.run(['admin', 'users', 'create', 'carol', '--role', 'member'], {
+        env: { KILN_NEW_PASSWORD: 'a long enough password here' },
+      });
+      expect(created).toMatchObject({ code: 0, stderr: '' });
+      const carol = created.stdout.trim();
+      const users = await json<Array<{ id: string; username: string }>>(['admin', 'users', 'ls']);
+      expect(users.find((user) => user.id === carol)?.username).toBe('carol');
+      const weak = await cli.run(['admin', 'users', 'create', 'dave'], {
+        env: { KILN_NEW_PASSWORD: 'x' },
+      });
+      expect(weak.code).toBe(2);
+      expect(weak.stderr).toMatch(/^ {2}password: .+/m);
+
+      const queues = await cli.run(['admin', 'queues', 'ls']);
+      expect(queues.stdout).toMatch(/^NAME +RUNTIME +PAUSED +RUNNING +GPUS +PENDING +QUEUED$/m);
+      expect(queues.stdout).toMatch(/^default +local +no /m);
+      expect(await cli.run(['admin', 'queues', 'pause', 'default'])).toMatchObject({
+        stdout: 'default paused\n',
+      });
+      expect(await cli.run(['admin', 'queues', 'resume', 'default'])).toMatchObject({
+        stdout: 'default running\n',
+      });
+
+      expect((await cli.run(['admin', 'quotas', 'set', carol, '--max-running', '2'])).code).toBe(0);
+      const quotas = await json<{ items: Array<{ userId: string; overrides: object }> }>([
+        'admin',
+        'quotas',
+        'ls',
+      ]);
+      expect(quotas.items).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            userId: carol,
+            overrides: expect.objectContaining({ maxRunning: 2 }),
+          }),
+        ]),
+      );
+      expect((await cli.run(['admin', 'quotas', 'clear', carol])).code).toBe(0);
+
+      const audit = await json<Array<{ action: string; target: { id: string } }>>([
+        'admin',
+        'audit',
+        '--action',
+        'admin.user.created',
+      ]);
+      expect(audit).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({
+            action: 'admin.user.created',
+            target: expect.objectContaining({ id: carol }),
+          }),
+        ]),
+      );
+
+      const hook = await cli.run([
+        'admin',
+        'webhooks',
+        'create',
+        'http://127.0.0.1:9/hook',
+        '--status',
+        'failed',
+      ]);
+      expect(hook).toMatchObject({ code: 0, stderr: '' });
+      const [hookId, secretLine] = hook.stdout.trim().split('\n');
+      expect(secretLine).toMatch(/^secret: \S+/);
+      const hooks = await json<Array<{ id: string; statuses: string[] }>>([
+        'admin',
+        'webhooks',
+        'ls',
+      ]);
+      expect(hooks).toEqual([expect.objectContaining({ id: hookId, statuses: ['failed'] })]);
+      expect(await cli.run(['admin', 'webhooks', 'delete', hookId])).toMatchObject({ code: 0 });
+    });
   });
 
   describe('on a terminal', () => {

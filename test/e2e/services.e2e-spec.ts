@@ -2,6 +2,7 @@
 // example is deployed, invoked through Kiln, rolled out under load, broken, scaled,
 // killed and deleted, with real replica processes.
 import { join, resolve } from 'node:path';
+import { unwrap, type ServiceDetail, type ServiceSubmission } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { processesOfService } from '../support/run-processes';
 import { startTestApp } from '../support/test-app';
@@ -30,18 +31,16 @@ describe('model services on the embedded default (local runtime)', () => {
       KILN_WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
     });
     receiver = await WebhookReceiver.start();
-    const webhook = await world.api.post(
-      '/webhooks',
-      { url: receiver.url, events: ['service.status', 'service.scaled'] },
-      world.tokens.alice,
-    );
-    expect(webhook.status).toBe(201);
+    const webhook = await world.as.alice.POST('/api/v1/webhooks', {
+      body: { url: receiver.url, events: ['service.status', 'service.scaled'] },
+    });
+    expect(webhook.response.status).toBe(201);
     const trained = await world.submit({
       name: 'train for serving',
       command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
       hyperparameters: { epochs: 10, samples: 300 },
     });
-    modelTaskId = trained.body.id;
+    modelTaskId = trained.data!.id;
     const task = await world.waitForStatus(modelTaskId, FINAL, 60_000);
     expect(task.status).toBe('succeeded');
   }, 90_000);
@@ -51,11 +50,11 @@ describe('model services on the embedded default (local runtime)', () => {
     await receiver?.close();
   });
 
-  const api = () => world.api;
   const alice = () => world.tokens.alice;
+  const lr = { params: { path: { name: 'lr' } } };
 
-  function deploy(body: Record<string, unknown>, token = alice()) {
-    return api().request('POST', '/services', { body, token });
+  function deploy(body: ServiceSubmission) {
+    return world.as.alice.POST('/api/v1/services', { body });
   }
 
   function invoke(name: string, token = alice()) {
@@ -68,20 +67,21 @@ describe('model services on the embedded default (local runtime)', () => {
 
   async function waitForService(
     name: string,
-    check: (service: Record<string, any>) => boolean,
+    check: (service: ServiceDetail) => boolean,
     timeoutMs = 30_000,
-  ): Promise<Record<string, any>> {
-    let service: Record<string, any> = {};
+  ): Promise<ServiceDetail> {
+    let service: ServiceDetail | undefined;
     const result = await waitUntil(
       async () => {
-        service = (await api().get(`/services/${name}`, world.tokens.admin)).body;
+        const path = { name };
+        service = await unwrap(world.as.admin.GET('/api/v1/services/{name}', { params: { path } }));
         return check(service);
       },
       { timeoutMs, intervalMs: 100 },
     );
     if (!result.satisfied)
       throw new Error(`service ${name} never got there: ${JSON.stringify(service)}`);
-    return service;
+    return service!;
   }
 
   /** Invokes the service without pause until stopped; counts answers by status. */
@@ -119,40 +119,40 @@ describe('model services on the embedded default (local runtime)', () => {
       healthPath: 'healthz',
       env: { KILN_SECRET: 'x' },
     });
-    expect(response.status).toBe(400);
-    expect(response.headers.get('content-type')).toContain('application/problem+json');
-    const fields = response.body.errors.map((error: { field: string }) => error.field);
+    expect(response.response.status).toBe(400);
+    expect(response.response.headers.get('content-type')).toContain('application/problem+json');
+    const fields = (response.error?.errors ?? []).map((error) => error.field);
     expect(fields).toEqual(
       expect.arrayContaining(['name', 'command', 'replicas', 'port', 'healthPath']),
     );
     const reserved = await deploy({ name: 'reserved', command: SERVE, env: { KILN_X: '1' } });
-    expect(reserved.status).toBe(400);
-    expect(reserved.body.errors[0].field).toBe('env');
+    expect(reserved.response.status).toBe(400);
+    expect(reserved.error?.errors?.[0].field).toBe('env');
   });
 
   it('refuses a model from a task that has not succeeded (409) or a file it did not write (404)', async () => {
     const failing = await world.submit({ name: 'fails', command: ['/bin/sh', '-c', 'exit 3'] });
-    await world.waitForStatus(failing.body.id, FINAL);
+    await world.waitForStatus(failing.data!.id, FINAL);
     const notSucceeded = await deploy({
       name: 'from-failed',
       command: SERVE,
-      model: { taskId: failing.body.id, path: 'model.json' },
+      model: { taskId: failing.data!.id, path: 'model.json' },
     });
-    expect(notSucceeded.status).toBe(409);
-    expect(notSucceeded.body.type).toContain('task-not-succeeded');
+    expect(notSucceeded.response.status).toBe(409);
+    expect(notSucceeded.error?.type).toContain('task-not-succeeded');
     const missing = await deploy({
       name: 'missing-file',
       command: SERVE,
       model: { taskId: modelTaskId, path: 'nope.json' },
     });
-    expect(missing.status).toBe(404);
+    expect(missing.response.status).toBe(404);
     const escaping = await deploy({
       name: 'escaping',
       command: SERVE,
       model: { taskId: modelTaskId, path: '../../etc/passwd' },
     });
-    expect(escaping.status).toBe(400);
-    expect(escaping.body.errors[0].field).toBe('model.path');
+    expect(escaping.response.status).toBe(400);
+    expect(escaping.error?.errors?.[0].field).toBe('model.path');
   });
 
   it('deploys the trained model and answers predictions through Kiln', async () => {
@@ -163,10 +163,10 @@ describe('model services on the embedded default (local runtime)', () => {
       replicas: 2,
       labels: { team: 'vision' },
     });
-    expect(created.status).toBe(201);
-    serviceId = created.body.id;
-    expect(created.headers.get('location')).toBe('/api/v1/services/lr');
-    expect(created.body).toMatchObject({
+    expect(created.response.status).toBe(201);
+    serviceId = created.data!.id;
+    expect(created.response.headers.get('location')).toBe('/api/v1/services/lr');
+    expect(created.data).toMatchObject({
       name: 'lr',
       status: 'deploying',
       revision: 1,
@@ -188,10 +188,13 @@ describe('model services on the embedded default (local runtime)', () => {
     expect(body.predictions).toHaveLength(2);
     expect(body.probabilities.every((p) => p >= 0 && p <= 1)).toBe(true);
 
-    const replica = ready.replicaList[0].name as string;
-    const logs = await api().get(`/services/lr/replicas/${replica}/logs?tail=200`, alice());
-    expect(logs.status).toBe(200);
-    expect(logs.text).toContain('serving 4-feature logistic regression');
+    const replica = ready.replicaList[0].name;
+    const logs = await world.as.alice.GET('/api/v1/services/{name}/replicas/{replica}/logs', {
+      params: { path: { name: 'lr', replica }, query: { tail: 200 } },
+      parseAs: 'text',
+    });
+    expect(logs.response.status).toBe(200);
+    expect(logs.data).toContain('serving 4-feature logistic regression');
   }, 60_000);
 
   it('tells the owner’s webhook of the service’s status changes: deploying, then ready', async () => {
@@ -208,27 +211,28 @@ describe('model services on the embedded default (local runtime)', () => {
 
   it('keeps another member from seeing, changing or invoking the service (404)', async () => {
     const bob = world.tokens.bob;
-    expect((await api().get('/services/lr', bob)).status).toBe(404);
-    const list = await api().get('/services', bob);
-    expect(list.body.items.map((service: { name: string }) => service.name)).not.toContain('lr');
+    expect((await world.as.bob.GET('/api/v1/services/{name}', lr)).response.status).toBe(404);
+    const list = await unwrap(world.as.bob.GET('/api/v1/services'));
+    expect(list.items.map((service) => service.name)).not.toContain('lr');
     expect((await invoke('lr', bob)).status).toBe(404);
-    const scaled = await api().request('POST', '/services/lr/scale', {
+    const scaled = await world.as.bob.POST('/api/v1/services/{name}/scale', {
+      ...lr,
       body: { replicas: 0 },
-      token: bob,
     });
-    expect(scaled.status).toBe(404);
-    expect((await api().get('/services/lr', world.tokens.viewer)).status).toBe(200);
+    expect(scaled.response.status).toBe(404);
+    const asViewer = await world.as.viewer.GET('/api/v1/services/{name}', lr);
+    expect(asViewer.response.status).toBe(200);
     expect((await invoke('lr', world.tokens.viewer)).status).toBe(403);
   });
 
   it('rolls out a new revision under steady load without a failed request', async () => {
     const load = hammer('lr');
-    const changed = await api().request('PATCH', '/services/lr', {
+    const changed = await world.as.alice.PATCH('/api/v1/services/{name}', {
+      ...lr,
       body: { env: { MODEL_VARIANT: 'b' } },
-      token: alice(),
     });
-    expect(changed.status).toBe(200);
-    expect(changed.body.revision).toBe(2);
+    expect(changed.response.status).toBe(200);
+    expect(changed.data?.revision).toBe(2);
     await waitForService('lr', (s) => s.servingRevision === 2 && s.status === 'ready', 60_000);
     const counts = await load.stop();
     // a request in flight on the replica when it was killed fails (a POST is not retried
@@ -236,36 +240,34 @@ describe('model services on the embedded default (local runtime)', () => {
     expect(counts.failed).toBeLessThanOrEqual(2);
     expect(counts.ok).toBeGreaterThan(20);
     expect([...counts.revisions].sort()).toEqual(['1', '2']);
-    const revisions = await api().get('/services/lr/revisions', alice());
-    expect(revisions.body.items.map((r: { number: number }) => r.number)).toEqual([2, 1]);
+    const revisions = await unwrap(world.as.alice.GET('/api/v1/services/{name}/revisions', lr));
+    expect(revisions.items.map((r) => r.number)).toEqual([2, 1]);
   }, 90_000);
 
   it('fails the rollout of a revision that never becomes healthy and keeps the old one serving', async () => {
-    const broken = await api().request('PATCH', '/services/lr', {
+    const broken = await world.as.alice.PATCH('/api/v1/services/{name}', {
+      ...lr,
       body: { command: ['/bin/sh', '-c', 'exit 1'], rolloutTimeoutSeconds: 5 },
-      token: alice(),
     });
-    expect(broken.status).toBe(200);
-    expect(broken.body.revision).toBe(3);
-    const failed = await waitForService('lr', (s) => s.rollout.state === 'failed', 30_000);
+    expect(broken.response.status).toBe(200);
+    expect(broken.data?.revision).toBe(3);
+    const failed = await waitForService('lr', (s) => s.rollout?.state === 'failed', 30_000);
     expect(failed).toMatchObject({ servingRevision: 2, status: 'ready' });
     expect(failed.reason).toContain('revision 3 did not become healthy');
     const response = await invoke('lr');
     expect(response.status).toBe(200);
     expect(((await response.json()) as { revision: string }).revision).toBe('2');
     // the broken revision's replicas are gone: only revision 2 runs
-    await waitForService('lr', (s) =>
-      s.replicaList.every((r: { revision: number }) => r.revision === 2),
-    );
+    await waitForService('lr', (s) => s.replicaList.every((r) => r.revision === 2));
   }, 60_000);
 
   it('rolls back by deploying an earlier revision as a new one', async () => {
-    const rolledBack = await api().request('POST', '/services/lr/rollback', {
+    const rolledBack = await world.as.alice.POST('/api/v1/services/{name}/rollback', {
+      ...lr,
       body: { revision: 2 },
-      token: alice(),
     });
-    expect(rolledBack.status).toBe(200);
-    expect(rolledBack.body).toMatchObject({
+    expect(rolledBack.response.status).toBe(200);
+    expect(rolledBack.data).toMatchObject({
       revision: 4,
       spec: { cause: 'rollback to revision 2' },
     });
@@ -282,25 +284,21 @@ describe('model services on the embedded default (local runtime)', () => {
     const [victim] = processesOfService(serviceId);
     process.kill(victim, 'SIGKILL');
     const restarted = await waitForService('lr', (s) =>
-      s.replicaList.some(
-        (r: { restarts: number; state: string }) => r.restarts === 1 && r.state === 'ready',
-      ),
+      s.replicaList.some((r) => r.restarts === 1 && r.state === 'ready'),
     );
     const counts = await load.stop();
     // a request in flight on the killed replica fails (a POST is not retried elsewhere);
     // each of the two load loops can have one there
     expect(counts.failed).toBeLessThanOrEqual(2);
     expect(counts.ok).toBeGreaterThan(0);
-    expect(restarted.replicaList.map((r: { state: string }) => r.state)).toEqual([
-      'ready',
-      'ready',
-    ]);
+    expect(restarted.replicaList.map((r) => r.state)).toEqual(['ready', 'ready']);
     expect(processesOfService(serviceId)).toHaveLength(2);
   }, 60_000);
 
   it('scales 2 → 3 → 0 → 1: no replica while at zero (503 with Retry-After)', async () => {
-    const scale = (replicas: number) =>
-      api().request('POST', '/services/lr/scale', { body: { replicas }, token: alice() });
+    const scale = async (replicas: number) =>
+      (await world.as.alice.POST('/api/v1/services/{name}/scale', { ...lr, body: { replicas } }))
+        .response;
     expect((await scale(3)).status).toBe(200);
     await waitForService('lr', (s) => s.status === 'ready' && s.replicas.ready === 3);
     expect((await scale(0)).status).toBe(200);
@@ -331,10 +329,10 @@ describe('model services on the embedded default (local runtime)', () => {
   }, 60_000);
 
   it('deletes a service: every replica process stops and the service is gone', async () => {
-    const deleted = await api().request('DELETE', '/services/lr', { token: alice() });
-    expect(deleted.status).toBe(202);
+    const deleted = await world.as.alice.DELETE('/api/v1/services/{name}', lr);
+    expect(deleted.response.status).toBe(202);
     const gone = await waitUntil(
-      async () => (await api().get('/services/lr', alice())).status === 404,
+      async () => (await world.as.alice.GET('/api/v1/services/{name}', lr)).response.status === 404,
       { timeoutMs: 30_000, intervalMs: 100 },
     );
     expect(gone.satisfied).toBe(true);

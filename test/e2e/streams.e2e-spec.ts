@@ -75,12 +75,12 @@ describe('event and log streams on the embedded default', () => {
       await events(world.tokens.alice);
       await expectTooMany(await tryEvents(world.tokens.alice));
       const task = await world.submit({ name: 'log', ...sleepForever });
-      const logs = await fetch(`${world.kiln.url}/api/v1/tasks/${task.body.id}/logs/stream`, {
+      const logs = await fetch(`${world.kiln.url}/api/v1/tasks/${task.data!.id}/logs/stream`, {
         headers: { authorization: `Bearer ${world.tokens.alice}` },
       });
       await expectTooMany(logs);
       await as().alice.api.POST('/api/v1/tasks/{id}/cancel', {
-        params: { path: { id: task.body.id } },
+        params: { path: { id: task.data!.id } },
       });
 
       first.close();
@@ -142,9 +142,9 @@ describe('event and log streams on the embedded default', () => {
       const waiting = await world.submit({
         name: 'waits',
         ...sleepForever,
-        dependsOn: [blocker.body.id],
+        dependsOn: [blocker.data!.id],
       });
-      const id = waiting.body.id as string;
+      const id = waiting.data!.id;
       const get = jest.spyOn(world.kiln.app.get(TasksService), 'get');
       const readsOfWaiting = () => get.mock.calls.filter(([, taskId]) => taskId === id).length;
       const stream = await openSse(
@@ -155,14 +155,14 @@ describe('event and log streams on the embedded default', () => {
 
       // Time passes for reasons of its own: another task runs from submit to success.
       const other = await world.submit({ name: 'other', command: ['/bin/sh', '-c', 'sleep 2'] });
-      await world.waitForStatus(other.body.id, ['succeeded']);
+      await world.waitForStatus(other.data!.id, ['succeeded']);
       // the 404 check before the stream opens and the first look once it is open
       expect(readsOfWaiting()).toBeLessThanOrEqual(2);
       const alice = as().alice.api;
       const seen = await unwrap(alice.GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
       expect(seen.status).toBe('pending');
 
-      await alice.POST('/api/v1/tasks/{id}/cancel', { params: { path: { id: blocker.body.id } } });
+      await alice.POST('/api/v1/tasks/{id}/cancel', { params: { path: { id: blocker.data!.id } } });
       await stream.waitFor((event) => event.event === 'end');
       expect(JSON.parse(stream.events.find((event) => event.event === 'end')!.data)).toMatchObject({
         status: 'failed',

@@ -40,8 +40,8 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
       command: ['python', 'train.py'],
       maxRetries: 0,
     });
-    expect(submitted.status).toBe(201);
-    return submitted.body.id as string;
+    expect(submitted.response.status).toBe(201);
+    return submitted.data!.id;
   }
 
   /** Waits for the attempt's Job on the fake API server and returns its name. */
@@ -172,24 +172,25 @@ describe('training tasks on a Kubernetes queue (fake API server)', () => {
   }, 60_000);
 
   it('refuses a task without an image with 400, naming the field, and stores nothing', async () => {
-    const tasksBefore = await world.api.get('/tasks?limit=200', world.tokens.alice);
+    const taskIds = async () =>
+      (
+        await unwrap(world.as.alice.GET('/api/v1/tasks', { params: { query: { limit: 200 } } }))
+      ).items.map((task) => task.id);
+    const tasksBefore = await taskIds();
     const jobsBefore = kube.requestsTo('POST', /\/jobs$/).length;
 
     const refused = await world.submit({ name: 'k8s no image', queue: 'k8s', command: ['true'] });
 
-    expect(refused.status).toBe(400);
-    expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(refused.body.detail).toBe(
+    expect(refused.response.status).toBe(400);
+    expect(refused.response.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.error?.detail).toBe(
       'Queue "k8s" runs tasks on the kubernetes runtime, which cannot run this one: ' +
         'image is required: each run is a container of that image.',
     );
-    expect(refused.body.errors).toEqual([
+    expect(refused.error?.errors).toEqual([
       { field: 'image', message: 'is required: each run is a container of that image' },
     ]);
-    const tasksAfter = await world.api.get('/tasks?limit=200', world.tokens.alice);
-    const idsOf = (page: { body: { items: Array<{ id: string }> } }) =>
-      page.body.items.map((task) => task.id);
-    expect(idsOf(tasksAfter)).toEqual(idsOf(tasksBefore));
+    expect(await taskIds()).toEqual(tasksBefore);
     expect(kube.requestsTo('POST', /\/jobs$/)).toHaveLength(jobsBefore);
   }, 30_000);
 });

@@ -30,7 +30,7 @@ describe('retention over 100k old tasks on PostgreSQL', () => {
   it('removes every old task and keeps the recent one', async () => {
     const dataSource = world.kiln.app.get(DataSource);
     const template = await world.submit({ name: 'template', command: ['true'] });
-    await world.waitForStatus(template.body.id, ['succeeded']);
+    await world.waitForStatus(template.data!.id, ['succeeded']);
     const columns = dataSource.getMetadata(Task).columns.map((column) => column.databaseName);
     const values = columns.map((name) => {
       if (name === 'id') return 'gen_random_uuid()';
@@ -42,12 +42,12 @@ describe('retention over 100k old tasks on PostgreSQL', () => {
       `INSERT INTO tasks (${columns.map((name) => `"${name}"`).join(', ')})
        SELECT ${values.join(', ')} FROM tasks, generate_series(1, ${OLD_TASKS})
         WHERE tasks.id = $1`,
-      [template.body.id],
+      [template.data!.id],
     );
 
     const summary = await world.kiln.app.get(RetentionRunner).runNow();
 
     expect(summary.removed.tasks).toBe(OLD_TASKS);
-    expect(await dataSource.getRepository(Task).countBy({ id: template.body.id })).toBe(1);
+    expect(await dataSource.getRepository(Task).countBy({ id: template.data!.id })).toBe(1);
   });
 });

@@ -39,7 +39,7 @@ describe('event streams on PostgreSQL + Redis', () => {
 
     // alice's stream still delivers: her next task's events arrive
     const submitted = await world.submit({ name: 'after', command: ['/bin/sh', '-c', 'true'] });
-    await alice.waitFor((event) => JSON.parse(event.data).taskId === submitted.body.id);
+    await alice.waitFor((event) => JSON.parse(event.data).taskId === submitted.data!.id);
     alice.close();
   });
 });

@@ -5,9 +5,10 @@
 // reach a process it cannot signal itself (in compose, another pid namespace).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unwrap, type KilnClient } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { readProcessIdentity } from '../../src/modules/runtimes/local/process/process-identity';
-import { ApiClient } from '../support/api-client';
+import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { createTestRedisPrefix, SHARED_REDIS_URL } from '../support/redis';
@@ -23,7 +24,7 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
   let env: Record<string, string>;
   let apiProcess: KilnProcess;
   let worker: KilnProcess;
-  let api: ApiClient;
+  let client: KilnClient;
   let token: string;
 
   beforeAll(async () => {
@@ -41,9 +42,8 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
     apiProcess = await KilnProcess.start({ env: { ...env, KILN_ROLE: 'api' } });
     await apiProcess.waitForOutput((text) => text.includes('Leadership acquired'), 15_000);
     worker = await KilnProcess.start({ env: { ...env, KILN_ROLE: 'worker' } });
-    api = new ApiClient(apiProcess.url);
-    const session = await api.post('/auth/login', { username: 'root', password: ADMIN_PASSWORD });
-    token = session.body.accessToken;
+    client = clientAs(apiProcess.url);
+    token = (await client.login('root', ADMIN_PASSWORD)).accessToken;
   }, 60_000);
 
   afterAll(async () => {
@@ -56,24 +56,39 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
   /** Submits `script` run by /bin/sh, with no retries, and returns the task id. */
   async function submit(name: string, script: string): Promise<string> {
     const command = ['/bin/sh', '-c', script];
-    const submitted = await api.post('/tasks', { name, command, maxRetries: 0 }, token);
-    expect(submitted.status).toBe(201);
-    return submitted.body.id;
+    const submitted = await client.api.POST('/api/v1/tasks', {
+      body: { name, command, maxRetries: 0 },
+    });
+    expect(submitted.response.status).toBe(201);
+    return submitted.data!.id;
   }
 
+  const read = (id: string) =>
+    unwrap(client.api.GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
+
   async function waitForTask(id: string, statuses: string[], timeoutMs = 30_000) {
-    let task = (await api.get(`/tasks/${id}`, token)).body;
-    await waitUntil(
-      async () => statuses.includes((task = (await api.get(`/tasks/${id}`, token)).body).status),
-      { timeoutMs, intervalMs: 100 },
-    );
+    let task = await read(id);
+    await waitUntil(async () => statuses.includes((task = await read(id)).status), {
+      timeoutMs,
+      intervalMs: 100,
+    });
     return task;
   }
 
   async function transitions(id: string): Promise<string[]> {
-    const events = (await api.get(`/tasks/${id}/events`, token)).body as Array<{ to: string }>;
+    const events = await unwrap(
+      client.api.GET('/api/v1/tasks/{id}/events', { params: { path: { id } } }),
+    );
     return events.map((event) => event.to);
   }
+
+  const logOf = async (id: string) =>
+    (
+      await client.api.GET('/api/v1/tasks/{id}/logs', {
+        params: { path: { id } },
+        parseAs: 'text',
+      })
+    ).data ?? '';
 
   it('runs a task the worker launched to success, its log followed through the api', async () => {
     const id = await submit('followed from the api', 'echo one; sleep 2; echo two');
@@ -93,7 +108,10 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
     await waitForTask(id, ['running']);
     expect((await waitUntil(() => existsSync(marker), { timeoutMs: 10_000 })).satisfied).toBe(true);
     const pid = Number(readFileSync(marker, 'utf8'));
-    expect((await api.post(`/tasks/${id}/cancel`, {}, token)).status).toBe(200);
+    const cancelled = await client.api.POST('/api/v1/tasks/{id}/cancel', {
+      params: { path: { id } },
+    });
+    expect(cancelled.response.status).toBe(200);
     const task = await waitForTask(id, ['cancelled']);
     expect(task.status).toBe('cancelled');
     await expect(readProcessIdentity(pid)).resolves.toBeUndefined();
@@ -114,8 +132,7 @@ describe('an api process and a worker process sharing one data dir (PostgreSQL +
     );
     await waitForTask(id, ['running']);
     const recorded = await waitUntil(
-      async () =>
-        existsSync(marker) && (await api.get(`/tasks/${id}/logs`, token)).text.includes('started'),
+      async () => existsSync(marker) && (await logOf(id)).includes('started'),
       { timeoutMs: 10_000 },
     );
     expect(recorded.satisfied).toBe(true);

@@ -104,8 +104,8 @@ export function requestInputScenarios(start: StartApp): void {
         hyperparameters: { a: { b: { c: [[[1]]] } } },
         ...sleepForever,
       });
-      expect(response.status).toBe(201);
-      await cancel(response.body.id);
+      expect(response.response.status).toBe(201);
+      await cancel(response.data!.id);
     });
   });
 
@@ -193,8 +193,8 @@ export function requestInputScenarios(start: StartApp): void {
         name: 'reports',
         command: ['python3', '-c', REPORTS_TWO_POINTS],
       });
-      await world.waitForStatus(task.body.id, ['succeeded']);
-      const path = { id: task.body.id as string };
+      await world.waitForStatus(task.data!.id, ['succeeded']);
+      const path = { id: task.data!.id };
       const logs = await unwrap(
         as(world.tokens.alice).GET('/api/v1/tasks/{id}/logs', {
           params: { path },
@@ -246,18 +246,18 @@ export function requestInputScenarios(start: StartApp): void {
         resources: { gpu: 0 },
         ...sleepForever,
       });
-      expect(response.status).toBe(201);
-      expect(response.body.resources).toEqual({ cpu: 2, memoryMiB: 4096, gpu: 0 });
-      await cancel(response.body.id);
+      expect(response.response.status).toBe(201);
+      expect(response.data!.resources).toEqual({ cpu: 2, memoryMiB: 4096, gpu: 0 });
+      await cancel(response.data!.id);
     });
 
     it.each([[{ gpu: 0 }], [{ cpu: 2 }], [{}]])(
       'fills the fields left out of %j with the defaults',
       async (resources) => {
         const response = await world.submit({ name: 'partial', resources, ...sleepForever });
-        expect(response.status).toBe(201);
-        expect(response.body.resources).toEqual({ cpu: 1, memoryMiB: 1024, gpu: 0, ...resources });
-        await cancel(response.body.id);
+        expect(response.response.status).toBe(201);
+        expect(response.data!.resources).toEqual({ cpu: 1, memoryMiB: 1024, gpu: 0, ...resources });
+        await cancel(response.data!.id);
       },
     );
   });
@@ -283,10 +283,10 @@ export function requestInputScenarios(start: StartApp): void {
       async (body) => {
         const task = await world.submit({ name: 'patched', ...sleepForever });
         const problem = await expectBadRequest(
-          await send('PATCH', `/tasks/${task.body.id}`, JSON.stringify(body), world.tokens.alice),
+          await send('PATCH', `/tasks/${task.data!.id}`, JSON.stringify(body), world.tokens.alice),
         );
         expect(fieldsOf(problem)).toEqual(Object.keys(body));
-        await cancel(task.body.id);
+        await cancel(task.data!.id);
       },
     );
   });
@@ -294,16 +294,22 @@ export function requestInputScenarios(start: StartApp): void {
   describe('pending limits (KILN_USER_MAX_PENDING=2)', () => {
     it('answers 429 to a retry that would take the owner past the limit, like a submit', async () => {
       const bob = world.tokens.bob;
-      const retried = await world.submit({ name: 'to retry', ...sleepForever }, bob);
-      await cancel(retried.body.id, bob);
-      await world.waitForStatus(retried.body.id, ['cancelled']);
-      const blocker = await world.submit({ name: 'blocker', ...sleepForever }, bob);
-      const waiting = { ...sleepForever, dependsOn: [blocker.body.id] };
-      expect((await world.submit({ name: 'waits 1', ...waiting }, bob)).status).toBe(201);
-      expect((await world.submit({ name: 'waits 2', ...waiting }, bob)).status).toBe(201);
-      expect((await world.submit({ name: 'one too many', ...waiting }, bob)).status).toBe(429);
+      const retried = await world.submit({ name: 'to retry', ...sleepForever }, 'bob');
+      await cancel(retried.data!.id, bob);
+      await world.waitForStatus(retried.data!.id, ['cancelled']);
+      const blocker = await world.submit({ name: 'blocker', ...sleepForever }, 'bob');
+      const waiting = { ...sleepForever, dependsOn: [blocker.data!.id] };
+      expect((await world.submit({ name: 'waits 1', ...waiting }, 'bob')).response.status).toBe(
+        201,
+      );
+      expect((await world.submit({ name: 'waits 2', ...waiting }, 'bob')).response.status).toBe(
+        201,
+      );
+      expect(
+        (await world.submit({ name: 'one too many', ...waiting }, 'bob')).response.status,
+      ).toBe(429);
 
-      const path = { id: retried.body.id as string };
+      const path = { id: retried.data!.id };
       const retry = await as(bob).POST('/api/v1/tasks/{id}/retry', { params: { path } });
       expect(retry.response.status).toBe(429);
       expect(retry.response.headers.get('retry-after')).toMatch(/^\d+$/);
@@ -313,8 +319,8 @@ export function requestInputScenarios(start: StartApp): void {
       const pending = await unwrap(as(bob).GET('/api/v1/tasks', { params: { query } }));
       expect(pending.items).toHaveLength(2);
 
-      await cancel(blocker.body.id, bob);
-      await world.waitForStatus(blocker.body.id, ['cancelled']);
+      await cancel(blocker.data!.id, bob);
+      await world.waitForStatus(blocker.data!.id, ['cancelled']);
     });
   });
 
@@ -341,8 +347,8 @@ export function requestInputScenarios(start: StartApp): void {
       'answers a submit with %s: null with 201 or 400, never 500',
       async (field) => {
         const response = await world.submit({ name: 'nulls', ...sleepForever, [field]: null });
-        expect([201, 400]).toContain(response.status);
-        if (response.status === 201) await cancel(response.body.id);
+        expect([201, 400]).toContain(response.response.status);
+        if (response.response.status === 201) await cancel(response.data!.id);
       },
     );
 
@@ -365,7 +371,7 @@ export function requestInputScenarios(start: StartApp): void {
   describe('body-less actions', () => {
     it('cancels, retries and clones with content-type: application/json and no body', async () => {
       const task = await world.submit({ name: 'no body', ...sleepForever });
-      const id = task.body.id as string;
+      const id = task.data!.id;
       const cancelled = await send('POST', `/tasks/${id}/cancel`, undefined, world.tokens.alice);
       expect(cancelled.status).toBe(200);
       await world.waitForStatus(id, ['cancelled']);

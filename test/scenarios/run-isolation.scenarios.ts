@@ -69,8 +69,8 @@ export function runIsolationScenarios(start: StartApp): void {
       command: ['/bin/sh', '-c', script],
       ...extra,
     });
-    expect(submitted.status).toBe(201);
-    const task = await world.waitForStatus(submitted.body.id, FINAL, 30_000);
+    expect(submitted.response.status).toBe(201);
+    const task = await world.waitForStatus(submitted.data!.id, FINAL, 30_000);
     const log = await unwrap(
       as(world.tokens.alice).GET('/api/v1/tasks/{id}/logs', {
         params: { path: { id: task.id } },
@@ -87,9 +87,9 @@ export function runIsolationScenarios(start: StartApp): void {
         command: ['python3', join(EXAMPLES, 'sleep.py'), '60'],
         env: { BOB_SECRET },
       },
-      world.tokens.bob,
+      'bob',
     );
-    const id = submitted.body.id as string;
+    const id = submitted.data!.id;
     await world.waitForStatus(id, ['running']);
     const found = await waitUntil(() => processesOfTask(id).length > 0, { timeoutMs: 10_000 });
     expect(found.satisfied).toBe(true);
@@ -188,7 +188,7 @@ export function runIsolationScenarios(start: StartApp): void {
       command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
       hyperparameters: { epochs: 10, samples: 200 },
     });
-    const task = await world.waitForStatus(submitted.body.id, FINAL, 60_000);
+    const task = await world.waitForStatus(submitted.data!.id, FINAL, 60_000);
     expect(task).toMatchObject({ status: 'succeeded', progress: 1 });
     const metrics = await unwrap(
       as(world.tokens.alice).GET('/api/v1/tasks/{id}/metrics', {
@@ -214,31 +214,31 @@ export function runIsolationScenarios(start: StartApp): void {
       name: 'cancel me',
       command: ['/bin/sh', '-c', ignoreTerm],
     });
-    await world.waitForStatus(cancelled.body.id, ['running']);
-    await waitUntil(() => processesOfTask(cancelled.body.id).length >= 2, { timeoutMs: 10_000 });
-    await cancel(cancelled.body.id);
-    await world.waitForStatus(cancelled.body.id, ['cancelled']);
-    expect(processesOfTask(cancelled.body.id)).toEqual([]);
+    await world.waitForStatus(cancelled.data!.id, ['running']);
+    await waitUntil(() => processesOfTask(cancelled.data!.id).length >= 2, { timeoutMs: 10_000 });
+    await cancel(cancelled.data!.id);
+    await world.waitForStatus(cancelled.data!.id, ['cancelled']);
+    expect(processesOfTask(cancelled.data!.id)).toEqual([]);
 
     const timedOut = await world.submit({
       name: 'time me out',
       command: ['/bin/sh', '-c', ignoreTerm],
       timeoutSeconds: 1,
     });
-    await world.waitForStatus(timedOut.body.id, ['timed_out']);
-    expect(processesOfTask(timedOut.body.id)).toEqual([]);
+    await world.waitForStatus(timedOut.data!.id, ['timed_out']);
+    expect(processesOfTask(timedOut.data!.id)).toEqual([]);
   }, 60_000);
 
   it("refuses a member's submit to a queue limited to admins, naming the queue", async () => {
     const refused = await world.submit({ name: 'not mine', command: ['true'], queue: 'admins' });
-    expect(refused.status).toBe(403);
-    expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(refused.body.detail).toContain('Queue admins');
+    expect(refused.response.status).toBe(403);
+    expect(refused.response.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.error?.detail).toContain('Queue admins');
     const admitted = await world.submit(
       { name: 'admin only', command: ['true'], queue: 'admins' },
-      world.tokens.admin,
+      'admin',
     );
-    expect(admitted.status).toBe(201);
+    expect(admitted.response.status).toBe(201);
   });
 }
 
@@ -270,16 +270,16 @@ export function unisolatedQueueScenarios(start: StartApp): void {
 
   it('takes tasks for an unisolated local queue from admins only, and says why', async () => {
     const refused = await world.submit({ name: 'member', command: ['true'] });
-    expect(refused.status).toBe(403);
-    expect(refused.headers.get('content-type')).toContain('application/problem+json');
-    expect(refused.body.detail).toBe('Queue default takes tasks from admin only.');
+    expect(refused.response.status).toBe(403);
+    expect(refused.response.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.error?.detail).toBe('Queue default takes tasks from admin only.');
 
-    const admin = await world.submit({ name: 'admin', command: ['true'] }, world.tokens.admin);
-    expect(admin.status).toBe(201);
+    const admin = await world.submit({ name: 'admin', command: ['true'] }, 'admin');
+    expect(admin.response.status).toBe(201);
   });
 
   it("takes a member's task where the queue allows members explicitly", async () => {
     const allowed = await world.submit({ name: 'member', command: ['true'], queue: 'trusted' });
-    expect(allowed.status).toBe(201);
+    expect(allowed.response.status).toBe(201);
   });
 }

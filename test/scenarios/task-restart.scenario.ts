@@ -3,9 +3,10 @@
 // Written once, run on the embedded default (e2e) and on PostgreSQL + Redis (integration).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unwrap, type KilnClient } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { readProcessIdentity } from '../../src/modules/runtimes/local/process/process-identity';
-import { ApiClient } from '../support/api-client';
+import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 import { tempDataDir } from '../support/test-config';
 
@@ -26,14 +27,10 @@ export function restartMidRunScenario(target: RestartTarget): void {
     await target.cleanup?.();
   });
 
-  async function login(process: KilnProcess): Promise<{ api: ApiClient; token: string }> {
-    const api = new ApiClient(process.url);
-    const session = await api.post('/auth/login', { username: 'root', password: ADMIN_PASSWORD });
-    return { api, token: session.body.accessToken };
-  }
-
-  async function statusOf(api: ApiClient, token: string, id: string) {
-    return (await api.get(`/tasks/${id}`, token)).body;
+  async function login(process: KilnProcess): Promise<KilnClient['api']> {
+    const client = clientAs(process.url);
+    await client.login('root', ADMIN_PASSWORD);
+    return client.api;
   }
 
   it('ends the orphaned attempt as lost and retries it, leaving nothing stuck', async () => {
@@ -44,11 +41,10 @@ export function restartMidRunScenario(target: RestartTarget): void {
       ...(await target.env()),
     };
     kiln = await KilnProcess.start({ env });
-    let { api, token } = await login(kiln);
+    let api = await login(kiln);
     const marker = join(dataDir, 'first-run-pid');
-    const submitted = await api.post(
-      '/tasks',
-      {
+    const submitted = await api.POST('/api/v1/tasks', {
+      body: {
         name: 'survives a restart',
         command: [
           '/bin/sh',
@@ -57,36 +53,37 @@ export function restartMidRunScenario(target: RestartTarget): void {
         ],
         maxRetries: 0,
       },
-      token,
-    );
-    expect(submitted.status).toBe(201);
-    const id = submitted.body.id as string;
+    });
+    expect(submitted.response.status).toBe(201);
+    const path = { id: submitted.data!.id };
+    const statusOf = async () =>
+      (await unwrap(api.GET('/api/v1/tasks/{id}', { params: { path } }))).status;
     // Killed once the run is recorded (its log readable through the API), not merely
     // spawned: a kill in between is the interrupted-launch case, which waits out
     // KILN_LAUNCH_GRACE_SECONDS instead.
     const running = await waitUntil(
       async () =>
         existsSync(marker) &&
-        (await api.get(`/tasks/${id}/logs`, token)).text.includes('run started'),
+        (
+          (await api.GET('/api/v1/tasks/{id}/logs', { params: { path }, parseAs: 'text' })).data ??
+          ''
+        ).includes('run started'),
       { timeoutMs: 15_000, intervalMs: 50 },
     );
     expect(running.satisfied).toBe(true);
 
     await kiln.stop('SIGKILL');
     kiln = await KilnProcess.start({ env });
-    ({ api, token } = await login(kiln));
+    api = await login(kiln);
 
     const finished = await waitUntil(
-      async () => ['succeeded', 'failed'].includes((await statusOf(api, token, id)).status),
+      async () => ['succeeded', 'failed'].includes(await statusOf()),
       { timeoutMs: 45_000, intervalMs: 100 },
     );
-    const task = await statusOf(api, token, id);
+    const task = await unwrap(api.GET('/api/v1/tasks/{id}', { params: { path } }));
     expect(finished.satisfied).toBe(true);
     expect(task).toMatchObject({ status: 'succeeded', attempt: 2, retriesUsed: 0 });
-    const events = (await api.get(`/tasks/${id}/events`, token)).body as Array<{
-      from: string;
-      to: string;
-    }>;
+    const events = await unwrap(api.GET('/api/v1/tasks/{id}/events', { params: { path } }));
     expect(events.map((e) => `${e.from ?? ''}>${e.to}`)).toEqual([
       '>pending',
       'pending>queued',
@@ -97,8 +94,8 @@ export function restartMidRunScenario(target: RestartTarget): void {
       'queued>running',
       'running>succeeded',
     ]);
-    const attempts = (await api.get(`/tasks/${id}/attempts`, token)).body;
-    expect(attempts.map((a: { status: string }) => a.status)).toEqual(['lost', 'succeeded']);
+    const attempts = await unwrap(api.GET('/api/v1/tasks/{id}/attempts', { params: { path } }));
+    expect(attempts.map((a) => a.status)).toEqual(['lost', 'succeeded']);
     // the first run's process group was stopped, not left running beside the retry (a
     // zombie the machine's init has yet to reap counts as stopped)
     const orphanPid = Number(readFileSync(marker, 'utf8'));

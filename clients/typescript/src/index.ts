@@ -11,4 +11,5 @@ export {
   type KilnClientOptions,
   type LogLine,
   type LogEnd,
+  type LogAttempt,
 } from './kiln-client';

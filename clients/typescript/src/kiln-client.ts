@@ -39,6 +39,15 @@ export interface LogLine {
   text: string;
 }
 
+/** The attempt a log stream follows, named before its first line. */
+export interface LogAttempt {
+  attempt: number;
+}
+
+/**
+ * How a followed attempt ended: the task's status once it moved on from `attempt`. A
+ * status that is not final means another attempt follows.
+ */
 export interface LogEnd {
   status: Task['status'];
   attempt: number;
@@ -85,20 +94,24 @@ export class KilnClient {
   }
 
   /**
-   * The current attempt's log as it is written, then how the task ended. Resumes after
-   * `afterLine` (a line number already seen) when given.
+   * One attempt's log as it is written (`attempt`, else the latest): which attempt it is,
+   * its lines, then how it ended. Resumes after `afterLine` (a line number of that attempt
+   * already seen) when given.
    */
   async *followLogs(
     taskId: string,
-    options: { afterLine?: number; signal?: AbortSignal } = {},
-  ): AsyncGenerator<LogLine | LogEnd> {
-    const stream = readSse(this.session.fetch, this.url(`/tasks/${taskId}/logs/stream`), {
+    options: { attempt?: number; afterLine?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<LogAttempt | LogLine | LogEnd> {
+    const query = options.attempt === undefined ? '' : `?attempt=${options.attempt}`;
+    const url = this.url(`/tasks/${encodeURIComponent(taskId)}/logs/stream${query}`);
+    const stream = readSse(this.session.fetch, url, {
       lastEventId: options.afterLine === undefined ? undefined : String(options.afterLine),
       signal: options.signal,
       endEvent: 'end',
     });
     for await (const event of stream) {
       if (event.event === 'message') yield { line: Number(event.id), text: event.data };
+      else if (event.event === 'attempt') yield JSON.parse(event.data) as LogAttempt;
       else if (event.event === 'end') yield JSON.parse(event.data) as LogEnd;
       else if (event.event === 'error') throw new Error(streamFailure(event));
     }

@@ -20,6 +20,24 @@ export type Session = Schemas['SessionResponse'];
 export type User = Schemas['UserResponse'];
 export type Problem = Schemas['ProblemDetailsResponse'];
 export type TaskListQuery = NonNullable<operations['listTasks']['parameters']['query']>;
+export type Service = Schemas['ServiceResponse'];
+export type ServiceDetail = Schemas['ServiceDetailResponse'];
+export type ServiceSubmission = Schemas['CreateServiceDto'];
+export type ServiceRevision = Schemas['ServiceRevisionResponse'];
+export type ServiceEvent = Schemas['ServiceEventResponse'];
+export type Replica = Schemas['ReplicaResponse'];
+export type Schedule = Schemas['ScheduleResponse'];
+export type ScheduleSubmission = Schemas['CreateScheduleDto'];
+export type Sweep = Schemas['SweepResponse'];
+export type SweepSubmission = Schemas['CreateSweepDto'];
+export type Queue = Schemas['QueueResponse'];
+export type UserQuota = Schemas['UserQuotaResponse'];
+export type QuotaChange = Schemas['UpdateQuotaDto'];
+export type AuditEntry = Schemas['AuditEntryResponse'];
+export type AuditQuery = NonNullable<operations['listAuditEntries']['parameters']['query']>;
+export type Webhook = Schemas['WebhookResponse'];
+export type WebhookSubmission = Schemas['CreateWebhookDto'];
+export type UserRole = User['roles'][number];
 
 /** Statuses a task never leaves. */
 export const FINAL_STATUSES: readonly TaskStatus[] = [

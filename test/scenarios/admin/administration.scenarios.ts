@@ -4,6 +4,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { handWritten } from '../../support/hand-written-api';
+import { sendRaw } from '../../support/raw-request';
 import type { ApiResponse } from '../../support/api-client';
 import { FINAL, shell, StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
 
@@ -11,7 +13,9 @@ const SPEC = resolve(__dirname, '..', '..', '..', 'src', 'openapi', 'openapi.jso
 const LONG = shell('sleep 60');
 const QUICK = shell('true');
 
-function expectProblem(response: ApiResponse, status: number): void {
+/** Takes the hand-written helper's answer or the generated client's. */
+function expectProblem(answer: ApiResponse | { response: Response }, status: number): void {
+  const response = 'response' in answer ? answer.response : answer;
   expect(response.status).toBe(status);
   expect(response.headers.get('content-type')).toContain('application/problem+json');
 }
@@ -23,7 +27,7 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
   beforeAll(async () => {
     world = await startTaskWorld(start, env);
     const idOf = async (token: string) =>
-      (await world.api.get('/auth/me', token)).body.id as string;
+      (await handWritten(world).get('/auth/me', token)).body.id as string;
     ids = { alice: await idOf(world.tokens.alice), bob: await idOf(world.tokens.bob) };
   }, 60_000);
 
@@ -33,13 +37,13 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
 
   const admin = () => world.tokens.admin;
   const createQueue = (body: Record<string, unknown>) =>
-    world.api.post('/admin/queues', { runtime: 'local', maxGpus: 0, ...body }, admin());
+    handWritten(world).post('/admin/queues', { runtime: 'local', maxGpus: 0, ...body }, admin());
   const pendingReasons = async (id: string): Promise<string[]> =>
-    (await world.api.get(`/tasks/${id}`, admin())).body.waiting?.reasons ?? [];
+    (await handWritten(world).get(`/tasks/${id}`, admin())).body.waiting?.reasons ?? [];
 
   describe('queues', () => {
     it('lists the queues seeded from the configuration with their live figures', async () => {
-      const list = await world.api.get('/admin/queues', admin());
+      const list = await handWritten(world).get('/admin/queues', admin());
       expect(list.status).toBe(200);
       const names = list.body.items.map((queue: { name: string }) => queue.name);
       expect(names).toEqual(expect.arrayContaining(['default', 'tiny']));
@@ -70,21 +74,21 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         400,
       );
       expectProblem(await createQueue({ name: 'Bad Name', maxRunning: 1 }), 400);
-      expectProblem(await world.api.post('/admin/queues', { name: 'half' }, admin()), 400);
+      expectProblem(await handWritten(world).post('/admin/queues', { name: 'half' }, admin()), 400);
       const submitted = await world.submit({
         name: 'on a new queue',
         queue: 'made-at-runtime',
         ...QUICK,
       });
-      expect(submitted.status).toBe(201);
-      expect((await world.waitForStatus(submitted.body.id, FINAL)).status).toBe('succeeded');
+      expect(submitted.response.status).toBe(201);
+      expect((await world.waitForStatus(submitted.data!.id, FINAL)).status).toBe('succeeded');
     });
 
     it('pauses a queue: it takes submits, dispatches nothing and says so; resume starts them', async () => {
       expect(
         (await createQueue({ name: 'pausable', maxRunning: 2, allowedRoles: ['member'] })).status,
       ).toBe(201);
-      const paused = await world.api.post('/admin/queues/pausable/pause', {}, admin());
+      const paused = await handWritten(world).post('/admin/queues/pausable/pause', {}, admin());
       expect(paused.status).toBe(200);
       expect(paused.body.paused).toBe(true);
       const submitted = await world.submit({
@@ -92,17 +96,17 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         queue: 'pausable',
         ...QUICK,
       });
-      expect(submitted.status).toBe(201);
-      const id = submitted.body.id as string;
+      expect(submitted.response.status).toBe(201);
+      const id = submitted.data!.id;
       // other queues keep dispatching meanwhile
       const elsewhere = await world.submit({ name: 'not paused', ...QUICK });
-      await world.waitForStatus(elsewhere.body.id, FINAL);
-      expect((await world.api.get(`/tasks/${id}`, admin())).body.status).toBe('pending');
+      await world.waitForStatus(elsewhere.data!.id, FINAL);
+      expect((await handWritten(world).get(`/tasks/${id}`, admin())).body.status).toBe('pending');
       expect(await pendingReasons(id)).toContain('queue pausable is paused');
-      const figures = await world.api.get('/admin/queues/pausable', admin());
+      const figures = await handWritten(world).get('/admin/queues/pausable', admin());
       expect(figures.body).toMatchObject({ paused: true, pending: 1 });
       expect(figures.body.oldestWaitingSeconds).toBeGreaterThanOrEqual(0);
-      const resumed = await world.api.post('/admin/queues/pausable/resume', {}, admin());
+      const resumed = await handWritten(world).post('/admin/queues/pausable/resume', {}, admin());
       expect(resumed.body.paused).toBe(false);
       expect((await world.waitForStatus(id, FINAL)).status).toBe('succeeded');
     });
@@ -112,28 +116,32 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         (await createQueue({ name: 'drainable', maxRunning: 1, allowedRoles: ['member'] })).status,
       ).toBe(201);
       const running = await world.submit({ name: 'holds the slot', queue: 'drainable', ...LONG });
-      await world.waitForStatus(running.body.id, ['running']);
+      await world.waitForStatus(running.data!.id, ['running']);
       const pending: string[] = [];
       for (let i = 0; i < 3; i++) {
         pending.push(
-          (await world.submit({ name: `behind ${i}`, queue: 'drainable', ...QUICK })).body.id,
+          (await world.submit({ name: `behind ${i}`, queue: 'drainable', ...QUICK })).data!.id,
         );
       }
-      const drained = await world.api.post('/admin/queues/drainable/drain', {}, admin());
+      const drained = await handWritten(world).post('/admin/queues/drainable/drain', {}, admin());
       expect(drained.status).toBe(200);
       expect(drained.body).toEqual({ cancelled: 3 });
       for (const id of pending) {
-        expect((await world.api.get(`/tasks/${id}`, admin())).body.status).toBe('cancelled');
+        expect((await handWritten(world).get(`/tasks/${id}`, admin())).body.status).toBe(
+          'cancelled',
+        );
       }
-      expect((await world.api.get(`/tasks/${running.body.id}`, admin())).body.status).toBe(
-        'running',
+      expect(
+        (await handWritten(world).get(`/tasks/${running.data!.id}`, admin())).body.status,
+      ).toBe('running');
+      expectProblem(await handWritten(world).delete('/admin/queues/drainable', admin()), 409);
+      await handWritten(world).post(`/tasks/${running.data!.id}/cancel`, {}, world.tokens.alice);
+      await world.waitForStatus(running.data!.id, FINAL);
+      expect((await handWritten(world).delete('/admin/queues/drainable', admin())).status).toBe(
+        204,
       );
-      expectProblem(await world.api.delete('/admin/queues/drainable', admin()), 409);
-      await world.api.post(`/tasks/${running.body.id}/cancel`, {}, world.tokens.alice);
-      await world.waitForStatus(running.body.id, FINAL);
-      expect((await world.api.delete('/admin/queues/drainable', admin())).status).toBe(204);
-      expectProblem(await world.api.get('/admin/queues/drainable', admin()), 404);
-      expectProblem(await world.api.delete('/admin/queues/default', admin()), 409);
+      expectProblem(await handWritten(world).get('/admin/queues/drainable', admin()), 404);
+      expectProblem(await handWritten(world).delete('/admin/queues/default', admin()), 409);
     });
 
     it('limits a queue to named users: others get 403 naming the queue', async () => {
@@ -145,23 +153,20 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       expect(created.status).toBe(201);
       const refused = await world.submit({ name: 'not mine', queue: 'bobs-only', ...QUICK });
       expectProblem(refused, 403);
-      expect(refused.body.detail).toContain('bobs-only');
-      const accepted = await world.submit(
-        { name: 'mine', queue: 'bobs-only', ...QUICK },
-        world.tokens.bob,
-      );
-      expect(accepted.status).toBe(201);
-      await world.waitForStatus(accepted.body.id, FINAL);
-      const opened = await world.api.patch(
+      expect(refused.error?.detail).toContain('bobs-only');
+      const accepted = await world.submit({ name: 'mine', queue: 'bobs-only', ...QUICK }, 'bob');
+      expect(accepted.response.status).toBe(201);
+      await world.waitForStatus(accepted.data!.id, FINAL);
+      const opened = await handWritten(world).patch(
         '/admin/queues/bobs-only',
         { allowedUsers: null, allowedRoles: ['member'] },
         admin(),
       );
       expect(opened.status).toBe(200);
       expect(opened.body).toMatchObject({ allowedUsers: null, allowedRoles: ['member'] });
-      expect((await world.submit({ name: 'now open', queue: 'bobs-only', ...QUICK })).status).toBe(
-        201,
-      );
+      expect(
+        (await world.submit({ name: 'now open', queue: 'bobs-only', ...QUICK })).response.status,
+      ).toBe(201);
     });
 
     it('changes capacity at the next dispatch pass, without a restart', async () => {
@@ -169,17 +174,21 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         (await createQueue({ name: 'growing', maxRunning: 1, allowedRoles: ['member'] })).status,
       ).toBe(201);
       const first = await world.submit({ name: 'first', queue: 'growing', ...LONG });
-      await world.waitForStatus(first.body.id, ['running']);
+      await world.waitForStatus(first.data!.id, ['running']);
       const second = await world.submit({ name: 'second', queue: 'growing', ...LONG });
-      expect(await pendingReasons(second.body.id)).toEqual(
+      expect(await pendingReasons(second.data!.id)).toEqual(
         expect.arrayContaining([expect.stringContaining('queue growing is at capacity')]),
       );
-      const grown = await world.api.patch('/admin/queues/growing', { maxRunning: 2 }, admin());
+      const grown = await handWritten(world).patch(
+        '/admin/queues/growing',
+        { maxRunning: 2 },
+        admin(),
+      );
       expect(grown.body.maxRunning).toBe(2);
-      await world.waitForStatus(second.body.id, ['running']);
+      await world.waitForStatus(second.data!.id, ['running']);
       for (const task of [first, second]) {
-        await world.api.post(`/tasks/${task.body.id}/cancel`, {}, world.tokens.alice);
-        await world.waitForStatus(task.body.id, FINAL);
+        await handWritten(world).post(`/tasks/${task.data!.id}/cancel`, {}, world.tokens.alice);
+        await world.waitForStatus(task.data!.id, FINAL);
       }
     });
 
@@ -195,39 +204,53 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       expect(bounded.body).toMatchObject({ minPriority: 0, maxPriority: 10 });
       const tooHigh = await world.submit({ name: 'vip', queue: 'bounded', priority: 50, ...QUICK });
       expectProblem(tooHigh, 400);
-      expect(tooHigh.body.errors).toEqual([expect.objectContaining({ field: 'priority' })]);
+      expect(tooHigh.error?.errors).toEqual([expect.objectContaining({ field: 'priority' })]);
       const fits = await world.submit({ name: 'fits', queue: 'bounded', priority: 5, ...QUICK });
-      expect(fits.status).toBe(201);
+      expect(fits.response.status).toBe(201);
       expectProblem(
-        await world.api.patch(`/tasks/${fits.body.id}`, { priority: -1 }, world.tokens.alice),
+        await handWritten(world).patch(
+          `/tasks/${fits.data!.id}`,
+          { priority: -1 },
+          world.tokens.alice,
+        ),
         400,
       );
       expectProblem(
-        await world.api.patch('/admin/queues/bounded', { minPriority: 20 }, admin()),
+        await handWritten(world).patch('/admin/queues/bounded', { minPriority: 20 }, admin()),
         400,
       );
-      const unbounded = await world.api.patch(
+      const unbounded = await handWritten(world).patch(
         '/admin/queues/bounded',
         { maxPriority: null, paused: false },
         admin(),
       );
       expect(unbounded.body).toMatchObject({ minPriority: 0, maxPriority: null });
-      await world.waitForStatus(fits.body.id, FINAL);
+      await world.waitForStatus(fits.data!.id, FINAL);
     });
 
     it('refuses a null or zero limit with 400 and an unknown queue with 404', async () => {
       expectProblem(
-        await world.api.patch('/admin/queues/tiny', { maxRunning: null }, admin()),
+        await handWritten(world).patch('/admin/queues/tiny', { maxRunning: null }, admin()),
         400,
       );
-      expectProblem(await world.api.patch('/admin/queues/tiny', { maxRunning: 0 }, admin()), 400);
-      expectProblem(await world.api.patch('/admin/queues/nope', { maxRunning: 1 }, admin()), 404);
+      expectProblem(
+        await handWritten(world).patch('/admin/queues/tiny', { maxRunning: 0 }, admin()),
+        400,
+      );
+      expectProblem(
+        await handWritten(world).patch('/admin/queues/nope', { maxRunning: 1 }, admin()),
+        404,
+      );
     });
   });
 
   describe('quotas', () => {
     it('raises and lowers what a user runs at the next pass, and the user reads their own', async () => {
-      const set = await world.api.patch(`/admin/quotas/${ids.alice}`, { maxRunning: 1 }, admin());
+      const set = await handWritten(world).patch(
+        `/admin/quotas/${ids.alice}`,
+        { maxRunning: 1 },
+        admin(),
+      );
       expect(set.status).toBe(200);
       expect(set.body).toMatchObject({
         userId: ids.alice,
@@ -235,22 +258,22 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         effective: { maxRunning: 1 },
       });
       const first = await world.submit({ name: 'quota one', ...LONG });
-      await world.waitForStatus(first.body.id, ['running']);
+      await world.waitForStatus(first.data!.id, ['running']);
       const second = await world.submit({ name: 'quota two', ...LONG });
-      expect(await pendingReasons(second.body.id)).toEqual(
+      expect(await pendingReasons(second.data!.id)).toEqual(
         expect.arrayContaining([expect.stringContaining("owner's quota is reached")]),
       );
-      const mine = await world.api.get('/auth/me/quota', world.tokens.alice);
+      const mine = await handWritten(world).get('/auth/me/quota', world.tokens.alice);
       expect(mine.status).toBe(200);
       expect(mine.body).toMatchObject({
         effective: { maxRunning: 1 },
         usage: { running: 1, pending: 1 },
       });
 
-      await world.api.patch(`/admin/quotas/${ids.alice}`, { maxRunning: 2 }, admin());
-      await world.waitForStatus(second.body.id, ['running']);
+      await handWritten(world).patch(`/admin/quotas/${ids.alice}`, { maxRunning: 2 }, admin());
+      await world.waitForStatus(second.data!.id, ['running']);
 
-      const listed = await world.api.get('/admin/quotas', admin());
+      const listed = await handWritten(world).get('/admin/quotas', admin());
       expect(listed.body.defaults.maxRunning).toBeGreaterThan(0);
       expect(listed.body.items).toEqual(
         expect.arrayContaining([
@@ -260,27 +283,30 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
           }),
         ]),
       );
-      expect((await world.api.delete(`/admin/quotas/${ids.alice}`, admin())).status).toBe(204);
+      expect((await handWritten(world).delete(`/admin/quotas/${ids.alice}`, admin())).status).toBe(
+        204,
+      );
       expect(
-        (await world.api.get(`/admin/quotas/${ids.alice}`, admin())).body.overrides.maxRunning,
+        (await handWritten(world).get(`/admin/quotas/${ids.alice}`, admin())).body.overrides
+          .maxRunning,
       ).toBeNull();
       for (const task of [first, second]) {
-        await world.api.post(`/tasks/${task.body.id}/cancel`, {}, world.tokens.alice);
-        await world.waitForStatus(task.body.id, FINAL);
+        await handWritten(world).post(`/tasks/${task.data!.id}/cancel`, {}, world.tokens.alice);
+        await world.waitForStatus(task.data!.id, FINAL);
       }
     });
 
     it('answers 404 for an unknown user and 400 for a bad limit', async () => {
       expectProblem(
-        await world.api.get('/admin/quotas/5b0e0a8e-3c1f-4f7e-9f1a-1f2d3c4b5a69', admin()),
+        await handWritten(world).get('/admin/quotas/5b0e0a8e-3c1f-4f7e-9f1a-1f2d3c4b5a69', admin()),
         404,
       );
       expectProblem(
-        await world.api.patch(`/admin/quotas/${ids.bob}`, { maxGpus: -1 }, admin()),
+        await handWritten(world).patch(`/admin/quotas/${ids.bob}`, { maxGpus: -1 }, admin()),
         400,
       );
       expectProblem(
-        await world.api.patch(`/admin/quotas/${ids.bob}`, { maxRunning: 1.5 }, admin()),
+        await handWritten(world).patch(`/admin/quotas/${ids.bob}`, { maxRunning: 1.5 }, admin()),
         400,
       );
     });
@@ -288,7 +314,7 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
 
   describe('audit log', () => {
     it('records each admin change with before and after, filterable and paged newest first', async () => {
-      const paused = await world.api.get(
+      const paused = await handWritten(world).get(
         '/admin/audit?action=admin.queue.paused&targetId=pausable',
         admin(),
       );
@@ -300,7 +326,7 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         target: { type: 'queue', id: 'pausable' },
         details: { before: { paused: false }, after: { paused: true } },
       });
-      const quota = await world.api.get(
+      const quota = await handWritten(world).get(
         `/admin/audit?targetType=user&targetId=${ids.alice}&action=admin.quota.set`,
         admin(),
       );
@@ -311,7 +337,7 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       const seen: string[] = [];
       let cursor: string | null = null;
       do {
-        const page: ApiResponse = await world.api.get(
+        const page: ApiResponse = await handWritten(world).get(
           `/admin/audit?limit=3&action=admin.queue.created${cursor ? `&cursor=${cursor}` : ''}`,
           admin(),
         );
@@ -327,16 +353,22 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         'made-at-runtime',
       ]);
 
-      const logins = await world.api.get(
+      const logins = await handWritten(world).get(
         '/admin/audit?action=auth.login.succeeded&limit=1',
         admin(),
       );
       expect(logins.body.items).toHaveLength(1);
-      const future = await world.api.get('/admin/audit?since=2999-01-01T00:00:00Z', admin());
+      const future = await handWritten(world).get(
+        '/admin/audit?since=2999-01-01T00:00:00Z',
+        admin(),
+      );
       expect(future.body.items).toEqual([]);
-      expectProblem(await world.api.get('/admin/audit?cursor=garbage', admin()), 400);
-      expectProblem(await world.api.get('/admin/audit?action=no.such.action', admin()), 400);
-      expectProblem(await world.api.get('/admin/audit?since=yesterday', admin()), 400);
+      expectProblem(await handWritten(world).get('/admin/audit?cursor=garbage', admin()), 400);
+      expectProblem(
+        await handWritten(world).get('/admin/audit?action=no.such.action', admin()),
+        400,
+      );
+      expectProblem(await handWritten(world).get('/admin/audit?since=yesterday', admin()), 400);
     });
   });
 
@@ -345,7 +377,7 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       const { version } = JSON.parse(
         readFileSync(resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
       ) as { version: string };
-      const system = await world.api.get('/admin/system', admin());
+      const system = await handWritten(world).get('/admin/system', admin());
       expect(system.status).toBe(200);
       expect(system.body).toMatchObject({
         version,
@@ -414,7 +446,8 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         for (const { method, path } of refused) {
           // the role check comes before any parsing, so placeholder values do
           const concrete = path.replace('/api/v1', '').replace(/\{[^}]+\}/g, ids.bob);
-          const answer = await world.api.request(method.toUpperCase(), concrete, {
+          // raw: an empty body is what the spec forbids, and the role check answers first
+          const answer = await sendRaw(world.kiln.url, method.toUpperCase(), concrete, {
             token,
             body: ['post', 'patch', 'put'].includes(method) ? {} : undefined,
           });

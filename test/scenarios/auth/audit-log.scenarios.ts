@@ -1,27 +1,28 @@
 // The audit log of logins, token changes and admin changes.
-import { ApiResponse } from '../../support/api-client';
 import { AuthWorld, PASSWORD } from './auth-world';
 import { readAuditLog } from '../../support/audit-log';
 
 export function auditLogScenarios(worldOf: () => AuthWorld): void {
   describe('audit log', () => {
     let kiln: AuthWorld['kiln'];
-    let api: AuthWorld['api'];
+    let as: AuthWorld['as'];
     let tokens: AuthWorld['tokens'];
     let ids: AuthWorld['ids'];
     let login: AuthWorld['login'];
 
     beforeAll(() => {
-      ({ kiln, api, tokens, ids, login } = worldOf());
+      ({ kiln, as, tokens, ids, login } = worldOf());
     });
 
     it('records logins, failures, token changes and admin changes with actor, ip and request id', async () => {
       const failed = await login('alice', 'definitely wrong password');
-      const created = await api.post('/auth/tokens', { name: 'audited' }, tokens.alice);
-      await api.delete(`/auth/tokens/${created.body.id}`, tokens.alice);
+      const alice = as(tokens.alice);
+      const created = await alice.POST('/api/v1/auth/tokens', { body: { name: 'audited' } });
+      const id = created.data!.id;
+      await alice.DELETE('/api/v1/auth/tokens/{id}', { params: { path: { id } } });
       const events = await readAuditLog(kiln.app, 500);
-      const byRequest = (response: ApiResponse) =>
-        events.find((event) => event.requestId === response.headers.get('x-request-id'));
+      const byRequest = (answer: { response: Response }) =>
+        events.find((event) => event.requestId === answer.response.headers.get('x-request-id'));
 
       expect(byRequest(failed)).toMatchObject({
         action: 'auth.login.failed',
@@ -32,7 +33,7 @@ export function auditLogScenarios(worldOf: () => AuthWorld): void {
       expect(byRequest(created)).toMatchObject({
         action: 'auth.api-token.created',
         actorId: ids.alice,
-        targetId: created.body.id,
+        targetId: id,
       });
       const actions = new Set(events.map((event) => event.action));
       for (const action of [

@@ -1,5 +1,6 @@
 // The admin a first start creates; each scenario starts its own Kiln.
-import { ApiClient } from '../../support/api-client';
+import { unwrap } from '@kiln/client';
+import { clientAs } from '../../support/kiln-clients';
 import type { TestApp } from '../../support/test-app';
 import { ADMIN_PASSWORD, StartApp } from './auth-world';
 
@@ -21,10 +22,12 @@ export function firstStartScenarios(startApp: StartApp): void {
       expect(lines).toHaveLength(1);
       const password = /one-time password (\S+)/.exec(lines[0])?.[1] ?? '';
       expect(lines[0]).toContain('change it');
-      const api = new ApiClient(kiln.url);
-      const session = await api.post('/auth/login', { username: 'admin', password });
-      expect(session.status).toBe(200);
-      expect(session.body.user.roles).toEqual(['admin']);
+      const session = await unwrap(
+        clientAs(kiln.url).api.POST('/api/v1/auth/login', {
+          body: { username: 'admin', password },
+        }),
+      );
+      expect(session.user.roles).toEqual(['admin']);
     });
 
     it('creates the admin from KILN_ADMIN_USERNAME / KILN_ADMIN_PASSWORD without logging the password', async () => {
@@ -32,10 +35,10 @@ export function firstStartScenarios(startApp: StartApp): void {
         env: { KILN_ADMIN_USERNAME: 'boss', KILN_ADMIN_PASSWORD: ADMIN_PASSWORD },
       });
       expect(kiln.logText()).not.toContain(ADMIN_PASSWORD);
-      const api = new ApiClient(kiln.url);
-      expect(
-        (await api.post('/auth/login', { username: 'boss', password: ADMIN_PASSWORD })).status,
-      ).toBe(200);
+      const login = await clientAs(kiln.url).api.POST('/api/v1/auth/login', {
+        body: { username: 'boss', password: ADMIN_PASSWORD },
+      });
+      expect(login.response.status).toBe(200);
     });
   });
 }

@@ -4,12 +4,12 @@ import { AuthWorld, expectProblem, JWT_SECRET } from './auth-world';
 
 export function forgedTokenScenarios(worldOf: () => AuthWorld): void {
   describe('forged and expired access tokens', () => {
-    let api: AuthWorld['api'];
+    let as: AuthWorld['as'];
     let tokens: AuthWorld['tokens'];
     let ids: AuthWorld['ids'];
 
     beforeAll(() => {
-      ({ api, tokens, ids } = worldOf());
+      ({ as, tokens, ids } = worldOf());
     });
 
     const now = () => Math.floor(Date.now() / 1000);
@@ -39,11 +39,12 @@ export function forgedTokenScenarios(worldOf: () => AuthWorld): void {
       ['another secret', () => signJwt({ ...claims }, 'an-attacker-secret-0123456789abcdef')],
       ['garbage', () => 'not.a.jwt'],
     ])('answers %s with 401 and the problem body', async (_name, forge) => {
-      expectProblem(await api.get('/auth/me', forge()), 401);
+      expectProblem(await as(forge()).GET('/api/v1/auth/me'), 401);
     });
 
     it('accepts a token signed like the real ones, so the rejections above are about the flaw', async () => {
-      expect((await api.get('/auth/me', signJwt({ ...claims }, JWT_SECRET))).status).toBe(200);
+      const me = await as(signJwt({ ...claims }, JWT_SECRET)).GET('/api/v1/auth/me');
+      expect(me.response.status).toBe(200);
     });
   });
 }

@@ -1,5 +1,5 @@
 // Login throttling per username and per IP; each scenario starts its own Kiln.
-import { ApiClient } from '../../support/api-client';
+import { clientAs } from '../../support/kiln-clients';
 import type { TestApp } from '../../support/test-app';
 import { ADMIN_PASSWORD, expectProblem, StartApp } from './auth-world';
 
@@ -7,7 +7,8 @@ export function loginThrottlingScenarios(startApp: StartApp): void {
   const start = startApp;
   describe('login throttling', () => {
     let kiln: TestApp;
-    let api: ApiClient;
+    const login = (username: string, password: string) =>
+      clientAs(kiln.url).api.POST('/api/v1/auth/login', { body: { username, password } });
 
     afterEach(async () => {
       await kiln?.close();
@@ -21,40 +22,25 @@ export function loginThrottlingScenarios(startApp: StartApp): void {
           KILN_LOGIN_THROTTLE_IP_LIMIT: '100',
         },
       });
-      api = new ApiClient(kiln.url);
       for (let attempt = 0; attempt < 3; attempt++) {
-        expect(
-          (await api.post('/auth/login', { username: 'admin', password: 'wrong password!' }))
-            .status,
-        ).toBe(401);
+        expect((await login('admin', 'wrong password!')).response.status).toBe(401);
       }
-      const throttled = await api.post('/auth/login', {
-        username: 'ADMIN',
-        password: ADMIN_PASSWORD,
-      });
+      const throttled = await login('ADMIN', ADMIN_PASSWORD);
       expectProblem(throttled, 429);
-      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
-      expect(
-        (await api.post('/auth/login', { username: 'someone-else', password: 'x' })).status,
-      ).toBe(401);
+      expect(Number(throttled.response.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await login('someone-else', 'x')).response.status).toBe(401);
     });
 
     it('answers 429 with Retry-After once one IP has used up its attempts across usernames', async () => {
       kiln = await start({
         env: { KILN_LOGIN_THROTTLE_USERNAME_LIMIT: '100', KILN_LOGIN_THROTTLE_IP_LIMIT: '3' },
       });
-      api = new ApiClient(kiln.url);
       for (const username of ['u1', 'u2', 'u3']) {
-        expect(
-          (await api.post('/auth/login', { username, password: 'wrong password!' })).status,
-        ).toBe(401);
+        expect((await login(username, 'wrong password!')).response.status).toBe(401);
       }
-      const throttled = await api.post('/auth/login', {
-        username: 'u4',
-        password: 'wrong password!',
-      });
+      const throttled = await login('u4', 'wrong password!');
       expectProblem(throttled, 429);
-      expect(Number(throttled.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(Number(throttled.response.headers.get('retry-after'))).toBeGreaterThan(0);
     });
   });
 }

@@ -4,23 +4,23 @@ import { AuthWorld } from './auth-world';
 export function secretScenarios(worldOf: () => AuthWorld): void {
   describe('secrets', () => {
     let kiln: AuthWorld['kiln'];
-    let api: AuthWorld['api'];
+    let ledger: AuthWorld['ledger'];
 
     beforeAll(() => {
-      ({ kiln, api } = worldOf());
+      ({ kiln, ledger } = worldOf());
     });
 
     it('returns no password, hash or token in any response but the one that created it', () => {
-      expect(api.secrets.size).toBeGreaterThan(20);
-      const leaks = [...api.secrets.keys()].flatMap((secret) => api.leaksOf(secret));
+      expect(ledger.secrets.size).toBeGreaterThan(20);
+      const leaks = [...ledger.secrets.keys()].flatMap((secret) => ledger.leaksOf(secret));
       expect(leaks).toEqual([]);
-      expect(api.responses.filter((response) => /\$argon2/.test(response.text))).toEqual([]);
+      expect(ledger.responses.filter((response) => /\$argon2/.test(response.text))).toEqual([]);
     });
 
     it('writes no password, hash or token into any log line', () => {
       const text = kiln.logText();
       expect(text.length).toBeGreaterThan(0);
-      const logged = [...api.secrets.keys()].filter((secret) => text.includes(secret));
+      const logged = [...ledger.secrets.keys()].filter((secret) => text.includes(secret));
       expect(logged).toEqual([]);
       expect(text).not.toMatch(/\$argon2|kiln_[A-Za-z0-9_-]{20}/);
     });

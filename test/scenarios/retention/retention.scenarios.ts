@@ -4,6 +4,7 @@
 // Written once, run on the embedded default and on PostgreSQL + Redis.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { unwrap } from '@kiln/client';
 import { DataSource, In } from 'typeorm';
 import { waitUntil } from '../../../src/common/wait-until';
 import { RetentionRunner } from '../../../src/common/retention/retention-runner';
@@ -43,8 +44,8 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
 
   const finishedTask = async (name: string) => {
     const submitted = await world.submit({ name, command: REPORTS_A_METRIC });
-    await world.waitForStatus(submitted.body.id, ['succeeded']);
-    return submitted.body.id as string;
+    await world.waitForStatus(submitted.data!.id, ['succeeded']);
+    return submitted.data!.id;
   };
   const age = async (ids: string[], days: number) => {
     await dataSource
@@ -55,7 +56,8 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
       .execute();
   };
   const exists = async (id: string) =>
-    (await world.api.get(`/tasks/${id}`, world.tokens.admin)).status === 200;
+    (await world.as.admin.GET('/api/v1/tasks/{id}', { params: { path: { id } } })).response
+      .status === 200;
 
   it('removes finished tasks past their days with their rows and run directories, and keeps the rest', async () => {
     const old = [
@@ -64,18 +66,19 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
       await finishedTask('old 3'),
     ];
     const recent = await finishedTask('recent');
-    const schedule = await world.api.post(
-      '/schedules',
-      { name: 'held', cron: '0 0 1 1 *', task: { name: 'scheduled', command: ['true'] } },
-      world.tokens.alice,
+    const schedule = await unwrap(
+      world.as.alice.POST('/api/v1/schedules', {
+        body: { name: 'held', cron: '0 0 1 1 *', task: { name: 'scheduled', command: ['true'] } },
+      }),
     );
-    const fired = await world.api.post(
-      `/schedules/${schedule.body.id}/trigger`,
-      {},
-      world.tokens.alice,
+    const fired = await unwrap(
+      world.as.alice.POST('/api/v1/schedules/{id}/trigger', {
+        params: { path: { id: schedule.id } },
+      }),
     );
-    await world.waitForStatus(fired.body.taskId, ['succeeded']);
-    await age([...old, fired.body.taskId], 31);
+    const firedTask = fired.taskId!;
+    await world.waitForStatus(firedTask, ['succeeded']);
+    await age([...old, firedTask], 31);
     await age([recent], 29);
     for (const id of old) expect(existsSync(join(runsDir, id))).toBe(true);
     const metricPoints = () =>
@@ -96,7 +99,7 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
     expect(await exists(recent)).toBe(true);
     expect(existsSync(join(runsDir, recent))).toBe(true);
     // the live schedule's latest task is held, however old
-    expect(await exists(fired.body.taskId)).toBe(true);
+    expect(await exists(firedTask)).toBe(true);
   });
 
   it('removes audit entries past their own, longer setting', async () => {
@@ -126,6 +129,6 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
     expect(await tokens.existsBy({ id: expired.id })).toBe(false);
     expect(await tokens.count()).toBe(before - 1);
     // the others still work
-    expect((await world.api.get('/tasks', world.tokens.bob)).status).toBe(200);
+    expect((await world.as.bob.GET('/api/v1/tasks')).response.status).toBe(200);
   });
 }

@@ -1,6 +1,7 @@
 // Schedules through the REST API, with the schedules' clock under the test's control:
 // each case moves time and runs the leader's pass itself, so nothing waits on the wall
 // clock. Written once, run on the embedded default and on PostgreSQL + Redis.
+import { handWritten } from '../../support/hand-written-api';
 import { ScheduleClock } from '../../../src/modules/schedules/schedule-clock';
 import { ScheduleTicker } from '../../../src/modules/schedules/schedule-ticker';
 import { FINAL, StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
@@ -26,9 +27,9 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
   afterAll(() => world?.kiln.close());
 
   const create = (body: Record<string, unknown>, token = world.tokens.alice) =>
-    world.api.post('/schedules', body, token);
+    handWritten(world).post('/schedules', body, token);
   const read = async (id: string) =>
-    (await world.api.get(`/schedules/${id}`, world.tokens.alice)).body;
+    (await handWritten(world).get(`/schedules/${id}`, world.tokens.alice)).body;
   const everyMinute = (overrides: Record<string, unknown> = {}) => ({
     name: 'nightly',
     cron: '* * * * *',
@@ -37,7 +38,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
   });
   const tasksOf = async (scheduleId: string) =>
     (
-      await world.api.get(
+      await handWritten(world).get(
         `/tasks?label=${encodeURIComponent(`kiln.dev/schedule=${scheduleId}`)}&limit=100`,
         world.tokens.alice,
       )
@@ -50,7 +51,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe(`/api/v1/schedules/${created.body.id}`);
     expect(created.body.nextFireTimes).toEqual([]);
-    const resumed = await world.api.post(
+    const resumed = await handWritten(world).post(
       `/schedules/${created.body.id}/resume`,
       {},
       world.tokens.alice,
@@ -85,11 +86,11 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
 
   it('hides a member’s schedule from another member', async () => {
     const created = await create(everyMinute());
-    const other = await world.api.get(`/schedules/${created.body.id}`, world.tokens.bob);
+    const other = await handWritten(world).get(`/schedules/${created.body.id}`, world.tokens.bob);
     expect(other.status).toBe(404);
-    const list = await world.api.get('/schedules', world.tokens.bob);
+    const list = await handWritten(world).get('/schedules', world.tokens.bob);
     expect(list.body.items.map((item: { id: string }) => item.id)).not.toContain(created.body.id);
-    await world.api.post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+    await handWritten(world).post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
   });
 
   it('fires a due time once however many passes run, with the schedule on the task', async () => {
@@ -113,7 +114,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
       }),
     ]);
     expect(schedule.lastTaskId).toBe(tasks[0].id);
-    await world.api.post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+    await handWritten(world).post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
   });
 
   it('fires a missed time once, late, within the starting deadline and records older ones as missed', async () => {
@@ -134,7 +135,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
       ['10:01', 'missed'],
     ]);
     expect(await tasksOf(created.body.id)).toHaveLength(1);
-    await world.api.post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+    await handWritten(world).post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
   });
 
   it('records every time as missed once the latest is past the starting deadline', async () => {
@@ -148,7 +149,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
     ]);
     expect(await tasksOf(created.body.id)).toHaveLength(0);
     expect(schedule.nextFireTimes[0]).toBe('2030-06-01T10:03:00.000Z');
-    await world.api.post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+    await handWritten(world).post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
   });
 
   it('keeps only the newest records up to the history limit', async () => {
@@ -163,14 +164,14 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
       '2030-06-01T10:04:00.000Z',
       '2030-06-01T10:03:00.000Z',
     ]);
-    await world.api.post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+    await handWritten(world).post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
   });
 
   it('fires nothing while suspended, and does not catch up on resume', async () => {
     const created = await create(everyMinute({ suspend: true }));
     now = new Date('2030-06-01T10:05:10Z');
     await ticker.pass();
-    const resumed = await world.api.post(
+    const resumed = await handWritten(world).post(
       `/schedules/${created.body.id}/resume`,
       {},
       world.tokens.alice,
@@ -178,7 +179,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
     expect(resumed.body.nextFireTimes[0]).toBe('2030-06-01T10:06:00.000Z');
     await ticker.pass();
     expect((await read(created.body.id)).history).toEqual([]);
-    await world.api.post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+    await handWritten(world).post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
   });
 
   it('Forbid skips a fire while the previous task has not finished', async () => {
@@ -189,7 +190,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
         task: { name: 'long', command: ['sleep', '30'] },
       }),
     );
-    const first = await world.api.post(
+    const first = await handWritten(world).post(
       `/schedules/${created.body.id}/trigger`,
       {},
       world.tokens.alice,
@@ -197,7 +198,7 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
     expect(first.status).toBe(201);
     expect(first.body.outcome).toBe('submitted');
     now = new Date(now.getTime() + 1000);
-    const second = await world.api.post(
+    const second = await handWritten(world).post(
       `/schedules/${created.body.id}/trigger`,
       {},
       world.tokens.alice,
@@ -205,16 +206,16 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
     expect(second.body.outcome).toBe('skipped');
     expect(second.body.reason).toContain(first.body.taskId);
     expect(second.body.taskId).toBeNull();
-    await world.api.post(`/tasks/${first.body.taskId}/cancel`, {}, world.tokens.alice);
+    await handWritten(world).post(`/tasks/${first.body.taskId}/cancel`, {}, world.tokens.alice);
     await world.waitForStatus(first.body.taskId, FINAL);
     now = new Date(now.getTime() + 1000);
-    const third = await world.api.post(
+    const third = await handWritten(world).post(
       `/schedules/${created.body.id}/trigger`,
       {},
       world.tokens.alice,
     );
     expect(third.body.outcome).toBe('submitted');
-    await world.api.post(`/tasks/${third.body.taskId}/cancel`, {}, world.tokens.alice);
+    await handWritten(world).post(`/tasks/${third.body.taskId}/cancel`, {}, world.tokens.alice);
   });
 
   it('Replace cancels the previous task and submits a new one', async () => {
@@ -225,13 +226,13 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
         task: { name: 'long', command: ['sleep', '30'] },
       }),
     );
-    const first = await world.api.post(
+    const first = await handWritten(world).post(
       `/schedules/${created.body.id}/trigger`,
       {},
       world.tokens.alice,
     );
     now = new Date(now.getTime() + 1000);
-    const second = await world.api.post(
+    const second = await handWritten(world).post(
       `/schedules/${created.body.id}/trigger`,
       {},
       world.tokens.alice,
@@ -240,17 +241,17 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
     expect(second.body.reason).toContain(first.body.taskId);
     const replaced = await world.waitForStatus(first.body.taskId, FINAL);
     expect(replaced.status).toBe('cancelled');
-    await world.api.post(`/tasks/${second.body.taskId}/cancel`, {}, world.tokens.alice);
+    await handWritten(world).post(`/tasks/${second.body.taskId}/cancel`, {}, world.tokens.alice);
   });
 
   it('changes and deletes a schedule, keeping its tasks', async () => {
     const created = await create(everyMinute({ suspend: true }));
-    const fired = await world.api.post(
+    const fired = await handWritten(world).post(
       `/schedules/${created.body.id}/trigger`,
       {},
       world.tokens.alice,
     );
-    const changed = await world.api.patch(
+    const changed = await handWritten(world).patch(
       `/schedules/${created.body.id}`,
       { cron: '0 */2 * * *', name: 'every other hour' },
       world.tokens.alice,
@@ -261,15 +262,21 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
       cron: '0 */2 * * *',
       version: 2,
     });
-    const byBob = await world.api.delete(`/schedules/${created.body.id}`, world.tokens.bob);
+    const byBob = await handWritten(world).delete(
+      `/schedules/${created.body.id}`,
+      world.tokens.bob,
+    );
     expect(byBob.status).toBe(404);
-    const deleted = await world.api.delete(`/schedules/${created.body.id}`, world.tokens.alice);
+    const deleted = await handWritten(world).delete(
+      `/schedules/${created.body.id}`,
+      world.tokens.alice,
+    );
     expect(deleted.status).toBe(204);
-    expect((await world.api.get(`/schedules/${created.body.id}`, world.tokens.alice)).status).toBe(
-      404,
-    );
-    expect((await world.api.get(`/tasks/${fired.body.taskId}`, world.tokens.alice)).status).toBe(
-      200,
-    );
+    expect(
+      (await handWritten(world).get(`/schedules/${created.body.id}`, world.tokens.alice)).status,
+    ).toBe(404);
+    expect(
+      (await handWritten(world).get(`/tasks/${fired.body.taskId}`, world.tokens.alice)).status,
+    ).toBe(200);
   });
 }

@@ -2,18 +2,11 @@
 // parallelism limit, its leaderboard from the real metric points, and cancel. Written
 // once, run on the embedded default and on PostgreSQL + Redis.
 import { join, resolve } from 'node:path';
+import { unwrap, type Sweep, type SweepSubmission } from '@kiln/client';
 import { waitUntil } from '../../../src/common/wait-until';
 import { StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
 
 const EXAMPLES = resolve(__dirname, '..', '..', '..', 'examples');
-
-interface Trial {
-  index: number;
-  taskId: string;
-  status: string;
-  value: number | null;
-  hyperparameters: Record<string, unknown>;
-}
 
 export function sweepScenarios(start: StartApp, env: Record<string, string> = {}): void {
   let world: TaskWorld;
@@ -24,10 +17,11 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
 
   afterAll(() => world?.kiln.close());
 
-  const read = async (id: string) =>
-    (await world.api.get(`/sweeps/${id}`, world.tokens.alice)).body;
-  const waitForStatus = async (id: string, status: string, timeoutMs = 90_000) => {
-    let sweep: Record<string, any> = {};
+  const read = (id: string) =>
+    unwrap(world.as.alice.GET('/api/v1/sweeps/{id}', { params: { path: { id } } }));
+  const create = (body: SweepSubmission) => world.as.alice.POST('/api/v1/sweeps', { body });
+  const waitForStatus = async (id: string, status: Sweep['status'], timeoutMs = 90_000) => {
+    let sweep: Sweep | undefined;
     const result = await waitUntil(
       async () => {
         sweep = await read(id);
@@ -36,51 +30,51 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
       { timeoutMs, intervalMs: 200 },
     );
     if (!result.satisfied)
-      throw new Error(`sweep ${id} is ${sweep.status}: ${JSON.stringify(sweep.progress)}`);
-    return sweep;
+      throw new Error(`sweep ${id} is ${sweep?.status}: ${JSON.stringify(sweep?.progress)}`);
+    return sweep!;
   };
 
   it('runs a 3x3 grid with never more than `parallelism` trials unfinished, and ranks them by their metric', async () => {
-    const created = await world.api.post(
-      '/sweeps',
-      {
-        name: 'logreg grid',
-        task: {
-          name: 'logreg',
-          command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
-          hyperparameters: { samples: 300 },
-        },
-        parameters: [
-          { name: 'learning_rate', values: [0.01, 0.1, 0.5] },
-          { name: 'epochs', values: [2, 5, 10] },
-        ],
-        strategy: 'grid',
-        maxTrials: 100,
-        parallelism: 2,
-        objective: { metric: 'loss', goal: 'minimize' },
+    const created = await create({
+      name: 'logreg grid',
+      task: {
+        name: 'logreg',
+        command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
+        hyperparameters: { samples: 300 },
       },
-      world.tokens.alice,
-    );
-    expect(created.status).toBe(201);
-    expect(created.body.progress.total).toBe(9);
-    const done = await waitForStatus(created.body.id, 'completed');
+      parameters: [
+        { name: 'learning_rate', values: [0.01, 0.1, 0.5] },
+        { name: 'epochs', values: [2, 5, 10] },
+      ],
+      strategy: 'grid',
+      maxTrials: 100,
+      parallelism: 2,
+      objective: { metric: 'loss', goal: 'minimize' },
+    });
+    expect(created.response.status).toBe(201);
+    expect(created.data?.progress.total).toBe(9);
+    const sweepId = created.data!.id;
+    const done = await waitForStatus(sweepId, 'completed');
     expect(done.progress).toMatchObject({ total: 9, submitted: 9, active: 0, succeeded: 9 });
-    const trials = done.trials as Trial[];
+    const trials = done.trials;
     const best = trials.find(
       (trial) => trial.hyperparameters.learning_rate === 0.5 && trial.hyperparameters.epochs === 10,
     )!;
     // the task runs the template's hyperparameters with the trial's merged over them
-    const bestTask = await world.api.get(`/tasks/${best.taskId}`, world.tokens.alice);
-    expect(bestTask.body.hyperparameters).toEqual({ samples: 300, learning_rate: 0.5, epochs: 10 });
+    const task = (id: string) =>
+      unwrap(world.as.alice.GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
+    const bestTask = await task(best.taskId);
+    expect(bestTask.hyperparameters).toEqual({ samples: 300, learning_rate: 0.5, epochs: 10 });
 
     // from each trial's events: at no moment were more than 2 unfinished
     const spans: Array<[number, number]> = [];
     for (const trial of trials) {
-      const events = (await world.api.get(`/tasks/${trial.taskId}/events`, world.tokens.alice))
-        .body as Array<Record<string, string>>;
-      const times = events.map((event) =>
-        Date.parse(event.at ?? event.createdAt ?? event.occurredAt),
+      const events = await unwrap(
+        world.as.alice.GET('/api/v1/tasks/{id}/events', {
+          params: { path: { id: trial.taskId } },
+        }),
       );
+      const times = events.map((event) => Date.parse(event.occurredAt));
       spans.push([Math.min(...times), Math.max(...times)]);
     }
     for (const [startAt] of spans) {
@@ -91,14 +85,15 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     // the leaderboard is the real last loss of each trial, lowest first
     const lastLoss = new Map<string, number>();
     for (const trial of trials) {
-      const metrics = await world.api.get(
-        `/tasks/${trial.taskId}/metrics?names=loss`,
-        world.tokens.alice,
+      const metrics = await unwrap(
+        world.as.alice.GET('/api/v1/tasks/{id}/metrics', {
+          params: { path: { id: trial.taskId }, query: { names: 'loss' } },
+        }),
       );
-      const points = metrics.body.series[0].points as Array<{ value: number }>;
+      const points = metrics.series[0].points;
       lastLoss.set(trial.taskId, points[points.length - 1].value);
     }
-    const leaderboard = done.leaderboard as Trial[];
+    const leaderboard = done.leaderboard;
     expect(leaderboard).toHaveLength(9);
     expect(leaderboard.map((trial) => trial.value)).toEqual(
       leaderboard.map((trial) => lastLoss.get(trial.taskId)),
@@ -107,48 +102,41 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(done.best?.taskId).toBe(leaderboard[0].taskId);
 
-    const tagged = await world.api.get(
-      `/tasks?label=${encodeURIComponent(`kiln.dev/sweep=${created.body.id}`)}&limit=100`,
-      world.tokens.alice,
+    const tagged = await unwrap(
+      world.as.alice.GET('/api/v1/tasks', {
+        params: { query: { label: [`kiln.dev/sweep=${sweepId}`], limit: 100 } },
+      }),
     );
-    expect(tagged.body.items).toHaveLength(9);
+    expect(tagged.items).toHaveLength(9);
   }, 120_000);
 
   it('cancel stops the sweep and every unfinished trial, and submits no more', async () => {
-    const created = await world.api.post(
-      '/sweeps',
-      {
-        name: 'long',
-        task: { name: 'sleeper', command: ['sleep', '30'] },
-        parameters: [{ name: 'x', min: 0, max: 1 }],
-        strategy: 'random',
-        seed: 7,
-        maxTrials: 6,
-        parallelism: 2,
-        objective: { metric: 'loss', goal: 'minimize', value: 'best' },
-      },
-      world.tokens.alice,
-    );
-    expect(created.status).toBe(201);
-    const started = await waitUntil(
-      async () => (await read(created.body.id)).progress.submitted === 2,
-      {
-        timeoutMs: 30_000,
-      },
-    );
+    const created = await create({
+      name: 'long',
+      task: { name: 'sleeper', command: ['sleep', '30'] },
+      parameters: [{ name: 'x', min: 0, max: 1 }],
+      strategy: 'random',
+      seed: 7,
+      maxTrials: 6,
+      parallelism: 2,
+      objective: { metric: 'loss', goal: 'minimize', value: 'best' },
+    });
+    expect(created.response.status).toBe(201);
+    const id = created.data!.id;
+    const started = await waitUntil(async () => (await read(id)).progress.submitted === 2, {
+      timeoutMs: 30_000,
+    });
     expect(started.satisfied).toBe(true);
-    const cancelled = await world.api.post(
-      `/sweeps/${created.body.id}/cancel`,
-      {},
-      world.tokens.alice,
-    );
-    expect(cancelled.status).toBe(200);
-    expect(cancelled.body.status).toBe('cancelled');
-    for (const trial of cancelled.body.trials as Trial[]) {
+    const cancelled = await world.as.alice.POST('/api/v1/sweeps/{id}/cancel', {
+      params: { path: { id } },
+    });
+    expect(cancelled.response.status).toBe(200);
+    expect(cancelled.data?.status).toBe('cancelled');
+    for (const trial of cancelled.data!.trials) {
       const task = await world.waitForStatus(trial.taskId, ['cancelled']);
       expect(task.status).toBe('cancelled');
     }
-    const later = await read(created.body.id);
+    const later = await read(id);
     expect(later.progress.submitted).toBe(2);
   }, 60_000);
 
@@ -161,22 +149,18 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
       'time.sleep(30 if x >= 10 else 0)',
       'point(2)',
     ].join('\n');
-    const created = await world.api.post(
-      '/sweeps',
-      {
-        name: 'median',
-        task: { name: 'trial', command: ['python3', '-c', script] },
-        parameters: [{ name: 'x', values: [1, 2, 3, 10] }],
-        maxTrials: 4,
-        parallelism: 4,
-        objective: { metric: 'loss', goal: 'minimize' },
-        earlyStopping: 'median',
-      },
-      world.tokens.alice,
-    );
-    expect(created.status).toBe(201);
-    const done = await waitForStatus(created.body.id, 'completed', 25_000);
-    const byX = new Map((done.trials as Trial[]).map((trial) => [trial.hyperparameters.x, trial]));
+    const created = await create({
+      name: 'median',
+      task: { name: 'trial', command: ['python3', '-c', script] },
+      parameters: [{ name: 'x', values: [1, 2, 3, 10] }],
+      maxTrials: 4,
+      parallelism: 4,
+      objective: { metric: 'loss', goal: 'minimize' },
+      earlyStopping: 'median',
+    });
+    expect(created.response.status).toBe(201);
+    const done = await waitForStatus(created.data!.id, 'completed', 25_000);
+    const byX = new Map(done.trials.map((trial) => [trial.hyperparameters.x, trial]));
     expect(byX.get(10)!.status).toBe('cancelled');
     for (const x of [1, 2, 3]) expect(byX.get(x)!.status).toBe('succeeded');
     expect(done.progress).toMatchObject({ succeeded: 3, unsuccessful: 1 });
@@ -184,21 +168,17 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
   }, 60_000);
 
   it('refuses a range in a grid and a sweep by another member’s eyes', async () => {
-    const range = await world.api.post(
-      '/sweeps',
-      {
-        name: 'bad',
-        task: { name: 'x', command: ['true'] },
-        parameters: [{ name: 'lr', min: 0.1, max: 1 }],
-        maxTrials: 3,
-        objective: { metric: 'loss', goal: 'minimize' },
-      },
-      world.tokens.alice,
-    );
-    expect(range.status).toBe(400);
-    expect(range.body.errors[0].field).toBe('parameters.0');
-    const list = await world.api.get('/sweeps', world.tokens.bob);
-    expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([]);
+    const range = await create({
+      name: 'bad',
+      task: { name: 'x', command: ['true'] },
+      parameters: [{ name: 'lr', min: 0.1, max: 1 }],
+      maxTrials: 3,
+      objective: { metric: 'loss', goal: 'minimize' },
+    });
+    expect(range.response.status).toBe(400);
+    expect(range.error?.errors?.[0].field).toBe('parameters.0');
+    const list = await world.as.bob.GET('/api/v1/sweeps');
+    expect(list.response.status).toBe(200);
+    expect(list.data?.items).toEqual([]);
   });
 }

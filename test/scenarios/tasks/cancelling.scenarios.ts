@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { waitUntil } from '../../../src/common/wait-until';
 import { readProcessIdentity } from '../../../src/modules/runtimes/local/process/process-identity';
 import { TaskAttempt } from '../../../src/modules/tasks/persistence/entities/task-attempt.entity';
+import { unwrap } from '@kiln/client';
 import { tempDataDir } from '../../support/test-config';
 import { FINAL, shell, StartApp, startTaskWorld, TaskWorld } from './task-world';
 
@@ -15,49 +16,50 @@ export function cancellingScenarios(worldOf: () => TaskWorld): void {
     world = worldOf();
   });
 
+  const cancel = (id: string) =>
+    world.as.alice.POST('/api/v1/tasks/{id}/cancel', { params: { path: { id } } });
+
   it('cancels pending, running and finished tasks as each state allows', async () => {
     const blocker = await world.submit({
       name: 'holds the slot',
       queue: 'tiny',
       command: ['sleep', '30'],
     });
-    await world.waitForStatus(blocker.body.id, ['running']);
+    const blockerId = blocker.data!.id;
+    await world.waitForStatus(blockerId, ['running']);
     const waiting = await world.submit({ name: 'waits', queue: 'tiny', command: ['true'] });
-    const detail = await world.api.get(`/tasks/${waiting.body.id}`, world.tokens.alice);
-    expect(detail.body.status).toBe('pending');
-    expect(detail.body.waiting.position).toBe(1);
-    expect(detail.body.waiting.reasons.join(' ')).toContain('queue tiny is at capacity');
-
-    const cancelledPending = await world.api.post(
-      `/tasks/${waiting.body.id}/cancel`,
-      {},
-      world.tokens.alice,
+    const waitingId = waiting.data!.id;
+    const detail = await unwrap(
+      world.as.alice.GET('/api/v1/tasks/{id}', { params: { path: { id: waitingId } } }),
     );
-    expect(cancelledPending.body.status).toBe('cancelled');
+    expect(detail.status).toBe('pending');
+    expect(detail.waiting?.position).toBe(1);
+    expect(detail.waiting?.reasons.join(' ')).toContain('queue tiny is at capacity');
 
-    const cancelling = await world.api.post(
-      `/tasks/${blocker.body.id}/cancel`,
-      {},
-      world.tokens.alice,
-    );
-    expect(['cancelling', 'cancelled']).toContain(cancelling.body.status);
-    const cancelled = await world.waitForStatus(blocker.body.id, FINAL);
+    const cancelledPending = await cancel(waitingId);
+    expect(cancelledPending.data?.status).toBe('cancelled');
+
+    const cancelling = await cancel(blockerId);
+    expect(['cancelling', 'cancelled']).toContain(cancelling.data?.status);
+    const cancelled = await world.waitForStatus(blockerId, FINAL);
     expect(cancelled.status).toBe('cancelled');
 
-    const again = await world.api.post(`/tasks/${blocker.body.id}/cancel`, {}, world.tokens.alice);
-    expect(again.status).toBe(200);
-    expect(again.body.status).toBe('cancelled');
+    const again = await cancel(blockerId);
+    expect(again.response.status).toBe(200);
+    expect(again.data?.status).toBe('cancelled');
     const done = await world.submit({ name: 'quick', command: ['true'] });
-    await world.waitForStatus(done.body.id, ['succeeded']);
-    const tooLate = await world.api.post(`/tasks/${done.body.id}/cancel`, {}, world.tokens.alice);
-    expect(tooLate.status).toBe(409);
-    expect(tooLate.headers.get('content-type')).toContain('application/problem+json');
+    await world.waitForStatus(done.data!.id, ['succeeded']);
+    const tooLate = await cancel(done.data!.id);
+    expect(tooLate.response.status).toBe(409);
+    expect(tooLate.response.headers.get('content-type')).toContain('application/problem+json');
 
-    const retried = await world.api.post(`/tasks/${blocker.body.id}/retry`, {}, world.tokens.alice);
-    expect(retried.body.status).toBe('pending');
-    await world.waitForStatus(blocker.body.id, ['running']);
-    await world.api.post(`/tasks/${blocker.body.id}/cancel`, {}, world.tokens.alice);
-    await world.waitForStatus(blocker.body.id, ['cancelled']);
+    const retried = await world.as.alice.POST('/api/v1/tasks/{id}/retry', {
+      params: { path: { id: blockerId } },
+    });
+    expect(retried.data?.status).toBe('pending');
+    await world.waitForStatus(blockerId, ['running']);
+    await cancel(blockerId);
+    await world.waitForStatus(blockerId, ['cancelled']);
   }, 60_000);
 
   it('adopts a run whose launch did not record its handle, and stops it on cancel', async () => {
@@ -67,23 +69,26 @@ export function cancellingScenarios(worldOf: () => TaskWorld): void {
         .get(DataSource)
         .getRepository(TaskAttempt)
         .update({ taskId }, { handle: null });
+    const readLog = async (id: string) =>
+      (await unwrap(
+        world.as.alice.GET('/api/v1/tasks/{id}/logs', {
+          params: { path: { id } },
+          parseAs: 'text',
+        }),
+      )) ?? '';
     const logShows = async (id: string, text: string) =>
-      (
-        await waitUntil(
-          async () =>
-            (await world.api.get(`/tasks/${id}/logs`, world.tokens.alice)).text.includes(text),
-          { timeoutMs: 15_000 },
-        )
-      ).satisfied;
+      (await waitUntil(async () => (await readLog(id)).includes(text), { timeoutMs: 15_000 }))
+        .satisfied;
 
     const finishing = await world.submit({
       name: 'handle lost',
       ...shell('echo started; sleep 2'),
     });
-    expect(await logShows(finishing.body.id, 'started')).toBe(true);
-    await forgetHandle(finishing.body.id);
+    const finishingId = finishing.data!.id;
+    expect(await logShows(finishingId, 'started')).toBe(true);
+    await forgetHandle(finishingId);
     // long before KILN_LAUNCH_GRACE_SECONDS (60 s), and without a retry beside it
-    const finished = await world.waitForStatus(finishing.body.id, FINAL, 15_000);
+    const finished = await world.waitForStatus(finishingId, FINAL, 15_000);
     expect(finished).toMatchObject({ status: 'succeeded', attempt: 1 });
 
     const marker = join(tempDataDir('kiln-adopt-'), 'pid');
@@ -91,10 +96,11 @@ export function cancellingScenarios(worldOf: () => TaskWorld): void {
       name: 'handle lost, then cancelled',
       ...shell(`echo $$ > ${marker}; echo started; exec sleep 60`),
     });
-    expect(await logShows(cancelled.body.id, 'started')).toBe(true);
-    await forgetHandle(cancelled.body.id);
-    await world.api.post(`/tasks/${cancelled.body.id}/cancel`, {}, world.tokens.alice);
-    await world.waitForStatus(cancelled.body.id, ['cancelled']);
+    const cancelledId = cancelled.data!.id;
+    expect(await logShows(cancelledId, 'started')).toBe(true);
+    await forgetHandle(cancelledId);
+    await cancel(cancelledId);
+    await world.waitForStatus(cancelledId, ['cancelled']);
     await expect(
       readProcessIdentity(Number(readFileSync(marker, 'utf8'))),
     ).resolves.toBeUndefined();
@@ -119,16 +125,14 @@ export function queuedCancelScenario(start: StartApp, env: Record<string, string
 
   it('cancels a queued task at once, before any worker launches it', async () => {
     const submitted = await world.submit({ name: 'queued only', command: ['true'] });
-    await world.waitForStatus(submitted.body.id, ['queued']);
-    const cancelled = await world.api.post(
-      `/tasks/${submitted.body.id}/cancel`,
-      {},
-      world.tokens.alice,
+    const path = { id: submitted.data!.id };
+    await world.waitForStatus(path.id, ['queued']);
+    const cancelled = await world.as.alice.POST('/api/v1/tasks/{id}/cancel', { params: { path } });
+    expect(cancelled.response.status).toBe(200);
+    expect(cancelled.data?.status).toBe('cancelled');
+    const events = await unwrap(
+      world.as.alice.GET('/api/v1/tasks/{id}/events', { params: { path } }),
     );
-    expect(cancelled.status).toBe(200);
-    expect(cancelled.body.status).toBe('cancelled');
-    const events = (await world.api.get(`/tasks/${submitted.body.id}/events`, world.tokens.alice))
-      .body;
-    expect(events.map((e: { to: string }) => e.to)).toEqual(['pending', 'queued', 'cancelled']);
+    expect(events.map((e) => e.to)).toEqual(['pending', 'queued', 'cancelled']);
   });
 }

@@ -1,6 +1,7 @@
 // 200 tasks against a queue of capacity 4.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { unwrap, type TaskStatus } from '@kiln/client';
 import { waitUntil } from '../../../src/common/wait-until';
 import { tempDataDir } from '../../support/test-config';
 import { queuesConfigFile, shell, StartApp, startTaskWorld, TaskWorld } from './task-world';
@@ -33,21 +34,17 @@ export function taskConcurrencyScenario(start: StartApp, env: Record<string, str
         world.submit({ name: `load ${n}`, ...shell(`echo "$KILN_TASK_ID" >> ${launches}`) }),
       ),
     );
-    expect(submits.map((s) => s.status)).toEqual(Array(TASKS).fill(201));
-    const ids = submits.map((s) => s.body.id as string);
-    const done = await waitUntil(
-      async () => {
-        const page = await world.api.get(`/tasks?status=succeeded&limit=200`, world.tokens.alice);
-        return page.body.items.length === TASKS;
-      },
-      { timeoutMs: 120_000, intervalMs: 250 },
-    );
+    expect(submits.map((s) => s.response.status)).toEqual(Array(TASKS).fill(201));
+    const ids = submits.map((s) => s.data!.id);
+    const list = (status: TaskStatus[]) =>
+      unwrap(world.as.alice.GET('/api/v1/tasks', { params: { query: { status, limit: 200 } } }));
+    const done = await waitUntil(async () => (await list(['succeeded'])).items.length === TASKS, {
+      timeoutMs: 120_000,
+      intervalMs: 250,
+    });
     if (!done.satisfied) {
-      const others = await world.api.get(
-        '/tasks?status=pending,queued,running,failed,lost,cancelling&limit=200',
-        world.tokens.alice,
-      );
-      const stuck = others.body.items.map((t: Record<string, unknown>) => ({
+      const others = await list(['pending', 'queued', 'running', 'failed', 'lost', 'cancelling']);
+      const stuck = others.items.map((t) => ({
         id: t.id,
         status: t.status,
         attempt: t.attempt,
@@ -61,9 +58,11 @@ export function taskConcurrencyScenario(start: StartApp, env: Record<string, str
 
     const intervals: Array<[number, number]> = [];
     for (const id of ids) {
-      const attempts = (await world.api.get(`/tasks/${id}/attempts`, world.tokens.alice)).body;
+      const attempts = await unwrap(
+        world.as.alice.GET('/api/v1/tasks/{id}/attempts', { params: { path: { id } } }),
+      );
       expect(attempts).toHaveLength(1);
-      intervals.push([Date.parse(attempts[0].startedAt), Date.parse(attempts[0].finishedAt)]);
+      intervals.push([Date.parse(attempts[0].startedAt!), Date.parse(attempts[0].finishedAt!)]);
     }
     expect(maxOverlap(intervals)).toBeLessThanOrEqual(CAPACITY);
   }, 180_000);

@@ -10,11 +10,11 @@ export function deletionScenarios(worldOf: () => TaskWorld): void {
 
   it('deletes a finished task with everything it left', async () => {
     const submitted = await world.submit({ name: 'short lived', command: ['true'] });
-    await world.waitForStatus(submitted.body.id, ['succeeded']);
-    const deleted = await world.api.delete(`/tasks/${submitted.body.id}`, world.tokens.alice);
-    expect(deleted.status).toBe(204);
-    expect((await world.api.get(`/tasks/${submitted.body.id}`, world.tokens.alice)).status).toBe(
-      404,
-    );
+    const path = { id: submitted.data!.id };
+    await world.waitForStatus(path.id, ['succeeded']);
+    const deleted = await world.as.alice.DELETE('/api/v1/tasks/{id}', { params: { path } });
+    expect(deleted.response.status).toBe(204);
+    const gone = await world.as.alice.GET('/api/v1/tasks/{id}', { params: { path } });
+    expect(gone.response.status).toBe(404);
   });
 }

@@ -1,4 +1,5 @@
 // Tasks that wait for other tasks to succeed.
+import { unwrap } from '@kiln/client';
 import { FINAL, shell, TaskWorld } from './task-world';
 
 export function dependencyScenarios(worldOf: () => TaskWorld): void {
@@ -9,45 +10,49 @@ export function dependencyScenarios(worldOf: () => TaskWorld): void {
   });
 
   it('starts a task only after the tasks it depends on succeed, and fails it when one fails', async () => {
-    const first = await world.submit({ name: 'prepare data', command: ['sleep', '1'] });
+    const first = (await world.submit({ name: 'prepare data', command: ['sleep', '1'] })).data!;
     const next = await world.submit({
       name: 'train',
       command: ['true'],
-      dependsOn: [first.body.id],
+      dependsOn: [first.id],
     });
-    expect(next.body.dependsOn).toEqual([first.body.id]);
-    const waiting = (await world.api.get(`/tasks/${next.body.id}`, world.tokens.alice)).body;
+    expect(next.data?.dependsOn).toEqual([first.id]);
+    const waiting = await unwrap(
+      world.as.alice.GET('/api/v1/tasks/{id}', { params: { path: { id: next.data!.id } } }),
+    );
     expect(waiting.status).toBe('pending');
-    expect(waiting.waiting.reasons.join(' ')).toContain(`depends on: ${first.body.id}`);
-    const trained = await world.waitForStatus(next.body.id, FINAL);
+    expect(waiting.waiting?.reasons.join(' ')).toContain(`depends on: ${first.id}`);
+    const trained = await world.waitForStatus(waiting.id, FINAL);
     expect(trained.status).toBe('succeeded');
-    const events = (await world.api.get(`/tasks/${first.body.id}/events`, world.tokens.alice)).body;
+    const events = await unwrap(
+      world.as.alice.GET('/api/v1/tasks/{id}/events', { params: { path: { id: first.id } } }),
+    );
     const firstDone = Date.parse(events[events.length - 1].occurredAt);
-    expect(Date.parse(trained.startedAt)).toBeGreaterThanOrEqual(firstDone);
+    expect(Date.parse(trained.startedAt!)).toBeGreaterThanOrEqual(firstDone);
 
-    const broken = await world.submit({ name: 'bad prep', ...shell('exit 4') });
+    const broken = (await world.submit({ name: 'bad prep', ...shell('exit 4') })).data!;
     const doomed = await world.submit({
       name: 'never runs',
       command: ['true'],
-      dependsOn: [broken.body.id],
+      dependsOn: [broken.id],
     });
-    const failed = await world.waitForStatus(doomed.body.id, FINAL);
+    const failed = await world.waitForStatus(doomed.data!.id, FINAL);
     expect(failed).toMatchObject({ status: 'failed', attempt: 0 });
-    expect(failed.failureReason).toBe(`task ${broken.body.id} it depends on ended failed`);
+    expect(failed.failureReason).toBe(`task ${broken.id} it depends on ended failed`);
 
     const unknown = await world.submit({
       name: 'x',
       command: ['true'],
       dependsOn: ['5b6c0e1e-9f43-4a43-9d6e-3c1f2a4b5c6d'],
     });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.errors[0].field).toBe('dependsOn');
-    const othersTask = await world.submit({ name: 'bob', command: ['true'] }, world.tokens.bob);
+    expect(unknown.response.status).toBe(400);
+    expect(unknown.error?.errors?.[0].field).toBe('dependsOn');
+    const othersTask = await world.submit({ name: 'bob', command: ['true'] }, 'bob');
     const notMine = await world.submit({
       name: 'x',
       command: ['true'],
-      dependsOn: [othersTask.body.id],
+      dependsOn: [othersTask.data!.id],
     });
-    expect(notMine.status).toBe(400);
+    expect(notMine.response.status).toBe(400);
   }, 30_000);
 }

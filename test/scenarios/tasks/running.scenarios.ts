@@ -1,6 +1,8 @@
 // A task's runs: to success with what a run reports, retries with backoff, exit codes
 // not worth retrying, timeouts.
 import { join, resolve } from 'node:path';
+import { unwrap } from '@kiln/client';
+import { sendRaw } from '../../support/raw-request';
 import { openSse } from '../../support/sse-client';
 import { FINAL, shell, TaskWorld } from './task-world';
 
@@ -14,7 +16,8 @@ export function runScenarios(worldOf: () => TaskWorld): void {
   });
 
   it('trains the example to success with metrics, progress, logs and a model artifact', async () => {
-    const { api, tokens } = world;
+    const { tokens } = world;
+    const api = world.as.alice;
     const stream = await openSse(`${world.kiln.url}/api/v1/events`, tokens.alice);
     const submitted = await world.submit({
       name: 'logistic regression',
@@ -22,37 +25,54 @@ export function runScenarios(worldOf: () => TaskWorld): void {
       hyperparameters: { epochs: 20, samples: 500, learning_rate: 0.5 },
       labels: { team: 'vision' },
     });
-    expect(submitted.status).toBe(201);
-    expect(submitted.headers.get('location')).toBe(`/api/v1/tasks/${submitted.body.id}`);
-    const id = submitted.body.id as string;
+    expect(submitted.response.status).toBe(201);
+    const id = submitted.data!.id;
+    expect(submitted.response.headers.get('location')).toBe(`/api/v1/tasks/${id}`);
+    const path = { id };
     const task = await world.waitForStatus(id, FINAL, 60_000);
     expect(task).toMatchObject({ status: 'succeeded', exitCode: 0, progress: 1, attempt: 1 });
 
-    const metrics = await api.get(`/tasks/${id}/metrics?names=loss&maxPoints=10`, tokens.alice);
-    expect(metrics.status).toBe(200);
-    const loss = metrics.body.series.find((s: { name: string }) => s.name === 'loss');
+    const metrics = await unwrap(
+      api.GET('/api/v1/tasks/{id}/metrics', {
+        params: { path, query: { names: 'loss', maxPoints: 10 } },
+      }),
+    );
+    const loss = metrics.series.find((s) => s.name === 'loss')!;
     expect(loss.points.length).toBeGreaterThan(1);
     expect(loss.points.length).toBeLessThanOrEqual(10);
     expect(loss.points[loss.points.length - 1].value).toBeLessThan(loss.points[0].value);
 
-    const logs = await api.get(`/tasks/${id}/logs?tail=5`, tokens.alice);
-    expect(logs.status).toBe(200);
-    expect(logs.headers.get('content-type')).toContain('text/plain');
-    expect(logs.text.trim().split('\n').length).toBeLessThanOrEqual(5);
+    const logs = await api.GET('/api/v1/tasks/{id}/logs', {
+      params: { path, query: { tail: 5 } },
+      parseAs: 'text',
+    });
+    expect(logs.response.status).toBe(200);
+    expect(logs.response.headers.get('content-type')).toContain('text/plain');
+    expect(logs.data!.trim().split('\n').length).toBeLessThanOrEqual(5);
 
-    const artifacts = await api.get(`/tasks/${id}/artifacts`, tokens.alice);
-    expect(artifacts.body.entries.map((e: { path: string }) => e.path)).toContain('model.json');
+    const artifacts = await unwrap(api.GET('/api/v1/tasks/{id}/artifacts', { params: { path } }));
+    expect(artifacts.entries.map((e) => e.path)).toContain('model.json');
     const model = await fetch(`${world.kiln.url}/api/v1/tasks/${id}/artifacts/model.json`, {
       headers: { authorization: `Bearer ${tokens.alice}` },
     });
     expect(model.status).toBe(200);
     expect(await model.json()).toEqual(expect.objectContaining({}));
-    const escape = await api.get(
+    // raw: the client would encode these paths itself, and the test is about encoded ones
+    const escape = await sendRaw(
+      world.kiln.url,
+      'GET',
       `/tasks/${id}/artifacts/..%2F..%2Fhyperparameters.json`,
-      tokens.alice,
+      { token: tokens.alice },
     );
     expect(escape.status).toBe(404);
-    const percentInName = await api.get(`/tasks/${id}/artifacts/100%25.txt`, tokens.alice);
+    const percentInName = await sendRaw(
+      world.kiln.url,
+      'GET',
+      `/tasks/${id}/artifacts/100%25.txt`,
+      {
+        token: tokens.alice,
+      },
+    );
     expect(percentInName.status).toBe(404);
 
     // the SSE stream saw every transition of this task, in order
@@ -80,20 +100,22 @@ export function runScenarios(worldOf: () => TaskWorld): void {
       maxRetries: 2,
       retryBackoffSeconds: 1,
     });
-    const task = await world.waitForStatus(submitted.body.id, FINAL, 30_000);
+    const task = await world.waitForStatus(submitted.data!.id, FINAL, 30_000);
     expect(task).toMatchObject({ status: 'failed', exitCode: 3, attempt: 3, retriesUsed: 2 });
-    const attempts = await world.api.get(`/tasks/${task.id}/attempts`, world.tokens.alice);
-    expect(attempts.body.map((a: { exitCode: number }) => a.exitCode)).toEqual([3, 3, 3]);
-    const events = (await world.api.get(`/tasks/${task.id}/events`, world.tokens.alice)).body;
-    const retries = events.filter((e: { reason: string }) =>
-      /retry \d of 2 in \d+ s/.test(e.reason ?? ''),
+    const path = { id: task.id };
+    const attempts = await unwrap(
+      world.as.alice.GET('/api/v1/tasks/{id}/attempts', { params: { path } }),
     );
+    expect(attempts.map((a) => a.exitCode)).toEqual([3, 3, 3]);
+    const events = await unwrap(
+      world.as.alice.GET('/api/v1/tasks/{id}/events', { params: { path } }),
+    );
+    const retries = events.filter((e) => /retry \d of 2 in \d+ s/.test(e.reason ?? ''));
     expect(retries).toHaveLength(2);
     // each retry waited: the next attempt was queued no earlier than the backoff allowed
-    const byNumber = attempts.body as Array<{ queuedAt: string; finishedAt: string }>;
-    for (let n = 1; n < byNumber.length; n++) {
-      expect(Date.parse(byNumber[n].queuedAt)).toBeGreaterThanOrEqual(
-        Date.parse(byNumber[n - 1].finishedAt),
+    for (let n = 1; n < attempts.length; n++) {
+      expect(Date.parse(attempts[n].queuedAt)).toBeGreaterThanOrEqual(
+        Date.parse(attempts[n - 1].finishedAt!),
       );
     }
   }, 40_000);
@@ -105,7 +127,7 @@ export function runScenarios(worldOf: () => TaskWorld): void {
       maxRetries: 3,
       noRetryExitCodes: [2],
     });
-    const task = await world.waitForStatus(submitted.body.id, FINAL);
+    const task = await world.waitForStatus(submitted.data!.id, FINAL);
     expect(task).toMatchObject({ status: 'failed', exitCode: 2, attempt: 1 });
     expect(task.failureReason).toContain('not retried');
   });
@@ -116,7 +138,7 @@ export function runScenarios(worldOf: () => TaskWorld): void {
       command: ['sleep', '30'],
       timeoutSeconds: 1,
     });
-    const task = await world.waitForStatus(submitted.body.id, FINAL, 20_000);
+    const task = await world.waitForStatus(submitted.data!.id, FINAL, 20_000);
     expect(task.status).toBe('timed_out');
     expect(task.failureReason).toContain('timeout');
   }, 30_000);

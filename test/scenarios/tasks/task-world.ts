@@ -3,7 +3,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitUntil } from '../../../src/common/wait-until';
-import { ApiClient, ApiResponse } from '../../support/api-client';
+import { KilnClient, unwrap, type Task, type TaskSubmission } from '@kiln/client';
+import { clientAs } from '../../support/kiln-clients';
 import type { TestApp, TestAppOptions } from '../../support/test-app';
 import { tempDataDir } from '../../support/test-config';
 
@@ -36,16 +37,27 @@ export function queuesConfigFile(defaultCapacity = 4, extraLines: string[] = [])
   return path;
 }
 
+export type WorldUser = 'admin' | 'alice' | 'bob' | 'viewer';
+/** The public API through the generated client, typed by the committed spec. */
+export type KilnApi = KilnClient['api'];
+
 export interface TaskWorld {
   kiln: TestApp;
-  api: ApiClient;
-  tokens: Record<'admin' | 'alice' | 'bob' | 'viewer', string>;
+  tokens: Record<WorldUser, string>;
+  /** The public API as each user. */
+  as: Record<WorldUser, KilnApi>;
+  /** Submits as `user` (alice unless told); answers openapi-fetch's data, error and response. */
   submit(
-    body: Record<string, unknown>,
-    token?: string,
-    headers?: Record<string, string>,
-  ): Promise<ApiResponse>;
-  waitForStatus(id: string, statuses: string[], timeoutMs?: number): Promise<Record<string, any>>;
+    body: TaskSubmission,
+    user?: WorldUser,
+    idempotencyKey?: string,
+  ): ReturnType<typeof submitTask>;
+  waitForStatus(id: string, statuses: string[], timeoutMs?: number): Promise<Task>;
+}
+
+function submitTask(api: KilnApi, body: TaskSubmission, idempotencyKey?: string) {
+  const header = idempotencyKey === undefined ? undefined : { 'Idempotency-Key': idempotencyKey };
+  return api.POST('/api/v1/tasks', { body, params: { header } });
 }
 
 export async function startTaskWorld(
@@ -62,17 +74,19 @@ export async function startTaskWorld(
       ...env,
     },
   });
-  const api = new ApiClient(kiln.url);
   const login = async (username: string, password: string) =>
-    (await api.post('/auth/login', { username, password })).body.accessToken as string;
+    (await clientAs(kiln.url).login(username, password)).accessToken;
   const admin = await login(ADMIN, ADMIN_PASSWORD);
   for (const [username, roles] of [
     ['alice', ['member']],
     ['bob', ['member']],
     ['viewer', ['viewer']],
   ] as const) {
-    const created = await api.post('/admin/users', { username, password: PASSWORD, roles }, admin);
-    expect(created.status).toBe(201);
+    await unwrap(
+      clientAs(kiln.url, admin).api.POST('/api/v1/admin/users', {
+        body: { username, password: PASSWORD, roles: [...roles] },
+      }),
+    );
   }
   const tokens = {
     admin,
@@ -80,27 +94,32 @@ export async function startTaskWorld(
     bob: await login('bob', PASSWORD),
     viewer: await login('viewer', PASSWORD),
   };
+  const as = {
+    admin: clientAs(kiln.url, tokens.admin).api,
+    alice: clientAs(kiln.url, tokens.alice).api,
+    bob: clientAs(kiln.url, tokens.bob).api,
+    viewer: clientAs(kiln.url, tokens.viewer).api,
+  };
   return {
     kiln,
-    api,
     tokens,
-    submit: (body, token = tokens.alice, headers = {}) =>
-      api.request('POST', '/tasks', { body, token, headers }),
+    as,
+    submit: (body, user = 'alice', idempotencyKey) => submitTask(as[user], body, idempotencyKey),
     async waitForStatus(id, statuses, timeoutMs = 30_000) {
-      let task: Record<string, any> = {};
+      let task: Task | undefined;
       const result = await waitUntil(
         async () => {
-          task = (await api.get(`/tasks/${id}`, tokens.admin)).body;
+          task = await unwrap(as.admin.GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
           return statuses.includes(task.status);
         },
         { timeoutMs, intervalMs: 100 },
       );
       if (!result.satisfied) {
         throw new Error(
-          `task ${id} is ${task.status}, not ${statuses.join('|')}: ${JSON.stringify(task)}`,
+          `task ${id} is ${task?.status}, not ${statuses.join('|')}: ${JSON.stringify(task)}`,
         );
       }
-      return task;
+      return task!;
     },
   };
 }

@@ -26,12 +26,14 @@ export function LogViewer({ taskId, attempt }: { taskId: string; attempt: number
     setEnd(undefined);
     setError(undefined);
     (async () => {
-      for await (const item of kiln.followLogs(taskId, { signal: abort.signal })) {
+      // the attempt shown, by number: a retry starting meanwhile is a new attempt prop
+      const followed = { attempt: Math.max(1, attempt), signal: abort.signal };
+      for await (const item of kiln.followLogs(taskId, followed)) {
         if ('text' in item) {
           received.push(item.text);
           if (received.length > MAX_LINES) received.splice(0, received.length - MAX_LINES);
           setLines([...received]);
-        } else setEnd(item);
+        } else if ('status' in item) setEnd(item);
       }
     })().catch((failure) => {
       if (!abort.signal.aborted) setError(failure);

@@ -1,8 +1,9 @@
-// Follows a task to its end: the live log stream of each attempt, and, for attempts that
-// ran and ended between two streams (a quick retry), their stored logs, so every line of
-// every attempt is printed once and in order. Answers how the task ended.
+// Follows a task to its end: the log of each attempt in turn, each asked for by number,
+// so every line of every attempt is printed once and in order, and a retry that starts
+// between two streams is never taken for the attempt before it. Each attempt is named
+// before its lines. Answers how the task ended.
 import { unwrap, type KilnClient, type LogEnd } from '../kiln-client';
-import { isFinal, type Task, type TaskStatus } from '../types';
+import { isFinal } from '../types';
 import { err } from './terminal';
 
 export interface LineSink {
@@ -10,108 +11,70 @@ export interface LineSink {
   clear(): void;
 }
 
-/** The last line printed, by attempt and 0-based line number. */
-interface Printed {
-  attempt: number;
-  line: number;
+export interface FollowOptions {
+  signal?: AbortSignal;
+  /** The attempt to start from (default 1); earlier ones are not printed. */
+  firstAttempt?: number;
+  /** Follow only `firstAttempt`, not the retries after it. */
+  onlyFirst?: boolean;
 }
 
-/**
- * The task's final status, or undefined when `signal` stopped the following first.
- * Attempts before `firstAttempt` are not printed.
- */
+/** How the task (or, with `onlyFirst`, the attempt) ended; undefined when `signal` stopped it. */
 export async function followTask(
   client: KilnClient,
   taskId: string,
   sink: LineSink,
-  options: { signal?: AbortSignal; firstAttempt?: number } = {},
+  options: FollowOptions = {},
 ): Promise<LogEnd | undefined> {
-  const { signal, firstAttempt = 1 } = options;
-  const follower = new Follower(client, taskId, sink, firstAttempt);
-  for (;;) {
-    const task = await follower.task();
-    if (isFinal(task.status)) {
-      await follower.catchUp(task.attempt);
-      return { status: task.status, attempt: task.attempt };
-    }
-    const next = nextAttemptOf(task);
-    await follower.catchUp(next - 1);
-    const end = await follower.stream(next, signal);
+  const { signal, onlyFirst = false } = options;
+  for (let attempt = options.firstAttempt ?? 1; ; attempt++) {
+    const end = await followAttempt(client, taskId, attempt, sink, signal);
     if (!end) return undefined;
-    if (isFinal(end.status)) {
-      await follower.catchUp(end.attempt);
-      return end;
-    }
+    if (onlyFirst) return end;
+    if (isFinal(end.status) && !(await laterAttemptRan(client, taskId, attempt))) return end;
   }
 }
 
 /**
- * The attempt a log stream opened now follows: the latest one, even while a retry of it
- * waits (the stream then replays it), or the first before any launch.
+ * Whether the task ran an attempt after `attempt`: a retry that started and ended while
+ * the stream of `attempt` was closing leaves a final status that is not that attempt's.
  */
-function nextAttemptOf(task: Task): number {
-  return Math.max(1, task.attempt);
+async function laterAttemptRan(client: KilnClient, taskId: string, attempt: number) {
+  const task = await unwrap(
+    client.api.GET('/api/v1/tasks/{id}', { params: { path: { id: taskId } } }),
+  );
+  return task.attempt > attempt;
 }
 
-class Follower {
-  private printed: Printed | undefined;
-
-  constructor(
-    private readonly client: KilnClient,
-    private readonly taskId: string,
-    private readonly sink: LineSink,
-    private readonly firstAttempt: number,
-  ) {}
-
-  task(): Promise<Task> {
-    return unwrap(
-      this.client.api.GET('/api/v1/tasks/{id}', { params: { path: { id: this.taskId } } }),
-    );
-  }
-
-  /** Prints what is stored and not yet printed of the attempts up to `lastAttempt`. */
-  async catchUp(lastAttempt: number): Promise<void> {
-    const from = Math.max(this.firstAttempt, this.printed?.attempt ?? 1);
-    for (let attempt = from; attempt <= lastAttempt; attempt++) {
-      const sinceLine = this.printed?.attempt === attempt ? this.printed.line + 1 : 0;
-      const text = await unwrap(
-        this.client.api.GET('/api/v1/tasks/{id}/logs', {
-          params: { path: { id: this.taskId }, query: { attempt, sinceLine } },
-          parseAs: 'text',
-        }),
-      );
-      // an attempt with no new lines answers an empty body, which openapi-fetch leaves undefined
-      const lines = (text ?? '').split('\n').slice(0, -1);
-      lines.forEach((line, index) => this.print(attempt, sinceLine + index, line));
-    }
-  }
-
-  /** Follows the live log of `attempt`, resuming after what was printed of it. */
-  async stream(attempt: number, signal?: AbortSignal): Promise<LogEnd | undefined> {
-    const afterLine = this.printed?.attempt === attempt ? this.printed.line : undefined;
-    let end: LogEnd | undefined;
-    try {
-      for await (const item of this.client.followLogs(this.taskId, { afterLine, signal })) {
-        if ('text' in item) this.print(attempt, item.line, item.text);
-        else end = item;
+/** Prints attempt `attempt` from its first line (or where a dropped stream left off). */
+async function followAttempt(
+  client: KilnClient,
+  taskId: string,
+  attempt: number,
+  sink: LineSink,
+  signal?: AbortSignal,
+): Promise<LogEnd | undefined> {
+  let end: LogEnd | undefined;
+  try {
+    for await (const item of client.followLogs(taskId, { attempt, signal })) {
+      if ('text' in item) sink.line(item.text);
+      else if ('status' in item) end = item;
+      else {
+        sink.clear();
+        process.stderr.write(err.dim(`── attempt ${item.attempt} ──\n`));
       }
-    } catch (error) {
-      if (!signal?.aborted) throw error;
     }
-    return signal?.aborted ? undefined : end;
+  } catch (error) {
+    if (!signal?.aborted) throw error;
   }
-
-  private print(attempt: number, line: number, text: string) {
-    if (this.printed && this.printed.attempt !== attempt) {
-      this.sink.clear();
-      process.stderr.write(err.dim(`── attempt ${attempt} ──\n`));
-    }
-    this.printed = { attempt, line };
-    this.sink.line(text);
-  }
+  return signal?.aborted ? undefined : end;
 }
 
-export function describeEnd(taskId: string, status: TaskStatus, exitCode?: number | null) {
+export function describeEnd(
+  taskId: string,
+  status: LogEnd['status'],
+  exitCode?: number | null,
+): string {
   const paint = status === 'succeeded' ? err.green : err.red;
   const code = exitCode === null || exitCode === undefined ? '' : ` (exit code ${exitCode})`;
   return `${err.bold(`task ${taskId}`)} ${paint(status)}${code}\n`;

@@ -1,5 +1,6 @@
 // The `kiln` command and its subcommands.
 import { Command } from 'commander';
+import { adminCommand } from './commands/admin';
 import { applyCommand } from './commands/apply';
 import { artifactsCommand } from './commands/artifacts';
 import { cancelCommand } from './commands/cancel';
@@ -14,6 +15,9 @@ import { logsCommand } from './commands/logs';
 import { metricsCommand } from './commands/metrics';
 import { retryCommand } from './commands/retry';
 import { runCommand } from './commands/run';
+import { schedulesCommand } from './commands/schedules';
+import { servicesCommand } from './commands/services';
+import { sweepsCommand } from './commands/sweeps';
 import { waitCommand } from './commands/wait';
 import { DEFAULT_URL } from './session';
 
@@ -34,6 +38,8 @@ export function createProgram(version: string): Command {
         'kiln run -p epochs=50 -- python3 examples/logistic_regression.py',
         'kiln ls --status running',
         'kiln logs -f "$ID"',
+        'kiln services ls',
+        'kiln admin queues ls',
       ) +
         '\nEnvironment: KILN_URL, KILN_TOKEN (an API token, instead of `kiln login`), KILN_CONFIG_DIR, NO_COLOR' +
         '\nExit codes: 0 done (task succeeded), 1 task ended otherwise, 2 error, 3 not logged in or login failed, 130 interrupted\n',
@@ -54,6 +60,10 @@ export function createProgram(version: string): Command {
     waitCommand(),
     metricsCommand(),
     artifactsCommand(),
+    servicesCommand(),
+    schedulesCommand(),
+    sweepsCommand(),
+    adminCommand(),
   ])
     program.addCommand(command);
   program.addCommand(completionCommand(program));

@@ -541,7 +541,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Follow the current attempt’s log as Server-Sent Events; ends when the run ends */
+        /** Follow one attempt’s log as Server-Sent Events; ends when that attempt has ended */
         get: operations["streamTaskLogs"];
         put?: never;
         post?: never;
@@ -5370,7 +5370,10 @@ export interface operations {
     };
     streamTaskLogs: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The attempt to follow, waiting for it to start if it has not yet; the latest by default. A client that follows a task across retries asks for each attempt by number, so a retry that starts between two streams is never taken for the attempt before it. */
+                attempt?: number;
+            };
             header?: never;
             path: {
                 /** @description The task’s id */
@@ -5380,7 +5383,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events: one `message` per log line (its id is the line number), then `end` */
+            /** @description Server-Sent Events: `attempt` (`{"attempt": n}`, the attempt followed) once it has a run, one `message` per log line (its id is the line number in that attempt), then `end` (`{"status", "attempt"}`: the task’s status once it moved on from the attempt; a status that is not final means another attempt follows). A task that ends before the attempt runs sends only `end`. */
             200: {
                 headers: {
                     [name: string]: unknown;

@@ -34,6 +34,7 @@ import { ARTIFACT_MEDIA_TYPES } from '../artifacts/content-type';
 import { ArtifactsQuery } from './dto/artifacts.query';
 import { ArtifactListingResponse } from './dto/artifact-listing.response';
 import { LogsQuery } from './dto/logs.query';
+import { LogStreamQuery } from './dto/log-stream.query';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { MetricsQuery } from '../training-metrics/dto/metrics.query';
 import { TaskMetricsResponse } from '../training-metrics/dto/metric-series.response';
@@ -53,7 +54,10 @@ import { TASK_ID, TASK_NOT_FOUND } from './task-api';
 const ID = new ParseUUIDPipe({ version: '4' });
 /** How long a log stream waits for a pending task to start before it gives up. */
 const STREAM_START_WAIT_MS = 10 * 60_000;
-/** How long the stream waits, after the output ended, for the task to reach its final status. */
+/**
+ * How long the stream waits, after the output ended, for the task to move on from the
+ * attempt (to a final status, or to a retry).
+ */
 const END_SETTLE_WAIT_MS = 15_000;
 /** How often a log stream looks for the handle of a run that is being launched. */
 const LAUNCH_POLL_MS = 250;
@@ -103,11 +107,15 @@ export class TaskRunsController {
   @RequireScopes('tasks:read')
   @RequestTimeout(0)
   @ApiOperation({
-    summary: 'Follow the current attempt’s log as Server-Sent Events; ends when the run ends',
+    summary: 'Follow one attempt’s log as Server-Sent Events; ends when that attempt has ended',
   })
   @ApiOkResponse({
     description:
-      'Server-Sent Events: one `message` per log line (its id is the line number), then `end`',
+      'Server-Sent Events: `attempt` (`{"attempt": n}`, the attempt followed) once it has a run, ' +
+      'one `message` per log line (its id is the line number in that attempt), then `end` ' +
+      '(`{"status", "attempt"}`: the task’s status once it moved on from the attempt; a status ' +
+      'that is not final means another attempt follows). A task that ends before the attempt ' +
+      'runs sends only `end`.',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
   @TASK_ID
@@ -115,6 +123,7 @@ export class TaskRunsController {
   async streamTaskLogs(
     @CurrentUser() principal: Principal,
     @Param('id', ID) id: string,
+    @Query() query: LogStreamQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
@@ -123,16 +132,18 @@ export class TaskRunsController {
     const resumeAt = lastEventIdOf(request);
     const watch = await TaskWatch.open(this.feed, id);
     try {
-      const attempt = await this.waitForRun(principal, id, watch, stream.signal);
+      const attempt = await this.waitForRun(principal, id, query.attempt, watch, stream.signal);
       if (attempt?.handle) {
+        stream.send({ event: 'attempt', data: { attempt: attempt.number } });
         let line = resumeAt === undefined ? 0 : resumeAt + 1;
         for await (const text of this.logs.follow(attempt, line, stream.signal)) {
           stream.send({ id: line++, data: text });
         }
       }
-      // the output ends when the process does; the task settles a moment later
-      const task = await this.waitForFinal(principal, id, watch, stream.signal);
-      stream.send({ event: 'end', data: { status: task.status, attempt: task.attempt } });
+      // the output ends when the process does; the task moves on a moment later
+      const number = attempt?.number ?? query.attempt;
+      const task = await this.waitForAttemptEnd(principal, id, number, watch, stream.signal);
+      stream.send({ event: 'end', data: { status: task.status, attempt: number ?? task.attempt } });
     } catch (error) {
       this.logger.warn({ err: error, taskId: id }, 'log stream failed');
       if (!stream.signal.aborted)
@@ -236,19 +247,22 @@ export class TaskRunsController {
   }
 
   /**
-   * The attempt to follow, once the task has a run with a handle or has ended. A pending
-   * or queued task is re-read only when its events say it changed, not on a timer.
+   * The attempt to follow (`wanted`, else the latest), once it has a run with a handle or
+   * the task has ended. A pending or queued task is re-read only when its events say it
+   * changed, not on a timer.
    */
   private async waitForRun(
     principal: Principal,
     id: string,
+    wanted: number | undefined,
     watch: TaskWatch,
     signal: AbortSignal,
   ): Promise<TaskAttempt | null> {
     const deadline = Date.now() + STREAM_START_WAIT_MS;
     for (;;) {
       const task = await this.tasks.get(principal, id);
-      const attempt = await this.tasks.attemptOf(task);
+      const started = wanted === undefined || task.attempt >= wanted;
+      const attempt = started ? await this.tasks.attemptOf(task, wanted) : null;
       if (isFinal(task.status) || attempt?.handle || signal.aborted || Date.now() >= deadline)
         return attempt;
       // A launching run's handle is stored just after its 'running' event, with no event
@@ -258,19 +272,31 @@ export class TaskRunsController {
     }
   }
 
-  /** The task once final, or as it is when END_SETTLE_WAIT_MS runs out. */
-  private async waitForFinal(
+  /**
+   * The task once it has moved on from attempt `number` (a final status, or a retry that
+   * waits or runs), or as it is when END_SETTLE_WAIT_MS runs out.
+   */
+  private async waitForAttemptEnd(
     principal: Principal,
     id: string,
+    number: number | undefined,
     watch: TaskWatch,
     signal: AbortSignal,
   ): Promise<Task> {
     const deadline = Date.now() + END_SETTLE_WAIT_MS;
     let task = await this.tasks.get(principal, id);
-    while (!isFinal(task.status) && !signal.aborted && Date.now() < deadline) {
+    while (!movedOn(task, number) && !signal.aborted && Date.now() < deadline) {
       await watch.next(deadline - Date.now(), signal);
       task = await this.tasks.get(principal, id);
     }
     return task;
   }
+}
+
+/** Whether the task is past attempt `number`: ended, or on to a retry of it. */
+function movedOn(task: Task, number: number | undefined): boolean {
+  if (isFinal(task.status)) return true;
+  if (number === undefined) return false;
+  const onThisRun = task.status === TaskStatus.Running || task.status === TaskStatus.Cancelling;
+  return task.attempt > number || !onThisRun;
 }

@@ -1,40 +1,56 @@
-import { readFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { Command } from 'commander';
-import { parse } from 'yaml';
-import { unwrap } from '../../kiln-client';
-import type { TaskSubmission } from '../../types';
+import { unwrap, type KilnClient } from '../../kiln-client';
+import type { ServiceSubmission, TaskSubmission } from '../../types';
 import { CliExit, EXIT } from '../exit-codes';
 import { loggedInClient } from '../session';
+import { readSpecFile, type SpecFile } from '../spec-file';
 import { examples } from './examples';
+import { createSchedule } from './schedules';
+import { deploy } from './services';
+import { createSweep } from './sweeps';
+
+/** What `kind:` heads each file `apply` takes, and how it is created; Task by default. */
+const KINDS: Record<string, (client: KilnClient, spec: SpecFile, file: string) => Promise<string>> =
+  {
+    Task: async (client, spec) => {
+      const task = await unwrap(
+        client.api.POST('/api/v1/tasks', {
+          body: spec.body as TaskSubmission,
+          params: { header: { 'Idempotency-Key': randomUUID() } },
+        }),
+      );
+      return task.id;
+    },
+    Schedule: async (client, spec, file) => (await createSchedule(client, spec, file)).id,
+    Sweep: async (client, spec, file) => (await createSweep(client, spec, file)).id,
+    Service: async (client, spec) => (await deploy(client, spec.body as ServiceSubmission)).name,
+  };
 
 export function applyCommand(): Command {
   return new Command('apply')
-    .description('submit a task described in a YAML or JSON file (the body of POST /api/v1/tasks)')
+    .description(
+      'create what a YAML or JSON file describes: a task, or (with kind:) a schedule, sweep or service',
+    )
     .requiredOption('-f, --file <path>', 'the file, or - for standard input')
     .addHelpText(
       'after',
       examples(
         'kiln apply -f task.yaml',
-        'kiln apply -f task.yaml && kiln logs -f "$(kiln ls --limit 1 -o json | jq -r .[0].id)"',
+        'kiln apply -f service.yaml   # kind: Service, deploys a new revision if it exists',
       ) +
-        '\ntask.yaml (kind: Task may head it; other kinds come later):\n  name: logreg\n  command: [python3, examples/logistic_regression.py]\n  hyperparameters: { epochs: 50 }\n  maxRetries: 1\n',
+        '\ntask.yaml (the body of POST /api/v1/tasks; kind: Schedule, Sweep or Service for the others):\n  name: logreg\n  command: [python3, examples/logistic_regression.py]\n  hyperparameters: { epochs: 50 }\n  maxRetries: 1\n',
     )
     .action(async (options: { file: string }, self: Command) => {
       const client = loggedInClient(self.optsWithGlobals());
-      const text = readFileSync(options.file === '-' ? 0 : options.file, 'utf8');
-      const spec = parse(text) as unknown;
-      if (typeof spec !== 'object' || spec === null || Array.isArray(spec))
-        throw new CliExit(EXIT.error, `${options.file} does not hold one task (a mapping)`);
-      const { kind = 'Task', ...body } = spec as { kind?: unknown };
-      if (kind !== 'Task')
-        throw new CliExit(EXIT.error, `kiln apply knows kind: Task only, not ${String(kind)}`);
-      const task = await unwrap(
-        client.api.POST('/api/v1/tasks', {
-          body: body as TaskSubmission,
-          params: { header: { 'Idempotency-Key': randomUUID() } },
-        }),
-      );
-      process.stdout.write(`${task.id}\n`);
+      const spec = readSpecFile(options.file);
+      const kind = spec.kind ?? 'Task';
+      const create = KINDS[kind];
+      if (!create)
+        throw new CliExit(
+          EXIT.error,
+          `kiln apply knows kind: ${Object.keys(KINDS).join(', ')}; not ${kind}`,
+        );
+      process.stdout.write(`${await create(client, spec, options.file)}\n`);
     });
 }

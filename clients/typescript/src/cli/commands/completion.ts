@@ -20,9 +20,12 @@ export function completionCommand(program: Command): Command {
 }
 
 /** Each command with its options, read from the program so the script never lags it. */
-function commandWords(program: Command): Array<{ name: string; about: string; options: string[] }> {
+function commandWords(
+  program: Command,
+): Array<{ name: string; about: string; options: string[]; subcommands: string[] }> {
   return program.commands.map((command) => ({
     name: command.name(),
+    subcommands: command.commands.map((subcommand) => subcommand.name()),
     about: command.description().replace(/'/g, ''),
     options: command.options
       .flatMap((option) => [option.short, option.long])
@@ -33,7 +36,10 @@ function commandWords(program: Command): Array<{ name: string; about: string; op
 function bashScript(program: Command): string {
   const commands = commandWords(program);
   const cases = commands
-    .map((command) => `    ${command.name}) words="${[...command.options, '--help'].join(' ')}" ;;`)
+    .map(
+      (command) =>
+        `    ${command.name}) words="${[...command.subcommands, ...command.options, '--help'].join(' ')}" ;;`,
+    )
     .join('\n');
   return `# kiln completion for bash
 _kiln() {
@@ -55,9 +61,10 @@ function zshScript(program: Command): string {
   const commands = commandWords(program);
   const described = commands.map((command) => `    '${command.name}:${command.about}'`).join('\n');
   const cases = commands
-    .map(
-      (command) =>
-        `      ${command.name}) _arguments ${[...command.options, '--help'].map((o) => `'${o}'`).join(' ')} '*:file:_files' ;;`,
+    .map((command) =>
+      command.subcommands.length
+        ? `      ${command.name}) compadd ${command.subcommands.join(' ')} ;;`
+        : `      ${command.name}) _arguments ${[...command.options, '--help'].map((o) => `'${o}'`).join(' ')} '*:file:_files' ;;`,
     )
     .join('\n');
   return `#compdef kiln

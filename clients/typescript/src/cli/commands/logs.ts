@@ -9,10 +9,20 @@ export function logsCommand(): Command {
   return new Command('logs')
     .description("print a task's log; with -f, follow it until the task ends")
     .argument('<id>', 'task id')
-    .option('-f, --follow', 'keep printing new lines until the task ends')
+    .option(
+      '-f, --follow',
+      'keep printing new lines until the task ends, each retry after its attempt (named on stderr)',
+    )
     .option('--attempt <n>', 'this attempt instead of the latest', positiveInteger)
     .option('--tail <n>', 'only the last n lines', positiveInteger)
-    .addHelpText('after', examples('kiln logs -f "$ID"', 'kiln logs "$ID" --attempt 1 --tail 20'))
+    .addHelpText(
+      'after',
+      examples(
+        'kiln logs -f "$ID"',
+        'kiln logs "$ID" --attempt 1 --tail 20',
+        'kiln logs -f "$ID" --attempt 2   # that attempt only',
+      ),
+    )
     .action(
       async (
         id: string,
@@ -20,10 +30,14 @@ export function logsCommand(): Command {
         self: Command,
       ) => {
         const client = loggedInClient(self.optsWithGlobals());
-        if (options.follow && options.attempt === undefined) {
+        if (options.follow) {
+          const sink = { line: (text: string) => process.stdout.write(`${text}\n`), clear() {} };
+          if (options.attempt !== undefined) {
+            await followTask(client, id, sink, { firstAttempt: options.attempt, onlyFirst: true });
+            return;
+          }
           const path = { id };
           const task = await unwrap(client.api.GET('/api/v1/tasks/{id}', { params: { path } }));
-          const sink = { line: (text: string) => process.stdout.write(`${text}\n`), clear() {} };
           await followTask(client, id, sink, { firstAttempt: Math.max(1, task.attempt) });
           return;
         }
