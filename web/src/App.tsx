@@ -13,6 +13,7 @@ import { AppLayout } from './layout/AppLayout';
 import { ThemeModeProvider, useThemeMode } from './layout/theme';
 import { EventStreamProvider } from './live/event-stream';
 import { endSession } from './auth/session-events';
+import { CSP_NONCE } from './csp-nonce';
 
 const SignInPage = lazy(() => import('./pages/SignInPage'));
 const TaskListPage = lazy(() => import('./pages/TaskListPage'));
@@ -60,6 +61,7 @@ function Themed({ children }: { children: React.ReactNode }) {
   const { mode } = useThemeMode();
   return (
     <ConfigProvider
+      csp={{ nonce: CSP_NONCE }}
       theme={{
         algorithm: mode === 'dark' ? theme.darkAlgorithm : theme.defaultAlgorithm,
         token: { colorPrimary: '#c2410c', ...readableText(mode) },
