@@ -114,8 +114,8 @@ export default function ApiTokensPage() {
           {
             title: 'Scopes',
             dataIndex: 'scopes',
-            render: (scopes: string[]) =>
-              scopes.length ? (
+            render: (scopes: ApiToken['scopes']) =>
+              scopes?.length ? (
                 scopes.map((scope) => <Tag key={scope}>{scope}</Tag>)
               ) : (
                 <Tag>all</Tag>
