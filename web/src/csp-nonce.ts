@@ -17,9 +17,9 @@ export function stampStyleElements(): void {
   const nonce = CSP_NONCE;
   if (!nonce) return;
   const create = document.createElement.bind(document);
-  document.createElement = ((tagName: string, options?: ElementCreationOptions) => {
+  document.createElement = (tagName: string, options?: ElementCreationOptions) => {
     const element = create(tagName, options);
     if (element instanceof HTMLStyleElement) element.nonce = nonce;
     return element;
-  }) as typeof document.createElement;
+  };
 }
