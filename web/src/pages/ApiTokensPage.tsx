@@ -154,6 +154,7 @@ export default function ApiTokensPage() {
         onOk={() => setCreated(undefined)}
         onCancel={() => setCreated(undefined)}
         cancelButtonProps={{ style: { display: 'none' } }}
+        destroyOnHidden
       >
         <Alert
           type="warning"

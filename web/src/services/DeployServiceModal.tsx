@@ -85,6 +85,16 @@ export function DeployServiceModal({ open, onClose }: { open: boolean; onClose()
           <Input />
         </Form.Item>
         <Form.Item
+          name="modelTaskId"
+          label="Model from task"
+          extra="The id of a succeeded task whose output holds the model; replicas find it at KILN_MODEL_PATH."
+        >
+          <Input spellCheck={false} autoComplete="off" />
+        </Form.Item>
+        <Form.Item name="modelPath" label="Model path" extra="Inside that task's output directory.">
+          <Input spellCheck={false} />
+        </Form.Item>
+        <Form.Item
           name="command"
           label="Command"
           extra="One argument per line. The server listens on KILN_SERVICE_PORT."
