@@ -31,6 +31,9 @@ function precompress(): Plugin {
 
 export default defineConfig({
   plugins: [react(), precompress()],
+  // Kiln swaps the placeholder for a fresh nonce in each index.html it sends, and names
+  // that nonce in the page's style-src; the app hands it to Ant Design (src/csp-nonce.ts).
+  html: { cspNonce: 'KILN_CSP_NONCE' },
   resolve: {
     alias: {
       '@kiln/client': fileURLToPath(

@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { tempDataDir } from '../support/test-config';
 
-const INDEX = `<!doctype html><html><head><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>`;
+const INDEX = `<!doctype html><html><head><meta property="csp-nonce" nonce="KILN_CSP_NONCE" /><script type="module" src="/assets/index-abc123.js"></script></head><body><div id="root"></div></body></html>`;
 const SCRIPT = 'console.log("the console");\n'.repeat(50);
 
 function standInBuild(): string {
@@ -46,13 +46,27 @@ describe('the web console at /', () => {
     },
   );
 
-  it('allows scripts, connections and frames from nowhere but Kiln itself', async () => {
+  it('allows scripts, connections and frames from nowhere but Kiln itself, and nothing unsafe', async () => {
     const policy = (await get('/')).headers.get('content-security-policy')!;
     expect(policy).toContain("default-src 'none'");
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("connect-src 'self'");
     expect(policy).toContain("frame-ancestors 'none'");
-    expect(policy).not.toMatch(/script-src[^;]*unsafe/);
+    expect(policy).not.toContain('unsafe');
+  });
+
+  it('allows only styles from Kiln or carrying the nonce of the page, a fresh one each time', async () => {
+    const nonces = [];
+    for (const response of [await get('/'), await get('/tasks')]) {
+      const policy = response.headers.get('content-security-policy')!;
+      const nonce = /style-src 'self' 'nonce-([A-Za-z0-9+/=]{24})'(;|$)/.exec(policy)?.[1];
+      expect(nonce).toBeDefined();
+      expect(await response.text()).toContain(`<meta property="csp-nonce" nonce="${nonce}" />`);
+      nonces.push(nonce);
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
+    const asset = await get('/assets/index-abc123.js');
+    expect(asset.headers.get('content-security-policy')).toContain("style-src 'self';");
   });
 
   it('caches hashed assets for a year and sends them compressed when the client accepts it', async () => {

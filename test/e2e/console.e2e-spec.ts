@@ -1,10 +1,17 @@
 // The web console in a real browser (Debian's Chromium) against a real Kiln on the
 // embedded default: what a user does in it, start to end, and the accessibility of
 // every page they see on the way.
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
-import type { KilnClient } from '@kiln/client';
-import { launchChromium, screenshot, seriousA11yViolations } from '../support/browser';
+import type { components, KilnClient } from '@kiln/client';
+import { waitUntil } from '../../src/common/wait-until';
+import {
+  cspViolations,
+  launchChromium,
+  screenshot,
+  seriousA11yViolations,
+} from '../support/browser';
 import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 import { TcpProxy } from '../support/tcp-proxy';
@@ -12,6 +19,10 @@ import { TcpProxy } from '../support/tcp-proxy';
 const PASSWORD = 'a long enough password';
 const EXAMPLES = resolve(__dirname, '..', '..', 'examples');
 const TASK_LIST_API = /\/api\/v1\/tasks(\?|$)/;
+/** The console's primary colour, which only Ant Design's run-time styles paint. */
+const BRAND = 'rgb(194, 65, 12)';
+
+type Service = components['schemas']['ServiceDetailResponse'];
 
 jest.setTimeout(90_000);
 
@@ -25,7 +36,38 @@ describe('the web console in a browser', () => {
   let page: Page;
   const consoleErrors: string[] = [];
 
-  const expectAccessible = async () => expect(await seriousA11yViolations(page)).toEqual([]);
+  const expectAccessible = async (target: Page = page) => {
+    // A hover colour under the pointer left where the last click was is not what a reader
+    // sees, and axe reads a dialog's fading text as low contrast: move the pointer away
+    // and let motion end (spinners and live progress bars loop for good). Read from here:
+    // the page's policy forbids the eval that waitForFunction would need.
+    await target.mouse.move(0, 0);
+    const still = `document.getAnimations().every((motion) => motion.effect?.getComputedTiming().iterations === Infinity)`;
+    await waitUntil(() => target.evaluate<boolean>(still), { timeoutMs: 5000, intervalMs: 50 });
+    expect(await seriousA11yViolations(target)).toEqual([]);
+  };
+
+  /** Until no spinner says the page is still loading (polled from here, as above). */
+  const loaded = async (target: Page) => {
+    const spinning = `!!document.querySelector('.ant-spin-spinning')`;
+    await waitUntil(async () => !(await target.evaluate<boolean>(spinning)), {
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
+  };
+
+  /** A page rendered with the strict policy: styled by Ant Design, nothing refused. */
+  const expectStyledWithinPolicy = async (target: Page = page) => {
+    await target.locator('.ant-btn-primary').first().waitFor();
+    const paint = `getComputedStyle(document.querySelector('.ant-btn-primary')).backgroundColor`;
+    await expect(target.evaluate<string>(paint)).resolves.toBe(BRAND);
+    expect(await cspViolations(target)).toEqual([]);
+  };
+
+  /** The id of the newest task that matches, read over the API. */
+  const newestTask = async (query: { status?: ['succeeded'] } = {}) =>
+    (await api.api.GET('/api/v1/tasks', { params: { query: { limit: 1, ...query } } })).data!
+      .items[0];
 
   const signIn = async (target: Page, username: string, password: string) => {
     await target.goto(`${url}/`);
@@ -36,6 +78,22 @@ describe('the web console in a browser', () => {
   };
 
   const rowOf = (taskId: string) => page.locator(`tr[data-row-key="${taskId}"]`);
+
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+
+  const serviceReaches = async (check: (service: Service) => boolean) => {
+    let service: Service | undefined;
+    const { satisfied } = await waitUntil(
+      async () => {
+        service = (
+          await api.api.GET('/api/v1/services/{name}', { params: { path: { name: 'lr' } } })
+        ).data;
+        return !!service && check(service);
+      },
+      { timeoutMs: 45_000, intervalMs: 250 },
+    );
+    if (!satisfied) throw new Error(`the service never got there: ${JSON.stringify(service)}`);
+  };
 
   beforeAll(async () => {
     kiln = await KilnProcess.start({ env: { KILN_ADMIN_PASSWORD: PASSWORD } });
@@ -57,8 +115,12 @@ describe('the web console in a browser', () => {
   });
 
   it('signs in, keeping the access token out of localStorage', async () => {
-    await page.goto(`${url}/tasks`);
+    const response = await page.goto(`${url}/tasks`);
+    const policy = response!.headers()['content-security-policy'];
+    expect(policy).toMatch(/style-src 'self' 'nonce-[^']+'(;|$)/);
+    expect(policy).not.toContain('unsafe');
     await page.getByRole('heading', { name: 'Sign in to Kiln' }).waitFor();
+    await expectStyledWithinPolicy();
     await expectAccessible();
     await screenshot(page, 'sign-in');
     await signIn(page, 'admin', PASSWORD);
@@ -137,6 +199,75 @@ describe('the web console in a browser', () => {
     await screenshot(page, 'compare');
   });
 
+  it('downloads a finished run’s artifact from the artifacts browser', async () => {
+    const trained = await newestTask({ status: ['succeeded'] });
+    await page.goto(`${url}/tasks/${trained.id}`);
+    await page.getByRole('tab', { name: 'Artifacts' }).click();
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download model.json' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('model.json');
+    const model = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    expect(model.weights.length).toBeGreaterThan(0);
+    await expectAccessible();
+  });
+
+  it('creates an API token shown once that calls the API, until it is revoked', async () => {
+    await page.goto(`${url}/account/tokens`);
+    await page.getByRole('textbox', { name: 'Name' }).fill('release-bot');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    const token = (await page.getByTestId('new-token').innerText()).trim();
+    await expectAccessible();
+    await page.getByRole('dialog').getByRole('button', { name: 'OK' }).click();
+    await page.getByText(token).waitFor({ state: 'detached' });
+    const asToken = () => fetch(`${kiln.url}/api/v1/tasks?limit=1`, bearer(token));
+    expect((await asToken()).status).toBe(200);
+
+    const row = page.getByRole('row').filter({ hasText: 'release-bot' });
+    await row.getByRole('button', { name: 'Revoke' }).click();
+    await page.getByRole('button', { name: 'Revoke', exact: true }).last().click();
+    await page.getByText('Token revoked').waitFor();
+    await row.waitFor({ state: 'detached' });
+    expect((await asToken()).status).toBe(401);
+  });
+
+  it('deploys the trained model as a service, scales it and rolls it back', async () => {
+    const trained = await newestTask({ status: ['succeeded'] });
+    await page.goto(`${url}/services`);
+    await page.getByRole('button', { name: 'Deploy a service' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Name', { exact: true }).fill('lr');
+    await dialog.getByLabel('Model from task').fill(trained.id);
+    await dialog.getByLabel('Command').fill(`python3\n${EXAMPLES}/serve_logistic_regression.py`);
+    await dialog.getByLabel('Health path').fill('/healthz');
+    await expectAccessible();
+    await dialog.getByRole('button', { name: 'Deploy' }).click();
+    await page.waitForURL(/\/services\/lr$/);
+    await serviceReaches((service) => service.status === 'ready');
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.locator('[data-status="ready"]').waitFor();
+    await expectAccessible();
+    await screenshot(page, 'service');
+
+    await page.getByRole('spinbutton', { name: 'Replicas' }).fill('2');
+    await page.getByRole('button', { name: 'Scale' }).click();
+    await page.getByText('Scaling lr to 2').waitFor();
+    await serviceReaches((service) => service.replicas.ready === 2);
+
+    // A second revision, so there is one to go back from.
+    await api.api.PATCH('/api/v1/services/{name}', {
+      params: { path: { name: 'lr' } },
+      body: { env: { GREETING: 'second revision' } },
+    });
+    await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByRole('tab', { name: 'Revisions' }).click();
+    await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
+    await page.getByRole('button', { name: 'Roll back', exact: true }).last().click();
+    await page.getByText('Rolling lr out as revision 3').waitFor();
+    await expectAccessible();
+  }, 90_000);
+
   it('lets an admin create a user who then signs in and sees no admin pages', async () => {
     await page.goto(`${url}/admin/users`);
     await page.getByRole('button', { name: 'Create user' }).click();
@@ -183,6 +314,104 @@ describe('the web console in a browser', () => {
     await page.getByTestId('stream-down').waitFor({ state: 'detached', timeout: 30_000 });
     await rowOf(waiting.id).locator('[data-status="cancelled"]').waitFor({ timeout: 15_000 });
   }, 90_000);
+
+  it('passes axe and the style policy on every page of the console', async () => {
+    const schedule = await api.api.POST('/api/v1/schedules', {
+      body: { name: 'nightly', cron: '0 3 * * *', task: { name: 'nightly', command: ['true'] } },
+    });
+    const sweep = await api.api.POST('/api/v1/sweeps', {
+      body: {
+        name: 'grid',
+        task: { name: 'trial', command: ['true'] },
+        parameters: [{ name: 'learning_rate', values: [0.1, 0.5] }],
+        objective: { metric: 'loss', goal: 'minimize' },
+        maxTrials: 2,
+      },
+    });
+    expect([schedule.error, sweep.error]).toEqual([undefined, undefined]);
+    const task = await newestTask();
+    const pages: [path: string, heading: string][] = [
+      ['/tasks', 'Tasks'],
+      ['/tasks/new', 'Submit a task'],
+      [`/tasks/${task.id}`, task.name],
+      ['/compare', 'Compare tasks'],
+      ['/sweeps', 'Sweeps'],
+      [`/sweeps/${sweep.data!.id}`, 'Sweep grid'],
+      ['/schedules', 'Schedules'],
+      ['/services', 'Model services'],
+      ['/services/lr', 'Service lr'],
+      ['/webhooks', 'Webhooks'],
+      ['/account/tokens', 'API tokens'],
+      ['/account/password', 'Change password'],
+      ['/admin/users', 'Users'],
+      ['/admin/queues', 'Queues'],
+      ['/admin/quotas', 'Quotas'],
+      ['/admin/audit', 'Audit log'],
+      ['/admin/system', 'System'],
+    ];
+    /** The pages pictured in the README, beside those other tests picture. */
+    const PICTURED = new Map([
+      [`/sweeps/${sweep.data!.id}`, 'sweep'],
+      ['/schedules', 'schedules'],
+      ['/admin/queues', 'admin-queues'],
+      ['/admin/audit', 'admin-audit'],
+      ['/admin/system', 'admin-system'],
+    ]);
+    const problems: Record<string, string[]> = {};
+    for (const [path, heading] of pages) {
+      await page.goto(`${url}${path}`);
+      await page.getByRole('heading', { level: 1, name: heading }).waitFor({ timeout: 15_000 });
+      await loaded(page);
+      const found = [
+        ...(await seriousA11yViolations(page)),
+        ...(await cspViolations(page)).map((violation) => `CSP: ${violation}`),
+      ];
+      if (found.length) problems[path] = found;
+      const picture = PICTURED.get(path);
+      if (picture) await screenshot(page, picture);
+    }
+    expect(problems).toEqual({});
+  }, 240_000);
+
+  it('shows a viewer the same pages without a single button that changes anything', async () => {
+    await api.api.POST('/api/v1/admin/users', {
+      body: { username: 'vera', password: 'a viewer’s own passphrase', roles: ['viewer'] },
+    });
+    const task = await newestTask({ status: ['succeeded'] });
+    const viewer = await browser.newPage();
+    try {
+      await signIn(viewer, 'vera', 'a viewer’s own passphrase');
+      const actions =
+        /^(Submit.*|Cancel.*|Retry|Clone|Deploy a service|Scale|Delete|Roll back|Create schedule|Trigger|Suspend|Start a sweep|Add a webhook|Ping|Redeliver)$/;
+      for (const path of [
+        '/tasks',
+        `/tasks/${task.id}`,
+        '/sweeps',
+        '/schedules',
+        '/services',
+        '/services/lr',
+        '/webhooks',
+      ]) {
+        await viewer.goto(`${url}${path}`);
+        await viewer.getByRole('heading', { level: 1 }).waitFor();
+        await loaded(viewer);
+        const buttons = await viewer.getByRole('button').allInnerTexts();
+        expect({ path, actions: buttons.filter((text) => actions.test(text.trim())) }).toEqual({
+          path,
+          actions: [],
+        });
+        expect(await viewer.getByRole('checkbox').count()).toBe(0);
+        expect(await cspViolations(viewer)).toEqual([]);
+      }
+      expect(await viewer.getByRole('link', { name: 'Submit' }).count()).toBe(0);
+      expect(await viewer.getByRole('link', { name: 'Queues' }).count()).toBe(0);
+      await viewer.goto(`${url}/admin/queues`);
+      await viewer.getByText('This page is for administrators').waitFor();
+      await expectAccessible(viewer);
+    } finally {
+      await viewer.close();
+    }
+  }, 60_000);
 
   it('renders a 50-row task list within a second of navigating to it', async () => {
     // Fifty tasks that wait on a running one, so none of them runs while the list is timed.

@@ -11,7 +11,7 @@ export const CHROMIUM = '/usr/bin/chromium';
 export async function launchChromium(): Promise<BrowserContext> {
   if (!existsSync(CHROMIUM))
     throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)`);
-  return chromium.launchPersistentContext(tempDataDir('kiln-chromium-'), {
+  const context = await chromium.launchPersistentContext(tempDataDir('kiln-chromium-'), {
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -27,6 +27,8 @@ export async function launchChromium(): Promise<BrowserContext> {
     viewport: { width: 1280, height: 800 },
     acceptDownloads: true,
   });
+  await context.addInitScript({ content: RECORD_CSP_VIOLATIONS });
+  return context;
 }
 
 /** Violations an assistive-technology user would hit hardest (axe's serious and critical). */
@@ -54,3 +56,22 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
 }
+
+/**
+ * What the page's Content-Security-Policy refused since it loaded, as the browser reported
+ * it (`securitypolicyviolation` events, recorded by the script launchChromium adds to
+ * every page).
+ */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return page.evaluate<string[]>('window.__cspViolations ?? ["the recorder did not run"]');
+}
+
+/** Runs in every page before its own scripts: keeps each CSP violation the page reports. */
+export const RECORD_CSP_VIOLATIONS = `
+  window.__cspViolations = [];
+  document.addEventListener('securitypolicyviolation', (event) => {
+    window.__cspViolations.push(
+      event.effectiveDirective + ' refused ' + (event.blockedURI || 'inline') + ': ' + event.sample,
+    );
+  });
+`;

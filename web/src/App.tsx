@@ -13,6 +13,7 @@ import { AppLayout } from './layout/AppLayout';
 import { ThemeModeProvider, useThemeMode } from './layout/theme';
 import { EventStreamProvider } from './live/event-stream';
 import { endSession } from './auth/session-events';
+import { CSP_NONCE } from './csp-nonce';
 
 const SignInPage = lazy(() => import('./pages/SignInPage'));
 const TaskListPage = lazy(() => import('./pages/TaskListPage'));
@@ -22,6 +23,25 @@ const ComparePage = lazy(() => import('./pages/ComparePage'));
 const UsersPage = lazy(() => import('./pages/UsersPage'));
 const ApiTokensPage = lazy(() => import('./pages/ApiTokensPage'));
 const ChangePasswordPage = lazy(() => import('./pages/ChangePasswordPage'));
+const ServicesPage = lazy(() => import('./pages/ServicesPage'));
+const ServiceDetailPage = lazy(() => import('./pages/ServiceDetailPage'));
+const SchedulesPage = lazy(() => import('./pages/SchedulesPage'));
+const SweepsPage = lazy(() => import('./pages/SweepsPage'));
+const SweepDetailPage = lazy(() => import('./pages/SweepDetailPage'));
+const WebhooksPage = lazy(() => import('./pages/WebhooksPage'));
+const QueuesPage = lazy(() => import('./pages/QueuesPage'));
+const QuotasPage = lazy(() => import('./pages/QuotasPage'));
+const AuditPage = lazy(() => import('./pages/AuditPage'));
+const SystemPage = lazy(() => import('./pages/SystemPage'));
+
+/** Admin pages by path: in the admin menu, and a 403 page for anyone else. */
+const ADMIN_PAGES = [
+  ['/admin/users', UsersPage],
+  ['/admin/queues', QueuesPage],
+  ['/admin/quotas', QuotasPage],
+  ['/admin/audit', AuditPage],
+  ['/admin/system', SystemPage],
+] as const;
 
 const queryClient = new QueryClient({
   queryCache: new QueryCache({
@@ -60,6 +80,7 @@ function Themed({ children }: { children: React.ReactNode }) {
   const { mode } = useThemeMode();
   return (
     <ConfigProvider
+      csp={{ nonce: CSP_NONCE }}
       theme={{
         algorithm: mode === 'dark' ? theme.darkAlgorithm : theme.defaultAlgorithm,
         token: { colorPrimary: '#c2410c', ...readableText(mode) },
@@ -104,14 +125,23 @@ export function App() {
                   <Route path="/compare" element={<ComparePage />} />
                   <Route path="/account/tokens" element={<ApiTokensPage />} />
                   <Route path="/account/password" element={<ChangePasswordPage />} />
-                  <Route
-                    path="/admin/users"
-                    element={
-                      <RequireAdmin>
-                        <UsersPage />
-                      </RequireAdmin>
-                    }
-                  />
+                  <Route path="/services" element={<ServicesPage />} />
+                  <Route path="/services/:name" element={<ServiceDetailPage />} />
+                  <Route path="/schedules" element={<SchedulesPage />} />
+                  <Route path="/sweeps" element={<SweepsPage />} />
+                  <Route path="/sweeps/:id" element={<SweepDetailPage />} />
+                  <Route path="/webhooks" element={<WebhooksPage />} />
+                  {ADMIN_PAGES.map(([path, Page]) => (
+                    <Route
+                      key={path}
+                      path={path}
+                      element={
+                        <RequireAdmin>
+                          <Page />
+                        </RequireAdmin>
+                      }
+                    />
+                  ))}
                   <Route path="*" element={<NotFoundPage />} />
                 </Route>
               </Routes>

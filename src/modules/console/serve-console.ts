@@ -1,6 +1,6 @@
 // Serves the web console's built files at / (docs/architecture.md, "The web console"):
 // hashed assets cached for a year, index.html never cached and sent for every page of
-// the app, and a Content-Security-Policy on all of it.
+// the app with a fresh style nonce, and a Content-Security-Policy on all of it.
 import fastifyStatic from '@fastify/static';
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import type { HttpConfig } from '../../config/sections/http.config';
 import { isConsolePage } from './console-routes';
-import { CONTENT_SECURITY_POLICY } from './content-security-policy';
+import { contentSecurityPolicy, newNonce, NONCE_PLACEHOLDER } from './content-security-policy';
 
 /** Kiln's install directory (this file sits in src/ or dist/ under modules/console). */
 const INSTALL_DIR = resolve(__dirname, '..', '..', '..');
@@ -47,7 +47,7 @@ export function serveConsole(
     preCompressed: true,
     setHeaders: (reply, path) => {
       void reply.header('cache-control', HASHED_ASSET.test(path) ? A_YEAR : 'no-cache');
-      void reply.header('content-security-policy', CONTENT_SECURITY_POLICY);
+      void reply.header('content-security-policy', contentSecurityPolicy());
       void reply.header('x-content-type-options', 'nosniff');
     },
   });
@@ -61,12 +61,14 @@ export function serveConsole(
   });
 }
 
+/** index.html with a nonce of its own, which the app hands to every <style> it writes. */
 function answerPage(reply: FastifyReply, indexHtml: string): FastifyReply {
+  const nonce = newNonce();
   return reply
     .header('content-type', 'text/html; charset=utf-8')
     .header('cache-control', 'no-cache')
-    .header('content-security-policy', CONTENT_SECURITY_POLICY)
+    .header('content-security-policy', contentSecurityPolicy(nonce))
     .header('x-content-type-options', 'nosniff')
     .header('referrer-policy', 'same-origin')
-    .send(indexHtml);
+    .send(indexHtml.replaceAll(NONCE_PLACEHOLDER, nonce));
 }

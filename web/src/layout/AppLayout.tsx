@@ -2,11 +2,19 @@
 // switch, the user's menu, and the banner shown while the live event stream is down.
 import {
   ApiOutlined,
+  AuditOutlined,
   BulbOutlined,
+  ClockCircleOutlined,
+  CloudServerOutlined,
+  DashboardOutlined,
   DiffOutlined,
+  ExperimentOutlined,
+  FundOutlined,
   KeyOutlined,
   LogoutOutlined,
+  NodeIndexOutlined,
   PlusOutlined,
+  SendOutlined,
   TeamOutlined,
   UnorderedListOutlined,
   UserOutlined,
@@ -30,11 +38,21 @@ function menuItems(isAdmin: boolean, canAct: boolean): MenuProps['items'] {
       icon: <PlusOutlined />,
       label: <Link to="/tasks/new">Submit</Link>,
     });
-  items.push({
-    key: '/compare',
-    icon: <DiffOutlined />,
-    label: <Link to="/compare">Compare</Link>,
-  });
+  items.push(
+    { key: '/compare', icon: <DiffOutlined />, label: <Link to="/compare">Compare</Link> },
+    { key: '/sweeps', icon: <ExperimentOutlined />, label: <Link to="/sweeps">Sweeps</Link> },
+    {
+      key: '/schedules',
+      icon: <ClockCircleOutlined />,
+      label: <Link to="/schedules">Schedules</Link>,
+    },
+    {
+      key: '/services',
+      icon: <CloudServerOutlined />,
+      label: <Link to="/services">Services</Link>,
+    },
+    { key: '/webhooks', icon: <SendOutlined />, label: <Link to="/webhooks">Webhooks</Link> },
+  );
   if (isAdmin)
     items.push({
       key: 'admin',
@@ -46,6 +64,26 @@ function menuItems(isAdmin: boolean, canAct: boolean): MenuProps['items'] {
           icon: <TeamOutlined />,
           label: <Link to="/admin/users">Users</Link>,
         },
+        {
+          key: '/admin/queues',
+          icon: <NodeIndexOutlined />,
+          label: <Link to="/admin/queues">Queues</Link>,
+        },
+        {
+          key: '/admin/quotas',
+          icon: <FundOutlined />,
+          label: <Link to="/admin/quotas">Quotas</Link>,
+        },
+        {
+          key: '/admin/audit',
+          icon: <AuditOutlined />,
+          label: <Link to="/admin/audit">Audit log</Link>,
+        },
+        {
+          key: '/admin/system',
+          icon: <DashboardOutlined />,
+          label: <Link to="/admin/system">System</Link>,
+        },
       ],
     });
   return items;
@@ -53,8 +91,9 @@ function menuItems(isAdmin: boolean, canAct: boolean): MenuProps['items'] {
 
 function selectedKey(pathname: string): string {
   if (pathname.startsWith('/tasks/new')) return '/tasks/new';
-  if (pathname.startsWith('/tasks')) return '/tasks';
-  return pathname;
+  // A detail page lights its section: /services/x → /services.
+  const section = pathname.match(/^\/(admin\/)?[^/]+/)?.[0];
+  return section ?? pathname;
 }
 
 export function AppLayout() {

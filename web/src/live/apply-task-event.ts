@@ -2,7 +2,11 @@
 // the detail page move without asking the server again.
 import type { QueryClient } from '@tanstack/react-query';
 import type { LiveTaskEvent, Task, TaskPage } from '../api/types';
+import { adminKeys } from '../admin/admin-keys';
+import { sweepKeys } from '../sweeps/sweep-keys';
 import { taskKeys } from '../tasks/task-queries';
+
+const FIGURES_OF_TASK_STATUSES = [adminKeys.queues, sweepKeys.all];
 
 export function applyTaskEvent(queryClient: QueryClient, event: LiveTaskEvent): void {
   const update = (task: Task): Task => {
@@ -23,6 +27,11 @@ export function applyTaskEvent(queryClient: QueryClient, event: LiveTaskEvent): 
   );
   // What a status change brings beyond the status (attempts, events, exit code, waiting)
   // is read again, only for a task someone has open.
-  if (event.kind === 'status')
+  if (event.kind === 'status') {
     void queryClient.invalidateQueries({ queryKey: taskKeys.related(event.taskId) });
+    // Figures made of task statuses (a queue's counts, a sweep's progress) are read again
+    // where a page shows them; a burst of events shares the read already under way.
+    for (const queryKey of FIGURES_OF_TASK_STATUSES)
+      void queryClient.invalidateQueries({ queryKey }, { cancelRefetch: false });
+  }
 }

@@ -114,8 +114,8 @@ export default function ApiTokensPage() {
           {
             title: 'Scopes',
             dataIndex: 'scopes',
-            render: (scopes: string[]) =>
-              scopes.length ? (
+            render: (scopes: ApiToken['scopes']) =>
+              scopes?.length ? (
                 scopes.map((scope) => <Tag key={scope}>{scope}</Tag>)
               ) : (
                 <Tag>all</Tag>
@@ -154,6 +154,7 @@ export default function ApiTokensPage() {
         onOk={() => setCreated(undefined)}
         onCancel={() => setCreated(undefined)}
         cancelButtonProps={{ style: { display: 'none' } }}
+        destroyOnHidden
       >
         <Alert
           type="warning"

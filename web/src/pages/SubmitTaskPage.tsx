@@ -136,7 +136,7 @@ export default function SubmitTaskPage() {
           </Col>
         </Row>
         <Form.Item name="description" label="Description" rules={[{ max: 4000 }]}>
-          <Input.TextArea autoSize={{ minRows: 1, maxRows: 4 }} />
+          <Input.TextArea rows={2} />
         </Form.Item>
         <Form.Item
           name="commandText"
@@ -144,7 +144,7 @@ export default function SubmitTaskPage() {
           extra="One argument per line, e.g. python3 on the first line and the script's path on the second."
           rules={[{ required: true, whitespace: true, message: 'Give the command to run' }]}
         >
-          <Input.TextArea autoSize={{ minRows: 2, maxRows: 8 }} spellCheck={false} />
+          <Input.TextArea rows={3} spellCheck={false} />
         </Form.Item>
         <Form.Item name="shell" valuePropName="checked">
           <Checkbox>Run the command through a shell</Checkbox>
@@ -156,7 +156,7 @@ export default function SubmitTaskPage() {
           rules={[parsedBy(parseHyperparameters)]}
         >
           <Input.TextArea
-            autoSize={{ minRows: 3, maxRows: 14 }}
+            rows={6}
             spellCheck={false}
             placeholder={'learning_rate: 0.5\nepochs: 30'}
           />
@@ -183,7 +183,7 @@ export default function SubmitTaskPage() {
                         extra="KEY=value per line"
                         rules={[parsedBy((text) => parsePairs(text, 'environment'))]}
                       >
-                        <Input.TextArea autoSize={{ minRows: 2 }} spellCheck={false} />
+                        <Input.TextArea rows={3} spellCheck={false} />
                       </Form.Item>
                     </Col>
                     <Col xs={24} md={12}>
@@ -193,7 +193,7 @@ export default function SubmitTaskPage() {
                         extra="key=value per line"
                         rules={[parsedBy((text) => parsePairs(text, 'label'))]}
                       >
-                        <Input.TextArea autoSize={{ minRows: 2 }} spellCheck={false} />
+                        <Input.TextArea rows={3} spellCheck={false} />
                       </Form.Item>
                     </Col>
                   </Row>
@@ -250,7 +250,7 @@ export default function SubmitTaskPage() {
                     label="Depends on"
                     extra="Task ids, one per line; this task waits until they succeed"
                   >
-                    <Input.TextArea autoSize={{ minRows: 1 }} spellCheck={false} />
+                    <Input.TextArea rows={2} spellCheck={false} />
                   </Form.Item>
                 </>
               ),
