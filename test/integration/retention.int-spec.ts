@@ -1,5 +1,5 @@
 // Retention on PostgreSQL + Redis: the shared scenarios, and a run over 100k old tasks
-// in which no batch takes a second.
+// in which no batch, and so no statement, takes a second.
 import { DataSource } from 'typeorm';
 import { RetentionRunner } from '../../src/common/retention/retention-runner';
 import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
@@ -26,7 +26,7 @@ describe('retention over 100k old tasks on PostgreSQL', () => {
 
   afterAll(() => world?.kiln.close());
 
-  it('removes them all in batches, none taking a second', async () => {
+  it('removes them all in batches, no batch or statement taking a second', async () => {
     const dataSource = world.kiln.app.get(DataSource);
     const template = await world.submit({ name: 'template', command: ['true'] });
     await world.waitForStatus(template.body.id, ['succeeded']);
@@ -49,11 +49,14 @@ describe('retention over 100k old tasks on PostgreSQL', () => {
     const elapsedMs = Date.now() - started;
 
     // the measured figures, for the record
+    const longest = summary.longestStatement;
     console.log(
-      `retention of ${OLD_TASKS} tasks: ${elapsedMs} ms, longest batch ${summary.longestBatchMs} ms`,
+      `retention of ${OLD_TASKS} tasks: ${elapsedMs} ms, longest batch ${summary.longestBatchMs} ms, ` +
+        `longest statement ${longest?.ms} ms (${longest?.kind} on ${longest?.table})`,
     );
     expect(summary.removed.tasks).toBe(OLD_TASKS);
     expect(summary.longestBatchMs).toBeLessThan(1000);
+    expect(longest!.ms).toBeLessThan(1000);
     expect(await dataSource.getRepository(Task).countBy({ id: template.body.id })).toBe(1);
   });
 });

@@ -14,6 +14,7 @@ import { ServiceEvent } from './persistence/service-event.entity';
 import { ServiceRevision } from './persistence/service-revision.entity';
 import { Service } from './persistence/service.entity';
 import { ServicesRepository } from './persistence/services.repository';
+import { ServiceHistoryRetention } from './retention/service-history-retention';
 import { ServiceReconciler } from './supervision/service-reconciler';
 import { ServiceWakeups } from './supervision/service-wakeups';
 
@@ -34,6 +35,7 @@ import { ServiceWakeups } from './supervision/service-wakeups';
     ServiceDirectory,
     InvokePrometheus,
     ReplyFromRegistration,
+    ServiceHistoryRetention,
   ],
 })
 export class ServicesModule implements OnModuleInit {

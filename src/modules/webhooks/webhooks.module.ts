@@ -4,6 +4,7 @@ import { AuditModule } from '../audit';
 import { AuthModule } from '../auth';
 import { TasksModule } from '../tasks';
 import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryRetention } from './delivery-retention';
 import { WebhookOutbox } from './delivery/webhook-outbox';
 import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookTargetGuard } from './delivery/webhook-target.guard';
@@ -31,6 +32,7 @@ import { WebhooksService } from './webhooks.service';
     WebhookSender,
     WebhookOutbox,
     WebhooksService,
+    DeliveryRetention,
   ],
 })
 export class WebhooksModule {}
