@@ -3,6 +3,7 @@
 // clock. Written once, run on the embedded default and on PostgreSQL + Redis.
 import { ScheduleClock } from '../../../src/modules/schedules/schedule-clock';
 import { ScheduleTicker } from '../../../src/modules/schedules/schedule-ticker';
+import { readPages } from '../../support/cursor-pages';
 import { FINAL, StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
 
 const MINUTE = 60_000;
@@ -164,6 +165,47 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
       '2030-06-01T10:03:00.000Z',
     ]);
     await world.api.post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+  });
+
+  it('pages through the schedules oldest first and a schedule’s fire records newest first, by cursor', async () => {
+    const mine = async () =>
+      (await readPages(world.api, '/schedules', world.tokens.bob, 200)).flat().map((s) => s.id);
+    const before = await mine();
+    const created: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      // a second apart: the list is by creation time, then id
+      now = new Date(now.getTime() + 1000);
+      created.push(
+        (await create(everyMinute({ name: `paged ${index}` }), world.tokens.bob)).body.id,
+      );
+    }
+    const pages = await readPages(world.api, '/schedules', world.tokens.bob, 2);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    expect(pages.flat().map((schedule) => schedule.id)).toEqual([...before, ...created]);
+    expect(await mine()).toHaveLength(before.length + 3);
+
+    for (let minute = 1; minute <= 5; minute++) {
+      now = new Date(Date.parse('2030-06-01T10:00:00Z') + minute * MINUTE + 100);
+      await ticker.pass();
+    }
+    const fires = await readPages(world.api, `/schedules/${created[0]}/fires`, world.tokens.bob, 2);
+    expect(fires.map((page) => page.map((fire) => fire.scheduledAt))).toEqual([
+      ['2030-06-01T10:05:00.000Z', '2030-06-01T10:04:00.000Z'],
+      ['2030-06-01T10:03:00.000Z', '2030-06-01T10:02:00.000Z'],
+      ['2030-06-01T10:01:00.000Z'],
+    ]);
+    expect(fires.flat().every((fire) => fire.outcome === 'submitted')).toBe(true);
+
+    const bad = await world.api.get('/schedules?cursor=not-a-cursor', world.tokens.bob);
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    // another member's schedule is not found, its records neither
+    const hidden = await world.api.get(`/schedules/${created[0]}/fires`, world.tokens.alice);
+    expect(hidden.status).toBe(404);
+    for (const id of created) {
+      await world.api.post(`/schedules/${id}/suspend`, {}, world.tokens.bob);
+    }
   });
 
   it('fires nothing while suspended, and does not catch up on resume', async () => {

@@ -3,6 +3,7 @@
 // once, run on the embedded default and on PostgreSQL + Redis.
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../../../src/common/wait-until';
+import { readPages } from '../../support/cursor-pages';
 import { StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
 
 const EXAMPLES = resolve(__dirname, '..', '..', '..', 'examples');
@@ -107,12 +108,70 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(done.best?.taskId).toBe(leaderboard[0].taskId);
 
+    // the trials list pages by index, each trial as the sweep shows it
+    const trialPages = await readPages(
+      world.api,
+      `/sweeps/${created.body.id}/trials`,
+      world.tokens.alice,
+      4,
+    );
+    expect(trialPages.map((page) => page.map((trial) => trial.index))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8],
+    ]);
+    expect(trialPages.flat()).toEqual(trials);
+
     const tagged = await world.api.get(
       `/tasks?label=${encodeURIComponent(`kiln.dev/sweep=${created.body.id}`)}&limit=100`,
       world.tokens.alice,
     );
     expect(tagged.body.items).toHaveLength(9);
   }, 120_000);
+
+  it('pages through the sweeps oldest first by cursor, and refuses a cursor it did not write', async () => {
+    const created: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const sweep = await world.api.post(
+        '/sweeps',
+        {
+          name: `paged ${index}`,
+          task: { name: 'quick', command: ['true'] },
+          parameters: [{ name: 'x', values: [1] }],
+          maxTrials: 1,
+          objective: { metric: 'loss', goal: 'minimize' },
+        },
+        world.tokens.bob,
+      );
+      expect(sweep.status).toBe(201);
+      created.push(sweep.body.id);
+    }
+
+    const pages = await readPages(world.api, '/sweeps', world.tokens.bob, 2);
+
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    const listed = pages.flat() as Array<{ id: string; createdAt: string }>;
+    expect(new Set(listed.map((sweep) => sweep.id)).size).toBe(listed.length);
+    expect(listed.map((sweep) => sweep.id)).toEqual(expect.arrayContaining(created));
+    const oldestFirst = [...listed].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
+    expect(listed.map((sweep) => sweep.id)).toEqual(oldestFirst.map((sweep) => sweep.id));
+    const bad = await world.api.get('/sweeps?cursor=bm90IGpzb24', world.tokens.bob);
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    const badTrials = await world.api.get(
+      `/sweeps/${created[0]}/trials?cursor=${Buffer.from('{"i":-1}').toString('base64url')}`,
+      world.tokens.bob,
+    );
+    expect(badTrials.status).toBe(400);
+    for (const id of created) {
+      const sweep = await world.api.get(`/sweeps/${id}`, world.tokens.bob);
+      if (sweep.body.status === 'running') {
+        await world.api.post(`/sweeps/${id}/cancel`, {}, world.tokens.bob);
+      }
+    }
+  });
 
   it('cancel stops the sweep and every unfinished trial, and submits no more', async () => {
     const created = await world.api.post(
@@ -197,8 +256,11 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     );
     expect(range.status).toBe(400);
     expect(range.body.errors[0].field).toBe('parameters.0');
+    const alices = (await readPages(world.api, '/sweeps', world.tokens.alice, 200)).flat();
+    expect(alices.length).toBeGreaterThan(0);
     const list = await world.api.get('/sweeps', world.tokens.bob);
     expect(list.status).toBe(200);
-    expect(list.body.items).toEqual([]);
+    const bobSees = new Set(list.body.items.map((sweep: { id: string }) => sweep.id));
+    expect(alices.filter((sweep) => bobSees.has(sweep.id))).toEqual([]);
   });
 }
