@@ -31,6 +31,11 @@ export class RetentionReport {
   private longestBatchMs = 0;
   private longestStatement: LongestStatement | null = null;
 
+  /** A rule that ran shows in the summary, with 0 when it found nothing. */
+  ruleStarted(rule: string): void {
+    this.removed[rule] ??= 0;
+  }
+
   batch(rule: string, removed: number, ms: number): void {
     this.removed[rule] = (this.removed[rule] ?? 0) + removed;
     this.longestBatchMs = Math.max(this.longestBatchMs, Math.round(ms));

@@ -41,7 +41,8 @@ export class RetentionRunner implements OnApplicationBootstrap, OnApplicationShu
     const expression = this.config.retention.cron;
     this.schedule = new Cron(
       expression,
-      { name: 'retention', timezone: 'UTC', mode: cronModeOf(expression) },
+      // unref: the schedule alone never keeps a process (or a test run) alive
+      { name: 'retention', timezone: 'UTC', mode: cronModeOf(expression), unref: true },
       () => this.scheduled(),
     );
   }
@@ -90,7 +91,7 @@ export class RetentionRunner implements OnApplicationBootstrap, OnApplicationShu
     const statements = new RetentionStatements((statement) =>
       this.recordStatement(rule.name, statement, report),
     );
-    report.batch(rule.name, 0, 0);
+    report.ruleStarted(rule.name);
     for (;;) {
       const started = performance.now();
       const removed = await rule.purgeBatch(limit, statements);
