@@ -41,8 +41,9 @@ export class RetentionRunner implements OnApplicationBootstrap, OnApplicationShu
     const expression = this.config.retention.cron;
     this.schedule = new Cron(
       expression,
-      // unref: the schedule alone never keeps a process (or a test run) alive
-      { name: 'retention', timezone: 'UTC', mode: cronModeOf(expression), unref: true },
+      // unref: the schedule alone never keeps a process (or a test run) alive. No name:
+      // croner keeps named jobs in a process-wide list, where two apps in one process clash.
+      { timezone: 'UTC', mode: cronModeOf(expression), unref: true },
       () => this.scheduled(),
     );
   }
