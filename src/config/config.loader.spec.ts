@@ -95,12 +95,14 @@ describe('loadConfig', () => {
       PORT: 'eighty',
       KILN_DATABASE_URL: 'mysql://x',
       KILN_LOG_LEVEL: 'loud',
+      KILN_RETENTION_CRON: '61 * * * *',
     });
     expect(problems).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^PORT \(http\.port\): .*integer/),
         'KILN_DATABASE_URL (database.url): must be a postgres:// or sqlite: URL',
         expect.stringMatching(/^KILN_LOG_LEVEL \(log\.level\): must be one of/),
+        'KILN_RETENTION_CRON (retention.cron): must be a cron expression of 5 fields, or 6 with seconds first',
       ]),
     );
   });

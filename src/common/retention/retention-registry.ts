@@ -1,9 +1,10 @@
-// Where modules plug in what the hourly retention run removes, and what it must keep.
+// Where modules plug in what the scheduled retention run removes, and what it must keep.
 // Retention lives in common and knows no module: each module registers its own rules
 // (and the rows it still needs of others) at init, so the dependency points from the
-// modules to retention, never back. A module added later, such as webhook deliveries,
-// registers a rule the same way without retention changing.
+// modules to retention, never back. A module added later registers a rule the same way
+// without retention changing.
 import { Injectable } from '@nestjs/common';
+import type { RetentionStatements } from './retention-statements';
 
 export interface RetentionRule {
   /** Labels logs and the `rule` label of kiln_retention_removed_total, e.g. `tasks`. */
@@ -11,8 +12,9 @@ export interface RetentionRule {
   /**
    * Removes at most `limit` of the rule's expired rows, in statements that each touch at
    * most that many rows, and says how many went. Fewer than `limit` means done for now.
+   * Each statement runs through `statements`, which times it for the run's report.
    */
-  purgeBatch(limit: number): Promise<number>;
+  purgeBatch(limit: number, statements: RetentionStatements): Promise<number>;
 }
 
 /** Ids of rows of `subject` (e.g. `tasks`) that another module still references. */

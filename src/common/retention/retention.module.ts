@@ -4,7 +4,7 @@ import { RetentionRunner } from './retention-runner';
 import { RetentionPrometheus } from './retention.prometheus';
 
 /**
- * The retention registry for every module, and the hourly leader-only run over it.
+ * The retention registry for every module, and the scheduled leader-only run over it.
  * Global, so a module registers its rules without importing this one.
  */
 @Global()

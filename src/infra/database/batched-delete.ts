@@ -2,6 +2,7 @@
 // cutoff (through the column's index), then those ids by primary key. Two short
 // statements per batch, so retention never holds a table for long on either database.
 import type { ObjectLiteral, Repository } from 'typeorm';
+import type { RetentionStatements } from '../../common/retention/retention-statements';
 
 export interface OldRows {
   /** The database name of the timestamp column the cutoff applies to. */
@@ -12,11 +13,16 @@ export interface OldRows {
   where?: { sql: string; parameters?: ObjectLiteral };
 }
 
-/** Deletes at most `rows.limit` rows older than `rows.before`; returns how many went. */
+/**
+ * Deletes at most `rows.limit` rows older than `rows.before`; returns how many went.
+ * Both statements run through `statements`, which times them.
+ */
 export async function deleteOldRows<Row extends ObjectLiteral>(
   repository: Repository<Row>,
   rows: OldRows,
+  statements: RetentionStatements,
 ): Promise<number> {
+  const table = repository.metadata.tableName;
   const select = repository
     .createQueryBuilder('r')
     .select('r.id', 'id')
@@ -24,12 +30,15 @@ export async function deleteOldRows<Row extends ObjectLiteral>(
     .orderBy(`r.${rows.column}`, 'ASC')
     .limit(rows.limit);
   if (rows.where) select.andWhere(rows.where.sql, rows.where.parameters);
-  const ids = (await select.getRawMany<{ id: string }>()).map((row) => row.id);
+  const found = await statements.select(table, () => select.getRawMany<{ id: string }>());
+  const ids = found.map((row) => row.id);
   if (ids.length === 0) return 0;
-  const result = await repository
-    .createQueryBuilder()
-    .delete()
-    .where('id IN (:...ids)', { ids })
-    .execute();
-  return result.affected ?? 0;
+  return statements.delete(table, async () => {
+    const result = await repository
+      .createQueryBuilder()
+      .delete()
+      .where('id IN (:...ids)', { ids })
+      .execute();
+    return result.affected ?? 0;
+  });
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import type { RetentionStatements } from '../../common/retention/retention-statements';
 import { deleteOldRows } from '../../infra/database/batched-delete';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { AuditEntry } from './audit-entry.entity';
@@ -45,7 +46,11 @@ export class AuditLogRepository {
   }
 
   /** Removes up to `limit` of the oldest entries written before `cutoff`. */
-  deleteOlderThan(cutoff: Date, limit: number): Promise<number> {
-    return deleteOldRows(this.entries, { column: 'occurred_at', before: cutoff, limit });
+  deleteOlderThan(cutoff: Date, limit: number, statements: RetentionStatements): Promise<number> {
+    return deleteOldRows(
+      this.entries,
+      { column: 'occurred_at', before: cutoff, limit },
+      statements,
+    );
   }
 }

@@ -5,7 +5,8 @@ import { AuditEntry } from './audit-entry.entity';
 import { auditEntryResponseOf } from './audit-entry.mapper';
 import { AuditPageResponse } from './dto/audit-entry.response';
 import { AuditFilter, AuditLogRepository } from './audit-log.repository';
-import { decodeAuditCursor, encodeAuditCursor } from './audit-cursor';
+import { keysetPage } from '../../common/pagination/keyset-page';
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../common/pagination/time-id-cursor';
 import { RequestOrigin } from './request-origin';
 
 export type AuditQuery = Omit<AuditFilter, 'before'> & { cursor?: string; limit: number };
@@ -43,14 +44,12 @@ export class AuditLogService {
   /** Newest first, a page at a time. */
   async search(query: AuditQuery): Promise<AuditPageResponse> {
     const { cursor, limit, ...filter } = query;
-    const before = cursor ? decodeAuditCursor(cursor) : undefined;
+    const after = cursor ? decodeTimeIdCursor(cursor) : undefined;
+    const before = after && { occurredAt: after.at, id: after.id };
     const rows = await this.entries.page({ ...filter, before }, limit + 1);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? encodeAuditCursor({ occurredAt: last.occurredAt, id: last.id })
-        : null;
-    return { items: items.map(auditEntryResponseOf), nextCursor };
+    const page = keysetPage(rows, limit, (last) =>
+      encodeTimeIdCursor({ at: last.occurredAt, id: last.id }),
+    );
+    return { items: page.items.map(auditEntryResponseOf), nextCursor: page.nextCursor };
   }
 }

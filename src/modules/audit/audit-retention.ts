@@ -20,8 +20,8 @@ export class AuditRetention implements OnModuleInit {
     if (days === 0) return;
     this.registry.register({
       name: 'audit',
-      purgeBatch: (limit) =>
-        this.entries.deleteOlderThan(new Date(Date.now() - days * DAY_MS), limit),
+      purgeBatch: (limit, statements) =>
+        this.entries.deleteOlderThan(new Date(Date.now() - days * DAY_MS), limit, statements),
     });
   }
 }

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, EntityManager, In, IsNull, LessThanOrEqual, Not, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
+import type { TimeIdKey } from '../../common/pagination/time-id-cursor';
 import { inTransaction } from '../../infra/database/transaction';
 import { FireOutcome } from './fire-outcome';
 import { ScheduleFire } from './schedule-fire.entity';
@@ -19,8 +20,10 @@ export interface Advance {
 
 export interface SchedulePageQuery {
   ownerId?: string;
+  /** Rows to read: a page and one more, which says whether another page follows. */
   limit: number;
-  offset: number;
+  /** The last schedule of the previous page. */
+  after?: TimeIdKey;
 }
 
 @Injectable()
@@ -39,13 +42,18 @@ export class ScheduleRepository {
     return this.schedules.findOneBy({ id });
   }
 
+  /** Oldest first. */
   page(query: SchedulePageQuery): Promise<Schedule[]> {
-    return this.schedules.find({
-      where: query.ownerId ? { ownerId: query.ownerId } : {},
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
+    const select = this.schedules
+      .createQueryBuilder('s')
+      .orderBy('s.created_at', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(query.limit);
+    if (query.ownerId) select.andWhere('s.owner_id = :owner', { owner: query.ownerId });
+    if (query.after) {
+      select.andWhere('(s.created_at > :at OR (s.created_at = :at AND s.id > :id))', query.after);
+    }
+    return select.getMany();
   }
 
   /** Live schedules whose next time has come, the longest waiting first. */
@@ -115,6 +123,20 @@ export class ScheduleRepository {
       order: { scheduledAt: 'DESC' },
       take: limit,
     });
+  }
+
+  /** A page of a schedule's fire records, newest first, after `after` when given. */
+  firesPage(scheduleId: string, limit: number, after?: TimeIdKey): Promise<ScheduleFire[]> {
+    const select = this.fires
+      .createQueryBuilder('f')
+      .where('f.schedule_id = :scheduleId', { scheduleId })
+      .orderBy('f.scheduled_at', 'DESC')
+      .addOrderBy('f.id', 'DESC')
+      .limit(limit);
+    if (after) {
+      select.andWhere('(f.scheduled_at < :at OR (f.scheduled_at = :at AND f.id < :id))', after);
+    }
+    return select.getMany();
   }
 
   /** Records fires and moves the schedule on, in a transaction of its own. */

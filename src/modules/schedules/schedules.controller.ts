@@ -28,8 +28,9 @@ import {
 import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
 import { Auth, CurrentUser, OwnershipPolicy, Principal, RequireScopes } from '../auth';
 import { CreateScheduleDto } from './dto/create-schedule.dto';
-import { ListSchedulesQuery } from './dto/list-schedules.query';
+import { ListScheduleFiresQuery, ListSchedulesQuery } from './dto/list-schedules.query';
 import {
+  ScheduleFirePageResponse,
   ScheduleFireResponse,
   SchedulePageResponse,
   ScheduleResponse,
@@ -76,16 +77,16 @@ export class SchedulesController {
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'List the schedules the caller may see, oldest first' })
   @ApiOkResponse({ type: SchedulePageResponse })
-  @ApiProblems({ 400: 'The query is not valid; `errors` names each field' })
+  @ApiProblems({ 400: 'The query or its cursor is not valid; `errors` names each field' })
   async listSchedules(
     @CurrentUser() principal: Principal,
     @Query() query: ListSchedulesQuery,
   ): Promise<SchedulePageResponse> {
-    const items = await this.schedules.list(principal, {
-      limit: query.limit ?? 50,
-      offset: query.offset ?? 0,
-    });
-    return { items: await Promise.all(items.map((item) => this.respond(principal, item, false))) };
+    const page = await this.schedules.list(principal, query);
+    return {
+      items: await Promise.all(page.items.map((item) => this.respond(principal, item, false))),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @Get(':id')
@@ -99,6 +100,24 @@ export class SchedulesController {
     @Param('id', ID) id: string,
   ): Promise<ScheduleResponse> {
     return this.respond(principal, await this.schedules.get(principal, id), true);
+  }
+
+  @Get(':id/fires')
+  @RequireScopes('tasks:read')
+  @ApiOperation({
+    summary: 'A schedule’s fire records, newest first: each time, what came of it, its task',
+  })
+  @SCHEDULE_ID
+  @ApiOkResponse({ type: ScheduleFirePageResponse })
+  @ApiProblems(REQUEST_LINE_PROBLEMS, NOT_FOUND)
+  async listScheduleFires(
+    @CurrentUser() principal: Principal,
+    @Param('id', ID) id: string,
+    @Query() query: ListScheduleFiresQuery,
+  ): Promise<ScheduleFirePageResponse> {
+    const schedule = await this.schedules.get(principal, id);
+    const page = await this.schedules.fires(schedule, query);
+    return { items: page.items.map(toFireResponse), nextCursor: page.nextCursor };
   }
 
   @Patch(':id')

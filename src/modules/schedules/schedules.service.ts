@@ -4,6 +4,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
+import { KeysetPage, keysetPage } from '../../common/pagination/keyset-page';
+import { DEFAULT_PAGE_SIZE, PageQuery } from '../../common/pagination/page.query';
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../common/pagination/time-id-cursor';
 import { OwnershipPolicy, Principal } from '../auth';
 import { CreateTaskDto, TasksService, TaskSpec } from '../tasks';
 import { ConcurrencyPolicy } from './concurrency-policy';
@@ -14,7 +17,7 @@ import { ScheduleClock } from './schedule-clock';
 import { ScheduleFire } from './schedule-fire.entity';
 import { ScheduleFirer } from './schedule-firer';
 import { Schedule } from './schedule.entity';
-import { ScheduleRepository, SchedulePageQuery } from './schedule.repository';
+import { ScheduleRepository } from './schedule.repository';
 import { ScheduleChangedError } from './schedules.errors';
 
 @Injectable()
@@ -54,8 +57,27 @@ export class SchedulesService {
     return schedule;
   }
 
-  list(principal: Principal, query: SchedulePageQuery): Promise<Schedule[]> {
-    return this.schedules.page({ ...query, ownerId: this.policy.listableOwner(principal) });
+  /** A page of the schedules the caller may see, oldest first. */
+  async list(principal: Principal, query: PageQuery): Promise<KeysetPage<Schedule>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.schedules.page({
+      ownerId: this.policy.listableOwner(principal),
+      limit: limit + 1,
+      after: query.cursor ? decodeTimeIdCursor(query.cursor) : undefined,
+    });
+    return keysetPage(rows, limit, (last) =>
+      encodeTimeIdCursor({ at: last.createdAt, id: last.id }),
+    );
+  }
+
+  /** A page of a schedule's fire records, newest first. */
+  async fires(schedule: Schedule, query: PageQuery): Promise<KeysetPage<ScheduleFire>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor ? decodeTimeIdCursor(query.cursor) : undefined;
+    const rows = await this.schedules.firesPage(schedule.id, limit + 1, after);
+    return keysetPage(rows, limit, (last) =>
+      encodeTimeIdCursor({ at: last.scheduledAt, id: last.id }),
+    );
   }
 
   async get(principal: Principal, id: string): Promise<Schedule> {

@@ -14,6 +14,7 @@ import { ServiceEvent } from './persistence/service-event.entity';
 import { ServiceRevision } from './persistence/service-revision.entity';
 import { Service } from './persistence/service.entity';
 import { ServicesRepository } from './persistence/services.repository';
+import { ServiceHistoryRetention } from './retention/service-history-retention';
 import { ServiceReconciler } from './supervision/service-reconciler';
 import { ServiceWakeups } from './supervision/service-wakeups';
 import { ServiceEventLog } from './lifecycle/service-event-log';
@@ -36,6 +37,7 @@ import { ServiceEventLog } from './lifecycle/service-event-log';
     InvokePrometheus,
     ReplyFromRegistration,
     ServiceEventLog,
+    ServiceHistoryRetention,
   ],
   exports: [ServiceEventLog],
 })

@@ -40,7 +40,7 @@ export function toSweepResponse(
   };
 }
 
-function toTrialResponse(view: TrialView): SweepTrialResponse {
+export function toTrialResponse(view: TrialView): SweepTrialResponse {
   return {
     index: view.trial.index,
     taskId: view.trial.taskId,

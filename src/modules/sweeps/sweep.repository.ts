@@ -1,7 +1,8 @@
 // All SQL of sweeps and their trials.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, In, Repository } from 'typeorm';
+import { EntityManager, In, MoreThan, Repository } from 'typeorm';
+import type { TimeIdKey } from '../../common/pagination/time-id-cursor';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { SweepStatus } from './sweep-status';
 import { SweepTrial } from './sweep-trial.entity';
@@ -22,13 +23,18 @@ export class SweepRepository {
     return this.sweeps.findOneBy({ id });
   }
 
-  page(query: { ownerId?: string; limit: number; offset: number }): Promise<Sweep[]> {
-    return this.sweeps.find({
-      where: query.ownerId ? { ownerId: query.ownerId } : {},
-      order: { createdAt: 'ASC', id: 'ASC' },
-      take: query.limit,
-      skip: query.offset,
-    });
+  /** Oldest first, after the sweep `after` names when given. */
+  page(query: { ownerId?: string; limit: number; after?: TimeIdKey }): Promise<Sweep[]> {
+    const select = this.sweeps
+      .createQueryBuilder('s')
+      .orderBy('s.created_at', 'ASC')
+      .addOrderBy('s.id', 'ASC')
+      .limit(query.limit);
+    if (query.ownerId) select.andWhere('s.owner_id = :owner', { owner: query.ownerId });
+    if (query.after) {
+      select.andWhere('(s.created_at > :at OR (s.created_at = :at AND s.id > :id))', query.after);
+    }
+    return select.getMany();
   }
 
   running(limit: number): Promise<Sweep[]> {
@@ -41,6 +47,15 @@ export class SweepRepository {
 
   trialsOf(sweepId: string): Promise<SweepTrial[]> {
     return this.trials.find({ where: { sweepId }, order: { index: 'ASC' } });
+  }
+
+  /** Up to `limit` trials of a sweep by index, those after `afterIndex` when given. */
+  trialsPage(sweepId: string, limit: number, afterIndex?: number): Promise<SweepTrial[]> {
+    return this.trials.find({
+      where: { sweepId, ...(afterIndex !== undefined ? { index: MoreThan(afterIndex) } : {}) },
+      order: { index: 'ASC' },
+      take: limit,
+    });
   }
 
   /** The tasks of the trials of running sweeps, which retention must keep. */

@@ -20,9 +20,9 @@ import {
 import { ApiUuidParam } from '../../common/decorators/api-uuid-param.decorator';
 import { Auth, CurrentUser, OwnershipPolicy, Principal, RequireScopes } from '../auth';
 import { CreateSweepDto } from './dto/create-sweep.dto';
-import { ListSweepsQuery } from './dto/list-sweeps.query';
-import { SweepPageResponse, SweepResponse } from './dto/sweep.response';
-import { toSweepResponse } from './sweep.mapper';
+import { ListSweepsQuery, ListSweepTrialsQuery } from './dto/list-sweeps.query';
+import { SweepPageResponse, SweepResponse, SweepTrialPageResponse } from './dto/sweep.response';
+import { toSweepResponse, toTrialResponse } from './sweep.mapper';
 import { Sweep } from './sweep.entity';
 import { SweepsService } from './sweeps.service';
 
@@ -61,18 +61,34 @@ export class SweepsController {
   @RequireScopes('tasks:read')
   @ApiOperation({ summary: 'List the sweeps the caller may see, oldest first' })
   @ApiOkResponse({ type: SweepPageResponse })
-  @ApiProblems({ 400: 'The query is not valid; `errors` names each field' })
+  @ApiProblems({ 400: 'The query or its cursor is not valid; `errors` names each field' })
   async listSweeps(
     @CurrentUser() principal: Principal,
     @Query() query: ListSweepsQuery,
   ): Promise<SweepPageResponse> {
-    const sweeps = await this.sweeps.list(principal, {
-      limit: query.limit ?? 50,
-      offset: query.offset ?? 0,
-    });
+    const page = await this.sweeps.list(principal, query);
     return {
-      items: await Promise.all(sweeps.map((sweep) => this.respond(principal, sweep, false))),
+      items: await Promise.all(page.items.map((sweep) => this.respond(principal, sweep, false))),
+      nextCursor: page.nextCursor,
     };
+  }
+
+  @Get(':id/trials')
+  @RequireScopes('tasks:read')
+  @ApiOperation({
+    summary: 'A sweep’s trials by index, each with its task’s status and objective value',
+  })
+  @SWEEP_ID
+  @ApiOkResponse({ type: SweepTrialPageResponse })
+  @ApiProblems(REQUEST_LINE_PROBLEMS, NOT_FOUND)
+  async listSweepTrials(
+    @CurrentUser() principal: Principal,
+    @Param('id', ID) id: string,
+    @Query() query: ListSweepTrialsQuery,
+  ): Promise<SweepTrialPageResponse> {
+    const sweep = await this.sweeps.get(principal, id);
+    const page = await this.sweeps.trialsPage(sweep, query);
+    return { items: page.items.map(toTrialResponse), nextCursor: page.nextCursor };
   }
 
   @Get(':id')

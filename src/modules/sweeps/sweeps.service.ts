@@ -2,6 +2,9 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { InvalidInputError, NotFoundError } from '../../common/errors/domain-error';
+import { KeysetPage, keysetPage } from '../../common/pagination/keyset-page';
+import { DEFAULT_PAGE_SIZE, PageQuery } from '../../common/pagination/page.query';
+import { decodeTimeIdCursor, encodeTimeIdCursor } from '../../common/pagination/time-id-cursor';
 import { OwnershipPolicy, Principal } from '../auth';
 import { isFinal, TasksService, TaskSpec } from '../tasks';
 import { CreateSweepDto, SearchParameterDto } from './dto/create-sweep.dto';
@@ -11,6 +14,7 @@ import { SweepTicker } from './sweep-ticker';
 import { SweepTrial } from './sweep-trial.entity';
 import { Sweep } from './sweep.entity';
 import { SweepRepository } from './sweep.repository';
+import { decodeTrialCursor, encodeTrialCursor } from './trial-cursor';
 
 /** A trial with where its task stands and its objective value. */
 export interface TrialView {
@@ -82,8 +86,17 @@ export class SweepsService {
     return sweep;
   }
 
-  list(principal: Principal, query: { limit: number; offset: number }): Promise<Sweep[]> {
-    return this.sweeps.page({ ...query, ownerId: this.policy.listableOwner(principal) });
+  /** A page of the sweeps the caller may see, oldest first. */
+  async list(principal: Principal, query: PageQuery): Promise<KeysetPage<Sweep>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const rows = await this.sweeps.page({
+      ownerId: this.policy.listableOwner(principal),
+      limit: limit + 1,
+      after: query.cursor ? decodeTimeIdCursor(query.cursor) : undefined,
+    });
+    return keysetPage(rows, limit, (last) =>
+      encodeTimeIdCursor({ at: last.createdAt, id: last.id }),
+    );
   }
 
   async get(principal: Principal, id: string): Promise<Sweep> {
@@ -95,7 +108,19 @@ export class SweepsService {
 
   /** Every trial with its task's status and objective value, by index. */
   async trials(sweep: Sweep): Promise<TrialView[]> {
-    const trials = await this.sweeps.trialsOf(sweep.id);
+    return this.views(sweep, await this.sweeps.trialsOf(sweep.id));
+  }
+
+  /** A page of the trials, by index, each with its task's status and objective value. */
+  async trialsPage(sweep: Sweep, query: PageQuery): Promise<KeysetPage<TrialView>> {
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const after = query.cursor ? decodeTrialCursor(query.cursor) : undefined;
+    const rows = await this.sweeps.trialsPage(sweep.id, limit + 1, after);
+    const page = keysetPage(rows, limit, (last) => encodeTrialCursor(last.index));
+    return { items: await this.views(sweep, page.items), nextCursor: page.nextCursor };
+  }
+
+  private async views(sweep: Sweep, trials: SweepTrial[]): Promise<TrialView[]> {
     const taskIds = trials.map((trial) => trial.taskId);
     const { metric, goal, value } = sweep.objective;
     const pick = value === 'last' ? 'last' : goal === 'minimize' ? 'min' : 'max';

@@ -6,6 +6,8 @@ import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialE
 import { WebhookAttempt } from './webhook-attempt.entity';
 import { DeliveryStatus, WebhookDelivery } from './webhook-delivery.entity';
 import { WebhookOutboxPosition } from './webhook-outbox-position.entity';
+import type { RetentionStatements } from '../../common/retention/retention-statements';
+import { deleteOldRows } from '../../infra/database/batched-delete';
 import { inTransaction } from '../../infra/database/transaction';
 
 /** Each log the outbox reads keeps its own position, by name. */
@@ -111,6 +113,24 @@ export class DeliveriesRepository {
       order: { eventId: 'ASC' },
     });
     return head ?? delivery;
+  }
+
+  /**
+   * Removes up to `limit` deliveries that ended (succeeded or failed) before `cutoff`,
+   * with their tries (the foreign key cascades). A pending one stays, whatever its age.
+   */
+  deleteEndedBefore(cutoff: Date, limit: number, statements: RetentionStatements): Promise<number> {
+    const ended: DeliveryStatus[] = ['succeeded', 'failed'];
+    return deleteOldRows(
+      this.deliveries,
+      {
+        column: 'updated_at',
+        before: cutoff,
+        limit,
+        where: { sql: 'r.status IN (:...ended)', parameters: { ended } },
+      },
+      statements,
+    );
   }
 
   /** Pending deliveries untouched since `before`: their job may have been lost. */

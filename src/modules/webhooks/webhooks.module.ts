@@ -6,6 +6,7 @@ import { SchedulesModule } from '../schedules';
 import { ServicesModule } from '../services';
 import { TasksModule } from '../tasks';
 import { DeliveriesRepository } from './deliveries.repository';
+import { DeliveryRetention } from './delivery-retention';
 import { WebhookOutbox } from './delivery/webhook-outbox';
 import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookTargetGuard } from './delivery/webhook-target.guard';
@@ -38,6 +39,7 @@ import { WebhooksService } from './webhooks.service';
     WebhookSender,
     WebhookOutbox,
     WebhooksService,
+    DeliveryRetention,
   ],
 })
 export class WebhooksModule {}

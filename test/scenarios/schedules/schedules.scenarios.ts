@@ -4,6 +4,8 @@
 import { handWritten } from '../../support/hand-written-api';
 import { ScheduleClock } from '../../../src/modules/schedules/schedule-clock';
 import { ScheduleTicker } from '../../../src/modules/schedules/schedule-ticker';
+import { unwrap } from '@kiln/client';
+import { readPages } from '../../support/cursor-pages';
 import { FINAL, StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
 
 const MINUTE = 60_000;
@@ -165,6 +167,59 @@ export function scheduleScenarios(start: StartApp, env: Record<string, string> =
       '2030-06-01T10:03:00.000Z',
     ]);
     await handWritten(world).post(`/schedules/${created.body.id}/suspend`, {}, world.tokens.alice);
+  });
+
+  it('pages through the schedules oldest first and a schedule’s fire records newest first, by cursor', async () => {
+    const schedulesOfBob = (limit: number) =>
+      readPages((cursor) =>
+        unwrap(world.as.bob.GET('/api/v1/schedules', { params: { query: { limit, cursor } } })),
+      );
+    const mine = async () => (await schedulesOfBob(200)).flat().map((s) => s.id);
+    const before = await mine();
+    const created: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      // a second apart: the list is by creation time, then id
+      now = new Date(now.getTime() + 1000);
+      created.push(
+        (await create(everyMinute({ name: `paged ${index}` }), world.tokens.bob)).body.id,
+      );
+    }
+    const pages = await schedulesOfBob(2);
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    expect(pages.flat().map((schedule) => schedule.id)).toEqual([...before, ...created]);
+    expect(await mine()).toHaveLength(before.length + 3);
+
+    for (let minute = 1; minute <= 5; minute++) {
+      now = new Date(Date.parse('2030-06-01T10:00:00Z') + minute * MINUTE + 100);
+      await ticker.pass();
+    }
+    const firesOf = { path: { id: created[0] } };
+    const fires = await readPages((cursor) =>
+      unwrap(
+        world.as.bob.GET('/api/v1/schedules/{id}/fires', {
+          params: { ...firesOf, query: { limit: 2, cursor } },
+        }),
+      ),
+    );
+    expect(fires.map((page) => page.map((fire) => fire.scheduledAt))).toEqual([
+      ['2030-06-01T10:05:00.000Z', '2030-06-01T10:04:00.000Z'],
+      ['2030-06-01T10:03:00.000Z', '2030-06-01T10:02:00.000Z'],
+      ['2030-06-01T10:01:00.000Z'],
+    ]);
+    expect(fires.flat().every((fire) => fire.outcome === 'submitted')).toBe(true);
+
+    const bad = await world.as.bob.GET('/api/v1/schedules', {
+      params: { query: { cursor: 'not-a-cursor' } },
+    });
+    expect(bad.response.status).toBe(400);
+    expect(bad.response.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.error?.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    // another member's schedule is not found, its records neither
+    const hidden = await world.as.alice.GET('/api/v1/schedules/{id}/fires', { params: firesOf });
+    expect(hidden.response.status).toBe(404);
+    for (const id of created) {
+      await world.as.bob.POST('/api/v1/schedules/{id}/suspend', { params: { path: { id } } });
+    }
   });
 
   it('fires nothing while suspended, and does not catch up on resume', async () => {

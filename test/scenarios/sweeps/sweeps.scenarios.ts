@@ -4,6 +4,7 @@
 import { join, resolve } from 'node:path';
 import { unwrap, type Sweep, type SweepSubmission } from '@kiln/client';
 import { waitUntil } from '../../../src/common/wait-until';
+import { readPages } from '../../support/cursor-pages';
 import { StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
 
 const EXAMPLES = resolve(__dirname, '..', '..', '..', 'examples');
@@ -102,6 +103,21 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     expect(values).toEqual([...values].sort((a, b) => a - b));
     expect(done.best?.taskId).toBe(leaderboard[0].taskId);
 
+    // the trials list pages by index, each trial as the sweep shows it
+    const trialPages = await readPages((cursor) =>
+      unwrap(
+        world.as.alice.GET('/api/v1/sweeps/{id}/trials', {
+          params: { path: { id: sweepId }, query: { limit: 4, cursor } },
+        }),
+      ),
+    );
+    expect(trialPages.map((page) => page.map((trial) => trial.index))).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+      [8],
+    ]);
+    expect(trialPages.flat()).toEqual(trials);
+
     const tagged = await unwrap(
       world.as.alice.GET('/api/v1/tasks', {
         params: { query: { label: [`kiln.dev/sweep=${sweepId}`], limit: 100 } },
@@ -109,6 +125,54 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     );
     expect(tagged.items).toHaveLength(9);
   }, 120_000);
+
+  it('pages through the sweeps oldest first by cursor, and refuses a cursor it did not write', async () => {
+    const created: string[] = [];
+    for (let index = 0; index < 3; index++) {
+      const sweep = await world.as.bob.POST('/api/v1/sweeps', {
+        body: {
+          name: `paged ${index}`,
+          task: { name: 'quick', command: ['true'] },
+          parameters: [{ name: 'x', values: [1] }],
+          maxTrials: 1,
+          objective: { metric: 'loss', goal: 'minimize' },
+        },
+      });
+      expect(sweep.response.status).toBe(201);
+      created.push(sweep.data!.id);
+    }
+
+    const pages = await readPages((cursor) =>
+      unwrap(world.as.bob.GET('/api/v1/sweeps', { params: { query: { limit: 2, cursor } } })),
+    );
+
+    expect(pages.every((page) => page.length <= 2)).toBe(true);
+    const listed = pages.flat();
+    expect(new Set(listed.map((sweep) => sweep.id)).size).toBe(listed.length);
+    expect(listed.map((sweep) => sweep.id)).toEqual(expect.arrayContaining(created));
+    const oldestFirst = [...listed].sort(
+      (a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id),
+    );
+    expect(listed.map((sweep) => sweep.id)).toEqual(oldestFirst.map((sweep) => sweep.id));
+    const bad = await world.as.bob.GET('/api/v1/sweeps', {
+      params: { query: { cursor: 'bm90IGpzb24' } },
+    });
+    expect(bad.response.status).toBe(400);
+    expect(bad.error?.errors).toEqual([expect.objectContaining({ field: 'cursor' })]);
+    const badTrials = await world.as.bob.GET('/api/v1/sweeps/{id}/trials', {
+      params: {
+        path: { id: created[0] },
+        query: { cursor: Buffer.from('{"i":-1}').toString('base64url') },
+      },
+    });
+    expect(badTrials.response.status).toBe(400);
+    for (const id of created) {
+      const ofSweep = { params: { path: { id } } };
+      const sweep = await unwrap(world.as.bob.GET('/api/v1/sweeps/{id}', ofSweep));
+      if (sweep.status === 'running')
+        await world.as.bob.POST('/api/v1/sweeps/{id}/cancel', ofSweep);
+    }
+  });
 
   it('cancel stops the sweep and every unfinished trial, and submits no more', async () => {
     const created = await create({
@@ -177,8 +241,15 @@ export function sweepScenarios(start: StartApp, env: Record<string, string> = {}
     });
     expect(range.response.status).toBe(400);
     expect(range.error?.errors?.[0].field).toBe('parameters.0');
+    const alices = (
+      await readPages((cursor) =>
+        unwrap(world.as.alice.GET('/api/v1/sweeps', { params: { query: { limit: 200, cursor } } })),
+      )
+    ).flat();
+    expect(alices.length).toBeGreaterThan(0);
     const list = await world.as.bob.GET('/api/v1/sweeps');
     expect(list.response.status).toBe(200);
-    expect(list.data?.items).toEqual([]);
+    const bobSees = new Set(list.data!.items.map((sweep) => sweep.id));
+    expect(alices.filter((sweep) => bobSees.has(sweep.id))).toEqual([]);
   });
 }

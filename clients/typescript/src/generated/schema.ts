@@ -657,6 +657,23 @@ export interface paths {
         patch: operations["updateSchedule"];
         trace?: never;
     };
+    "/api/v1/schedules/{id}/fires": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A schedule’s fire records, newest first: each time, what came of it, its task */
+        get: operations["listScheduleFires"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/schedules/{id}/suspend": {
         parameters: {
             query?: never;
@@ -720,6 +737,23 @@ export interface paths {
         put?: never;
         /** Start a hyperparameter sweep: one task per trial, from a template */
         post: operations["createSweep"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sweeps/{id}/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A sweep’s trials by index, each with its task’s status and objective value */
+        get: operations["listSweepTrials"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1658,6 +1692,13 @@ export interface components {
         };
         SchedulePageResponse: {
             items: components["schemas"]["ScheduleResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        ScheduleFirePageResponse: {
+            items: components["schemas"]["ScheduleFireResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
         };
         UpdateScheduleDto: {
             /**
@@ -1796,6 +1837,13 @@ export interface components {
         };
         SweepPageResponse: {
             items: components["schemas"]["SweepResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
+        };
+        SweepTrialPageResponse: {
+            items: components["schemas"]["SweepTrialResponse"][];
+            /** @description Pass as `cursor` for the next page; null on the last page. */
+            nextCursor: string | null;
         };
         CreateWebhookDto: {
             /** @description The event types to hear; left out, every type, including types added later. */
@@ -4323,9 +4371,9 @@ export interface operations {
     listTasks: {
         parameters: {
             query?: {
+                limit?: number;
                 /** @description `created` (newest first, the default) or `priority` (highest first, then oldest). */
                 sort?: "created" | "priority";
-                limit?: number;
                 /** @description One status or several, comma-separated. */
                 status?: ("pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled")[];
                 queue?: string;
@@ -5867,7 +5915,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -5883,7 +5932,7 @@ export interface operations {
                     "application/json": components["schemas"]["SchedulePageResponse"];
                 };
             };
-            /** @description The query is not valid; `errors` names each field */
+            /** @description The query or its cursor is not valid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6261,6 +6310,86 @@ export interface operations {
             };
         };
     };
+    listScheduleFires: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The schedule’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ScheduleFirePageResponse"];
+                };
+            };
+            /** @description The path or query is not valid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description No such schedule, or not the caller’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description A path parameter is longer than the router accepts */
+            414: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description The request took longer than its time limit, or the server is shutting down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
     suspendSchedule: {
         parameters: {
             query?: never;
@@ -6520,7 +6649,8 @@ export interface operations {
         parameters: {
             query?: {
                 limit?: number;
-                offset?: number;
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
             };
             header?: never;
             path?: never;
@@ -6536,7 +6666,7 @@ export interface operations {
                     "application/json": components["schemas"]["SweepPageResponse"];
                 };
             };
-            /** @description The query is not valid; `errors` names each field */
+            /** @description The query or its cursor is not valid; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6634,6 +6764,86 @@ export interface operations {
             };
             /** @description The body is not application/json */
             415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description The request took longer than its time limit, or the server is shutting down */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+        };
+    };
+    listSweepTrials: {
+        parameters: {
+            query?: {
+                limit?: number;
+                /** @description nextCursor of the previous page. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The sweep’s id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SweepTrialPageResponse"];
+                };
+            };
+            /** @description The path or query is not valid; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description Missing, invalid or expired credentials */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description The caller may not do this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description No such sweep, or not the caller’s */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
+                };
+            };
+            /** @description A path parameter is longer than the router accepts */
+            414: {
                 headers: {
                     [name: string]: unknown;
                 };

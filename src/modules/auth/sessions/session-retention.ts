@@ -2,6 +2,7 @@
 // KILN_RETENTION_SESSION_DAYS ago, then the sessions that ended before then.
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { RetentionRegistry } from '../../../common/retention/retention-registry';
+import type { RetentionStatements } from '../../../common/retention/retention-statements';
 import { KilnConfig } from '../../../config/kiln.config';
 import { SessionsRepository } from './sessions.repository';
 
@@ -17,14 +18,17 @@ export class SessionRetention implements OnModuleInit {
 
   onModuleInit(): void {
     if (this.config.retention.sessionDays === 0) return;
-    this.registry.register({ name: 'sessions', purgeBatch: (limit) => this.purgeBatch(limit) });
+    this.registry.register({
+      name: 'sessions',
+      purgeBatch: (limit, statements) => this.purgeBatch(limit, statements),
+    });
   }
 
-  private async purgeBatch(limit: number): Promise<number> {
+  private async purgeBatch(limit: number, statements: RetentionStatements): Promise<number> {
     const cutoff = new Date(Date.now() - this.config.retention.sessionDays * DAY_MS);
-    const tokens = await this.sessions.deleteExpiredRefreshTokens(cutoff, limit);
+    const tokens = await this.sessions.deleteExpiredRefreshTokens(cutoff, limit, statements);
     // sessions only once their tokens are gone, so a session never loses a live token
     if (tokens === limit) return tokens;
-    return tokens + (await this.sessions.deleteEndedSessions(cutoff, limit - tokens));
+    return tokens + (await this.sessions.deleteEndedSessions(cutoff, limit - tokens, statements));
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Not, Repository } from 'typeorm';
+import type { RetentionStatements } from '../../../common/retention/retention-statements';
 import { deleteOldRows } from '../../../infra/database/batched-delete';
 import { HotQuery } from '../../../infra/database/hot-query';
 import { RefreshToken } from './refresh-token.entity';
@@ -89,25 +90,41 @@ export class SessionsRepository {
   }
 
   /** Removes up to `limit` refresh tokens that expired before `cutoff`. */
-  deleteExpiredRefreshTokens(cutoff: Date, limit: number): Promise<number> {
-    return deleteOldRows(this.refreshTokens, { column: 'expires_at', before: cutoff, limit });
+  deleteExpiredRefreshTokens(
+    cutoff: Date,
+    limit: number,
+    statements: RetentionStatements,
+  ): Promise<number> {
+    return deleteOldRows(
+      this.refreshTokens,
+      { column: 'expires_at', before: cutoff, limit },
+      statements,
+    );
   }
 
   /**
    * Removes up to `limit` sessions made before `cutoff` that have ended: revoked before
    * it, or left without a refresh token (their last one expired and was removed).
    */
-  deleteEndedSessions(cutoff: Date, limit: number): Promise<number> {
-    return deleteOldRows(this.sessions, {
-      column: 'created_at',
-      before: cutoff,
-      limit,
-      where: {
-        sql:
-          '(r.revoked_at < :cutoff OR NOT EXISTS ' +
-          '(SELECT 1 FROM refresh_tokens t WHERE t.session_id = r.id))',
-        parameters: { cutoff },
+  deleteEndedSessions(
+    cutoff: Date,
+    limit: number,
+    statements: RetentionStatements,
+  ): Promise<number> {
+    return deleteOldRows(
+      this.sessions,
+      {
+        column: 'created_at',
+        before: cutoff,
+        limit,
+        where: {
+          sql:
+            '(r.revoked_at < :cutoff OR NOT EXISTS ' +
+            '(SELECT 1 FROM refresh_tokens t WHERE t.session_id = r.id))',
+          parameters: { cutoff },
+        },
       },
-    });
+      statements,
+    );
   }
 }

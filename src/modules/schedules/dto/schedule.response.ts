@@ -59,4 +59,15 @@ export class ScheduleResponse {
 export class SchedulePageResponse {
   @ApiProperty({ type: ScheduleResponse, isArray: true })
   items: ScheduleResponse[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  @ApiProperty({ type: 'string', nullable: true })
+  nextCursor: string | null;
+}
+
+export class ScheduleFirePageResponse {
+  @ApiProperty({ type: ScheduleFireResponse, isArray: true })
+  items: ScheduleFireResponse[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  @ApiProperty({ type: 'string', nullable: true })
+  nextCursor: string | null;
 }

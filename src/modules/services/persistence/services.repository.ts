@@ -1,7 +1,9 @@
 // All SQL of the service tables: services, their revisions and their events.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, MoreThan, Repository } from 'typeorm';
+import { DataSource, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import type { RetentionStatements } from '../../../common/retention/retention-statements';
+import { deleteOldRows } from '../../../infra/database/batched-delete';
 import { ConditionalTransition } from '../../../infra/database/conditional-transition';
 import { DatabaseDialect } from '../../../infra/database/dialect';
 import { inTransaction } from '../../../infra/database/transaction';
@@ -201,5 +203,47 @@ export class ServicesRepository {
 
   async delete(id: string): Promise<void> {
     await this.services.delete({ id });
+  }
+
+  /** Removes up to `limit` status events written before `cutoff`, oldest first. */
+  deleteEventsBefore(cutoff: Date, limit: number, statements: RetentionStatements) {
+    return deleteOldRows(this.events, { column: 'occurred_at', before: cutoff, limit }, statements);
+  }
+
+  /**
+   * Removes up to `limit` revisions older than the newest `keep` of their service, never
+   * the target (always the newest) or the serving one; returns how many went.
+   */
+  async deleteRevisionsBeyond(
+    keep: number,
+    limit: number,
+    statements: RetentionStatements,
+  ): Promise<number> {
+    const table = this.revisions.metadata.tableName;
+    const found = await statements.select(table, () =>
+      this.revisions
+        .createQueryBuilder('r')
+        .select('r.id', 'id')
+        .innerJoin(Service, 's', 's.id = r.service_id')
+        .where('r.number <= s.target_revision - :keep', { keep })
+        .andWhere('(s.serving_revision IS NULL OR r.number <> s.serving_revision)')
+        .orderBy('r.created_at', 'ASC')
+        .limit(limit)
+        .getRawMany<{ id: string }>(),
+    );
+    if (found.length === 0) return 0;
+    return statements.delete(table, async () => {
+      const result = await this.revisions.delete(found.map((row) => row.id));
+      return result.affected ?? 0;
+    });
+  }
+
+  /** The tasks whose output some revision of a service serves, or may roll back to. */
+  async pinnedModelTaskIds(): Promise<string[]> {
+    const rows = await this.revisions.find({
+      where: { model: Not(IsNull()) },
+      select: { model: true },
+    });
+    return [...new Set(rows.flatMap((row) => (row.model ? [row.model.taskId] : [])))];
   }
 }

@@ -1,21 +1,7 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min } from 'class-validator';
+import { PageQuery } from '../../../common/pagination/page.query';
 
-export class ListSweepsQuery {
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  @ApiPropertyOptional({ type: 'integer', default: 50 })
-  limit?: number;
+/** A page of the sweeps the caller may see, oldest first. */
+export class ListSweepsQuery extends PageQuery {}
 
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(0)
-  @Max(100_000)
-  @ApiPropertyOptional({ type: 'integer', default: 0 })
-  offset?: number;
-}
+/** A page of a sweep's trials, by index. */
+export class ListSweepTrialsQuery extends PageQuery {}

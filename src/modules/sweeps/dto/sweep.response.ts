@@ -83,4 +83,15 @@ export class SweepResponse {
 export class SweepPageResponse {
   @ApiProperty({ type: SweepResponse, isArray: true })
   items: SweepResponse[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  @ApiProperty({ type: 'string', nullable: true })
+  nextCursor: string | null;
+}
+
+export class SweepTrialPageResponse {
+  @ApiProperty({ type: SweepTrialResponse, isArray: true })
+  items: SweepTrialResponse[];
+  /** Pass as `cursor` for the next page; null on the last page. */
+  @ApiProperty({ type: 'string', nullable: true })
+  nextCursor: string | null;
 }

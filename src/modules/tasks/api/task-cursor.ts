@@ -1,9 +1,7 @@
-// Opaque keyset cursors for the task list: the sort key of the last item of a page.
-// A cursor comes back from the client, so its contents are checked like any input: a
-// value the database would refuse (a non-uuid id, a priority of 1e300, a date in year
-// -271821) is a 400 here, not a failed query.
+// Keyset cursors for the task list: the sort key of the last item of a page, with its
+// priority when the list is sorted by it (a priority of 1e300 is a 400, not a query).
 import { isUUID } from 'class-validator';
-import { InvalidInputError } from '../../../common/errors/domain-error';
+import { decodeCursor, encodeCursor } from '../../../common/pagination/opaque-cursor';
 import { parseTimestamp } from '../../../common/validation/timestamp';
 import { MAX_PRIORITY } from './dto/task-limits';
 
@@ -16,23 +14,19 @@ export interface TaskCursor {
 }
 
 export function encodeTaskCursor(cursor: TaskCursor): string {
-  return Buffer.from(JSON.stringify(cursor), 'utf8').toString('base64url');
+  return encodeCursor(cursor);
 }
 
 export function decodeTaskCursor(text: string): TaskCursor {
-  try {
-    const value = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as TaskCursor;
-    if (isTaskCursor(value)) return value;
-  } catch {
-    // fall through to the error below
-  }
-  throw new InvalidInputError('The cursor is not one this API returned.', [
-    { field: 'cursor', message: 'is not valid' },
-  ]);
+  return decodeCursor(text, (value) =>
+    isTaskCursor(value as TaskCursor) ? (value as TaskCursor) : undefined,
+  );
 }
 
-function isTaskCursor(value: TaskCursor): boolean {
+function isTaskCursor(value: TaskCursor | null): boolean {
   return (
+    typeof value === 'object' &&
+    value !== null &&
     typeof value.c === 'string' &&
     parseTimestamp(value.c) !== undefined &&
     typeof value.id === 'string' &&

@@ -2,18 +2,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, SelectQueryBuilder } from 'typeorm';
+import { KeysetPage, keysetPage } from '../../../common/pagination/keyset-page';
+import { DEFAULT_PAGE_SIZE } from '../../../common/pagination/page.query';
 import { HotQuery } from '../../../infra/database/hot-query';
 import { LIKE_ESCAPE, escapeLike } from '../../../infra/database/sql-helpers';
 import { ListTasksQuery } from '../api/dto/list-tasks.query';
 import { Task } from './entities/task.entity';
 import { decodeTaskCursor, encodeTaskCursor } from '../api/task-cursor';
 
-export const DEFAULT_PAGE_SIZE = 50;
-
-export interface TaskPage {
-  items: Task[];
-  nextCursor: string | null;
-}
+export type TaskPage = KeysetPage<Task>;
 
 @Injectable()
 export class TaskListRepository {
@@ -59,17 +56,13 @@ export class TaskListRepository {
       limit,
     ]);
     const rows = await this.hotList.getMany(qb.limit(limit + 1), shape);
-    const items = rows.slice(0, limit);
-    const last = items[items.length - 1];
-    const nextCursor =
-      rows.length > limit && last
-        ? encodeTaskCursor({
-            c: last.createdAt.toISOString(),
-            id: last.id,
-            ...(byPriority ? { p: last.priority } : {}),
-          })
-        : null;
-    return { items, nextCursor };
+    return keysetPage(rows, limit, (last) =>
+      encodeTaskCursor({
+        c: last.createdAt.toISOString(),
+        id: last.id,
+        ...(byPriority ? { p: last.priority } : {}),
+      }),
+    );
   }
 
   private whereLabel(qb: SelectQueryBuilder<Task>, label: string, index: number): void {

@@ -4,6 +4,7 @@
 // holds (a live schedule's latest task) and tasks an unfinished task depends on stay.
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { RetentionRegistry } from '../../../common/retention/retention-registry';
+import type { RetentionStatements } from '../../../common/retention/retention-statements';
 import { KilnConfig } from '../../../config/kiln.config';
 import { RuntimeRegistry } from '../../runtimes';
 import { LaunchedAttempt, TaskRetentionRepository } from '../persistence/task-retention.repository';
@@ -25,16 +26,22 @@ export class FinishedTaskRetention implements OnModuleInit {
 
   onModuleInit(): void {
     if (this.config.retention.taskDays === 0) return;
-    this.registry.register({ name: 'tasks', purgeBatch: (limit) => this.purgeBatch(limit) });
+    this.registry.register({
+      name: 'tasks',
+      purgeBatch: (limit, statements) => this.purgeBatch(limit, statements),
+    });
   }
 
-  private async purgeBatch(limit: number): Promise<number> {
+  private async purgeBatch(limit: number, statements: RetentionStatements): Promise<number> {
     const cutoff = new Date(Date.now() - this.config.retention.taskDays * DAY_MS);
     const held = await this.registry.held(TASKS_RETENTION_SUBJECT);
-    const ids = await this.tasks.expired(cutoff, held, limit);
+    const ids = await statements.select('tasks', () => this.tasks.expired(cutoff, held, limit));
     if (ids.length === 0) return 0;
-    const attempts = await this.tasks.launchedAttempts(ids);
-    const removed = await this.tasks.delete(ids);
+    const attempts = await statements.select('task_attempts', () =>
+      this.tasks.launchedAttempts(ids),
+    );
+    // the foreign keys cascade to events, attempts, labels, logs and metric points
+    const removed = await statements.delete('tasks', () => this.tasks.delete(ids));
     // rows first: a crash here leaves files without a task, never a task without files
     await Promise.all(attempts.map((attempt) => this.discardFiles(attempt)));
     return removed;

@@ -1,21 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Length,
-  Matches,
-  Max,
-  Min,
-} from 'class-validator';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
+import { PageQuery } from '../../../../common/pagination/page.query';
 import { IsTimestamp } from '../../../../common/validation/timestamp';
 import { TASK_STATUSES, TaskStatus } from '../../lifecycle/task-status';
-
-export const MAX_PAGE_SIZE = 200;
 
 /** Orders of the task list. */
 export const TASK_SORTS = ['created', 'priority'] as const;
@@ -25,7 +13,7 @@ const asList = ({ value }: { value: unknown }): unknown =>
 const asArray = ({ value }: { value: unknown }): unknown =>
   typeof value === 'string' ? [value] : value;
 
-export class ListTasksQuery {
+export class ListTasksQuery extends PageQuery {
   /** One status or several, comma-separated. */
   @IsOptional()
   @Transform(asList)
@@ -75,18 +63,4 @@ export class ListTasksQuery {
       '`created` (newest first, the default) or `priority` (highest first, then oldest).',
   })
   sort?: (typeof TASK_SORTS)[number];
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  @ApiPropertyOptional({ type: 'integer' })
-  limit?: number;
-
-  /** nextCursor of the previous page. */
-  @IsOptional()
-  @IsString()
-  @Length(1, 300)
-  cursor?: string;
 }
