@@ -1,7 +1,7 @@
 // One forced retention run over BENCH_RETENTION_TASKS (default 100,000) finished tasks
 // older than KILN_RETENTION_TASK_DAYS, on PostgreSQL, in process (the built dist/): the
-// run's length, its longest batch, and the rate at which it removed tasks. Target: no
-// batch of statements takes a second, so retention never holds a table for long.
+// run's length, its longest batch and statement, and the rate at which it removed tasks.
+// Target: no statement takes a second, so retention never holds a table for long.
 // Prints one JSON object of figures.
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
@@ -18,7 +18,7 @@ const { RetentionRunner } = require(join(DIST, 'common', 'retention', 'retention
 
 const OLD_TASKS = Number(process.env.BENCH_RETENTION_TASKS ?? 100_000);
 const ADMIN = { username: 'bench-admin', password: 'bench-password-1234' };
-const TARGET_LONGEST_BATCH_MS = 1000;
+const TARGET_LONGEST_STATEMENT_MS = 1000;
 
 async function main() {
   const database = await createDatabase('kiln_bench_retention');
@@ -57,6 +57,7 @@ async function main() {
   if (summary.removed.tasks !== OLD_TASKS)
     throw new Error(`removed ${summary.removed.tasks} tasks, expected ${OLD_TASKS}`);
   note(`removed ${OLD_TASKS} tasks in ${round(seconds, 2)} s`);
+  const longest = summary.longestStatement;
   return {
     benchmark: 'retention',
     oldTasks: OLD_TASKS,
@@ -64,11 +65,12 @@ async function main() {
     runSeconds: round(seconds, 2),
     tasksRemovedPerSecond: Math.round(OLD_TASKS / seconds),
     longestBatchMs: summary.longestBatchMs,
+    longestStatement: longest,
     targets: {
-      longestBatchMs: {
-        target: `< ${TARGET_LONGEST_BATCH_MS}`,
-        actual: summary.longestBatchMs,
-        met: summary.longestBatchMs < TARGET_LONGEST_BATCH_MS,
+      longestStatementMs: {
+        target: `< ${TARGET_LONGEST_STATEMENT_MS}`,
+        actual: longest.ms,
+        met: longest.ms < TARGET_LONGEST_STATEMENT_MS,
       },
     },
   };
