@@ -413,28 +413,26 @@ describe('the web console in a browser', () => {
     }
   }, 60_000);
 
-  it('renders a 50-row task list within a second of navigating to it', async () => {
-    // Fifty tasks that wait on a running one, so none of them runs while the list is timed.
+  it('shows a 50-row page of the task list', async () => {
+    // Fifty tasks that wait on a running one, so none of them changes while the list shows.
+    // How fast the page renders is test/bench/console-render.bench.js's figure: a bound
+    // here would judge the machine's load as much as the console.
     const blocker = (
       await api.api.POST('/api/v1/tasks', {
         body: { name: 'blocker', command: ['python3', `${EXAMPLES}/sleep.py`, '300'] },
       })
     ).data!;
-    for (let index = 0; index < 50; index++)
-      await api.api.POST('/api/v1/tasks', {
+    const rows: string[] = [];
+    for (let index = 0; index < 50; index++) {
+      const row = await api.api.POST('/api/v1/tasks', {
         body: { name: `row ${index}`, command: ['true'], dependsOn: [blocker.id] },
       });
-    // Milliseconds from the start of the navigation to the 50th row, read in the page (a
-    // little over, by the round trip of asking). The machine is shared, so the best of
-    // three loads is what the app itself takes.
-    const timings: number[] = [];
-    for (let load = 0; load < 3; load++) {
-      await page.goto(`${url}/tasks?limit=50`);
-      await page.locator('tr[data-row-key]').nth(49).waitFor({ timeout: 5000 });
-      timings.push(await page.evaluate<number>('performance.now()'));
+      rows.push(row.data!.id);
     }
-    console.log(`first render of 50 task rows: ${timings.map(Math.round).join(', ')} ms`);
-    expect(Math.min(...timings)).toBeLessThan(1000);
+    await page.goto(`${url}/tasks?limit=50`);
+    await rowOf(rows[0]).waitFor();
+    await expect(page.locator('tr[data-row-key]').count()).resolves.toBe(50);
+    await rowOf(rows[49]).waitFor();
   }, 60_000);
 
   it('breaks no Content-Security-Policy rule and logs no error on the way', () => {
