@@ -10,7 +10,12 @@ describe('docker/compose.yaml', () => {
 
   it('builds api, worker and migrate from one image of docker/Dockerfile', () => {
     const builds = kilnServices.map((name) => services[name].build);
-    expect(builds[0]).toEqual({ context: '..', dockerfile: 'docker/Dockerfile' });
+    expect(builds[0]).toEqual({
+      context: '..',
+      dockerfile: 'docker/Dockerfile',
+      // the image names the build it came from (the system view shows it)
+      args: { KILN_BUILD_COMMIT: '${KILN_BUILD_COMMIT:-}', KILN_BUILD_ID: '${KILN_BUILD_ID:-}' },
+    });
     expect(builds).toEqual([builds[0], builds[0], builds[0]]);
     const images = kilnServices.map((name) => services[name].image);
     expect(new Set(images).size).toBe(1);

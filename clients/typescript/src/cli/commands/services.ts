@@ -15,6 +15,9 @@ import { age } from '../task-columns';
 import { out } from '../terminal';
 import { examples } from './examples';
 
+/** How often `delete` asks whether a service it deleted is gone. */
+const DELETE_POLL_MS = 250;
+
 const SERVICE_COLUMNS: Column<Service>[] = [
   { header: 'NAME', value: (service) => service.name, flexible: true },
   { header: 'STATUS', value: (service) => service.status, paint: paintServiceStatus },
@@ -163,14 +166,19 @@ export function servicesCommand(): Command {
   );
   services.addCommand(
     new Command('delete')
-      .description('stop a service and delete it')
+      .description('stop a service and delete it; waits until its replicas are gone')
       .argument('<names...>', 'service names')
-      .action(async (names: string[], _options, self: Command) => {
+      .option('--no-wait', 'return once the deletion is accepted')
+      .action(async (names: string[], options: { wait: boolean }, self: Command) => {
         const client = loggedInClient(self.optsWithGlobals());
         for (const name of names) {
-          await unwrap(
-            client.api.DELETE('/api/v1/services/{name}', { params: { path: { name } } }),
-          );
+          const ofService = { params: { path: { name } } };
+          await unwrap(client.api.DELETE('/api/v1/services/{name}', ofService));
+          if (!options.wait) {
+            process.stdout.write(`${name} is being deleted\n`);
+            continue;
+          }
+          await untilGone(client, name);
           process.stdout.write(`${name} deleted\n`);
         }
       }),
@@ -327,4 +335,14 @@ function describeService(service: ServiceDetail) {
     ['Labels', keyValues(service.labels)],
     ['Created', `${service.createdAt} (${age(service.createdAt)} ago)`],
   ] satisfies Array<[string, string | undefined]>;
+}
+
+/** The service stops its replicas first and is gone (404) once they are. */
+async function untilGone(client: KilnClient, name: string): Promise<void> {
+  for (;;) {
+    const read = await client.api.GET('/api/v1/services/{name}', { params: { path: { name } } });
+    if (read.response.status === 404) return;
+    await unwrap(Promise.resolve(read)); // any other problem ends the wait with its message
+    await new Promise((resolve) => setTimeout(resolve, DELETE_POLL_MS));
+  }
 }
