@@ -47,28 +47,10 @@ export class DatabaseDialect {
 }
 
 const dialectBeingBuilt = new AsyncLocalStorage<Dialect>();
-let buildsInProgress = 0;
 
-/**
- * Runs `build` (a DataSource's initialization) with the column types of `dialect`.
- *
- * The storage is switched off again once no build is in progress. While it is on, Node
- * hands its store to every promise and callback the process creates, including those of
- * every request served later on the connections opened inside the build; that is work
- * and memory on each request's path for a value only metadata builds read (the
- * tasks-list benchmark in test/bench/RESULTS.md measured it). `run` switches it back on
- * for the next build.
- */
-export async function buildMetadataFor<T>(
-  dialect: DatabaseDialect,
-  build: () => Promise<T>,
-): Promise<T> {
-  buildsInProgress++;
-  try {
-    return await dialectBeingBuilt.run(dialect.name, build);
-  } finally {
-    if (--buildsInProgress === 0) dialectBeingBuilt.disable();
-  }
+/** Runs `build` (a DataSource's initialization) with the column types of `dialect`. */
+export function buildMetadataFor<T>(dialect: DatabaseDialect, build: () => Promise<T>): Promise<T> {
+  return dialectBeingBuilt.run(dialect.name, build);
 }
 
 export const COLUMN_TYPES: Record<
