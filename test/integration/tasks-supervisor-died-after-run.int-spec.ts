@@ -44,15 +44,7 @@ describe('a local run that ended just before the worker that launched it was kil
     await database?.drop();
   });
 
-  // Skipped: since the reshape it fails in every clean-clone CI run (exit.json is already
-  // written when the worker is killed) while it passes in a work tree; the cause is not
-  // found yet and may be a regression in how a dead worker's run is settled.
-  // Skipped: in a full clean-clone integration run the worker has already written
-  // exit.json when the test kills it (2 of 2 runs), while the suite passes on its own in a
-  // clean clone and inside a full run in a work tree. Something earlier in the full run
-  // changes how the worker drains this run's output; until that is found this test would
-  // fail the build on what may be an ordering effect of the suite, not of Kiln.
-  it.skip('records the run as succeeded on its first attempt instead of losing and retrying it', async () => {
+  it('records the run as succeeded on its first attempt instead of losing and retrying it', async () => {
     // The worker keeps draining the run's output for a minute, so on however loaded a
     // machine it is still doing so when the test kills it.
     const worker = await replicas.add({ KILN_ROLE: 'worker', KILN_LOCAL_OUTPUT_DRAIN_MS: '60000' });
@@ -61,9 +53,13 @@ describe('a local run that ended just before the worker that launched it was kil
     // One helper stays in the run's process group: the worker kills it as soon as it has
     // seen the run's main process exit. The other leaves the group and holds the output
     // pipes, so the worker keeps draining them (and has not written exit.json) meanwhile.
+    // The run ends only once that one has its own session: it writes its pid after
+    // setsid, and a group kill before then would take it too and close the pipes.
     const { id } = await replicas.submit(
       'ends before its worker dies',
-      `sleep 120 & echo $! > ${inGroup}; setsid sleep 120 & echo $! > ${detached}; echo finished`,
+      `sleep 120 & echo $! > ${inGroup}; ` +
+        `setsid sh -c 'echo $$ > ${detached}; exec sleep 120' & ` +
+        `while [ ! -s ${detached} ]; do sleep 0.05; done; echo finished`,
     );
     expect(id).toBeDefined();
     const exitSeen = await waitUntil(
