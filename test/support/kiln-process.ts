@@ -51,7 +51,14 @@ export class KilnProcess {
     });
     const kiln = new KilnProcess(child, port);
     registerKilnServer(kiln.url);
-    if (options.waitForReady !== false) await kiln.waitForStatus('/health/ready', 200, 30_000);
+    if (options.waitForReady === false) return kiln;
+    try {
+      await kiln.waitForStatus('/health/ready', 200, 30_000);
+    } catch (error) {
+      // Not handed to the caller, so nobody else would stop it, and it would keep Jest alive.
+      child.kill('SIGKILL');
+      throw error;
+    }
     return kiln;
   }
 
