@@ -1,6 +1,8 @@
 // The Kubernetes runtime's run lifecycle: launch once per attempt, the status of each
 // way a Job ends, stop, find, and the Nest wiring. Against a fake API server
 // (test/support/kubernetes-runtime-harness.ts).
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Global, Module, OnModuleInit } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { waitUntil } from '../../src/common/wait-until';
@@ -15,6 +17,7 @@ import {
   settingsFor,
   useKubernetesRuntime,
 } from '../support/kubernetes-runtime-harness';
+import { tempDataDir } from '../support/test-config';
 
 describe('KubernetesBatchRuntime: launching, inspecting and stopping runs', () => {
   const k = useKubernetesRuntime();
@@ -101,6 +104,25 @@ describe('KubernetesBatchRuntime: launching, inspecting and stopping runs', () =
     expect(k.api.secret(NS, jobName)).toBeUndefined();
     await expect(k.runtime.stop(handle, 1000)).resolves.toBeUndefined(); // 404 is success
     expect(await k.statusBecomes(handle, 'lost')).toMatchObject({ state: 'lost' });
+  });
+
+  it("discards a run's Job and, with the output claim mounted into Kiln, its output there", async () => {
+    const claimMount = tempDataDir('kiln-claim-');
+    await k.startRuntime({ outputClaimName: 'kiln-outputs', outputLocalPath: claimMount });
+    const spec = makeSpec();
+    const handle = await k.runtime.launch(spec);
+    const jobName = handle.id.split('/')[1];
+    expect(handle.outputDir).toBe(join(claimMount, jobName));
+    // found again after a crash, the run has the same handle, output included
+    await expect(k.runtime.find(spec)).resolves.toEqual(handle);
+    mkdirSync(join(claimMount, jobName), { recursive: true });
+    writeFileSync(join(claimMount, jobName, 'model.pt'), 'weights');
+    mkdirSync(join(claimMount, 'another-run'));
+
+    await k.runtime.discard(handle);
+    expect(k.api.job(NS, jobName)).toBeUndefined();
+    expect(existsSync(join(claimMount, jobName))).toBe(false);
+    expect(existsSync(join(claimMount, 'another-run'))).toBe(true);
   });
 
   it('launches a repeated attempt only once: a 409 returns the same handle', async () => {

@@ -102,6 +102,15 @@ export class KubernetesRuntimeConfig {
   @Matches(/^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, { message: 'must be empty or a PVC name' })
   outputClaimName: string;
 
+  /**
+   * Where Kiln's own pods mount the output claim (ReadWriteMany), so Kiln reads what a
+   * run wrote: its artifacts, and the model a service deploys from it. Empty: runs'
+   * outputs stay on the claim, unseen by the API.
+   */
+  @Env('KILN_K8S_OUTPUT_LOCAL_PATH')
+  @Matches(/^$|^\/.+/, { message: 'must be empty or an absolute path' })
+  outputLocalPath: string;
+
   /** Parallel API calls when many runs are inspected at once. */
   @Env('KILN_K8S_INSPECT_CONCURRENCY')
   @IsInt()

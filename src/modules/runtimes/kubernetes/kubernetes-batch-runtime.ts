@@ -1,4 +1,6 @@
 // Runs each attempt as a batch/v1 Job; see run-job.builder.ts for what the Job holds.
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { waitUntil } from '../../../common/wait-until';
@@ -46,6 +48,8 @@ import { ObservedRun, RunWatcher } from './run-watcher';
 export const KUBERNETES_RUNTIME = 'kubernetes';
 
 const LOG_POD_POLL_MS = 250;
+/** What a Job name is: a DNS label. */
+const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 @Injectable()
 export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
@@ -96,7 +100,27 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
       await this.createSecret(api, buildRunSecret(spec, context, { uid }));
     }
     this.logger.log(`launched Job ${context.namespace}/${context.jobName}`);
-    return { executor: this.name, id: handleIdOf(context.namespace, context.jobName) };
+    return this.handleOf(context.namespace, context.jobName);
+  }
+
+  /** The same handle however the run is found: launched here, or adopted after a crash. */
+  private handleOf(namespace: string, jobName: string): RunHandle {
+    return {
+      executor: this.name,
+      id: handleIdOf(namespace, jobName),
+      ...this.localOutputOf(jobName),
+    };
+  }
+
+  /**
+   * The run's subPath of the output claim as Kiln's own pods see it, when they mount the
+   * claim: the API then lists and serves the run's artifacts and deploys its models.
+   */
+  private localOutputOf(jobName: string): { outputDir?: string } {
+    const { outputClaimName, outputLocalPath } = this.settings;
+    // a Job's name is a DNS label, so it names a directory right under the mount
+    if (!outputClaimName || !outputLocalPath || !DNS_LABEL.test(jobName)) return {};
+    return { outputDir: join(outputLocalPath, jobName) };
   }
 
   async inspect(handle: RunHandle): Promise<RunStatus> {
@@ -131,7 +155,7 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
     const job = await this.limit.run(() =>
       ignoreNotFound(this.connect().api.readJob(namespace, jobName)),
     );
-    return job ? { executor: this.name, id: handleIdOf(namespace, jobName) } : undefined;
+    return job ? this.handleOf(namespace, jobName) : undefined;
   }
 
   /** For readers only: metric and progress lines reach the reporter through collectReports. */
@@ -151,6 +175,10 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
   /** The pod (and with it the log) goes with the Job; outputs on a PVC stay. */
   async discard(handle: RunHandle): Promise<void> {
     await this.stop(handle, 0);
+    // The Job's TTL never reaches the claim: the run's output goes here, found from the
+    // Job's name rather than the stored path, so nothing outside the claim is removed.
+    const { outputDir } = this.localOutputOf(parseHandleId(handle.id).jobName);
+    if (outputDir) await rm(outputDir, { recursive: true, force: true });
   }
 
   async onModuleDestroy(): Promise<void> {
