@@ -8831,7 +8831,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -8943,7 +8943,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -9055,7 +9055,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -9167,7 +9167,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -9279,7 +9279,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
