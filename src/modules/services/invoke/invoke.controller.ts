@@ -165,7 +165,7 @@ export class InvokeController {
     const endpoints = service.handle
       ? await this.runtimes.get(service.runtime).endpoints(service.handle)
       : [];
-    const attempts = new InvokeAttempts(true);
+    const attempts = new InvokeAttempts(service.invokeRetry);
     const started = performance.now();
     // once per invocation, however many replicas it took, with the status it ended with
     reply.raw.once('finish', () =>
