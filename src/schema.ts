@@ -17,6 +17,7 @@ import { SweepTrial } from './modules/sweeps/sweep-trial.entity';
 import { Sweep } from './modules/sweeps/sweep.entity';
 import { CreateServices1795500000300 } from './modules/services/persistence/migrations/1795500000300-create-services';
 import { AddServiceEventScale1795600000300 } from './modules/services/persistence/migrations/1795600000300-add-service-event-scale';
+import { AddServiceInvokeRetry1795600000410 } from './modules/services/persistence/migrations/1795600000410-add-service-invoke-retry';
 import { ServiceEvent } from './modules/services/persistence/service-event.entity';
 import { ServiceRevision } from './modules/services/persistence/service-revision.entity';
 import { Service } from './modules/services/persistence/service.entity';
@@ -91,6 +92,7 @@ export const MIGRATIONS: MigrationClass[] = [
   AddWebhookDeliveryNextAttempt1795600000100,
   AddWebhookEvents1795600000200,
   AddServiceEventScale1795600000300,
+  AddServiceInvokeRetry1795600000410,
 ];
 
 export const SCHEMA: DatabaseSchema = { entities: ENTITIES, migrations: MIGRATIONS };

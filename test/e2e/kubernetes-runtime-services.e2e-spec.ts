@@ -44,7 +44,7 @@ describe('KubernetesServiceRuntime: the objects it creates', () => {
     );
   });
 
-  it('runs replicas as untrusted pods that surge on a rollout and are probed on the health path', async () => {
+  it('runs replicas as untrusted pods that surge on a rollout, are probed on the health path and drain before they stop', async () => {
     const { name } = await k.deployed(makeServiceSpec({ replicas: 3 }));
     const deployment = k.api.deployment(NS, name)!;
     expect(deployment.spec.replicas).toBe(3);
@@ -62,6 +62,8 @@ describe('KubernetesServiceRuntime: the objects it creates', () => {
       ports: [{ containerPort: 8080 }],
       readinessProbe: { httpGet: { path: '/healthz', port: 8080 } },
       livenessProbe: { httpGet: { path: '/healthz', port: 8080 } },
+      // a pod being deleted serves on while Kiln's watch takes it out of the endpoints
+      lifecycle: { preStop: { sleep: { seconds: 5 } } },
       securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
       resources: { requests: { cpu: '1', memory: '512Mi' }, limits: { cpu: '1', memory: '512Mi' } },
     });

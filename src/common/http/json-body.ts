@@ -4,6 +4,7 @@
 import { BadRequestException } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { RawServerDefault } from 'fastify';
+import './raw-json-body.decorator';
 
 /** Deeper than any body Kiln accepts needs (hyperparameters included), far below the stack. */
 export const MAX_JSON_DEPTH = 32;
@@ -14,12 +15,16 @@ const CLOSE = new Set([']', '}']);
 /**
  * Parses `application/json` bodies. A blank body is no body, so a body-less action (cancel,
  * retry, logout) sent with a session-wide `content-type: application/json` still works;
- * routes that need a body reject its absence in validation.
+ * routes that need a body reject its absence in validation. A route marked @RawJsonBody
+ * gets the bytes unparsed.
  */
 export function useJsonBodies(app: NestFastifyApplication, bodyLimit: number): void {
   const fastify = app.getHttpAdapter().getInstance();
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser<RawServerDefault>('application/json', { bodyLimit }, (request, body, done) => {
+    if (request.routeOptions.config.kilnRawJsonBody) {
+      return done(null, body.length > 0 ? body : undefined);
+    }
     const text = body.toString('utf8');
     if (text.trim() === '') return done(null, undefined);
     if (exceedsDepth(text, MAX_JSON_DEPTH)) {

@@ -25,3 +25,9 @@ export function typeFor(queryRunner: QueryRunner, kind: keyof typeof TYPES): str
 export function nowDefault(queryRunner: QueryRunner): string {
   return dialectOfRunner(queryRunner) === 'postgres' ? 'now()' : "datetime('now')";
 }
+
+/** A boolean column's default as each database writes it back, so entities match the tables. */
+export function booleanDefault(queryRunner: QueryRunner, value: boolean): string {
+  if (dialectOfRunner(queryRunner) === 'postgres') return String(value);
+  return value ? '1' : '0';
+}

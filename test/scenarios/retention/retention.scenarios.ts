@@ -239,6 +239,7 @@ export function retentionScenarios(start: StartApp, env: Record<string, string> 
       rolloutStartedAt: now,
       rolloutTimeoutSeconds: 60,
       invokeTimeoutSeconds: 60,
+      invokeRetry: true,
       handle: null,
       version: 1,
       createdAt: now,

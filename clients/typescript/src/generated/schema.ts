@@ -2046,6 +2046,14 @@ export interface components {
              * @default 60
              */
             invokeTimeoutSeconds?: number;
+            /**
+             * @description Whether an invocation whose connection to a replica broke before any answer (the
+             *     replica died or stopped mid-request) is sent once more to another replica. The
+             *     request may then run twice, a POST included; turn it off for requests that must
+             *     not repeat.
+             * @default true
+             */
+            invokeRetry?: boolean;
             /** @description A DNS label, unique among services: lower-case letters, digits and `-`. */
             name: string;
             /** @description A queue from config; its runtime runs the replicas. The default queue when absent. */
@@ -2141,6 +2149,8 @@ export interface components {
             rollout: components["schemas"]["RolloutResponse"];
             /** @description What the target revision runs. */
             spec: components["schemas"]["ServiceRevisionResponse"];
+            /** @description An invocation whose connection broke before any answer goes once to another replica. */
+            invokeRetry: boolean;
             /** @description Where to send requests: `/api/v1/services/{name}/invoke/`. */
             endpoint: string;
             /** Format: date-time */
@@ -2190,6 +2200,8 @@ export interface components {
             rollout: components["schemas"]["RolloutResponse"];
             /** @description What the target revision runs. */
             spec: components["schemas"]["ServiceRevisionResponse"];
+            /** @description An invocation whose connection broke before any answer goes once to another replica. */
+            invokeRetry: boolean;
             /** @description Where to send requests: `/api/v1/services/{name}/invoke/`. */
             endpoint: string;
             /** Format: date-time */
@@ -2225,6 +2237,14 @@ export interface components {
              * @default 60
              */
             invokeTimeoutSeconds?: number;
+            /**
+             * @description Whether an invocation whose connection to a replica broke before any answer (the
+             *     replica died or stopped mid-request) is sent once more to another replica. The
+             *     request may then run twice, a POST included; turn it off for requests that must
+             *     not repeat.
+             * @default true
+             */
+            invokeRetry?: boolean;
             description?: string;
             /** @description The model to serve; null (or, on create, absent) for an image that carries its own. */
             model?: components["schemas"]["ModelReferenceDto"] | null;
@@ -8831,7 +8851,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -8943,7 +8963,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -9055,7 +9075,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -9167,7 +9187,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;
@@ -9279,7 +9299,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The replica could not be reached or broke off its answer */
+            /** @description No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer */
             502: {
                 headers: {
                     [name: string]: unknown;

@@ -73,6 +73,7 @@ export function toServiceResponse(
     spec: toRevisionResponse(target, showSecrets),
     rolloutTimeoutSeconds: service.rolloutTimeoutSeconds,
     invokeTimeoutSeconds: service.invokeTimeoutSeconds,
+    invokeRetry: service.invokeRetry,
     endpoint: `/api/v1/services/${service.name}/invoke/`,
     version: service.version,
     createdAt: service.createdAt,

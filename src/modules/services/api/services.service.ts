@@ -32,6 +32,7 @@ const DEFAULTS = {
   healthPath: '/healthz',
   rolloutTimeoutSeconds: 300,
   invokeTimeoutSeconds: 60,
+  invokeRetry: true,
 };
 
 /** The columns of a revision that a change may replace. */
@@ -77,6 +78,7 @@ export class ServicesService {
       rolloutStartedAt: now,
       rolloutTimeoutSeconds: dto.rolloutTimeoutSeconds ?? DEFAULTS.rolloutTimeoutSeconds,
       invokeTimeoutSeconds: dto.invokeTimeoutSeconds ?? DEFAULTS.invokeTimeoutSeconds,
+      invokeRetry: dto.invokeRetry ?? DEFAULTS.invokeRetry,
       handle: null,
       version: 1,
       createdAt: now,
@@ -146,6 +148,7 @@ export class ServicesService {
       desiredReplicas: dto.replicas,
       rolloutTimeoutSeconds: dto.rolloutTimeoutSeconds,
       invokeTimeoutSeconds: dto.invokeTimeoutSeconds,
+      invokeRetry: dto.invokeRetry,
     };
     const changed = !sameSpec(spec, current);
     return this.apply(principal, service, changes, changed ? spec : undefined, 'updated');

@@ -1,8 +1,10 @@
 // The endpoint of every service: Kiln checks the caller's token (scope services:invoke,
 // and the right to change the service: its owner or an admin), picks a ready replica in
 // turn, and proxies the request there with @fastify/reply-from, streaming the answer
-// back. A replica that refuses the connection (it just died) is skipped and the request
-// goes to another: it never reached the first, so even a POST is safe to send again.
+// back. The JSON body is kept as the bytes received (@RawJsonBody), so it goes on
+// unparsed and can be sent again: a replica that refuses the connection (it just died) is
+// skipped for another, and one whose connection breaks before it answered is retried
+// once on another (see InvokeAttempts).
 import {
   applyDecorators,
   Controller,
@@ -19,6 +21,7 @@ import { ApiDefaultResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swa
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { ApiProblems } from '../../../common/decorators/api-problems.decorator';
 import { PROBLEM_CONTENT_TYPE, toProblem } from '../../../common/errors/problem';
+import { RawJsonBody } from '../../../common/http/raw-json-body.decorator';
 import { RequestTimeout } from '../../../common/http/request-timeout.decorator';
 import { Auth, CurrentUser, OwnershipPolicy, Principal, RequireScopes } from '../../auth';
 import { ServiceRuntimeRegistry, type ServiceEndpoint } from '../../runtimes';
@@ -29,21 +32,28 @@ import {
   ReplicaTimeoutError,
   ReplicaUnreachableError,
 } from '../services.errors';
+import { InvokeAttempts } from './invoke-attempts';
 import { InvokePrometheus } from './invoke.prometheus';
 import { ReplicaPicker } from './replica-picker';
 import { ServiceDirectory } from './service-directory';
+import { upstreamFailureOf, type UpstreamFailure } from './upstream-failure';
 
 const NAME = new ServiceNamePipe();
 /** Headers of the caller's that are Kiln's business, not the replica's. */
 const STRIPPED_REQUEST_HEADERS = ['authorization', 'cookie', 'x-kiln-replica'];
 const NO_REPLICA_RETRY_AFTER_SECONDS = 2;
 const INVOKE_PATH = ':name/invoke/*';
+const FAILURE_REASONS: Partial<Record<UpstreamFailure, string>> = {
+  unreached: 'the replica could not be reached',
+  reset: 'the connection to the replica broke before it answered',
+};
 
 /** The contract of the endpoint, alike for every method it passes through. */
 function InvokeOperation(method: string): MethodDecorator {
   return applyDecorators(
     RequireScopes('services:invoke'),
     RequestTimeout(0),
+    RawJsonBody(),
     ApiOperation({
       summary: `${method} to a ready replica of the service: the path after invoke/, query, headers and JSON body pass through; the answer streams back`,
     }),
@@ -60,20 +70,20 @@ function InvokeOperation(method: string): MethodDecorator {
       404: 'No such service, or not the caller’s',
       413: 'The body is larger than the configured limit',
       415: 'The body is not application/json',
-      502: 'The replica could not be reached or broke off its answer',
+      502: 'No ready replica could be reached, the connection broke before an answer on the replica retried too, or the replica broke off its answer',
       503: 'No replica is ready; see Retry-After',
       504: 'The replica did not answer within invokeTimeoutSeconds',
     }),
   );
 }
 
-type InvokeRequest = FastifyRequest<{ Params: { '*': string } }>;
+/** The body, when there is one, is the bytes received (see @RawJsonBody). */
+type InvokeRequest = FastifyRequest<{ Params: { '*': string }; Body: Buffer | undefined }>;
 
 interface Forwarding {
   service: Service;
   endpoints: ServiceEndpoint[];
-  tried: Set<string>;
-  started: number;
+  attempts: InvokeAttempts;
 }
 
 @ApiTags('services')
@@ -155,46 +165,50 @@ export class InvokeController {
     const endpoints = service.handle
       ? await this.runtimes.get(service.runtime).endpoints(service.handle)
       : [];
-    const forwarding = { service, endpoints, tried: new Set<string>(), started: performance.now() };
+    const attempts = new InvokeAttempts(service.invokeRetry);
+    const started = performance.now();
+    // once per invocation, however many replicas it took, with the status it ended with
     reply.raw.once('finish', () =>
       this.prometheus.observe(
         service.name,
         reply.statusCode,
-        (performance.now() - forwarding.started) / 1000,
+        (performance.now() - started) / 1000,
+        {
+          retried: attempts.retried,
+        },
       ),
     );
-    this.forward(request, reply, forwarding);
+    this.forward(request, reply, { service, endpoints, attempts });
   }
 
   private forward(request: InvokeRequest, reply: FastifyReply, forwarding: Forwarding): void {
-    const { service } = forwarding;
-    const endpoint = this.picker.pick(service.id, forwarding.endpoints, forwarding.tried);
+    const { service, attempts } = forwarding;
+    const endpoint = this.picker.pick(service.id, forwarding.endpoints, attempts.tried);
     if (!endpoint) {
-      const error = forwarding.tried.size
-        ? new ReplicaUnreachableError(service.name, 'every ready replica refused the connection')
+      const error = attempts.tried.size
+        ? new ReplicaUnreachableError(service.name, 'no ready replica took the request')
         : new NoReadyReplicaError(service.name, NO_REPLICA_RETRY_AFTER_SECONDS);
       return this.fail(request, reply, error);
     }
-    forwarding.tried.add(endpoint.url);
+    attempts.sentTo(endpoint.url);
     void reply.from(upstreamUrl(endpoint.url, request), {
+      ...bodyOf(request),
       timeout: service.invokeTimeoutSeconds * 1000,
       rewriteRequestHeaders: (_original, headers) => forwardedHeaders(request, headers),
       rewriteHeaders: (headers) => ({ ...headers, 'x-kiln-replica': endpoint.replica }),
       onError: (_reply, { error }) => {
-        if (refusedConnection(error)) {
-          this.picker.markRefused(endpoint.url);
-          return this.forward(request, reply, forwarding);
-        }
-        const status = (error as { statusCode?: number }).statusCode;
-        this.fail(
-          request,
-          reply,
-          status === 504
-            ? new ReplicaTimeoutError(service.name, service.invokeTimeoutSeconds)
-            : new ReplicaUnreachableError(service.name, error.message),
-        );
+        const failure = upstreamFailureOf(error);
+        if (failure === 'unreached' || failure === 'reset') this.picker.markFailed(endpoint.url);
+        if (attempts.triesAnother(failure)) return this.forward(request, reply, forwarding);
+        this.fail(request, reply, this.errorOf(service, failure, error));
       },
     });
+  }
+
+  private errorOf(service: Service, failure: UpstreamFailure, error: Error): Error {
+    if (failure === 'timeout')
+      return new ReplicaTimeoutError(service.name, service.invokeTimeoutSeconds);
+    return new ReplicaUnreachableError(service.name, FAILURE_REASONS[failure] ?? error.message);
   }
 
   private fail(request: FastifyRequest, reply: FastifyReply, error: Error): void {
@@ -231,7 +245,12 @@ function forwardedHeaders(
   return forwarded;
 }
 
-function refusedConnection(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string } }).cause;
-  return cause?.code === 'ECONNREFUSED';
+/**
+ * The body as received, sent on byte for byte (reply-from would otherwise serialize the
+ * parsed value again). Without one, reply-from sends none.
+ */
+function bodyOf(request: InvokeRequest): { body?: Buffer; contentType?: string } {
+  const body = request.body;
+  if (!Buffer.isBuffer(body)) return {};
+  return { body, contentType: request.headers['content-type'] ?? 'application/json' };
 }

@@ -9,9 +9,9 @@ describe('ReplicaPicker', () => {
     expect(picked).toEqual(['a', 'b', 'c', 'a']);
   });
 
-  it('skips a replica that refused a connection while others are ready', () => {
+  it('skips a replica that failed a connection while others are ready', () => {
     const picker = new ReplicaPicker();
-    picker.markRefused('http://b');
+    picker.markFailed('http://b');
     const picked = [1, 2, 3, 4].map(() => picker.pick('s', endpoints)?.replica);
     expect(picked).not.toContain('b');
   });

@@ -1,13 +1,13 @@
 // Which ready replica takes the next invocation: round-robin over the ready ones, skipping
-// a replica that just refused a connection (it died, and its health check has not caught
-// up yet) for a short while.
+// for a short while a replica that just refused a connection or broke one off (it died,
+// or is stopping, and the endpoints have not caught up yet).
 import type { ServiceEndpoint } from '../../runtimes';
 
-const REFUSED_SKIP_MS = 2000;
+const FAILED_SKIP_MS = 2000;
 
 export class ReplicaPicker {
   private readonly turns = new Map<string, number>();
-  private readonly refused = new Map<string, number>();
+  private readonly failed = new Map<string, number>();
 
   /** The next replica of the service not in `tried`, or undefined when none is left. */
   pick(
@@ -17,7 +17,7 @@ export class ReplicaPicker {
   ): ServiceEndpoint | undefined {
     const now = Date.now();
     const candidates = endpoints.filter((endpoint) => !tried.has(endpoint.url));
-    const healthy = candidates.filter((endpoint) => (this.refused.get(endpoint.url) ?? 0) <= now);
+    const healthy = candidates.filter((endpoint) => (this.failed.get(endpoint.url) ?? 0) <= now);
     const pool = healthy.length > 0 ? healthy : candidates;
     if (pool.length === 0) return undefined;
     const turn = (this.turns.get(serviceId) ?? 0) % pool.length;
@@ -25,9 +25,9 @@ export class ReplicaPicker {
     return pool[turn];
   }
 
-  markRefused(url: string): void {
-    this.refused.set(url, Date.now() + REFUSED_SKIP_MS);
-    if (this.refused.size > 1000) this.forgetExpired();
+  markFailed(url: string): void {
+    this.failed.set(url, Date.now() + FAILED_SKIP_MS);
+    if (this.failed.size > 1000) this.forgetExpired();
   }
 
   forget(serviceId: string): void {
@@ -36,6 +36,6 @@ export class ReplicaPicker {
 
   private forgetExpired(): void {
     const now = Date.now();
-    for (const [url, until] of this.refused) if (until <= now) this.refused.delete(url);
+    for (const [url, until] of this.failed) if (until <= now) this.failed.delete(url);
   }
 }

@@ -79,6 +79,13 @@ export class Service {
   @Column({ name: 'invoke_timeout_seconds', type: 'integer' })
   invokeTimeoutSeconds: number;
 
+  /**
+   * Whether an invocation whose connection to a replica broke before any answer is sent
+   * once more to another replica (it may then run twice).
+   */
+  @Column({ name: 'invoke_retry', type: 'boolean', default: true })
+  invokeRetry: boolean;
+
   @JsonColumn({ nullable: true })
   handle: ServiceHandle | null;
 

@@ -24,6 +24,7 @@ export type ServiceChanges = Partial<
     | 'rolloutStartedAt'
     | 'rolloutTimeoutSeconds'
     | 'invokeTimeoutSeconds'
+    | 'invokeRetry'
   >
 >;
 

@@ -45,6 +45,13 @@ const STARTUP_PERIOD_SECONDS = 5;
 const STARTUP_FAILURE_THRESHOLD = 120;
 const LIVENESS_PERIOD_SECONDS = 10;
 const LIVENESS_FAILURE_THRESHOLD = 3;
+/**
+ * How long a pod being deleted (rollout, scale-down) keeps serving before it is told to
+ * stop: the kubelet sends SIGTERM as the deletion is published, and Kiln's watch needs a
+ * moment to take the pod out of the endpoints it proxies to; requests already sent to it
+ * finish meanwhile. Part of the pod's termination grace (30 s by default).
+ */
+export const PRE_STOP_DRAIN_SECONDS = 5;
 /** Old ReplicaSets kept: enough to see the last rollout, the rest is Kiln's revisions table. */
 const REVISION_HISTORY_LIMIT = 2;
 
@@ -151,6 +158,8 @@ function buildContainer(spec: ServiceSpec, modelMount?: V1VolumeMount): V1Contai
     readinessProbe: probeOf(spec, READINESS_PERIOD_SECONDS, 1),
     startupProbe: probeOf(spec, STARTUP_PERIOD_SECONDS, STARTUP_FAILURE_THRESHOLD),
     livenessProbe: probeOf(spec, LIVENESS_PERIOD_SECONDS, LIVENESS_FAILURE_THRESHOLD),
+    // the kubelet's own sleep (Kubernetes 1.30+), so the image needs no sleep binary
+    lifecycle: { preStop: { sleep: { seconds: PRE_STOP_DRAIN_SECONDS } } },
     securityContext: { ...UNTRUSTED_CONTAINER_SECURITY },
     ...(modelMount ? { volumeMounts: [modelMount] } : {}),
   };

@@ -4,6 +4,7 @@ import {
   ArrayMaxSize,
   ArrayNotEmpty,
   IsArray,
+  IsBoolean,
   IsInt,
   IsOptional,
   IsNumber,
@@ -143,4 +144,15 @@ export class ServiceSpecFields {
   @Max(3600)
   @ApiPropertyOptional({ type: 'integer', default: 60 })
   invokeTimeoutSeconds?: number;
+
+  /**
+   * Whether an invocation whose connection to a replica broke before any answer (the
+   * replica died or stopped mid-request) is sent once more to another replica. The
+   * request may then run twice, a POST included; turn it off for requests that must
+   * not repeat.
+   */
+  @Omittable()
+  @IsBoolean()
+  @ApiPropertyOptional({ default: true })
+  invokeRetry?: boolean;
 }

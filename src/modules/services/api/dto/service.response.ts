@@ -101,6 +101,8 @@ export class ServiceResponse {
   rolloutTimeoutSeconds: number;
   @ApiProperty({ type: 'integer' })
   invokeTimeoutSeconds: number;
+  /** An invocation whose connection broke before any answer goes once to another replica. */
+  invokeRetry: boolean;
   /** Where to send requests: `/api/v1/services/{name}/invoke/`. */
   endpoint: string;
   /** Changes with every update; send it back in If-Match. */
