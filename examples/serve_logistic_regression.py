@@ -4,7 +4,7 @@
 Loads model.json from KILN_MODEL_DIR (or the file KILN_MODEL_PATH names) and listens on
 PORT. Answers:
 
-  GET  /healthz   200 once the model is loaded
+  GET  /healthz   200 once the model is loaded, with the predictions under way
   POST /predict   {"instances": [[x1, x2, ...], ...]} -> {"predictions": [...], "probabilities": [...]}
 
 Stops cleanly on SIGTERM: it finishes the requests it has and exits. Python 3 standard
@@ -19,6 +19,33 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 MAX_BODY_BYTES = 1 << 20
+# On SIGTERM, how long the requests under way get to finish before the process exits.
+STOP_GRACE_SECONDS = 10
+
+
+class InFlight:
+    """Counts predictions under way, so a stop waits for them rather than cutting them off."""
+
+    def __init__(self):
+        self.count = 0
+        self.stopping = False
+        self.changed = threading.Condition()
+
+    def __enter__(self):
+        with self.changed:
+            self.count += 1
+
+    def __exit__(self, *_):
+        with self.changed:
+            self.count -= 1
+            self.changed.notify_all()
+
+    def wait_until_idle(self, timeout):
+        with self.changed:
+            return self.changed.wait_for(lambda: self.count == 0, timeout)
+
+
+IN_FLIGHT = InFlight()
 
 
 def load_model():
@@ -53,11 +80,19 @@ class Handler(BaseHTTPRequestHandler):
     disable_nagle_algorithm = True
 
     def do_GET(self):
-        if self.path == "/healthz":
-            return self.answer(200, {"status": "ok", "revision": os.environ.get("KILN_SERVICE_REVISION")})
-        return self.answer(404, {"error": "not found"})
+        return self.get()
 
     def do_POST(self):
+        with IN_FLIGHT:
+            return self.post()
+
+    def get(self):
+        if self.path == "/healthz":
+            revision = os.environ.get("KILN_SERVICE_REVISION")
+            return self.answer(200, {"status": "ok", "revision": revision, "predicting": IN_FLIGHT.count})
+        return self.answer(404, {"error": "not found"})
+
+    def post(self):
         if self.path != "/predict":
             return self.answer(404, {"error": "not found"})
         length = int(self.headers.get("content-length") or 0)
@@ -79,6 +114,10 @@ class Handler(BaseHTTPRequestHandler):
         self.send_response(status)
         self.send_header("content-type", "application/json")
         self.send_header("content-length", str(len(data)))
+        if IN_FLIGHT.stopping:
+            # idle keep-alive connections would otherwise hold the stop until they time out
+            self.send_header("connection", "close")
+            self.close_connection = True
         self.end_headers()
         self.wfile.write(data)
 
@@ -93,10 +132,18 @@ def main():
     Handler.model = load_model()
     port = int(os.environ.get("PORT", "8080"))
     server = ThreadingHTTPServer((os.environ.get("HOST", "0.0.0.0"), port), Handler)
+    # Threads serving idle keep-alive connections must not keep the process alive at exit;
+    # the requests under way are waited for through IN_FLIGHT instead.
     server.daemon_threads = True
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+
+    def stop(*_):
+        IN_FLIGHT.stopping = True
+        threading.Thread(target=server.shutdown).start()
+
+    signal.signal(signal.SIGTERM, stop)
     print(f"serving {len(Handler.model['weights'])}-feature logistic regression on port {port}", flush=True)
     server.serve_forever()
+    IN_FLIGHT.wait_until_idle(STOP_GRACE_SECONDS)
     server.server_close()
 
 
