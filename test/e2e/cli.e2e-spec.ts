@@ -250,6 +250,13 @@ describe('kiln (the command line)', () => {
       );
     expect((await complete('kiln lo')).trim()).toBe('login logout logs');
     expect((await complete('kiln logs --')).trim()).toBe('--follow --attempt --tail --help');
+    expect((await complete('kiln admin webhooks u')).trim()).toBe('update');
+    expect((await complete('kiln services logs --')).trim()).toBe(
+      '--follow --replica --tail --help',
+    );
+    expect((await complete('kiln schedules update nightly --c')).trim()).toBe(
+      '--cron --concurrency',
+    );
   });
 
   describe('services, schedules, sweeps and administration', () => {
@@ -296,6 +303,12 @@ describe('kiln (the command line)', () => {
       expect(shown.stdout).toMatch(/^REPLICA +STATE +REVISION +RESTARTS/m);
       const logs = await cli.run(['services', 'logs', 'iris', '--tail', '50']);
       expect(logs.stdout).toContain('serving 4-feature logistic regression');
+      // followed from its first line until the next revision's rollout stops it
+      const following = cli.start(['services', 'logs', '-f', 'iris', '--replica', '1']);
+      await following.waitForStdout('serving 4-feature logistic regression');
+      const noSuchReplica = await cli.run(['services', 'logs', 'iris', '--replica', '9']);
+      expect(noSuchReplica).toMatchObject({ code: 2 });
+      expect(noSuchReplica.stderr).toContain('there is no replica 9');
 
       expect(await cli.run(['services', 'scale', 'iris', '2'])).toMatchObject({
         code: 0,
@@ -308,8 +321,33 @@ describe('kiln (the command line)', () => {
       // a second deploy of the same name is a new revision, which rollback undoes
       const again = await cli.run([...deploy, '--label', 'stage=two']);
       expect(again.stdout).toMatch(/^iris revision 2 /);
-      const back = await cli.run(['services', 'rollback', 'iris', '1']);
+      await until<{ servingRevision: number }>(
+        ['services', 'get', 'iris'],
+        (s) => s.servingRevision === 2,
+      );
+      const followed = await following.result;
+      expect(followed.code).toBe(0);
+      expect(followed.stdout).toContain('serving 4-feature logistic regression');
+      const back = await cli.run(['services', 'rollback', 'iris', '--revision', '1']);
       expect(back.stdout).toMatch(/^iris revision 3 /);
+      const revisions = await json<Array<{ number: number; cause: string }>>([
+        'services',
+        'revisions',
+        'iris',
+      ]);
+      expect(revisions.map((revision) => revision.number)).toEqual([3, 2, 1]);
+      expect(revisions[0].cause).toContain('rollback to revision 1');
+      const table = await cli.run(['services', 'revisions', 'iris']);
+      expect(table.stdout).toMatch(/^REVISION +CAUSE +MODEL +RUNS +BY +AGE$/m);
+      const events = await cli.run(['services', 'events', 'iris']);
+      expect(events.stdout).toMatch(/^TIME +REVISION +CHANGE +BY +REASON$/m);
+      expect(events.stdout).toMatch(/ 1 +deploying → ready /);
+      expect(events.stdout).toContain('scaled to 2');
+      const eventList = await json<Array<{ kind: string }>>(['services', 'events', 'iris']);
+      expect(eventList.map((event) => event.kind)).toContain('scale');
+      const noRevision = await cli.run(['services', 'rollback', 'iris', '--revision', '99']);
+      expect(noRevision.code).toBe(2);
+      expect(noRevision.stderr).toMatch(/^kiln: .+: .+/m);
 
       expect(await cli.run(['services', 'delete', 'iris'])).toMatchObject({ code: 0 });
       const gone = await cli.run(['services', 'get', 'iris']);
@@ -352,6 +390,37 @@ describe('kiln (the command line)', () => {
       const shown = await cli.run(['schedules', 'get', id]);
       expect(shown.stdout).toMatch(/^Cron: +0 3 1 1 \* \(UTC\)$/m);
       expect(shown.stdout).toContain(taskId);
+
+      // by name: new timing, suspended, and a task template from a file
+      const change = join(cli.configDir, 'change.yaml');
+      writeFileSync(change, 'task: { name: changed, command: [/bin/echo, changed] }\n');
+      const changed = await json<{ cron: string; timezone: string; suspended: boolean }>([
+        'schedules',
+        'update',
+        'yearly',
+        '--cron',
+        '0 4 1 1 *',
+        '--timezone',
+        'Europe/Berlin',
+        '--suspend',
+        '-f',
+        change,
+      ]);
+      expect(changed).toMatchObject({
+        cron: '0 4 1 1 *',
+        timezone: 'Europe/Berlin',
+        suspended: true,
+        task: expect.objectContaining({ name: 'changed' }),
+      });
+      const resumed = await cli.run(['schedules', 'update', id, '--resume']);
+      expect(resumed.stdout).toMatch(/^Suspended: +no$/m);
+      const badCron = await cli.run(['schedules', 'update', id, '--cron', '61 * * * *']);
+      expect(badCron.code).toBe(2);
+      expect(badCron.stderr).toMatch(/^kiln: Bad Request: .+/m);
+      expect(badCron.stderr).toMatch(/^ {2}cron: .+/m);
+      const unknown = await cli.run(['schedules', 'update', 'no-such-schedule', '--suspend']);
+      expect(unknown).toMatchObject({ code: 2 });
+      expect(unknown.stderr).toContain('no schedule is named no-such-schedule');
       expect(await cli.run(['schedules', 'delete', id])).toMatchObject({ code: 0 });
       expect((await cli.run(['schedules', 'get', id])).code).toBe(2);
     }, 60_000);
@@ -461,6 +530,37 @@ describe('kiln (the command line)', () => {
         'ls',
       ]);
       expect(hooks).toEqual([expect.objectContaining({ id: hookId, statuses: ['failed'] })]);
+      const changedHook = await json<Record<string, unknown>>([
+        'admin',
+        'webhooks',
+        'update',
+        hookId,
+        '--deliver-to',
+        'http://127.0.0.1:9/other',
+        '--event',
+        'task.status',
+        'service.status',
+        '--all-statuses',
+        '--disable',
+      ]);
+      expect(changedHook).toMatchObject({
+        url: 'http://127.0.0.1:9/other',
+        events: ['task.status', 'service.status'],
+        statuses: null,
+        enabled: false,
+      });
+      const enabled = await cli.run(['admin', 'webhooks', 'update', hookId, '--enable']);
+      expect(enabled.stdout).toMatch(/^Enabled: +yes$/m);
+      const badUrl = await cli.run([
+        'admin',
+        'webhooks',
+        'update',
+        hookId,
+        '--deliver-to',
+        'not a url',
+      ]);
+      expect(badUrl.code).toBe(2);
+      expect(badUrl.stderr).toMatch(/^kiln: Bad Request: .+/m);
       expect(await cli.run(['admin', 'webhooks', 'delete', hookId])).toMatchObject({ code: 0 });
     });
   });

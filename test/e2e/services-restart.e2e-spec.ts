@@ -3,8 +3,9 @@
 // processes instead of starting a second set; deleting the service then leaves no
 // process behind.
 import { join, resolve } from 'node:path';
+import { unwrap, type KilnClient, type ServiceDetail } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
-import { ApiClient } from '../support/api-client';
+import { loggedInAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 import { processesOfService } from '../support/run-processes';
 import { tempDataDir } from '../support/test-config';
@@ -21,7 +22,7 @@ describe('a Kiln restart while a local model service runs', () => {
     KILN_TASK_STOP_GRACE_MS: '2000',
   };
   let kiln: KilnProcess | undefined;
-  let api: ApiClient;
+  let api: KilnClient['api'];
   let token: string;
   let serviceId = '';
 
@@ -32,28 +33,30 @@ describe('a Kiln restart while a local model service runs', () => {
 
   async function start(): Promise<void> {
     kiln = await KilnProcess.start({ env });
-    api = new ApiClient(kiln.url);
-    const session = await api.post('/auth/login', { username: 'root', password: ADMIN_PASSWORD });
-    token = session.body.accessToken;
+    const session = await loggedInAs(kiln.url, 'root', ADMIN_PASSWORD);
+    api = session.client.api;
+    token = session.token;
   }
 
-  async function service(): Promise<Record<string, any>> {
-    return (await api.get('/services/lr', token)).body;
+  const ofLr = { params: { path: { name: 'lr' } } };
+
+  function service(): Promise<ServiceDetail> {
+    return unwrap(api.GET('/api/v1/services/{name}', ofLr));
   }
 
-  async function waitForReady(): Promise<Record<string, any>> {
-    let last: Record<string, any> = {};
+  async function waitForReady(): Promise<ServiceDetail> {
+    let last: ServiceDetail | undefined;
     // Both the stored status and the runtime's own view of the replicas (what a new Kiln
     // knows only once its reconciler has deployed the service again).
     const ready = await waitUntil(
       async () => {
-        last = await service();
-        const replicas = (last.replicaList ?? []) as Array<{ state: string }>;
-        return last.status === 'ready' && replicas.filter((r) => r.state === 'ready').length === 2;
+        const read = (last = await service());
+        const ready = read.replicaList.filter((replica) => replica.state === 'ready');
+        return read.status === 'ready' && ready.length === 2;
       },
       { timeoutMs: 30_000, intervalMs: 100 },
     );
-    if (!ready.satisfied) throw new Error(`never ready: ${JSON.stringify(last)}`);
+    if (!ready.satisfied || !last) throw new Error(`never ready: ${JSON.stringify(last)}`);
     return last;
   }
 
@@ -77,37 +80,35 @@ describe('a Kiln restart while a local model service runs', () => {
     return [...names].sort();
   }
 
-  const namesOf = (found: Record<string, any>) =>
-    (found.replicaList as Array<{ name: string }>).map((replica) => replica.name).sort();
+  const namesOf = (found: ServiceDetail) => found.replicaList.map((replica) => replica.name).sort();
 
   it('adopts the replicas a cleanly stopped Kiln left, and then those of a killed one', async () => {
     await start();
-    const trained = await api.post(
-      '/tasks',
-      {
-        name: 'train for serving',
-        command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
-        hyperparameters: { epochs: 10, samples: 300 },
-      },
-      token,
+    const trained = await unwrap(
+      api.POST('/api/v1/tasks', {
+        body: {
+          name: 'train for serving',
+          command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
+          hyperparameters: { epochs: 10, samples: 300 },
+        },
+      }),
     );
+    const ofTrained = { params: { path: { id: trained.id } } };
     const succeeded = await waitUntil(
-      async () => (await api.get(`/tasks/${trained.body.id}`, token)).body.status === 'succeeded',
+      async () => (await unwrap(api.GET('/api/v1/tasks/{id}', ofTrained))).status === 'succeeded',
       { timeoutMs: 60_000, intervalMs: 200 },
     );
     expect(succeeded.satisfied).toBe(true);
-    const created = await api.post(
-      '/services',
-      {
+    const created = await api.POST('/api/v1/services', {
+      body: {
         name: 'lr',
         command: ['python3', join(EXAMPLES, 'serve_logistic_regression.py')],
-        model: { taskId: trained.body.id, path: 'model.json' },
+        model: { taskId: trained.id, path: 'model.json' },
         replicas: 2,
       },
-      token,
-    );
-    expect(created.status).toBe(201);
-    serviceId = created.body.id;
+    });
+    expect(created.response.status).toBe(201);
+    serviceId = created.data!.id;
     const names = namesOf(await waitForReady());
     const pids = processesOfService(serviceId).sort();
     expect(pids).toHaveLength(2);
@@ -120,19 +121,21 @@ describe('a Kiln restart while a local model service runs', () => {
       expect(namesOf(await waitForReady())).toEqual(names);
       expect(await answeringReplicas(10)).toEqual(names);
       expect(processesOfService(serviceId).sort()).toEqual(pids);
-      const adopted = await api.get(`/services/lr/replicas/${names[0]}/logs?tail=50`, token);
-      expect(adopted.text).toContain('kiln: replica adopted');
+      const adopted = await unwrap(
+        api.GET('/api/v1/services/{name}/replicas/{replica}/logs', {
+          params: { path: { name: 'lr', replica: names[0] }, query: { tail: 50 } },
+          parseAs: 'text',
+        }),
+      );
+      expect(adopted).toContain('kiln: replica adopted');
     }
   }, 120_000);
 
   it('stops every adopted replica when the service is deleted', async () => {
-    expect((await api.request('DELETE', '/services/lr', { token })).status).toBe(202);
+    expect((await api.DELETE('/api/v1/services/{name}', ofLr)).response.status).toBe(202);
     const gone = await waitUntil(
-      async () => (await api.get('/services/lr', token)).status === 404,
-      {
-        timeoutMs: 30_000,
-        intervalMs: 100,
-      },
+      async () => (await api.GET('/api/v1/services/{name}', ofLr)).response.status === 404,
+      { timeoutMs: 30_000, intervalMs: 100 },
     );
     expect(gone.satisfied).toBe(true);
     expect(processesOfService(serviceId)).toEqual([]);

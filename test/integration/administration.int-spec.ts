@@ -1,8 +1,9 @@
+import { unwrap, type KilnClient, type TaskSubmission } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { administrationScenarios } from '../scenarios/admin/administration.scenarios';
 import { FAST_WEBHOOKS, webhookScenarios } from '../scenarios/admin/webhooks.scenarios';
 import { FINAL, queuesConfigFile, shell } from '../scenarios/tasks/task-world';
-import { ApiClient } from '../support/api-client';
+import { clientAs, loggedInAs } from '../support/kiln-clients';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { createTestRedisPrefix, SHARED_REDIS_URL, TestRedisPrefix } from '../support/redis';
 import { startOnPostgresAndRedis } from '../support/production-app';
@@ -22,9 +23,10 @@ describe('admin changes reach every replica without a restart', () => {
   let database: TestDatabase;
   let redis: TestRedisPrefix;
   const replicas: TestApp[] = [];
-  const apis: ApiClient[] = [];
-  let admin = '';
-  let alice = '';
+  /** The admin's way into each replica; the first one leads. */
+  const admins: Array<KilnClient['api']> = [];
+  /** Alice's way into the leading replica. */
+  let alice: KilnClient['api'];
   let aliceId = '';
   let env: Record<string, string>;
 
@@ -47,16 +49,17 @@ describe('admin changes reach every replica without a restart', () => {
     // the first replica takes the leader lock; changes are made on the second
     replicas.push(await startTestApp({ env }));
     replicas.push(await startTestApp({ env }));
-    apis.push(...replicas.map((replica) => new ApiClient(replica.url)));
-    admin = (await apis[1].post('/auth/login', ADMIN)).body.accessToken;
+    const { token: admin } = await loggedInAs(replicas[1].url, ADMIN.username, ADMIN.password);
+    admins.push(...replicas.map((replica) => clientAs(replica.url, admin).api));
     const password = 'a long enough password';
-    const created = await apis[1].post(
-      '/admin/users',
-      { username: 'alice', password, roles: ['member'] },
-      admin,
+    const created = await unwrap(
+      admins[1].POST('/api/v1/admin/users', {
+        body: { username: 'alice', password, roles: ['member'] },
+      }),
     );
-    aliceId = created.body.id;
-    alice = (await apis[1].post('/auth/login', { username: 'alice', password })).body.accessToken;
+    aliceId = created.id;
+    const { token } = await loggedInAs(replicas[1].url, 'alice', password);
+    alice = clientAs(replicas[0].url, token).api;
   }, 60_000);
 
   afterAll(async () => {
@@ -65,8 +68,21 @@ describe('admin changes reach every replica without a restart', () => {
     await redis?.cleanup();
   });
 
+  const ofTask = (id: string) => ({ params: { path: { id } } });
+  const ofTiny = { params: { path: { name: 'tiny' } } };
+  const submit = async (body: TaskSubmission) =>
+    (await unwrap(alice.POST('/api/v1/tasks', { body }))).id;
+  const readTask = (id: string) => unwrap(admins[0].GET('/api/v1/tasks/{id}', ofTask(id)));
+  const setQuota = (maxRunning: number) =>
+    unwrap(
+      admins[1].PATCH('/api/v1/admin/quotas/{userId}', {
+        params: { path: { userId: aliceId } },
+        body: { maxRunning },
+      }),
+    );
+
   async function statusOf(id: string): Promise<string> {
-    return (await apis[0].get(`/tasks/${id}`, admin)).body.status;
+    return (await readTask(id)).status;
   }
 
   async function reaches(id: string, statuses: string[]): Promise<void> {
@@ -78,11 +94,11 @@ describe('admin changes reach every replica without a restart', () => {
   }
 
   it('shows both processes in the system view, exactly one of them leading', async () => {
-    const system = await apis[1].get('/admin/system', admin);
-    expect(system.body.processes).toHaveLength(2);
-    expect(system.body.processes.filter((p: { leader: boolean }) => p.leader)).toHaveLength(1);
-    expect(system.body.redis.state).toBe('up');
-    expect(system.body.mode).toEqual({
+    const system = await unwrap(admins[1].GET('/api/v1/admin/system'));
+    expect(system.processes).toHaveLength(2);
+    expect(system.processes.filter((process) => process.leader)).toHaveLength(1);
+    expect(system.redis.state).toBe('up');
+    expect(system.mode).toEqual({
       database: 'postgres',
       jobQueue: 'bullmq',
       wakeups: 'redis',
@@ -90,63 +106,62 @@ describe('admin changes reach every replica without a restart', () => {
   });
 
   it('a pause made on one replica stops dispatch on the leader; resume restarts it', async () => {
-    expect((await apis[1].post('/admin/queues/tiny/pause', {}, admin)).status).toBe(200);
+    const paused = await admins[1].POST('/api/v1/admin/queues/{name}/pause', ofTiny);
+    expect(paused.response.status).toBe(200);
     // the other replica's copy follows at once (a wake over Redis), not at a restart
     const seen = await waitUntil(
-      async () => (await apis[0].get('/admin/queues/tiny', admin)).body.paused === true,
+      async () => (await unwrap(admins[0].GET('/api/v1/admin/queues/{name}', ofTiny))).paused,
       { timeoutMs: 10_000, intervalMs: 50 },
     );
     expect(seen.satisfied).toBe(true);
-    const task = await apis[0].post(
-      '/tasks',
-      { name: 'paused', queue: 'tiny', ...shell('true') },
-      alice,
-    );
-    expect(task.status).toBe(201);
-    const other = await apis[0].post('/tasks', { name: 'not paused', ...shell('true') }, alice);
-    await reaches(other.body.id, FINAL);
-    expect(await statusOf(task.body.id)).toBe('pending');
-    expect((await apis[1].post('/admin/queues/tiny/resume', {}, admin)).status).toBe(200);
-    await reaches(task.body.id, ['succeeded']);
+    const task = await submit({ name: 'paused', queue: 'tiny', ...shell('true') });
+    const other = await submit({ name: 'not paused', ...shell('true') });
+    await reaches(other, FINAL);
+    expect(await statusOf(task)).toBe('pending');
+    const resumed = await admins[1].POST('/api/v1/admin/queues/{name}/resume', ofTiny);
+    expect(resumed.response.status).toBe(200);
+    await reaches(task, ['succeeded']);
   });
 
   it('a quota raised on one replica starts a waiting task at the leader’s next pass, and the new limit still holds the next back', async () => {
-    await apis[1].patch(`/admin/quotas/${aliceId}`, { maxRunning: 1 }, admin);
-    const first = await apis[0].post('/tasks', { name: 'one', ...shell('sleep 60') }, alice);
-    await reaches(first.body.id, ['running']);
-    const second = await apis[0].post('/tasks', { name: 'two', ...shell('sleep 60') }, alice);
-    const third = await apis[0].post('/tasks', { name: 'three', ...shell('sleep 60') }, alice);
-    const waiting = (await apis[0].get(`/tasks/${second.body.id}`, admin)).body.waiting.reasons;
+    await setQuota(1);
+    const first = await submit({ name: 'one', ...shell('sleep 60') });
+    await reaches(first, ['running']);
+    const second = await submit({ name: 'two', ...shell('sleep 60') });
+    const third = await submit({ name: 'three', ...shell('sleep 60') });
+    const waiting = (await readTask(second)).waiting?.reasons;
     expect(waiting).toEqual(expect.arrayContaining([expect.stringContaining("owner's quota")]));
-    await apis[1].patch(`/admin/quotas/${aliceId}`, { maxRunning: 2 }, admin);
-    await reaches(second.body.id, ['running']);
-    expect(await statusOf(third.body.id)).toBe('pending');
+    await setQuota(2);
+    await reaches(second, ['running']);
+    expect(await statusOf(third)).toBe('pending');
     for (const task of [first, second, third]) {
-      await apis[0].post(`/tasks/${task.body.id}/cancel`, {}, alice);
-      await reaches(task.body.id, FINAL);
+      await unwrap(alice.POST('/api/v1/tasks/{id}/cancel', ofTask(task)));
+      await reaches(task, FINAL);
     }
   });
 
   it('a delivery waiting for its retry survives a restart of every replica: BullMQ keeps its job', async () => {
     const receiver = await WebhookReceiver.start();
     try {
-      const webhook = (await apis[1].post('/webhooks', { url: receiver.url }, admin)).body;
+      const webhook = await unwrap(
+        admins[1].POST('/api/v1/webhooks', { body: { url: receiver.url } }),
+      );
+      const ofWebhook = { params: { path: { id: webhook.id } } };
       receiver.answerWith(500);
-      const ping = (await apis[1].post(`/webhooks/${webhook.id}/ping`, {}, admin)).body;
+      const ping = await unwrap(admins[1].POST('/api/v1/webhooks/{id}/ping', ofWebhook));
       await receiver.received(1);
       const stopped = replicas.splice(0);
       await Promise.all(stopped.map((replica) => replica.close()));
       replicas.push(await startTestApp({ env }));
-      const api = new ApiClient(replicas[0].url);
-      const token = (await api.post('/auth/login', ADMIN)).body.accessToken as string;
+      const { client } = await loggedInAs(replicas[0].url, ADMIN.username, ADMIN.password);
 
       // well before the outbox would send a stale delivery again (2 × (3 s + 10 s))
       const [, retried] = await receiver.received(2, 10_000);
       expect(retried.json.id).toBe(ping.id);
       const delivered = await waitUntil(
         async () => {
-          const log = await api.get(`/webhooks/${webhook.id}/deliveries`, token);
-          return log.body.items[0]?.status === 'succeeded';
+          const log = await unwrap(client.api.GET('/api/v1/webhooks/{id}/deliveries', ofWebhook));
+          return log.items[0]?.status === 'succeeded';
         },
         { timeoutMs: 10_000, intervalMs: 50 },
       );

@@ -3,9 +3,10 @@
 // first fire to the last has exactly one record, a task or `missed` (inside a
 // failover), and no second has two tasks; counted from the database. Each phase ends
 // when the database holds its seconds, not after a fixed sleep.
+import { unwrap } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { queuesConfigFile } from '../scenarios/tasks/task-world';
-import { ApiClient } from '../support/api-client';
+import { clientAs, loggedInAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
 import { KilnReplicas } from '../support/kiln-replicas';
 import { leaderGauge } from '../support/leader-probe';
@@ -57,24 +58,18 @@ describe('a schedule every second for a minute while the leader is killed twice'
 
   it('records each second once across two failovers and never submits one twice', async () => {
     const live = [...replicas!.processes];
-    const api = new ApiClient(live[0].url);
-    const login = await api.post('/auth/login', {
-      username: 'root',
-      password: 'fault suite password 1',
-    });
-    const created = await api.post(
-      '/schedules',
-      {
+    const { client, token } = await loggedInAs(live[0].url, 'root', 'fault suite password 1');
+    const created = await client.api.POST('/api/v1/schedules', {
+      body: {
         name: 'every second',
         cron: '* * * * * *',
         startingDeadlineSeconds: 30,
         historyLimit: 1000,
         task: { name: 'tick', command: ['true'] },
       },
-      login.body.accessToken,
-    );
-    expect(created.status).toBe(201);
-    const scheduleId = created.body.id as string;
+    });
+    expect(created.response.status).toBe(201);
+    const scheduleId = created.data!.id;
     const phaseDone = async (phase: number) => {
       const reached = await waitUntil(
         async () => (await fires.count(scheduleId)) >= (phase + 1) * PHASE_SECONDS,
@@ -91,8 +86,11 @@ describe('a schedule every second for a minute while the leader is killed twice'
       live.splice(live.indexOf(leader!), 1);
     }
     await phaseDone(2);
-    const survivor = new ApiClient(live[0].url);
-    await survivor.post(`/schedules/${scheduleId}/suspend`, {}, login.body.accessToken);
+    // the first replica may be gone: the same session, asked of one still running
+    const survivor = clientAs(live[0].url, token).api;
+    await unwrap(
+      survivor.POST('/api/v1/schedules/{id}/suspend', { params: { path: { id: scheduleId } } }),
+    );
 
     const records = await fires.of(scheduleId);
     const perSecond = await fires.tasksPerSecond(scheduleId);

@@ -3,9 +3,10 @@
 // The times that came due while no Kiln ran are recorded `missed` (only the latest,
 // inside the starting deadline, fires, once), the schedule goes on firing each second,
 // and no second has two records or two tasks; counted from the database.
+import { unwrap } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { queuesConfigFile } from '../scenarios/tasks/task-world';
-import { ApiClient } from '../support/api-client';
+import { loggedInAs } from '../support/kiln-clients';
 import { KilnReplicas } from '../support/kiln-replicas';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { SHARED_REDIS_URL, createTestRedisPrefix, TestRedisPrefix } from '../support/redis';
@@ -45,7 +46,7 @@ describe('a schedule every second across a 30 s stop of every replica', () => {
   });
 
   const login = async (url: string) =>
-    (await new ApiClient(url).post('/auth/login', ADMIN)).body.accessToken as string;
+    (await loggedInAs(url, ADMIN.username, ADMIN.password)).client.api;
   const firedAtLeast = async (scheduleId: string, count: number) =>
     (
       await waitUntil(async () => (await fires.count(scheduleId)) >= count, {
@@ -56,20 +57,18 @@ describe('a schedule every second across a 30 s stop of every replica', () => {
 
   it('records the stopped seconds as missed, fires the latest once, and goes on each second', async () => {
     before = await KilnReplicas.start(2, env);
-    const api = new ApiClient(before.processes[0].url);
-    const created = await api.post(
-      '/schedules',
-      {
+    const api = await login(before.processes[0].url);
+    const created = await api.POST('/api/v1/schedules', {
+      body: {
         name: 'every second',
         cron: '* * * * * *',
         startingDeadlineSeconds: STARTING_DEADLINE_SECONDS,
         historyLimit: 1000,
         task: { name: 'tick', command: ['true'] },
       },
-      await login(before.processes[0].url),
-    );
-    expect(created.status).toBe(201);
-    const scheduleId = created.body.id as string;
+    });
+    expect(created.response.status).toBe(201);
+    const scheduleId = created.data!.id;
     expect(await firedAtLeast(scheduleId, 5)).toBe(true);
 
     await before.stop();
@@ -80,11 +79,9 @@ describe('a schedule every second across a 30 s stop of every replica', () => {
     after = await KilnReplicas.start(2, env);
     // a while of regular seconds after the restart
     expect(await firedAtLeast(scheduleId, recordedBeforeStop + STOPPED_MS / 1000 + 5)).toBe(true);
-    const survivor = new ApiClient(after.processes[0].url);
-    await survivor.post(
-      `/schedules/${scheduleId}/suspend`,
-      {},
-      await login(after.processes[0].url),
+    const survivor = await login(after.processes[0].url);
+    await unwrap(
+      survivor.POST('/api/v1/schedules/{id}/suspend', { params: { path: { id: scheduleId } } }),
     );
 
     const records = await fires.of(scheduleId);

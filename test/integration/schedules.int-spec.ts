@@ -6,7 +6,7 @@ import { ScheduleClock } from '../../src/modules/schedules/schedule-clock';
 import { ScheduleTicker } from '../../src/modules/schedules/schedule-ticker';
 import { scheduleScenarios } from '../scenarios/schedules/schedules.scenarios';
 import { queuesConfigFile } from '../scenarios/tasks/task-world';
-import { ApiClient } from '../support/api-client';
+import { loggedInAs } from '../support/kiln-clients';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { startOnPostgresAndRedis } from '../support/production-app';
 import { SHARED_REDIS_URL, createTestRedisPrefix, TestRedisPrefix } from '../support/redis';
@@ -55,24 +55,17 @@ describe('a schedule every second on two replicas that both act as leader', () =
   });
 
   it('records every scheduled second once, as a task or as missed, and never fires one twice', async () => {
-    const api = new ApiClient(replicas[0].url);
-    const login = await api.post('/auth/login', {
-      username: 'root',
-      password: 'two leaders password 1',
-    });
-    const token = login.body.accessToken as string;
-    const created = await api.post(
-      '/schedules',
-      {
+    const { client: kiln } = await loggedInAs(replicas[0].url, 'root', 'two leaders password 1');
+    const created = await kiln.api.POST('/api/v1/schedules', {
+      body: {
         name: 'every second',
         cron: '* * * * * *',
         startingDeadlineSeconds: 30,
         historyLimit: 1000,
         task: { name: 'tick', command: ['true'] },
       },
-      token,
-    );
-    expect(created.status).toBe(201);
+    });
+    expect(created.response.status).toBe(201);
     const tickers = replicas.map((replica) => replica.app.get(ScheduleTicker));
     for (let second = 1; second <= SECONDS; second++) {
       now = new Date(START + second * 1000 + 5);
@@ -87,7 +80,7 @@ describe('a schedule every second on two replicas that both act as leader', () =
       const fires = await client.query<{ at: string; outcome: string; records: string }>(
         `SELECT to_char(scheduled_at AT TIME ZONE 'UTC', 'SS') AS at, outcome, count(*) AS records
            FROM schedule_fires WHERE schedule_id = $1 GROUP BY 1, 2 ORDER BY 1`,
-        [created.body.id],
+        [created.data!.id],
       );
       const tasks = await client.query<{ at: string; tasks: string }>(
         `SELECT substring(value from 18 for 2) AS at, count(*) AS tasks
@@ -95,7 +88,7 @@ describe('a schedule every second on two replicas that both act as leader', () =
             AND task_id IN (SELECT task_id FROM task_labels
                              WHERE key = 'kiln.dev/schedule' AND value = $1)
           GROUP BY 1 ORDER BY 1`,
-        [created.body.id],
+        [created.data!.id],
       );
       const expected = [];
       for (let second = 1; second <= SECONDS; second++) {

@@ -4,8 +4,9 @@
 // leader's memory. The leader killed, the replicas keep serving and the new leader
 // adopts them.
 import { join, resolve } from 'node:path';
+import { unwrap, type KilnClient } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
-import { ApiClient } from '../support/api-client';
+import { loggedInAs } from '../support/kiln-clients';
 import type { KilnProcess } from '../support/kiln-process';
 import { KilnReplicas, REPLICAS_ADMIN } from '../support/kiln-replicas';
 import { leaderGauge } from '../support/leader-probe';
@@ -28,7 +29,11 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
   let leader: KilnProcess;
   let follower: KilnProcess;
   let token: string;
+  /** The public API through the replica that does not lead, which outlives the leader. */
+  let api: KilnClient['api'];
   let serviceId = '';
+  const ofLr = { params: { path: { name: 'lr' } } };
+  const readLr = () => unwrap(api.GET('/api/v1/services/{name}', ofLr));
 
   beforeAll(async () => {
     database = await createTestDatabase('kiln_services_replicas');
@@ -44,8 +49,13 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
     leader = replicas.processes[roles.indexOf(1)];
     follower = replicas.processes[roles.indexOf(0)];
     expect(leader && follower).toBeTruthy();
-    const session = await new ApiClient(follower.url).post('/auth/login', REPLICAS_ADMIN);
-    token = session.body.accessToken;
+    const session = await loggedInAs(
+      follower.url,
+      REPLICAS_ADMIN.username,
+      REPLICAS_ADMIN.password,
+    );
+    api = session.client.api;
+    token = session.token;
   }, 120_000);
 
   afterAll(async () => {
@@ -63,39 +73,35 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
   }
 
   it('answers invocations on the replica that does not lead as on the leader', async () => {
-    const api = new ApiClient(follower.url);
-    const trained = await api.post(
-      '/tasks',
-      {
+    const trained = await api.POST('/api/v1/tasks', {
+      body: {
         name: 'train for serving',
         command: ['python3', join(EXAMPLES, 'logistic_regression.py')],
         hyperparameters: { epochs: 10, samples: 300 },
       },
-      token,
-    );
-    expect(trained.status).toBe(201);
+    });
+    expect(trained.response.status).toBe(201);
+    const ofTrained = { params: { path: { id: trained.data!.id } } };
     const succeeded = await waitUntil(
-      async () => (await api.get(`/tasks/${trained.body.id}`, token)).body.status === 'succeeded',
+      async () => (await unwrap(api.GET('/api/v1/tasks/{id}', ofTrained))).status === 'succeeded',
       { timeoutMs: 60_000, intervalMs: 200 },
     );
     expect(succeeded.satisfied).toBe(true);
 
-    const created = await api.post(
-      '/services',
-      {
+    const created = await api.POST('/api/v1/services', {
+      body: {
         name: 'lr',
         command: ['python3', join(EXAMPLES, 'serve_logistic_regression.py')],
-        model: { taskId: trained.body.id, path: 'model.json' },
+        model: { taskId: trained.data!.id, path: 'model.json' },
         replicas: 2,
       },
-      token,
-    );
-    expect(created.status).toBe(201);
-    serviceId = created.body.id;
-    const ready = await waitUntil(
-      async () => (await api.get('/services/lr', token)).body.status === 'ready',
-      { timeoutMs: 60_000, intervalMs: 200 },
-    );
+    });
+    expect(created.response.status).toBe(201);
+    serviceId = created.data!.id;
+    const ready = await waitUntil(async () => (await readLr()).status === 'ready', {
+      timeoutMs: 60_000,
+      intervalMs: 200,
+    });
     expect(ready.satisfied).toBe(true);
 
     const statuses = { leader: [] as number[], follower: [] as number[] };
@@ -117,10 +123,9 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
   }, 150_000);
 
   it('keeps answering through the other Kiln when the leader is killed, whose successor adopts the replicas', async () => {
-    const api = new ApiClient(follower.url);
-    const before = await api.get('/services/lr', token);
-    const names = (before.body.replicaList as Array<{ name: string }>).map((r) => r.name).sort();
-    const pids = processesOfService(before.body.id).sort();
+    const before = await readLr();
+    const names = before.replicaList.map((replica) => replica.name).sort();
+    const pids = processesOfService(before.id).sort();
     expect(pids).toHaveLength(2);
 
     const statuses: number[] = [];
@@ -136,8 +141,7 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
     // The follower takes the lock once the dead leader's expires, then adopts the replicas.
     const adopted = await waitUntil(
       async () => {
-        const replicaList = (await api.get('/services/lr', token)).body.replicaList ?? [];
-        const ready = (replicaList as Array<{ name: string; state: string }>)
+        const ready = (await readLr()).replicaList
           .filter((replica) => replica.state === 'ready')
           .map((replica) => replica.name)
           .sort();
@@ -150,14 +154,13 @@ describe('a local model service behind two Kiln replicas (PostgreSQL + Redis)', 
     expect(adopted.satisfied).toBe(true);
     expect(statuses.length).toBeGreaterThan(10);
     expect(statuses.filter((status) => status !== 200)).toEqual([]);
-    expect(processesOfService(before.body.id).sort()).toEqual(pids);
+    expect(processesOfService(before.id).sort()).toEqual(pids);
   }, 60_000);
 
   it('answers 404 once the service is deleted, and leaves no replica process', async () => {
-    const api = new ApiClient(follower.url);
-    expect((await api.request('DELETE', '/services/lr', { token })).status).toBe(202);
+    expect((await api.DELETE('/api/v1/services/{name}', ofLr)).response.status).toBe(202);
     const gone = await waitUntil(
-      async () => (await api.get('/services/lr', token)).status === 404,
+      async () => (await api.GET('/api/v1/services/{name}', ofLr)).response.status === 404,
       { timeoutMs: 30_000, intervalMs: 200 },
     );
     expect(gone.satisfied).toBe(true);

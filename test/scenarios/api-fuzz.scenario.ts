@@ -3,7 +3,8 @@
 // request and bad ids as every other role. No answer may be a 5xx or an error that is not
 // problem+json, what the fuzzing stored must stay readable, and the process must still be
 // ready after. In the e2e suite each answer also passes the contract check.
-import { ApiClient } from '../support/api-client';
+import { unwrap, type KilnClient, type UserRole } from '@kiln/client';
+import { clientAs } from '../support/kiln-clients';
 import { fuzzRequests, roleRequests, ValidRequest } from '../support/fuzz/fuzz-cases';
 import { fuzz, FuzzFinding } from '../support/fuzz/fuzz-runner';
 import { SpecOperation, specOperations } from '../support/fuzz/spec-operations';
@@ -73,19 +74,23 @@ export function apiFuzzScenario(start: StartKiln): void {
   );
 
   it('can still read everything the fuzzing stored', async () => {
-    const reads = [
-      ['member', `/api/v1/tasks/${world.runningTaskId}/metrics`],
-      ['member', '/api/v1/tasks?limit=200'],
-      ['member', '/api/v1/auth/tokens'],
-      ['admin', '/api/v1/admin/users?limit=100'],
-      ['admin', '/api/v1/tasks?sort=priority&limit=200'],
-    ] as const;
+    const member = clientAs(world.kiln.url, world.tokens.member).api;
+    const admin = clientAs(world.kiln.url, world.tokens.admin).api;
+    const reads = {
+      'task metrics': member.GET('/api/v1/tasks/{id}/metrics', {
+        params: { path: { id: world.runningTaskId } },
+      }),
+      tasks: member.GET('/api/v1/tasks', { params: { query: { limit: 200 } } }),
+      'API tokens': member.GET('/api/v1/auth/tokens'),
+      users: admin.GET('/api/v1/admin/users', { params: { query: { limit: 100 } } }),
+      'tasks by priority': admin.GET('/api/v1/tasks', {
+        params: { query: { sort: 'priority', limit: 200 } },
+      }),
+    };
     const failed: string[] = [];
-    for (const [role, path] of reads) {
-      const response = await fetch(world.kiln.url + path, {
-        headers: { authorization: `Bearer ${world.tokens[role]}` },
-      });
-      if (response.status !== 200) failed.push(`${path} answered ${response.status}`);
+    for (const [what, read] of Object.entries(reads)) {
+      const { response } = await read;
+      if (response.status !== 200) failed.push(`${what} answered ${response.status}`);
     }
     expect(failed).toEqual([]);
   });
@@ -153,22 +158,34 @@ function summary(findings: FuzzFinding[]): string[] {
 }
 
 async function buildWorld(kiln: KilnProcess): Promise<World> {
-  const api = new ApiClient(kiln.url);
   const login = async (username: string, password = PASSWORD): Promise<string> =>
-    (await api.post('/auth/login', { username, password })).body.accessToken as string;
+    (
+      await unwrap(
+        clientAs(kiln.url).api.POST('/api/v1/auth/login', { body: { username, password } }),
+      )
+    ).accessToken;
   const admin = await login('admin', ADMIN_PASSWORD);
-  const createUser = async (username: string, roles: string[]): Promise<string> =>
-    (await api.post('/admin/users', { username, password: PASSWORD, roles }, admin)).body
-      .id as string;
+  const asAdmin = clientAs(kiln.url, admin).api;
+  const createUser = async (username: string, roles: UserRole[]): Promise<string> =>
+    (
+      await unwrap(
+        asAdmin.POST('/api/v1/admin/users', { body: { username, password: PASSWORD, roles } }),
+      )
+    ).id;
   await createUser('member', ['member']);
   await createUser('viewer', ['viewer']);
   const victimUserId = await createUser('victim', ['member']);
   const member = await login('member');
   const viewer = await login('viewer');
-  const readOnly = await api.post('/auth/tokens', { name: 'read', scopes: ['tasks:read'] }, member);
-  const victimToken = await api.post('/auth/tokens', { name: 'victim' }, member);
+  const asMember = clientAs(kiln.url, member).api;
+  const readOnly = await unwrap(
+    asMember.POST('/api/v1/auth/tokens', { body: { name: 'read', scopes: ['tasks:read'] } }),
+  );
+  const victimToken = await unwrap(
+    asMember.POST('/api/v1/auth/tokens', { body: { name: 'victim' } }),
+  );
   const submit = async (command: string[]): Promise<string> =>
-    (await api.post('/tasks', { name: 'fuzz target', command }, member)).body.id as string;
+    (await unwrap(asMember.POST('/api/v1/tasks', { body: { name: 'fuzz target', command } }))).id;
   const runningTaskId = await submit(LONG_RUN);
   const ownTasks: Record<string, string> = {};
   for (const operationId of TASK_CHANGING) ownTasks[operationId] = await submit(FAILING_RUN);
@@ -179,23 +196,26 @@ async function buildWorld(kiln: KilnProcess): Promise<World> {
       admin,
       member,
       viewer,
-      readOnlyToken: readOnly.body.token as string,
-      run: await runTokenOf(api, runningTaskId, member),
+      readOnlyToken: readOnly.token,
+      run: await runTokenOf(asMember, runningTaskId),
     },
     runningTaskId,
     ownTasks,
     victimUserId,
-    victimApiTokenId: victimToken.body.id as string,
+    victimApiTokenId: victimToken.id,
   };
 }
 
 /** The running task prints its run token first thing. */
-async function runTokenOf(api: ApiClient, taskId: string, token: string): Promise<string> {
+async function runTokenOf(api: KilnClient['api'], taskId: string): Promise<string> {
   let runToken: string | undefined;
   const found = await waitUntil(
     async () => {
-      const logs = await api.get<string>(`/tasks/${taskId}/logs`, token);
-      runToken = /kiln_run_\S+/.exec(logs.status === 200 ? logs.body : '')?.[0];
+      const logs = await api.GET('/api/v1/tasks/{id}/logs', {
+        params: { path: { id: taskId } },
+        parseAs: 'text',
+      });
+      runToken = /kiln_run_\S+/.exec(logs.data ?? '')?.[0];
       return runToken !== undefined;
     },
     { timeoutMs: 90_000, intervalMs: 100 },

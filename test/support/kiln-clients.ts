@@ -20,3 +20,14 @@ export function clientsAs<Name extends string>(
     Object.entries<string>(tokens).map(([name, token]) => [name, clientAs(url, token)]),
   ) as Record<Name, KilnClient>;
 }
+
+/** A client logged in with a password, and the access token it holds. */
+export async function loggedInAs(
+  url: string,
+  username: string,
+  password: string,
+): Promise<{ client: KilnClient; token: string }> {
+  const client = clientAs(url);
+  const { accessToken } = await client.login(username, password);
+  return { client, token: accessToken };
+}

@@ -1,8 +1,9 @@
 // Replicas of one Kiln deployment (one database, one Redis prefix, one runs directory)
 // as real processes, with what the fault suites ask of them: submit a shell script
 // through whichever replica still answers, and wait for every accepted task to end.
+import { unwrap, type KilnClient } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
-import { ApiClient } from './api-client';
+import { clientAs } from './kiln-clients';
 import { KilnProcess } from './kiln-process';
 
 export const FINAL_STATUSES = ['succeeded', 'failed', 'timed_out', 'cancelled'];
@@ -90,32 +91,31 @@ export class KilnReplicas {
     return this.processes.filter((kiln) => kiln.child.exitCode === null && !this.stopped.has(kiln));
   }
 
-  private api(): ApiClient {
+  /** The public API of the next replica still serving it, as the admin once logged in. */
+  private api(): KilnClient['api'] {
     const live = this.live.filter((kiln) => !this.workers.has(kiln));
     if (live.length === 0) throw new Error('no replica left');
-    return new ApiClient(live[this.next++ % live.length].url);
+    const url = live[this.next++ % live.length].url;
+    return clientAs(url, this.token || undefined).api;
   }
 
   private async login(): Promise<void> {
-    const session = await this.api().post('/auth/login', ADMIN);
-    if (session.status !== 200) throw new Error(`login failed: ${session.text}`);
-    this.token = session.body.accessToken;
+    const session = await unwrap(this.api().POST('/api/v1/auth/login', { body: ADMIN }));
+    this.token = session.accessToken;
   }
 
   /** Submits `script` for /bin/sh with no retries; a refused or failed request is reported, not thrown. */
   async submit(name: string, script: string): Promise<SubmitResult> {
     try {
       const command = ['/bin/sh', '-c', script];
-      const response = await this.api().post(
-        '/tasks',
-        { name, command, maxRetries: 0 },
-        this.token,
-      );
+      const { data, error, response } = await this.api().POST('/api/v1/tasks', {
+        body: { name, command, maxRetries: 0 },
+      });
       return {
         status: response.status,
-        id: response.status === 201 ? response.body.id : undefined,
+        id: response.status === 201 ? data?.id : undefined,
         headers: response.headers,
-        body: response.body,
+        body: data ?? error,
       };
     } catch (error) {
       return { status: 0, headers: new Headers(), body: String(error) };
@@ -123,12 +123,14 @@ export class KilnReplicas {
   }
 
   async task(id: string): Promise<TaskView> {
-    return (await this.api().get(`/tasks/${id}`, this.token)).body;
+    return unwrap(this.api().GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
   }
 
   async transitions(id: string): Promise<string[]> {
-    const events = (await this.api().get(`/tasks/${id}/events`, this.token)).body;
-    return (events as Array<{ to: string }>).map((event) => event.to);
+    const events = await unwrap(
+      this.api().GET('/api/v1/tasks/{id}/events', { params: { path: { id } } }),
+    );
+    return events.map((event) => event.to);
   }
 
   /** Waits until the task's status is one of `statuses`; returns the task as last read. */

@@ -117,6 +117,26 @@ export class KilnClient {
     }
   }
 
+  /**
+   * A service replica's log from its first line, then each new line as it is written,
+   * until the replica stops (or `signal` aborts).
+   */
+  async *followReplicaLogs(
+    service: string,
+    replica: string,
+    options: { signal?: AbortSignal } = {},
+  ): AsyncGenerator<LogLine> {
+    const path = `/services/${encodeURIComponent(service)}/replicas/${encodeURIComponent(replica)}/logs/stream`;
+    const stream = readSse(this.session.fetch, this.url(path), {
+      signal: options.signal,
+      endEvent: 'end',
+    });
+    for await (const event of stream) {
+      if (event.event === 'message') yield { line: Number(event.id), text: event.data };
+      else if (event.event === 'error') throw new Error(streamFailure(event));
+    }
+  }
+
   /** Status and progress changes as they happen, resuming after `lastEventId`. */
   async *events(
     options: { taskId?: string; lastEventId?: string } & Pick<SseOptions, 'signal'> = {},

@@ -4,20 +4,29 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { handWritten } from '../../support/hand-written-api';
+import { unwrap, type AuditQuery, type components } from '@kiln/client';
+import { readPages } from '../../support/cursor-pages';
 import { sendRaw } from '../../support/raw-request';
-import type { ApiResponse } from '../../support/api-client';
 import { FINAL, shell, StartApp, startTaskWorld, TaskWorld } from '../tasks/task-world';
+
+type QueueCreation = components['schemas']['CreateQueueDto'];
+type QueueChange = components['schemas']['UpdateQueueDto'];
 
 const SPEC = resolve(__dirname, '..', '..', '..', 'src', 'openapi', 'openapi.json');
 const LONG = shell('sleep 60');
 const QUICK = shell('true');
 
-/** Takes the hand-written helper's answer or the generated client's. */
-function expectProblem(answer: ApiResponse | { response: Response }, status: number): void {
-  const response = 'response' in answer ? answer.response : answer;
-  expect(response.status).toBe(status);
-  expect(response.headers.get('content-type')).toContain('application/problem+json');
+function expectProblem(answer: { response: Response }, status: number): void {
+  expect(answer.response.status).toBe(status);
+  expect(answer.response.headers.get('content-type')).toContain('application/problem+json');
+}
+
+/**
+ * A body the spec forbids, sent through the typed client all the same: the server's
+ * validation is what these cases test, and its answer is still read as the spec says.
+ */
+function refusedBody<T>(body: unknown): T {
+  return body as T;
 }
 
 export function administrationScenarios(start: StartApp, env: Record<string, string> = {}): void {
@@ -26,28 +35,41 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
 
   beforeAll(async () => {
     world = await startTaskWorld(start, env);
-    const idOf = async (token: string) =>
-      (await handWritten(world).get('/auth/me', token)).body.id as string;
-    ids = { alice: await idOf(world.tokens.alice), bob: await idOf(world.tokens.bob) };
+    ids = {
+      alice: (await unwrap(world.as.alice.GET('/api/v1/auth/me'))).id,
+      bob: (await unwrap(world.as.bob.GET('/api/v1/auth/me'))).id,
+    };
   }, 60_000);
 
   afterAll(async () => {
     await world?.kiln.close();
   });
 
-  const admin = () => world.tokens.admin;
-  const createQueue = (body: Record<string, unknown>) =>
-    handWritten(world).post('/admin/queues', { runtime: 'local', maxGpus: 0, ...body }, admin());
+  const admin = () => world.as.admin;
+  const ofQueue = (name: string) => ({ params: { path: { name } } });
+  const ofTask = (id: string) => ({ params: { path: { id } } });
+  const ofUser = (userId: string) => ({ params: { path: { userId } } });
+  const createQueue = (body: Partial<QueueCreation>) =>
+    admin().POST('/api/v1/admin/queues', {
+      body: { runtime: 'local', maxGpus: 0, ...body } as QueueCreation,
+    });
+  const changeQueue = (name: string, body: QueueChange) =>
+    admin().PATCH('/api/v1/admin/queues/{name}', { ...ofQueue(name), body });
+  const readTask = (id: string) => unwrap(admin().GET('/api/v1/tasks/{id}', ofTask(id)));
+  const statusOf = async (id: string) => (await readTask(id)).status;
   const pendingReasons = async (id: string): Promise<string[]> =>
-    (await handWritten(world).get(`/tasks/${id}`, admin())).body.waiting?.reasons ?? [];
+    (await readTask(id)).waiting?.reasons ?? [];
+  const cancel = (id: string) =>
+    unwrap(world.as.alice.POST('/api/v1/tasks/{id}/cancel', ofTask(id)));
+  const audit = (query: AuditQuery) => admin().GET('/api/v1/admin/audit', { params: { query } });
 
   describe('queues', () => {
     it('lists the queues seeded from the configuration with their live figures', async () => {
-      const list = await handWritten(world).get('/admin/queues', admin());
-      expect(list.status).toBe(200);
-      const names = list.body.items.map((queue: { name: string }) => queue.name);
+      const list = await admin().GET('/api/v1/admin/queues');
+      expect(list.response.status).toBe(200);
+      const names = list.data!.items.map((queue) => queue.name);
       expect(names).toEqual(expect.arrayContaining(['default', 'tiny']));
-      expect(list.body.items.find((q: { name: string }) => q.name === 'tiny')).toMatchObject({
+      expect(list.data!.items.find((queue) => queue.name === 'tiny')).toMatchObject({
         runtime: 'local',
         maxRunning: 1,
         maxGpus: 0,
@@ -66,15 +88,24 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         maxRunning: 2,
         allowedRoles: ['admin', 'member'],
       });
-      expect(created.status).toBe(201);
-      expect(created.body).toMatchObject({ name: 'made-at-runtime', maxRunning: 2, paused: false });
+      expect(created.response.status).toBe(201);
+      expect(created.data).toMatchObject({ name: 'made-at-runtime', maxRunning: 2, paused: false });
       expectProblem(await createQueue({ name: 'made-at-runtime', maxRunning: 1 }), 409);
       expectProblem(
-        await createQueue({ name: 'elsewhere', runtime: 'mainframe', maxRunning: 1 }),
+        await createQueue({
+          name: 'elsewhere',
+          runtime: refusedBody<QueueCreation['runtime']>('mainframe'),
+          maxRunning: 1,
+        }),
         400,
       );
       expectProblem(await createQueue({ name: 'Bad Name', maxRunning: 1 }), 400);
-      expectProblem(await handWritten(world).post('/admin/queues', { name: 'half' }, admin()), 400);
+      expectProblem(
+        await admin().POST('/api/v1/admin/queues', {
+          body: refusedBody<QueueCreation>({ name: 'half' }),
+        }),
+        400,
+      );
       const submitted = await world.submit({
         name: 'on a new queue',
         queue: 'made-at-runtime',
@@ -86,11 +117,12 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
 
     it('pauses a queue: it takes submits, dispatches nothing and says so; resume starts them', async () => {
       expect(
-        (await createQueue({ name: 'pausable', maxRunning: 2, allowedRoles: ['member'] })).status,
+        (await createQueue({ name: 'pausable', maxRunning: 2, allowedRoles: ['member'] })).response
+          .status,
       ).toBe(201);
-      const paused = await handWritten(world).post('/admin/queues/pausable/pause', {}, admin());
-      expect(paused.status).toBe(200);
-      expect(paused.body.paused).toBe(true);
+      const paused = await admin().POST('/api/v1/admin/queues/{name}/pause', ofQueue('pausable'));
+      expect(paused.response.status).toBe(200);
+      expect(paused.data!.paused).toBe(true);
       const submitted = await world.submit({
         name: 'waits for resume',
         queue: 'pausable',
@@ -101,19 +133,22 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       // other queues keep dispatching meanwhile
       const elsewhere = await world.submit({ name: 'not paused', ...QUICK });
       await world.waitForStatus(elsewhere.data!.id, FINAL);
-      expect((await handWritten(world).get(`/tasks/${id}`, admin())).body.status).toBe('pending');
+      expect(await statusOf(id)).toBe('pending');
       expect(await pendingReasons(id)).toContain('queue pausable is paused');
-      const figures = await handWritten(world).get('/admin/queues/pausable', admin());
-      expect(figures.body).toMatchObject({ paused: true, pending: 1 });
-      expect(figures.body.oldestWaitingSeconds).toBeGreaterThanOrEqual(0);
-      const resumed = await handWritten(world).post('/admin/queues/pausable/resume', {}, admin());
-      expect(resumed.body.paused).toBe(false);
+      const figures = await unwrap(admin().GET('/api/v1/admin/queues/{name}', ofQueue('pausable')));
+      expect(figures).toMatchObject({ paused: true, pending: 1 });
+      expect(figures.oldestWaitingSeconds).toBeGreaterThanOrEqual(0);
+      const resumed = await unwrap(
+        admin().POST('/api/v1/admin/queues/{name}/resume', ofQueue('pausable')),
+      );
+      expect(resumed.paused).toBe(false);
       expect((await world.waitForStatus(id, FINAL)).status).toBe('succeeded');
     });
 
     it('drains a queue: cancels exactly its pending tasks and leaves its running one', async () => {
       expect(
-        (await createQueue({ name: 'drainable', maxRunning: 1, allowedRoles: ['member'] })).status,
+        (await createQueue({ name: 'drainable', maxRunning: 1, allowedRoles: ['member'] })).response
+          .status,
       ).toBe(201);
       const running = await world.submit({ name: 'holds the slot', queue: 'drainable', ...LONG });
       await world.waitForStatus(running.data!.id, ['running']);
@@ -123,25 +158,19 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
           (await world.submit({ name: `behind ${i}`, queue: 'drainable', ...QUICK })).data!.id,
         );
       }
-      const drained = await handWritten(world).post('/admin/queues/drainable/drain', {}, admin());
-      expect(drained.status).toBe(200);
-      expect(drained.body).toEqual({ cancelled: 3 });
-      for (const id of pending) {
-        expect((await handWritten(world).get(`/tasks/${id}`, admin())).body.status).toBe(
-          'cancelled',
-        );
-      }
-      expect(
-        (await handWritten(world).get(`/tasks/${running.data!.id}`, admin())).body.status,
-      ).toBe('running');
-      expectProblem(await handWritten(world).delete('/admin/queues/drainable', admin()), 409);
-      await handWritten(world).post(`/tasks/${running.data!.id}/cancel`, {}, world.tokens.alice);
+      const drained = await admin().POST('/api/v1/admin/queues/{name}/drain', ofQueue('drainable'));
+      expect(drained.response.status).toBe(200);
+      expect(drained.data).toEqual({ cancelled: 3 });
+      for (const id of pending) expect(await statusOf(id)).toBe('cancelled');
+      expect(await statusOf(running.data!.id)).toBe('running');
+      const deleteQueue = (name: string) =>
+        admin().DELETE('/api/v1/admin/queues/{name}', ofQueue(name));
+      expectProblem(await deleteQueue('drainable'), 409);
+      await cancel(running.data!.id);
       await world.waitForStatus(running.data!.id, FINAL);
-      expect((await handWritten(world).delete('/admin/queues/drainable', admin())).status).toBe(
-        204,
-      );
-      expectProblem(await handWritten(world).get('/admin/queues/drainable', admin()), 404);
-      expectProblem(await handWritten(world).delete('/admin/queues/default', admin()), 409);
+      expect((await deleteQueue('drainable')).response.status).toBe(204);
+      expectProblem(await admin().GET('/api/v1/admin/queues/{name}', ofQueue('drainable')), 404);
+      expectProblem(await deleteQueue('default'), 409);
     });
 
     it('limits a queue to named users: others get 403 naming the queue', async () => {
@@ -150,20 +179,19 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         maxRunning: 1,
         allowedUsers: [ids.bob],
       });
-      expect(created.status).toBe(201);
+      expect(created.response.status).toBe(201);
       const refused = await world.submit({ name: 'not mine', queue: 'bobs-only', ...QUICK });
       expectProblem(refused, 403);
       expect(refused.error?.detail).toContain('bobs-only');
       const accepted = await world.submit({ name: 'mine', queue: 'bobs-only', ...QUICK }, 'bob');
       expect(accepted.response.status).toBe(201);
       await world.waitForStatus(accepted.data!.id, FINAL);
-      const opened = await handWritten(world).patch(
-        '/admin/queues/bobs-only',
-        { allowedUsers: null, allowedRoles: ['member'] },
-        admin(),
-      );
-      expect(opened.status).toBe(200);
-      expect(opened.body).toMatchObject({ allowedUsers: null, allowedRoles: ['member'] });
+      const opened = await changeQueue('bobs-only', {
+        allowedUsers: null,
+        allowedRoles: ['member'],
+      });
+      expect(opened.response.status).toBe(200);
+      expect(opened.data).toMatchObject({ allowedUsers: null, allowedRoles: ['member'] });
       expect(
         (await world.submit({ name: 'now open', queue: 'bobs-only', ...QUICK })).response.status,
       ).toBe(201);
@@ -171,7 +199,8 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
 
     it('changes capacity at the next dispatch pass, without a restart', async () => {
       expect(
-        (await createQueue({ name: 'growing', maxRunning: 1, allowedRoles: ['member'] })).status,
+        (await createQueue({ name: 'growing', maxRunning: 1, allowedRoles: ['member'] })).response
+          .status,
       ).toBe(201);
       const first = await world.submit({ name: 'first', queue: 'growing', ...LONG });
       await world.waitForStatus(first.data!.id, ['running']);
@@ -179,15 +208,11 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       expect(await pendingReasons(second.data!.id)).toEqual(
         expect.arrayContaining([expect.stringContaining('queue growing is at capacity')]),
       );
-      const grown = await handWritten(world).patch(
-        '/admin/queues/growing',
-        { maxRunning: 2 },
-        admin(),
-      );
-      expect(grown.body.maxRunning).toBe(2);
+      const grown = await unwrap(changeQueue('growing', { maxRunning: 2 }));
+      expect(grown.maxRunning).toBe(2);
       await world.waitForStatus(second.data!.id, ['running']);
       for (const task of [first, second]) {
-        await handWritten(world).post(`/tasks/${task.data!.id}/cancel`, {}, world.tokens.alice);
+        await cancel(task.data!.id);
         await world.waitForStatus(task.data!.id, FINAL);
       }
     });
@@ -201,58 +226,40 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         minPriority: 0,
         maxPriority: 10,
       });
-      expect(bounded.body).toMatchObject({ minPriority: 0, maxPriority: 10 });
+      expect(bounded.data).toMatchObject({ minPriority: 0, maxPriority: 10 });
       const tooHigh = await world.submit({ name: 'vip', queue: 'bounded', priority: 50, ...QUICK });
       expectProblem(tooHigh, 400);
       expect(tooHigh.error?.errors).toEqual([expect.objectContaining({ field: 'priority' })]);
       const fits = await world.submit({ name: 'fits', queue: 'bounded', priority: 5, ...QUICK });
       expect(fits.response.status).toBe(201);
       expectProblem(
-        await handWritten(world).patch(
-          `/tasks/${fits.data!.id}`,
-          { priority: -1 },
-          world.tokens.alice,
-        ),
+        await world.as.alice.PATCH('/api/v1/tasks/{id}', {
+          ...ofTask(fits.data!.id),
+          body: { priority: -1 },
+        }),
         400,
       );
-      expectProblem(
-        await handWritten(world).patch('/admin/queues/bounded', { minPriority: 20 }, admin()),
-        400,
-      );
-      const unbounded = await handWritten(world).patch(
-        '/admin/queues/bounded',
-        { maxPriority: null, paused: false },
-        admin(),
-      );
-      expect(unbounded.body).toMatchObject({ minPriority: 0, maxPriority: null });
+      expectProblem(await changeQueue('bounded', { minPriority: 20 }), 400);
+      const unbounded = await unwrap(changeQueue('bounded', { maxPriority: null, paused: false }));
+      expect(unbounded).toMatchObject({ minPriority: 0, maxPriority: null });
       await world.waitForStatus(fits.data!.id, FINAL);
     });
 
     it('refuses a null or zero limit with 400 and an unknown queue with 404', async () => {
-      expectProblem(
-        await handWritten(world).patch('/admin/queues/tiny', { maxRunning: null }, admin()),
-        400,
-      );
-      expectProblem(
-        await handWritten(world).patch('/admin/queues/tiny', { maxRunning: 0 }, admin()),
-        400,
-      );
-      expectProblem(
-        await handWritten(world).patch('/admin/queues/nope', { maxRunning: 1 }, admin()),
-        404,
-      );
+      expectProblem(await changeQueue('tiny', refusedBody<QueueChange>({ maxRunning: null })), 400);
+      expectProblem(await changeQueue('tiny', { maxRunning: 0 }), 400);
+      expectProblem(await changeQueue('nope', { maxRunning: 1 }), 404);
     });
   });
 
   describe('quotas', () => {
+    const setQuota = (userId: string, body: { maxRunning?: number; maxGpus?: number }) =>
+      admin().PATCH('/api/v1/admin/quotas/{userId}', { ...ofUser(userId), body });
+
     it('raises and lowers what a user runs at the next pass, and the user reads their own', async () => {
-      const set = await handWritten(world).patch(
-        `/admin/quotas/${ids.alice}`,
-        { maxRunning: 1 },
-        admin(),
-      );
-      expect(set.status).toBe(200);
-      expect(set.body).toMatchObject({
+      const set = await setQuota(ids.alice, { maxRunning: 1 });
+      expect(set.response.status).toBe(200);
+      expect(set.data).toMatchObject({
         userId: ids.alice,
         overrides: { maxRunning: 1, maxGpus: null, maxPending: null },
         effective: { maxRunning: 1 },
@@ -263,19 +270,19 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       expect(await pendingReasons(second.data!.id)).toEqual(
         expect.arrayContaining([expect.stringContaining("owner's quota is reached")]),
       );
-      const mine = await handWritten(world).get('/auth/me/quota', world.tokens.alice);
-      expect(mine.status).toBe(200);
-      expect(mine.body).toMatchObject({
+      const mine = await world.as.alice.GET('/api/v1/auth/me/quota');
+      expect(mine.response.status).toBe(200);
+      expect(mine.data).toMatchObject({
         effective: { maxRunning: 1 },
         usage: { running: 1, pending: 1 },
       });
 
-      await handWritten(world).patch(`/admin/quotas/${ids.alice}`, { maxRunning: 2 }, admin());
+      await unwrap(setQuota(ids.alice, { maxRunning: 2 }));
       await world.waitForStatus(second.data!.id, ['running']);
 
-      const listed = await handWritten(world).get('/admin/quotas', admin());
-      expect(listed.body.defaults.maxRunning).toBeGreaterThan(0);
-      expect(listed.body.items).toEqual(
+      const listed = await unwrap(admin().GET('/api/v1/admin/quotas'));
+      expect(listed.defaults.maxRunning).toBeGreaterThan(0);
+      expect(listed.items).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
             userId: ids.alice,
@@ -283,68 +290,53 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
           }),
         ]),
       );
-      expect((await handWritten(world).delete(`/admin/quotas/${ids.alice}`, admin())).status).toBe(
-        204,
-      );
-      expect(
-        (await handWritten(world).get(`/admin/quotas/${ids.alice}`, admin())).body.overrides
-          .maxRunning,
-      ).toBeNull();
+      const removed = await admin().DELETE('/api/v1/admin/quotas/{userId}', ofUser(ids.alice));
+      expect(removed.response.status).toBe(204);
+      const after = await unwrap(admin().GET('/api/v1/admin/quotas/{userId}', ofUser(ids.alice)));
+      expect(after.overrides.maxRunning).toBeNull();
       for (const task of [first, second]) {
-        await handWritten(world).post(`/tasks/${task.data!.id}/cancel`, {}, world.tokens.alice);
+        await cancel(task.data!.id);
         await world.waitForStatus(task.data!.id, FINAL);
       }
     });
 
     it('answers 404 for an unknown user and 400 for a bad limit', async () => {
       expectProblem(
-        await handWritten(world).get('/admin/quotas/5b0e0a8e-3c1f-4f7e-9f1a-1f2d3c4b5a69', admin()),
+        await admin().GET(
+          '/api/v1/admin/quotas/{userId}',
+          ofUser('5b0e0a8e-3c1f-4f7e-9f1a-1f2d3c4b5a69'),
+        ),
         404,
       );
-      expectProblem(
-        await handWritten(world).patch(`/admin/quotas/${ids.bob}`, { maxGpus: -1 }, admin()),
-        400,
-      );
-      expectProblem(
-        await handWritten(world).patch(`/admin/quotas/${ids.bob}`, { maxRunning: 1.5 }, admin()),
-        400,
-      );
+      expectProblem(await setQuota(ids.bob, { maxGpus: -1 }), 400);
+      expectProblem(await setQuota(ids.bob, { maxRunning: 1.5 }), 400);
     });
   });
 
   describe('audit log', () => {
     it('records each admin change with before and after, filterable and paged newest first', async () => {
-      const paused = await handWritten(world).get(
-        '/admin/audit?action=admin.queue.paused&targetId=pausable',
-        admin(),
-      );
-      expect(paused.status).toBe(200);
-      expect(paused.body.items).toHaveLength(1);
-      expect(paused.body.items[0]).toMatchObject({
+      const paused = await audit({ action: ['admin.queue.paused'], targetId: 'pausable' });
+      expect(paused.response.status).toBe(200);
+      expect(paused.data!.items).toHaveLength(1);
+      expect(paused.data!.items[0]).toMatchObject({
         action: 'admin.queue.paused',
         actor: { username: 'root' },
         target: { type: 'queue', id: 'pausable' },
         details: { before: { paused: false }, after: { paused: true } },
       });
-      const quota = await handWritten(world).get(
-        `/admin/audit?targetType=user&targetId=${ids.alice}&action=admin.quota.set`,
-        admin(),
+      const quota = await unwrap(
+        audit({ targetType: 'user', targetId: ids.alice, action: ['admin.quota.set'] }),
       );
-      expect(quota.body.items.map((e: { details: any }) => e.details.after.maxRunning)).toEqual([
-        2, 1,
-      ]);
+      expect(
+        quota.items.map(
+          (entry) => (entry.details as { after: { maxRunning: number } }).after.maxRunning,
+        ),
+      ).toEqual([2, 1]);
 
-      const seen: string[] = [];
-      let cursor: string | null = null;
-      do {
-        const page: ApiResponse = await handWritten(world).get(
-          `/admin/audit?limit=3&action=admin.queue.created${cursor ? `&cursor=${cursor}` : ''}`,
-          admin(),
-        );
-        seen.push(...page.body.items.map((e: { target: { id: string } }) => e.target.id));
-        cursor = page.body.nextCursor;
-      } while (cursor);
-      expect(seen).toEqual([
+      const pages = await readPages((cursor) =>
+        unwrap(audit({ limit: 3, action: ['admin.queue.created'], cursor })),
+      );
+      expect(pages.flat().map((entry) => entry.target?.id)).toEqual([
         'bounded',
         'growing',
         'bobs-only',
@@ -353,22 +345,16 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
         'made-at-runtime',
       ]);
 
-      const logins = await handWritten(world).get(
-        '/admin/audit?action=auth.login.succeeded&limit=1',
-        admin(),
-      );
-      expect(logins.body.items).toHaveLength(1);
-      const future = await handWritten(world).get(
-        '/admin/audit?since=2999-01-01T00:00:00Z',
-        admin(),
-      );
-      expect(future.body.items).toEqual([]);
-      expectProblem(await handWritten(world).get('/admin/audit?cursor=garbage', admin()), 400);
+      const logins = await unwrap(audit({ action: ['auth.login.succeeded'], limit: 1 }));
+      expect(logins.items).toHaveLength(1);
+      const future = await unwrap(audit({ since: '2999-01-01T00:00:00Z' }));
+      expect(future.items).toEqual([]);
+      expectProblem(await audit({ cursor: 'garbage' }), 400);
       expectProblem(
-        await handWritten(world).get('/admin/audit?action=no.such.action', admin()),
+        await audit({ action: refusedBody<AuditQuery['action']>(['no.such.action']) }),
         400,
       );
-      expectProblem(await handWritten(world).get('/admin/audit?since=yesterday', admin()), 400);
+      expectProblem(await audit({ since: 'yesterday' }), 400);
     });
   });
 
@@ -377,26 +363,25 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       const { version } = JSON.parse(
         readFileSync(resolve(__dirname, '..', '..', '..', 'package.json'), 'utf8'),
       ) as { version: string };
-      const system = await handWritten(world).get('/admin/system', admin());
-      expect(system.status).toBe(200);
-      expect(system.body).toMatchObject({
+      const answer = await admin().GET('/api/v1/admin/system');
+      expect(answer.response.status).toBe(200);
+      const system = answer.data!;
+      expect(system).toMatchObject({
         version,
         database: { state: 'up' },
         mode: { database: expect.stringMatching(/^(sqlite|postgres)$/) },
       });
-      expect(['up', 'not-configured']).toContain(system.body.redis.state);
-      const self = system.body.processes.find((p: { self: boolean }) => p.self);
+      expect(['up', 'not-configured']).toContain(system.redis.state);
+      const self = system.processes.find((process) => process.self);
       expect(self).toMatchObject({ pid: expect.any(Number), version });
       // the build baked in the commit it was made from, a commit of this repository
-      expect(system.body.build.commit).toMatch(/^[0-9a-f]{40}$/);
+      expect(system.build.commit).toMatch(/^[0-9a-f]{40}$/);
       expect(() =>
-        execFileSync('git', ['cat-file', '-e', `${system.body.build.commit}^{commit}`]),
+        execFileSync('git', ['cat-file', '-e', `${system.build.commit}^{commit}`]),
       ).not.toThrow();
-      expect(Date.parse(system.body.build.builtAt)).toBeLessThanOrEqual(Date.now());
-      expect(
-        system.body.processes.filter((p: { leader: boolean }) => p.leader).length,
-      ).toBeLessThanOrEqual(1);
-      expect(system.body.jobQueues.map((q: { name: string }) => q.name)).toEqual(
+      expect(Date.parse(system.build.builtAt!)).toBeLessThanOrEqual(Date.now());
+      expect(system.processes.filter((process) => process.leader).length).toBeLessThanOrEqual(1);
+      expect(system.jobQueues.map((queue) => queue.name)).toEqual(
         expect.arrayContaining(['task-launch', 'webhook-deliveries']),
       );
     });

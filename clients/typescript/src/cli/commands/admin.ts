@@ -24,6 +24,7 @@ import { readSpecFile } from '../spec-file';
 import type { Column } from '../table';
 import { age } from '../task-columns';
 import { examples } from './examples';
+import { webhookUpdateCommand } from './webhook-update';
 
 const USER_COLUMNS: Column<User>[] = [
   { header: 'ID', value: (user) => user.id },
@@ -360,6 +361,7 @@ function webhooksCommand(): Command {
         },
       ),
   );
+  webhooks.addCommand(webhookUpdateCommand());
   webhooks.addCommand(
     new Command('ping')
       .description('send a test delivery now')

@@ -19,39 +19,57 @@ export function completionCommand(program: Command): Command {
     });
 }
 
-/** Each command with its options, read from the program so the script never lags it. */
-function commandWords(
-  program: Command,
-): Array<{ name: string; about: string; options: string[]; subcommands: string[] }> {
-  return program.commands.map((command) => ({
-    name: command.name(),
-    subcommands: command.commands.map((subcommand) => subcommand.name()),
-    about: command.description().replace(/'/g, ''),
-    options: command.options
-      .flatMap((option) => [option.short, option.long])
-      .filter(Boolean) as string[],
-  }));
+/** A command reached by a path of names (`admin/webhooks/update`) and what may follow it. */
+interface CommandWords {
+  path: string;
+  about: string;
+  options: string[];
+  subcommands: string[];
+}
+
+/** Every command at every depth with its options, read from the program so the script never lags it. */
+function commandWords(command: Command, prefix = ''): CommandWords[] {
+  return command.commands.flatMap((subcommand) => {
+    const path = prefix ? `${prefix}/${subcommand.name()}` : subcommand.name();
+    const words: CommandWords = {
+      path,
+      about: subcommand.description().replace(/'/g, ''),
+      subcommands: subcommand.commands.map((nested) => nested.name()),
+      options: subcommand.options
+        .flatMap((option) => [option.short, option.long])
+        .filter(Boolean) as string[],
+    };
+    return [words, ...commandWords(subcommand, path)];
+  });
+}
+
+/** What may follow a command: its subcommands, then its options. */
+function followers(command: CommandWords): string {
+  return [...command.subcommands, ...command.options, '--help'].join(' ');
 }
 
 function bashScript(program: Command): string {
   const commands = commandWords(program);
+  const topLevel = commands.filter((command) => !command.path.includes('/'));
   const cases = commands
-    .map(
-      (command) =>
-        `    ${command.name}) words="${[...command.subcommands, ...command.options, '--help'].join(' ')}" ;;`,
-    )
+    .map((command) => `    ${command.path}) echo "${followers(command)}" ;;`)
     .join('\n');
+  // The deepest command the words so far name decides what completes next; words that
+  // name no command (arguments, option values) are passed over.
   return `# kiln completion for bash
-_kiln() {
-  local current=\${COMP_WORDS[COMP_CWORD]} words
-  if [ "$COMP_CWORD" -eq 1 ]; then
-    words="${commands.map((command) => command.name).join(' ')}"
-  else
-    case "\${COMP_WORDS[1]}" in
+_kiln_words() {
+  case "$1" in
+    "") echo "${topLevel.map((command) => command.path).join(' ')}" ;;
 ${cases}
-    esac
-  fi
-  COMPREPLY=($(compgen -W "$words" -- "$current"))
+  esac
+}
+_kiln() {
+  local current=\${COMP_WORDS[COMP_CWORD]} path="" next i
+  for ((i = 1; i < COMP_CWORD; i++)); do
+    next="\${path:+$path/}\${COMP_WORDS[i]}"
+    if [ -n "$(_kiln_words "$next")" ]; then path=$next; fi
+  done
+  COMPREPLY=($(compgen -W "$(_kiln_words "$path")" -- "$current"))
 }
 complete -o default -F _kiln kiln
 `;
@@ -59,14 +77,17 @@ complete -o default -F _kiln kiln
 
 function zshScript(program: Command): string {
   const commands = commandWords(program);
-  const described = commands.map((command) => `    '${command.name}:${command.about}'`).join('\n');
+  const topLevel = commands.filter((command) => !command.path.includes('/'));
+  const described = topLevel.map((command) => `    '${command.path}:${command.about}'`).join('\n');
   const cases = commands
     .map((command) =>
       command.subcommands.length
-        ? `      ${command.name}) compadd ${command.subcommands.join(' ')} ;;`
-        : `      ${command.name}) _arguments ${[...command.options, '--help'].map((o) => `'${o}'`).join(' ')} '*:file:_files' ;;`,
+        ? `      ${command.path}) compadd ${command.subcommands.join(' ')} ;;`
+        : `      ${command.path}) _arguments ${[...command.options, '--help'].map((o) => `'${o}'`).join(' ')} '*:file:_files' ;;`,
     )
     .join('\n');
+  // The deepest command the words so far name, as in the bash script (not in `path`,
+  // which zsh ties to PATH).
   return `#compdef kiln
 _kiln() {
   local -a commands
@@ -75,11 +96,20 @@ ${described}
   )
   if (( CURRENT == 2 )); then
     _describe 'command' commands
-  else
-    case $words[2] in
-${cases}
-    esac
+    return
   fi
+  local command_path=$words[2] i
+  for (( i = 3; i < CURRENT; i++ )); do
+    case "$command_path/$words[i]" in
+${commands
+  .filter((command) => command.path.split('/').length > 1)
+  .map((command) => `      ${command.path}) command_path=${command.path} ;;`)
+  .join('\n')}
+    esac
+  done
+  case $command_path in
+${cases}
+  esac
 }
 compdef _kiln kiln
 `;

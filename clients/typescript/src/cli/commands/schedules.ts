@@ -10,6 +10,8 @@ import { readSpecFile, type SpecFile } from '../spec-file';
 import type { Column } from '../table';
 import { age } from '../task-columns';
 import { examples } from './examples';
+import { describeSchedule } from './schedule-details';
+import { scheduleUpdateCommand } from './schedule-update';
 
 const SCHEDULE_COLUMNS: Column<Schedule>[] = [
   { header: 'ID', value: (schedule) => schedule.id },
@@ -85,6 +87,7 @@ export function schedulesCommand(): Command {
         }),
     );
   }
+  schedules.addCommand(scheduleUpdateCommand());
   schedules.addCommand(
     new Command('trigger')
       .description('fire a schedule now; prints the task it submitted')
@@ -130,24 +133,4 @@ export async function createSchedule(
 
 function getSchedule(client: KilnClient, id: string): Promise<Schedule> {
   return unwrap(client.api.GET('/api/v1/schedules/{id}', { params: { path: { id } } }));
-}
-
-function describeSchedule(schedule: Schedule): Array<[string, string | undefined]> {
-  return [
-    ['ID', schedule.id],
-    ['Name', schedule.name],
-    ['Cron', `${schedule.cron} (${schedule.timezone})`],
-    ['Suspended', schedule.suspended ? 'yes' : 'no'],
-    ['Concurrency', schedule.concurrencyPolicy],
-    ['Next fires', schedule.nextFireTimes.join(', ') || undefined],
-    ['Last task', schedule.lastTaskId ?? undefined],
-    [
-      'Recent fires',
-      schedule.history
-        .map((fire) => `${fire.scheduledAt} ${fire.outcome}${fire.taskId ? ` ${fire.taskId}` : ''}`)
-        .join('\n  ') || undefined,
-    ],
-    ['Task', `${schedule.task.name}: ${(schedule.task.command ?? []).join(' ')}`],
-    ['Created', `${schedule.createdAt} (${age(schedule.createdAt)} ago)`],
-  ];
 }

@@ -14,6 +14,8 @@ import type { Column } from '../table';
 import { age } from '../task-columns';
 import { out } from '../terminal';
 import { examples } from './examples';
+import { revisionsCommand, serviceEventsCommand } from './service-history';
+import { serviceLogsCommand } from './service-logs';
 
 /** How often `delete` asks whether a service it deleted is gone. */
 const DELETE_POLL_MS = 250;
@@ -152,17 +154,40 @@ export function servicesCommand(): Command {
     new Command('rollback')
       .description('roll a service back to an earlier revision (as a new revision)')
       .argument('<name>', 'service name')
-      .argument('<revision>', 'the revision to go back to', positiveInteger)
-      .action(async (name: string, revision: number, _options, self: Command) => {
-        const client = loggedInClient(self.optsWithGlobals());
-        const service = await unwrap(
-          client.api.POST('/api/v1/services/{name}/rollback', {
-            params: { path: { name } },
-            body: { revision },
-          }),
-        );
-        process.stdout.write(`${service.name} revision ${service.revision} ${service.status}\n`);
-      }),
+      .argument('[revision]', 'the revision to go back to (or --revision)', positiveInteger)
+      .option('--revision <n>', 'the revision to go back to', positiveInteger)
+      .addOption(outputOption())
+      .addHelpText(
+        'after',
+        examples(
+          'kiln services revisions iris          # which revisions there are',
+          'kiln services rollback iris --revision 1',
+        ),
+      )
+      .action(
+        async (
+          name: string,
+          positional: number | undefined,
+          options: { revision?: number; output: OutputFormat },
+          self: Command,
+        ) => {
+          const revision = options.revision ?? positional;
+          if (revision === undefined)
+            throw new CliExit(EXIT.error, 'name the revision to go back to: --revision N');
+          const client = loggedInClient(self.optsWithGlobals());
+          const service = await unwrap(
+            client.api.POST('/api/v1/services/{name}/rollback', {
+              params: { path: { name } },
+              body: { revision },
+            }),
+          );
+          if (options.output === 'table')
+            process.stdout.write(
+              `${service.name} revision ${service.revision} ${service.status}\n`,
+            );
+          else printDetails(options.output, service, []);
+        },
+      ),
   );
   services.addCommand(
     new Command('delete')
@@ -183,31 +208,9 @@ export function servicesCommand(): Command {
         }
       }),
   );
-  services.addCommand(
-    new Command('logs')
-      .description("print a replica's log (the first replica's unless one is named)")
-      .argument('<name>', 'service name')
-      .argument('[replica]', 'replica name, as `kiln services get` lists them')
-      .option('--tail <n>', 'only the last n lines', positiveInteger)
-      .action(
-        async (
-          name: string,
-          replica: string | undefined,
-          options: { tail?: number },
-          self: Command,
-        ) => {
-          const client = loggedInClient(self.optsWithGlobals());
-          const chosen = replica ?? (await firstReplica(client, name));
-          const text = await unwrap(
-            client.api.GET('/api/v1/services/{name}/replicas/{replica}/logs', {
-              params: { path: { name, replica: chosen }, query: { tail: options.tail } },
-              parseAs: 'text',
-            }),
-          );
-          process.stdout.write(text ?? '');
-        },
-      ),
-  );
+  services.addCommand(serviceLogsCommand());
+  services.addCommand(revisionsCommand());
+  services.addCommand(serviceEventsCommand());
   services.addCommand(invokeCommand());
   return services;
 }
@@ -263,13 +266,6 @@ function dataOf(data: string): string {
 
 function getService(client: KilnClient, name: string): Promise<ServiceDetail> {
   return unwrap(client.api.GET('/api/v1/services/{name}', { params: { path: { name } } }));
-}
-
-async function firstReplica(client: KilnClient, name: string): Promise<string> {
-  const service = await getService(client, name);
-  const replica = service.replicaList[0];
-  if (!replica) throw new CliExit(EXIT.error, `service ${name} has no replica to read`);
-  return replica.name;
 }
 
 function deploymentOf(
