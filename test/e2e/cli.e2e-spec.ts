@@ -8,6 +8,7 @@ import { waitUntil } from '../../src/common/wait-until';
 import { KilnCli } from '../support/kiln-cli';
 import { clientAs } from '../support/kiln-clients';
 import { KilnProcess } from '../support/kiln-process';
+import { tempDataDir } from '../support/test-config';
 
 const PASSWORD = 'a long enough password';
 
@@ -124,15 +125,18 @@ describe('kiln (the command line)', () => {
   });
 
   it('logs -f names the attempt it follows and switches to the retry when the attempt fails', async () => {
+    // attempt 1 holds its second line until the test has seen the first one followed live
+    const gate = join(tempDataDir('kiln-cli-gate-'), 'go');
     const script =
-      'echo "attempt $KILN_ATTEMPT line 1"; sleep 1; echo "attempt $KILN_ATTEMPT line 2"; ' +
-      '[ "$KILN_ATTEMPT" -ge 2 ] || exit 3';
+      `echo "attempt $KILN_ATTEMPT line 1"; ` +
+      `[ "$KILN_ATTEMPT" -ge 2 ] || while [ ! -e ${gate} ]; do sleep 0.05; done; ` +
+      'echo "attempt $KILN_ATTEMPT line 2"; [ "$KILN_ATTEMPT" -ge 2 ] || exit 3';
     const args = ['run', '-d', '--retries', '1', '--retry-backoff', '0', '--', '/bin/sh', '-c'];
     const id = (await cli.run([...args, script])).stdout.trim();
     const following = cli.start(['logs', '-f', id]);
-    // attempt 1 is still running (a second before its next line) when its lines start
     await following.waitForStdout('attempt 1 line 1');
     expect(following.stdout).toBe('attempt 1 line 1\n');
+    writeFileSync(gate, '');
     const result = await following.result;
     expect(result.stdout).toBe(
       'attempt 1 line 1\nattempt 1 line 2\nattempt 2 line 1\nattempt 2 line 2\n',
