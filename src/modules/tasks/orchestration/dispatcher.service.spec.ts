@@ -9,6 +9,7 @@ import type { OwnershipPolicy } from '../../auth';
 import { Task } from '../persistence/entities/task.entity';
 import { UserQuota } from '../persistence/entities/user-quota.entity';
 import { UserQuotaRepository } from '../persistence/user-quota.repository';
+import { ReplicaUsagePort } from '../quotas/replica-usage-port';
 import { CapacityService } from './capacity.service';
 import { Dispatcher } from './dispatcher.service';
 import { TaskDependencies } from './task-dependencies.service';
@@ -55,6 +56,7 @@ describe('the dispatcher', () => {
       tasks,
       new UserQuotaRepository(dataSource.getRepository(UserQuota)),
       catalog,
+      new ReplicaUsagePort(),
     );
     let launched: () => void;
     firstLaunchOrder = new Promise((resolve) => (launched = resolve));
