@@ -4,6 +4,7 @@
 import { unwrap } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { FINAL, shell, startTaskWorld, TaskWorld } from '../scenarios/tasks/task-world';
+import { processesOfService } from '../support/run-processes';
 import { openSse, SseEvent, SseReader } from '../support/sse-client';
 import { ServableModel, trainServableModel } from '../support/servable-model';
 import { startTestApp } from '../support/test-app';
@@ -167,6 +168,30 @@ describe('service events on GET /api/v1/events (embedded default)', () => {
     expect(onlyTasks.events.every((event) => event.event === 'status')).toBe(true);
     expect(onlyScaled.events.map((event) => event.event)).toEqual(['service.scaled']);
     await remove('feed-filtered');
+  }, 60_000);
+
+  it('reports a service scaled to zero stopped only once its last replica process is gone', async () => {
+    const id = await deploy('feed-stopped');
+    const stream = await events(world.tokens.alice, `?serviceId=${id}`);
+    const running = await waitUntil(() => processesOfService(id).length === 1, {
+      timeoutMs: 30_000,
+    });
+    expect(running.satisfied).toBe(true);
+    const path = { name: 'feed-stopped' };
+    await unwrap(
+      world.as.alice.POST('/api/v1/services/{name}/scale', {
+        params: { path },
+        body: { replicas: 0 },
+      }),
+    );
+    // The event is written with the status; the process table is read as it arrives.
+    let leftWhenStopped: number[] | undefined;
+    await stream.waitFor((event) => {
+      if (event.event === 'service.stopped') leftWhenStopped ??= processesOfService(id);
+      return leftWhenStopped !== undefined;
+    });
+    expect(leftWhenStopped).toEqual([]);
+    await remove('feed-stopped');
   }, 60_000);
 
   it('refuses a kind it does not send and a serviceId that is no UUID (400 problem)', async () => {
