@@ -7,7 +7,7 @@ import { paginate } from './pagination';
 import { KilnProblemError, problemFrom } from './problem';
 import { readSse, type SseEvent, type SseOptions } from './sse';
 import { TokenSession, type Credentials, type FetchLike } from './token-session';
-import type { FeedEvent, Session, Task, TaskListQuery } from './types';
+import type { LiveEvent, LiveEventKind, Session, Task, TaskListQuery } from './types';
 
 export interface KilnClientOptions {
   /** Where Kiln listens, e.g. http://localhost:3000 (no /api/v1). */
@@ -137,13 +137,26 @@ export class KilnClient {
     }
   }
 
-  /** Status and progress changes as they happen, resuming after `lastEventId`. */
+  /**
+   * Tasks' status and progress changes and services' events as they happen, resuming
+   * after `lastEventId` (an event id of this feed, or a task event's id).
+   */
   async *events(
-    options: { taskId?: string; lastEventId?: string } & Pick<SseOptions, 'signal'> = {},
-  ): AsyncGenerator<FeedEvent> {
-    const query = options.taskId ? `?taskId=${encodeURIComponent(options.taskId)}` : '';
-    const stream = readSse(this.session.fetch, this.url(`/events${query}`), options);
-    for await (const event of stream) yield JSON.parse(event.data) as FeedEvent;
+    options: {
+      taskId?: string;
+      serviceId?: string;
+      kind?: LiveEventKind[];
+      lastEventId?: string;
+    } & Pick<SseOptions, 'signal'> = {},
+  ): AsyncGenerator<LiveEvent> {
+    const query = new URLSearchParams();
+    if (options.taskId) query.set('taskId', options.taskId);
+    if (options.serviceId) query.set('serviceId', options.serviceId);
+    if (options.kind?.length) query.set('kind', options.kind.join(','));
+    const search = query.toString();
+    const url = this.url(search ? `/events?${search}` : '/events');
+    const stream = readSse(this.session.fetch, url, options);
+    for await (const event of stream) yield JSON.parse(event.data) as LiveEvent;
   }
 
   private url(path: string): string {

@@ -12,6 +12,16 @@ export type TaskUpdate = Schemas['UpdateTaskDto'];
 export type TaskEvent = Schemas['TaskEventResponse'];
 /** An event of the live feed: a task event and whose task it is. */
 export type FeedEvent = Schemas['FeedEventResponse'];
+/** An event of the live feed about a model service, named by its kind (`service.ready`). */
+export type ServiceFeedEvent = Schemas['ServiceFeedEventResponse'];
+/** Anything GET /api/v1/events sends; `kind` tells which (`status`, `progress`, `service.*`). */
+export type LiveEvent = FeedEvent | ServiceFeedEvent;
+/** The names an event of the live feed may have, for its `kind` filter. */
+export type LiveEventKind = LiveEvent['kind'];
+
+export function isTaskFeedEvent(event: LiveEvent): event is FeedEvent {
+  return event.kind === 'status' || event.kind === 'progress';
+}
 export type TaskAttempt = Schemas['TaskAttemptResponse'];
 export type TaskMetrics = Schemas['TaskMetricsResponse'];
 export type MetricSeries = Schemas['MetricSeriesResponse'];

@@ -2,7 +2,7 @@ import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule } from '../auth';
 import { RuntimesModule } from '../runtimes';
-import { TasksModule } from '../tasks';
+import { ReplicaUsagePort, ServiceEventPort, TasksModule } from '../tasks';
 import { ReplicaLogsController } from './api/replica-logs.controller';
 import { ServicesController } from './api/services.controller';
 import { ServicesService } from './api/services.service';
@@ -18,6 +18,7 @@ import { ServiceHistoryRetention } from './retention/service-history-retention';
 import { ServiceReconciler } from './supervision/service-reconciler';
 import { ServiceWakeups } from './supervision/service-wakeups';
 import { ServiceEventLog } from './lifecycle/service-event-log';
+import { ServiceEventFeed } from './lifecycle/service-event-feed';
 
 /** Model services: REST, the reconciler that keeps them running, and their endpoint. */
 @Module({
@@ -37,6 +38,7 @@ import { ServiceEventLog } from './lifecycle/service-event-log';
     InvokePrometheus,
     ReplyFromRegistration,
     ServiceEventLog,
+    ServiceEventFeed,
     ServiceHistoryRetention,
   ],
   exports: [ServiceEventLog],
@@ -45,9 +47,17 @@ export class ServicesModule implements OnModuleInit {
   constructor(
     private readonly wakeups: ServiceWakeups,
     private readonly reconciler: ServiceReconciler,
+    private readonly eventPort: ServiceEventPort,
+    private readonly eventFeed: ServiceEventFeed,
+    private readonly replicaUsage: ReplicaUsagePort,
+    private readonly services: ServicesRepository,
   ) {}
 
   onModuleInit(): void {
     this.wakeups.register(() => this.reconciler.wake());
+    this.eventPort.register(this.eventFeed);
+    this.replicaUsage.register({
+      byOwner: (ownerIds, exceptServiceId) => this.services.heldByOwner(ownerIds, exceptServiceId),
+    });
   }
 }

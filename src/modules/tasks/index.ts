@@ -17,9 +17,19 @@ export type { TaskQueue } from './queues/task-queue';
 export { QuotaAdministration } from './quotas/quota-administration.service';
 export type { QuotaOverrides, UserQuotaView } from './quotas/quota-administration.service';
 export type { QuotaUsage } from './quotas/quota-usage.repository';
+export { ReplicaUsagePort } from './quotas/replica-usage-port';
+export type { HeldReplicas, ReplicaUsageSource } from './quotas/replica-usage-port';
+export { ReplicaQuotaGate } from './quotas/replica-quota-gate';
+export { QuotaExceededError } from './tasks.errors';
 export type { UserLimits } from './orchestration/capacity.service';
 export { TaskEventLog } from './events/task-event-log';
 export type { TaskStatusRecord } from './events/task-event-log';
+export { ServiceEventPort } from './events/service-event-port';
+export type {
+  ServiceEventSource,
+  ServiceFeedKind,
+  ServiceFeedRecord,
+} from './events/service-event-port';
 export { TaskLifecycle } from './lifecycle/task-lifecycle';
 export { TASK_STATUSES } from './lifecycle/task-status';
 export { LAUNCH_JOB_QUEUE } from './orchestration/launch-order';

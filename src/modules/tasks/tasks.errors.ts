@@ -1,5 +1,5 @@
 // Domain errors of the tasks module, rendered as problem+json by the global filter.
-import { DomainError } from '../../common/errors/domain-error';
+import { DomainError, FieldProblem } from '../../common/errors/domain-error';
 
 /** The backlog is full (the user's or everyone's): try again later. */
 export class BacklogFullError extends DomainError {
@@ -41,5 +41,20 @@ export class InvalidRunTokenError extends DomainError {
 
   constructor() {
     super('The run token is not valid for a running attempt of this task.');
+  }
+}
+
+/**
+ * A model service would hold more than its owner's quota: replicas count against the
+ * running quota and their GPUs against the GPU quota, as task runs do.
+ */
+export class QuotaExceededError extends DomainError {
+  readonly status = 409;
+  readonly slug = 'quota-exceeded';
+  override readonly fieldProblems: FieldProblem[];
+
+  constructor(message: string, field: string, problem: string) {
+    super(message);
+    this.fieldProblems = [{ field, message: problem }];
   }
 }

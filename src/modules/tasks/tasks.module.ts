@@ -22,6 +22,9 @@ import { RunSpecFactory } from './runs/run-spec.factory';
 import { TaskDependencies } from './orchestration/task-dependencies.service';
 import { TaskEventFeed } from './events/task-event-feed';
 import { TaskEventLog } from './events/task-event-log';
+import { ServiceEventPort } from './events/service-event-port';
+import { ReplicaUsagePort } from './quotas/replica-usage-port';
+import { ReplicaQuotaGate } from './quotas/replica-quota-gate';
 import { TaskLogsService } from './runs/task-logs.service';
 import { TaskRunReporter } from './runs/task-run-reporter';
 import { TaskRunsController } from './api/task-runs.controller';
@@ -77,6 +80,9 @@ import { TrainedModels } from './artifacts/trained-models';
     RunSpecFactory,
     TaskDependencies,
     TaskEventFeed,
+    ServiceEventPort,
+    ReplicaUsagePort,
+    ReplicaQuotaGate,
     TaskEventLog,
     TaskLogsService,
     TaskRunReporter,
@@ -102,6 +108,9 @@ import { TrainedModels } from './artifacts/trained-models';
     TrainedModels,
   ],
   exports: [
+    ServiceEventPort,
+    ReplicaUsagePort,
+    ReplicaQuotaGate,
     TasksService,
     TrainedModels,
     QueueAdministration,

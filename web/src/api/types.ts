@@ -20,8 +20,10 @@ export type ApiToken = Schemas['ApiTokenResponse'];
 export type CreatedApiToken = Schemas['CreatedApiTokenResponse'];
 export type TokenScope = NonNullable<Schemas['CreateApiTokenDto']['scopes']>[number];
 
-/** What GET /api/v1/events sends: a task event with the task and its owner. */
-export type LiveTaskEvent = Schemas['TaskEventResponse'] & { taskId: string; ownerId: string };
+/** What GET /api/v1/events sends about a task: a task event with the task and its owner. */
+export type LiveTaskEvent = Schemas['FeedEventResponse'];
+/** What GET /api/v1/events sends: a task event, or a model service's (`service.*`). */
+export type LiveEvent = LiveTaskEvent | Schemas['ServiceFeedEventResponse'];
 
 export const TASK_STATUSES = [
   'pending',

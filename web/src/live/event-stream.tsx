@@ -1,13 +1,16 @@
-// One GET /api/v1/events stream for the whole console while signed in. Each event updates
-// the cache (applyTaskEvent); a dropped stream is reopened with Last-Event-ID, so nothing
+// One GET /api/v1/events stream for the whole console while signed in. Each task event
+// updates the cache (applyTaskEvent), each service event has the service's pages read
+// again (applyServiceEvent); a dropped stream is reopened with Last-Event-ID, so nothing
 // is missed, and the layout shows a banner while it is down. Nothing is polled.
 import { readSse } from '@kiln/client';
 import { useQueryClient } from '@tanstack/react-query';
 import { createContext, useContext, useEffect, useState } from 'react';
 import type { ReactNode } from 'react';
 import { kiln } from '../api/kiln';
-import type { LiveTaskEvent } from '../api/types';
+import { isTaskFeedEvent } from '@kiln/client';
+import type { LiveEvent } from '../api/types';
 import { taskKeys } from '../tasks/task-queries';
+import { applyServiceEvent } from './apply-service-event';
 import { applyTaskEvent } from './apply-task-event';
 import { watchedFetch } from './watched-fetch';
 
@@ -31,7 +34,11 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
       dropped = !connected;
       setState(connected ? 'live' : 'down');
     });
-    void follow(fetchFn, abort.signal, (event) => applyTaskEvent(queryClient, event));
+    void follow(fetchFn, abort.signal, (event) =>
+      isTaskFeedEvent(event)
+        ? applyTaskEvent(queryClient, event)
+        : applyServiceEvent(queryClient, event),
+    );
     return () => abort.abort();
   }, [queryClient]);
 
@@ -41,7 +48,7 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
 async function follow(
   fetchFn: ReturnType<typeof watchedFetch>,
   signal: AbortSignal,
-  onEvent: (event: LiveTaskEvent) => void,
+  onEvent: (event: LiveEvent) => void,
 ): Promise<void> {
   let lastEventId: string | undefined;
   while (!signal.aborted) {
@@ -50,7 +57,7 @@ async function follow(
       const options = { lastEventId, signal, reconnectDelayMs: RETRY_MS, maxReconnects: 1000 };
       for await (const event of readSse(fetchFn, url, options)) {
         if (event.id !== undefined) lastEventId = event.id;
-        onEvent(JSON.parse(event.data) as LiveTaskEvent);
+        onEvent(JSON.parse(event.data) as LiveEvent);
       }
     } catch {
       // refused (e.g. too many streams) or gave up: try again after a pause

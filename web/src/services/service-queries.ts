@@ -1,5 +1,5 @@
-// Query keys and fetchers of model services. Services are not on the task event stream,
-// so their pages read again after each change the user makes and on demand.
+// Query keys and fetchers of model services. Their pages read again on each service event
+// of the live stream (live/apply-service-event.ts), after each change and on demand.
 import { kiln, unwrap } from '../api/kiln';
 
 export const serviceKeys = {

@@ -610,7 +610,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Server-Sent Events: status and progress changes of the tasks the caller may see (resumes from Last-Event-ID) */
+        /**
+         * Server-Sent Events: changes of the tasks and model services the caller may see (resumes from Last-Event-ID)
+         * @description Each event is named by its kind: `status` and `progress` carry a FeedEventResponse, `service.<status>` (the status a service moved to) and `service.scaled` a ServiceFeedEventResponse. An event id is `<task event id>:<service event id>`, the position reached in both logs; sent back as Last-Event-ID it resumes both without loss or repeat. A bare task event id (as GET /tasks/{id}/events lists) resumes the task events after it, and service events from the reconnect on.
+         */
         get: operations["streamEvents"];
         put?: never;
         post?: never;
@@ -1328,10 +1331,18 @@ export interface components {
             maxPending: number | null;
         };
         QuotaUsageResponse: {
-            /** @description Runs holding a slot (queued, running, cancelling). */
+            /**
+             * @description What counts against maxRunning: task runs holding a slot (queued, running,
+             *     cancelling) and the wanted replicas of the user's model services.
+             */
             running: number;
+            /** @description What counts against maxGpus: the GPUs of those runs and replicas. */
             gpus: number;
             pending: number;
+            /** @description The model services' part of `running`. */
+            serviceReplicas: number;
+            /** @description The model services' part of `gpus` (replicas × GPUs per replica). */
+            serviceGpus: number;
         };
         UserQuotaResponse: {
             /** Format: uuid */
@@ -1616,6 +1627,34 @@ export interface components {
             /** @enum {string} */
             to: "pending" | "queued" | "running" | "cancelling" | "lost" | "succeeded" | "failed" | "timed_out" | "cancelled";
             progress: number | null;
+            actor: string;
+            reason: string | null;
+            /** Format: date-time */
+            occurredAt: string;
+        };
+        ServiceFeedEventResponse: {
+            /** @description The position in the service event log. */
+            id: number;
+            /**
+             * @description The event's name, as on the stream.
+             * @enum {string}
+             */
+            kind: "service.deploying" | "service.ready" | "service.degraded" | "service.failed" | "service.stopping" | "service.stopped" | "service.scaled";
+            /** Format: uuid */
+            serviceId: string;
+            /** Format: uuid */
+            ownerId: string;
+            /** @enum {string|null} */
+            from: "deploying" | "ready" | "degraded" | "failed" | "stopping" | "stopped" | null;
+            /** @enum {string} */
+            to: "deploying" | "ready" | "degraded" | "failed" | "stopping" | "stopped";
+            /** @description The replicas wanted from then on, for `service.scaled`; null otherwise. */
+            replicas: number | null;
+            /** @description The revision being rolled out then. */
+            revision: number;
+            /** @description Null once the service is deleted. */
+            serviceName: string | null;
+            /** @description A user id, or `system` for the reconciler. */
             actor: string;
             reason: string | null;
             /** Format: date-time */
@@ -5866,8 +5905,12 @@ export interface operations {
     streamEvents: {
         parameters: {
             query?: {
-                /** @description Only this task's events. */
+                /** @description Only events of these names, comma-separated (e.g. `status,service.ready`). */
+                kind?: ("status" | "progress" | "service.deploying" | "service.ready" | "service.degraded" | "service.failed" | "service.stopping" | "service.stopped" | "service.scaled")[];
+                /** @description Only this task's events (so no service events). */
                 taskId?: string;
+                /** @description Only this service's events (so no task events). */
+                serviceId?: string;
             };
             header?: never;
             path?: never;
@@ -5875,7 +5918,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Server-Sent Events named by their kind; the data is a FeedEventResponse */
+            /** @description Server-Sent Events named by their kind; the data is a FeedEventResponse (task events) or a ServiceFeedEventResponse (service events) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -5884,7 +5927,7 @@ export interface operations {
                     "text/event-stream": string;
                 };
             };
-            /** @description taskId is not a UUID */
+            /** @description taskId or serviceId is not a UUID, or kind names no event */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7813,7 +7856,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The name is taken, the model’s task has not succeeded, or the service is being deleted */
+            /** @description The name is taken, the model’s task has not succeeded, the service is being deleted, or the owner’s quota has no room for the replicas (`quota-exceeded`: maxRunning, or maxGpus for replicas × GPUs; the detail gives the figures) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8080,7 +8123,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The name is taken, the model’s task has not succeeded, or the service is being deleted */
+            /** @description The name is taken, the model’s task has not succeeded, the service is being deleted, or the owner’s quota has no room for the replicas (`quota-exceeded`: maxRunning, or maxGpus for replicas × GPUs; the detail gives the figures) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8200,7 +8243,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The service is being deleted */
+            /** @description The service is being deleted, or the owner’s quota has no room for the replicas (`quota-exceeded`, naming the quota and the figures) */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -8322,7 +8365,7 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The service is being deleted */
+            /** @description The service is being deleted, or the owner’s quota has no room for the replicas (`quota-exceeded`, naming the quota and the figures) */
             409: {
                 headers: {
                     [name: string]: unknown;

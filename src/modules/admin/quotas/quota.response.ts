@@ -23,13 +23,23 @@ export class QuotaOverridesResponse {
 }
 
 export class QuotaUsageResponse {
-  /** Runs holding a slot (queued, running, cancelling). */
+  /**
+   * What counts against maxRunning: task runs holding a slot (queued, running,
+   * cancelling) and the wanted replicas of the user's model services.
+   */
   @ApiProperty({ type: 'integer' })
   running: number;
+  /** What counts against maxGpus: the GPUs of those runs and replicas. */
   @ApiProperty({ type: 'integer' })
   gpus: number;
   @ApiProperty({ type: 'integer' })
   pending: number;
+  /** The model services' part of `running`. */
+  @ApiProperty({ type: 'integer' })
+  serviceReplicas: number;
+  /** The model services' part of `gpus` (replicas × GPUs per replica). */
+  @ApiProperty({ type: 'integer' })
+  serviceGpus: number;
 }
 
 export class UserQuotaResponse {

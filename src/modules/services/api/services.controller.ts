@@ -60,7 +60,7 @@ const DEPLOY_PROBLEMS = {
   400: 'The body is not valid, or the spec cannot run on the queue; `errors` names each field',
   403: 'Viewers change nothing; the queue does not take services from the caller’s role',
   404: 'No such service; or the model’s task or file does not exist (or is not the caller’s)',
-  409: 'The name is taken, the model’s task has not succeeded, or the service is being deleted',
+  409: 'The name is taken, the model’s task has not succeeded, the service is being deleted, or the owner’s quota has no room for the replicas (`quota-exceeded`: maxRunning, or maxGpus for replicas × GPUs; the detail gives the figures)',
 } as const;
 
 @ApiTags('services')
@@ -154,7 +154,7 @@ export class ServicesController {
   @SERVICE_NAME_PARAM
   @ApiProblems(REQUEST_LINE_PROBLEMS, JSON_BODY_PROBLEMS, SERVICE_NOT_FOUND, {
     403: 'Viewers change nothing',
-    409: 'The service is being deleted',
+    409: 'The service is being deleted, or the owner’s quota has no room for the replicas (`quota-exceeded`, naming the quota and the figures)',
     412: CHANGED,
   })
   async scaleService(
@@ -174,7 +174,7 @@ export class ServicesController {
     400: 'The body is not valid, or names the current revision',
     403: 'Viewers change nothing; the queue does not take services from the caller’s role',
     404: 'No such service (or not the caller’s), or no such revision',
-    409: 'The service is being deleted',
+    409: 'The service is being deleted, or the owner’s quota has no room for the replicas (`quota-exceeded`, naming the quota and the figures)',
     412: CHANGED,
   })
   async rollbackService(

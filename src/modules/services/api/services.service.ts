@@ -12,7 +12,7 @@ import { KilnConfig } from '../../../config/kiln.config';
 import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { ForbiddenError, OwnershipPolicy, Principal, Role, ROLES } from '../../auth';
 import { ServiceRuntimeRegistry } from '../../runtimes';
-import { TrainedModels } from '../../tasks';
+import { ReplicaQuotaGate, TrainedModels } from '../../tasks';
 import { ServiceStatus } from '../lifecycle/service-status';
 import { PinnedModel, ServiceRevision } from '../persistence/service-revision.entity';
 import { Service } from '../persistence/service.entity';
@@ -25,6 +25,8 @@ import {
 } from '../services.errors';
 import type { CreateServiceDto } from './dto/create-service.dto';
 import type { ModelReferenceDto, ServiceSpecFields } from './dto/service-spec.dto';
+
+const NOTHING_HELD = { replicas: 0, gpus: 0 };
 
 const DEFAULTS = {
   replicas: 1,
@@ -50,6 +52,7 @@ export class ServicesService {
     private readonly models: TrainedModels,
     private readonly policy: OwnershipPolicy,
     private readonly wakeups: ServiceWakeups,
+    private readonly quota: ReplicaQuotaGate,
   ) {}
 
   async create(principal: Principal, dto: CreateServiceDto): Promise<Service> {
@@ -58,6 +61,11 @@ export class ServicesService {
     if (await this.services.findByName(dto.name)) throw new ServiceNameTakenError(dto.name);
     const id = randomUUID();
     const spec = await this.revisionSpec(principal, dto, undefined, queue);
+    const replicas = dto.replicas ?? DEFAULTS.replicas;
+    await this.quota.assertRoom(principal.userId, undefined, NOTHING_HELD, {
+      replicas,
+      gpus: replicas * spec.gpu,
+    });
     const now = new Date();
     const service = Object.assign(new Service(), {
       id,
@@ -69,7 +77,7 @@ export class ServicesService {
       runtime: queue.runtime,
       status: ServiceStatus.Deploying,
       reason: 'created',
-      desiredReplicas: dto.replicas ?? DEFAULTS.replicas,
+      desiredReplicas: replicas,
       readyReplicas: 0,
       updatedReplicas: 0,
       targetRevision: 1,
@@ -204,6 +212,7 @@ export class ServicesService {
     spec?: RevisionSpec,
     cause?: string,
   ): Promise<Service> {
+    await this.assertQuota(service, changes.desiredReplicas, spec);
     let revision: ServiceRevision | undefined;
     if (spec) {
       const number = service.targetRevision + 1;
@@ -220,6 +229,25 @@ export class ServicesService {
     }
     this.wakeups.wake();
     return (await this.services.findById(service.id)) ?? service;
+  }
+
+  /**
+   * Refuses (409) a change that would make the service hold more of its owner's quota
+   * than there is room for: its wanted replicas, and their GPUs at the target revision's.
+   */
+  private async assertQuota(
+    service: Service,
+    replicas = service.desiredReplicas,
+    spec?: RevisionSpec,
+  ): Promise<void> {
+    const current = (await this.revision(service)).gpu;
+    const gpu = spec?.gpu ?? current;
+    await this.quota.assertRoom(
+      service.ownerId,
+      service.id,
+      { replicas: service.desiredReplicas, gpus: service.desiredReplicas * current },
+      { replicas, gpus: replicas * gpu },
+    );
   }
 
   /** The revision columns the request asks for, filled from `current` and the defaults. */

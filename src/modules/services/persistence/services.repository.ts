@@ -1,4 +1,5 @@
 // All SQL of the service tables: services, their revisions and their events.
+import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
@@ -54,6 +55,8 @@ export interface StatusChange {
 @Injectable()
 export class ServicesRepository {
   private readonly transition: ConditionalTransition<Service, ServiceEvent>;
+  /** Emits `written` after a service event row is committed here, for the live feed. */
+  readonly eventsWritten = new EventEmitter<{ written: [] }>();
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -80,6 +83,7 @@ export class ServicesRepository {
         reason: service.reason,
       });
     });
+    this.eventsWritten.emit('written');
   }
 
   findById(id: string): Promise<Service | null> {
@@ -151,7 +155,7 @@ export class ServicesRepository {
     actor: string,
     revision?: ServiceRevision,
   ): Promise<boolean> {
-    return inTransaction(this.dataSource, async (manager) => {
+    const changed = await inTransaction(this.dataSource, async (manager) => {
       const result = await manager.update(
         Service,
         { id: service.id, version: service.version },
@@ -175,6 +179,8 @@ export class ServicesRepository {
       }
       return true;
     });
+    if (changed) this.eventsWritten.emit('written');
+    return changed;
   }
 
   /** Records what the reconciler saw, without a status change. */
@@ -199,11 +205,41 @@ export class ServicesRepository {
         reason: { value: change.reason },
       },
     });
+    if (moved) this.eventsWritten.emit('written');
     return moved?.row ?? null;
   }
 
   async delete(id: string): Promise<void> {
     await this.services.delete({ id });
+  }
+
+  /**
+   * What each owner's services hold of the quota (of `ownerIds` when given), but
+   * `exceptId`'s: the wanted replicas, and replicas × the target revision's GPUs. A
+   * rollout's surge (old replicas serving while new ones start) is not counted.
+   */
+  async heldByOwner(
+    ownerIds?: readonly string[],
+    exceptId?: string,
+  ): Promise<Map<string, { replicas: number; gpus: number }>> {
+    if (ownerIds?.length === 0) return new Map();
+    const query = this.services
+      .createQueryBuilder('s')
+      .innerJoin(ServiceRevision, 'r', 'r.service_id = s.id AND r.number = s.target_revision')
+      .select('s.owner_id', 'ownerId')
+      .addSelect('SUM(s.desired_replicas)', 'replicas')
+      .addSelect('SUM(s.desired_replicas * r.gpu)', 'gpus')
+      .where('s.desired_replicas > 0')
+      .groupBy('s.owner_id');
+    if (ownerIds) query.andWhere('s.owner_id IN (:...ownerIds)', { ownerIds });
+    if (exceptId) query.andWhere('s.id <> :exceptId', { exceptId });
+    const rows = await query.getRawMany<Record<'ownerId' | 'replicas' | 'gpus', string | number>>();
+    return new Map(
+      rows.map((row) => [
+        String(row.ownerId),
+        { replicas: Number(row.replicas), gpus: Number(row.gpus) },
+      ]),
+    );
   }
 
   /** Removes up to `limit` status events written before `cutoff`, oldest first. */

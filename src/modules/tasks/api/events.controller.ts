@@ -7,7 +7,7 @@ import {
   UNAVAILABLE_PROBLEM,
 } from '../../../common/decorators/api-problems.decorator';
 import { RequestTimeout } from '../../../common/http/request-timeout.decorator';
-import { SseStream, lastEventIdOf } from '../../../common/http/sse';
+import { SseStream } from '../../../common/http/sse';
 import {
   Auth,
   CurrentUser,
@@ -19,8 +19,12 @@ import {
 import { EventsQuery } from './dto/events.query';
 import { TaskEvent } from '../persistence/entities/task-event.entity';
 import { FeedEventResponse } from './dto/task.response';
+import { ServiceFeedEventResponse } from './dto/service-feed-event.response';
 import { toFeedEventResponse } from './task.mapper';
 import { TaskEventFeed } from '../events/task-event-feed';
+import { ServiceEventPort, ServiceFeedRecord } from '../events/service-event-port';
+import { FeedCursor, formatCursor, resumePointOf } from '../events/feed-cursor';
+import { mergeByTime, FeedItem } from '../events/feed-item';
 
 @ApiTags('tasks')
 @Auth()
@@ -28,60 +32,104 @@ import { TaskEventFeed } from '../events/task-event-feed';
 @Controller('events')
 export class EventsController {
   constructor(
-    private readonly feed: TaskEventFeed,
+    private readonly taskFeed: TaskEventFeed,
+    private readonly serviceEvents: ServiceEventPort,
     private readonly policy: OwnershipPolicy,
     private readonly streams: OpenStreams,
   ) {}
 
   @Get()
-  @ApiExtraModels(FeedEventResponse)
+  @ApiExtraModels(FeedEventResponse, ServiceFeedEventResponse)
   @RequireScopes('tasks:read')
   @RequestTimeout(0)
   @ApiOperation({
     summary:
-      'Server-Sent Events: status and progress changes of the tasks the caller may see (resumes from Last-Event-ID)',
+      'Server-Sent Events: changes of the tasks and model services the caller may see (resumes from Last-Event-ID)',
+    description:
+      'Each event is named by its kind: `status` and `progress` carry a FeedEventResponse, ' +
+      '`service.<status>` (the status a service moved to) and `service.scaled` a ' +
+      'ServiceFeedEventResponse. An event id is `<task event id>:<service event id>`, the ' +
+      'position reached in both logs; sent back as Last-Event-ID it resumes both without ' +
+      'loss or repeat. A bare task event id (as GET /tasks/{id}/events lists) resumes the ' +
+      'task events after it, and service events from the reconnect on.',
   })
   @ApiOkResponse({
-    description: 'Server-Sent Events named by their kind; the data is a FeedEventResponse',
+    description:
+      'Server-Sent Events named by their kind; the data is a FeedEventResponse (task events) or a ServiceFeedEventResponse (service events)',
     content: { 'text/event-stream': { schema: { type: 'string' } } },
   })
-  @ApiProblems({ 400: 'taskId is not a UUID', 429: TOO_MANY_STREAMS })
+  @ApiProblems({
+    400: 'taskId or serviceId is not a UUID, or kind names no event',
+    429: TOO_MANY_STREAMS,
+  })
   async streamEvents(
     @CurrentUser() principal: Principal,
     @Query() query: EventsQuery,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
-    const visible = (event: TaskEvent) =>
-      this.policy.canSee(principal, event.ownerId) &&
-      (!query.taskId || event.taskId === query.taskId);
+    const visible = (item: FeedItem) => {
+      if (!this.policy.canSee(principal, item.record.ownerId)) return false;
+      if (query.kind && !query.kind.includes(item.record.kind)) return false;
+      return item.source === 'task'
+        ? !query.serviceId && (!query.taskId || item.record.taskId === query.taskId)
+        : !query.taskId && (!query.serviceId || item.record.serviceId === query.serviceId);
+    };
     const stream = this.streams.open(principal, () => new SseStream(request, reply));
-    const send = (event: TaskEvent) =>
+    const cursor: FeedCursor = { task: 0, service: 0 };
+    const send = (item: FeedItem) => {
+      cursor[item.source] = item.record.id;
       stream.send({
-        id: event.id,
-        event: event.kind,
-        data: toFeedEventResponse(event),
+        id: formatCursor(cursor),
+        event: item.record.kind,
+        data: item.source === 'task' ? toFeedEventResponse(item.record) : item.record,
       });
+    };
     // Listen first and hold live events back while replaying, so none falls in between.
-    let replayedUpTo = -1;
-    const held: TaskEvent[] = [];
-    const unsubscribe = await this.feed.subscribe((event) => {
-      if (!visible(event)) return;
-      if (replayedUpTo < 0) held.push(event);
-      else if (event.id > replayedUpTo) send(event);
-    });
+    let replaying = true;
+    const replayedUpTo: FeedCursor = { task: 0, service: 0 };
+    const held: FeedItem[] = [];
+    const live = (item: FeedItem) => {
+      if (!visible(item)) return;
+      if (replaying) held.push(item);
+      else if (item.record.id > replayedUpTo[item.source]) send(item);
+    };
+    const tasks = await this.taskFeed.follow((record: TaskEvent) =>
+      live({ source: 'task', record }),
+    );
+    const services = await this.serviceEvents.source.follow((record: ServiceFeedRecord) =>
+      live({ source: 'service', record }),
+    );
+    const unsubscribe = () => {
+      tasks.unsubscribe();
+      services.unsubscribe();
+    };
     // A client gone while subscribing has already aborted; it must not leave a listener.
     if (stream.signal.aborted) return unsubscribe();
     stream.signal.addEventListener('abort', unsubscribe);
-    const after = lastEventIdOf(request);
-    let last = 0;
-    if (after !== undefined) {
-      for (const event of await this.feed.replay(after)) {
-        if (visible(event)) send(event);
-        last = event.id;
-      }
+    const resume = resumePointOf(request.headers['last-event-id']);
+    cursor.task = resume?.task ?? tasks.position;
+    cursor.service = resume?.service ?? services.position;
+    for (const item of await this.replay(resume)) {
+      replayedUpTo[item.source] = item.record.id;
+      if (visible(item)) send(item);
     }
-    for (const event of held) if (event.id > last) send(event);
-    replayedUpTo = Math.max(last, ...held.map((event) => event.id));
+    for (const item of held) if (item.record.id > replayedUpTo[item.source]) send(item);
+    for (const item of held)
+      replayedUpTo[item.source] = Math.max(replayedUpTo[item.source], item.record.id);
+    replaying = false;
+  }
+
+  /** What a reconnecting client missed in both logs, in the order it happened. */
+  private async replay(resume: { task: number; service?: number } | undefined) {
+    if (!resume) return [];
+    const [tasks, services] = await Promise.all([
+      this.taskFeed.replay(resume.task),
+      resume.service === undefined ? [] : this.serviceEvents.source.replay(resume.service),
+    ]);
+    return mergeByTime(
+      tasks.map((record): FeedItem => ({ source: 'task', record })),
+      services.map((record): FeedItem => ({ source: 'service', record })),
+    );
   }
 }

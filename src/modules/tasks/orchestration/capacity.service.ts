@@ -8,6 +8,7 @@ import { UserQuotaRepository } from '../persistence/user-quota.repository';
 import { QueueCatalog } from '../queues/queue-catalog';
 import { TaskQueue } from '../queues/task-queue';
 import { BacklogFullError } from '../tasks.errors';
+import { ReplicaUsagePort } from '../quotas/replica-usage-port';
 
 export interface UserLimits {
   maxRunning: number;
@@ -23,7 +24,10 @@ export interface Usage {
 /** Active runs per queue and per user, as the dispatcher counts them. */
 export interface UsageSnapshot {
   byQueue: Map<string, Usage>;
+  /** Task runs and model service replicas, which hold the owner's quota alike. */
   byUser: Map<string, Usage>;
+  /** The services' part of `byUser`: wanted replicas and their GPUs. */
+  replicasByUser: Map<string, Usage>;
 }
 
 /** How long a client told "backlog full" should wait before trying again. */
@@ -36,6 +40,7 @@ export class CapacityService {
     private readonly tasks: TaskRepository,
     private readonly quotas: UserQuotaRepository,
     private readonly catalog: QueueCatalog,
+    private readonly replicas: ReplicaUsagePort,
   ) {}
 
   /** Every queue by name, as last read from the database. */
@@ -74,11 +79,23 @@ export class CapacityService {
   }
 
   async usage(): Promise<UsageSnapshot> {
-    const rows = await this.tasks.activeUsage();
-    const snapshot: UsageSnapshot = { byQueue: new Map(), byUser: new Map() };
+    const [rows, services] = await Promise.all([
+      this.tasks.activeUsage(),
+      this.replicas.source.byOwner(),
+    ]);
+    const snapshot: UsageSnapshot = {
+      byQueue: new Map(),
+      byUser: new Map(),
+      replicasByUser: new Map(),
+    };
     for (const { queue, ownerId, runs, gpus } of rows) {
       add(snapshot.byQueue, queue, runs, gpus);
       add(snapshot.byUser, ownerId, runs, gpus);
+    }
+    // Replicas hold their owner's quota, not a queue's slots: queues pace tasks.
+    for (const [ownerId, { replicas, gpus }] of services) {
+      add(snapshot.byUser, ownerId, replicas, gpus);
+      add(snapshot.replicasByUser, ownerId, replicas, gpus);
     }
     return snapshot;
   }

@@ -8,7 +8,11 @@ const task = (id: string, ownerId: string, priority = 0, gpu = 0): DispatchCandi
   priority,
   gpu,
 });
-const emptyUsage = (): UsageSnapshot => ({ byQueue: new Map(), byUser: new Map() });
+const emptyUsage = (): UsageSnapshot => ({
+  byQueue: new Map(),
+  byUser: new Map(),
+  replicasByUser: new Map(),
+});
 const limits = (maxRunning = 100, maxGpus = 100) =>
   new Map(['alice', 'bob', 'carol'].map((u) => [u, { maxRunning, maxGpus, maxPending: 100 }]));
 const queues = (maxRunning: number, maxGpus = 0) => new Map([['default', { maxRunning, maxGpus }]]);

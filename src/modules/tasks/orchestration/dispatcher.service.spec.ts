@@ -9,6 +9,7 @@ import type { OwnershipPolicy } from '../../auth';
 import { Task } from '../persistence/entities/task.entity';
 import { UserQuota } from '../persistence/entities/user-quota.entity';
 import { UserQuotaRepository } from '../persistence/user-quota.repository';
+import { ReplicaUsagePort } from '../quotas/replica-usage-port';
 import { CapacityService } from './capacity.service';
 import { Dispatcher } from './dispatcher.service';
 import { TaskDependencies } from './task-dependencies.service';
@@ -40,6 +41,7 @@ describe('the dispatcher', () => {
   let catalog: QueueCatalog;
   const launchOrders: unknown[] = [];
   let firstLaunchOrder: Promise<void>;
+  let replicaUsage: ReplicaUsagePort;
 
   beforeEach(async () => {
     store = await openTaskStore();
@@ -55,6 +57,7 @@ describe('the dispatcher', () => {
       tasks,
       new UserQuotaRepository(dataSource.getRepository(UserQuota)),
       catalog,
+      (replicaUsage = new ReplicaUsagePort()),
     );
     let launched: () => void;
     firstLaunchOrder = new Promise((resolve) => (launched = resolve));
@@ -84,9 +87,14 @@ describe('the dispatcher', () => {
     await store.close();
   });
 
-  async function pending(queue: string, priority: number, count: number): Promise<Task[]> {
+  async function pending(
+    queue: string,
+    priority: number,
+    count: number,
+    ownerId = OWNER,
+  ): Promise<Task[]> {
     const rows = Array.from({ length: count }, () =>
-      pendingTaskRow({ ownerId: OWNER, name: 'train', queue, priority, retryBackoffSeconds: 10 }),
+      pendingTaskRow({ ownerId, name: 'train', queue, priority, retryBackoffSeconds: 10 }),
     );
     for (let start = 0; start < rows.length; start += 100) {
       await store.dataSource.getRepository(Task).save(rows.slice(start, start + 100));
@@ -105,5 +113,20 @@ describe('the dispatcher', () => {
 
     expect(await store.tasks.findById(waiting.id)).toMatchObject({ status: TaskStatus.Queued });
     expect(launchOrders).toEqual([{ taskId: waiting.id, attempt: 1 }]);
+  });
+
+  it("holds back a task whose owner's model service replicas fill the running quota", async () => {
+    const other = randomUUID();
+    replicaUsage.register({
+      byOwner: () => Promise.resolve(new Map([[OWNER, { replicas: 100, gpus: 0 }]])),
+    });
+    const [held] = await pending('free', 10, 1);
+    const [started] = await pending('free', 0, 1, other);
+
+    dispatcher.wake();
+    await firstLaunchOrder;
+
+    expect(launchOrders).toEqual([{ taskId: started.id, attempt: 1 }]);
+    expect(await store.tasks.findById(held.id)).toMatchObject({ status: TaskStatus.Pending });
   });
 });

@@ -42,12 +42,17 @@ export class WaitingReasons {
     const queueUsage = usage.byQueue.get(task.queue) ?? { runs: 0, gpus: 0 };
     const userUsage = usage.byUser.get(task.ownerId) ?? { runs: 0, gpus: 0 };
     const userLimits = limits.get(task.ownerId)!;
+    const replicas = usage.replicasByUser.get(task.ownerId) ?? { runs: 0, gpus: 0 };
+    const replicasRuns = replicas.runs ? `, ${replicas.runs} of them model service replicas` : '';
+    const replicasGpus = replicas.gpus
+      ? `, ${replicas.gpus} of them by model service replicas`
+      : '';
     const blocker = blockerOf(task, queue, queueUsage, userLimits, userUsage);
     const explanations = {
       'queue-runs': `queue ${queue.name} is at capacity (${queueUsage.runs} of ${queue.maxRunning} runs)`,
       'queue-gpus': `queue ${queue.name} has ${queue.maxGpus - queueUsage.gpus} of ${queue.maxGpus} GPUs free; the task needs ${task.gpu}`,
-      'user-runs': `the owner's quota is reached (${userUsage.runs} of ${userLimits.maxRunning} runs)`,
-      'user-gpus': `the owner's GPU quota is reached (${userUsage.gpus} of ${userLimits.maxGpus} GPUs in use; the task needs ${task.gpu})`,
+      'user-runs': `the owner's quota is reached (${userUsage.runs} of ${userLimits.maxRunning} runs${replicasRuns})`,
+      'user-gpus': `the owner's GPU quota is reached (${userUsage.gpus} of ${userLimits.maxGpus} GPUs in use${replicasGpus}; the task needs ${task.gpu})`,
     };
     if (blocker && !queue.paused) reasons.push(explanations[blocker]);
     if (reasons.length === 0)

@@ -6,7 +6,8 @@ import { KilnConfig } from '../../../config/kiln.config';
 import { CapacityService, UserLimits } from '../orchestration/capacity.service';
 import { TaskWakeups } from '../orchestration/task-wakeups';
 import { UserQuotaRepository } from '../persistence/user-quota.repository';
-import { QuotaUsage, QuotaUsageRepository } from './quota-usage.repository';
+import { QuotaUsage, QuotaUsageRepository, TaskQuotaUsage } from './quota-usage.repository';
+import { HeldReplicas, ReplicaUsagePort } from './replica-usage-port';
 
 /** A limit set to null falls back to the default. */
 export type QuotaOverrides = { [K in keyof UserLimits]: number | null };
@@ -19,7 +20,8 @@ export interface UserQuotaView {
 }
 
 const NO_OVERRIDES: QuotaOverrides = { maxRunning: null, maxGpus: null, maxPending: null };
-const NO_USAGE: QuotaUsage = { running: 0, gpus: 0, pending: 0 };
+const NO_TASKS: TaskQuotaUsage = { running: 0, gpus: 0, pending: 0 };
+const NO_REPLICAS: HeldReplicas = { replicas: 0, gpus: 0 };
 
 @Injectable()
 export class QuotaAdministration {
@@ -29,6 +31,7 @@ export class QuotaAdministration {
     private readonly usage: QuotaUsageRepository,
     private readonly capacity: CapacityService,
     private readonly wakeups: TaskWakeups,
+    private readonly replicas: ReplicaUsagePort,
   ) {}
 
   defaults(): UserLimits {
@@ -36,15 +39,15 @@ export class QuotaAdministration {
     return { maxRunning, maxGpus, maxPending };
   }
 
-  /** Every user with an override or with tasks that count against a quota. */
+  /** Every user with an override, or with tasks or services that count against a quota. */
   async list(): Promise<UserQuotaView[]> {
-    const [rows, usage] = await Promise.all([this.overrides.all(), this.usage.byUser()]);
+    const [rows, usage] = await Promise.all([this.overrides.all(), this.usageOf()]);
     const userIds = [...new Set([...rows.map((row) => row.userId), ...usage.keys()])].sort();
     return this.views(userIds, usage);
   }
 
   async of(userId: string): Promise<UserQuotaView> {
-    const [view] = await this.views([userId], await this.usage.byUser([userId]));
+    const [view] = await this.views([userId], await this.usageOf([userId]));
     return view;
   }
 
@@ -62,6 +65,21 @@ export class QuotaAdministration {
     return removed;
   }
 
+  /** Tasks' and services' usage together, of `userIds` or of everyone holding something. */
+  private async usageOf(userIds?: readonly string[]): Promise<Map<string, QuotaUsage>> {
+    const [tasks, services] = await Promise.all([
+      this.usage.byUser(userIds),
+      this.replicas.source.byOwner(userIds),
+    ]);
+    const owners = new Set([...tasks.keys(), ...services.keys()]);
+    return new Map(
+      [...owners].map((owner) => [
+        owner,
+        combined(tasks.get(owner) ?? NO_TASKS, services.get(owner) ?? NO_REPLICAS),
+      ]),
+    );
+  }
+
   private async views(userIds: string[], usage: Map<string, QuotaUsage>): Promise<UserQuotaView[]> {
     const [limits, rows] = await Promise.all([
       this.capacity.limitsFor(userIds),
@@ -76,8 +94,18 @@ export class QuotaAdministration {
           ? { maxRunning: row.maxRunning, maxGpus: row.maxGpus, maxPending: row.maxPending }
           : { ...NO_OVERRIDES },
         effective: limits.get(userId)!,
-        usage: usage.get(userId) ?? { ...NO_USAGE },
+        usage: usage.get(userId) ?? combined(NO_TASKS, NO_REPLICAS),
       };
     });
   }
+}
+
+function combined(tasks: TaskQuotaUsage, services: HeldReplicas): QuotaUsage {
+  return {
+    running: tasks.running + services.replicas,
+    gpus: tasks.gpus + services.gpus,
+    pending: tasks.pending,
+    serviceReplicas: services.replicas,
+    serviceGpus: services.gpus,
+  };
 }

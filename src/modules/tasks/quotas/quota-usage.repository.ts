@@ -1,15 +1,25 @@
-// What each user holds now: active runs, their GPUs and pending tasks.
+// What each user's tasks hold now: active runs, their GPUs and pending tasks.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { ACTIVE_STATUSES, TaskStatus } from '../lifecycle/task-status';
 import { Task } from '../persistence/entities/task.entity';
 
+/** What a user holds of their quota. */
 export interface QuotaUsage {
+  /** Task runs holding a slot and model service replicas: what counts against maxRunning. */
   running: number;
+  /** Their GPUs: what counts against maxGpus. */
   gpus: number;
   pending: number;
+  /** The model services' part of `running`: their wanted replicas. */
+  serviceReplicas: number;
+  /** The model services' part of `gpus`: replicas × GPUs per replica. */
+  serviceGpus: number;
 }
+
+/** A user's tasks' part of their usage. */
+export type TaskQuotaUsage = Pick<QuotaUsage, 'running' | 'gpus' | 'pending'>;
 
 type UsageRow = Record<'ownerId' | 'running' | 'gpus' | 'pending', string | number>;
 
@@ -18,7 +28,7 @@ export class QuotaUsageRepository {
   constructor(@InjectRepository(Task) private readonly tasks: Repository<Task>) {}
 
   /** Usage of the given users, or of every user holding something when `userIds` is absent. */
-  async byUser(userIds?: readonly string[]): Promise<Map<string, QuotaUsage>> {
+  async byUser(userIds?: readonly string[]): Promise<Map<string, TaskQuotaUsage>> {
     if (userIds?.length === 0) return new Map();
     const query = this.tasks
       .createQueryBuilder('t')

@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import { unwrap } from '../../kiln-client';
 import type { KilnClient } from '../../kiln-client';
-import { isFinal, type TaskEvent } from '../../types';
+import { isFinal, isTaskFeedEvent, type TaskEvent } from '../../types';
 import { outputOption, print, type OutputFormat } from '../output-format';
 import { loggedInClient } from '../session';
 import type { Column } from '../table';
@@ -58,6 +58,7 @@ async function followEvents(
   const stop = new AbortController();
   const lastEventId = after === undefined ? undefined : String(after.id);
   for await (const event of client.events({ taskId, lastEventId, signal: stop.signal })) {
+    if (!isTaskFeedEvent(event)) continue;
     if (json) printJsonLines([event]);
     else process.stdout.write(`${event.occurredAt}  ${change(event)}  ${event.reason ?? ''}\n`);
     if (event.kind === 'status' && isFinal(event.to)) {
