@@ -1,4 +1,5 @@
 // Rules the committed spec keeps so that a client generated from it is typed and honest.
+import Ajv from 'ajv';
 import spec from './openapi.json';
 
 interface Operation {
@@ -25,6 +26,22 @@ describe('the committed OpenAPI spec', () => {
         .map(([status]) => `${operation.operationId} ${status}`),
     );
     expect(untyped).toEqual([]);
+  });
+
+  it('lets every nullable property of a class type be null, as a strict validator reads it', () => {
+    const ajv = new Ajv({ strict: false });
+    ajv.addSchema(spec, 'spec');
+    const schemas = spec.components.schemas as Record<string, { properties?: object }>;
+    const refusingNull = Object.entries(schemas).flatMap(([name, schema]) =>
+      Object.entries((schema.properties ?? {}) as Record<string, { nullable?: boolean }>)
+        .filter(([, property]) => property.nullable === true)
+        .filter(([property]) => {
+          const pointer = `spec#/components/schemas/${name}/properties/${property}`;
+          return !ajv.validate({ $ref: pointer }, null);
+        })
+        .map(([property]) => `${name}.${property}`),
+    );
+    expect(refusingNull).toEqual([]);
   });
 
   it('declares 400 on every operation that validates a path, query or body', () => {

@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { version } from '../../package.json';
+import { allowNullReferences } from './nullable-references';
 
 export const DOCS_PATH = 'docs';
 export const SPEC_PATH = 'docs/openapi.json';
@@ -19,9 +20,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .addSecurityRequirements('bearer')
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
+  return allowNullReferences(document);
 }
 
 export function setupOpenApi(app: INestApplication): void {

@@ -1385,8 +1385,8 @@ export interface components {
             /** @enum {string} */
             action: "auth.login.succeeded" | "auth.login.failed" | "auth.session.logged-out" | "auth.session.reuse-detected" | "auth.password.changed" | "auth.api-token.created" | "auth.api-token.revoked" | "admin.user.created" | "admin.user.updated" | "admin.user.password-reset" | "admin.queue.created" | "admin.queue.updated" | "admin.queue.deleted" | "admin.queue.paused" | "admin.queue.resumed" | "admin.queue.drained" | "admin.quota.set" | "admin.quota.cleared" | "webhooks.webhook.created" | "webhooks.webhook.updated" | "webhooks.webhook.deleted";
             /** @description Null for anonymous attempts such as a failed login. */
-            actor: components["schemas"]["AuditActorResponse"] | null;
-            target: components["schemas"]["AuditTargetResponse"] | null;
+            actor: (components["schemas"]["AuditActorResponse"] | (never | null)) | null;
+            target: (components["schemas"]["AuditTargetResponse"] | (never | null)) | null;
             /** @description Context of the action; for changes, `before` and `after`. */
             details: {
                 [key: string]: unknown;
@@ -2099,7 +2099,7 @@ export interface components {
             queue?: string;
             description?: string;
             /** @description The model to serve; null (or, on create, absent) for an image that carries its own. */
-            model?: components["schemas"]["ModelReferenceDto"] | null;
+            model?: (components["schemas"]["ModelReferenceDto"] | (never | null)) | null;
             /** @description The serving command's argv, run without a shell. Needed on `local`. */
             command?: string[];
             /** @description Container image; needed on `kubernetes`. */
@@ -2146,7 +2146,7 @@ export interface components {
         ServiceRevisionResponse: {
             number: number;
             port: number;
-            model: components["schemas"]["PinnedModelResponse"] | null;
+            model: (components["schemas"]["PinnedModelResponse"] | (never | null)) | null;
             command: string[];
             image: string | null;
             /** @description Values are `[hidden]` unless the caller owns the service or is an admin. */
@@ -2286,7 +2286,7 @@ export interface components {
             invokeRetry?: boolean;
             description?: string;
             /** @description The model to serve; null (or, on create, absent) for an image that carries its own. */
-            model?: components["schemas"]["ModelReferenceDto"] | null;
+            model?: (components["schemas"]["ModelReferenceDto"] | (never | null)) | null;
             /** @description The serving command's argv, run without a shell. Needed on `local`. */
             command?: string[];
             /** @description Container image; needed on `kubernetes`. */

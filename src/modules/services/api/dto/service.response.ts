@@ -137,7 +137,7 @@ export class ServiceEventResponse {
   /** The replicas wanted from then on, for a `scale` event; null otherwise. */
   @ApiProperty({ type: 'integer', nullable: true })
   replicas: number | null;
-  @ApiProperty({ type: 'string', enum: SERVICE_STATUSES, nullable: true })
+  @ApiProperty({ type: 'string', enum: [...SERVICE_STATUSES, null], nullable: true })
   fromStatus: ServiceStatus | null;
   @ApiProperty({ type: 'string', enum: SERVICE_STATUSES })
   toStatus: ServiceStatus;
