@@ -3,6 +3,7 @@ import { Form, Input, Select } from 'antd';
 import { kiln, unwrap } from '../api/kiln';
 import type { NewSchedule, Schedule } from '../api/types';
 import { FormModal } from '../components/FormModal';
+import { CONCURRENCY_POLICIES } from './concurrency-policies';
 import { argumentLines } from '../forms/argument-lines';
 import { scheduleKeys } from './schedule-keys';
 
@@ -15,12 +16,6 @@ interface ScheduleForm {
   command: string;
   queue?: string;
 }
-
-const POLICIES: { value: ScheduleForm['concurrencyPolicy']; label: string }[] = [
-  { value: 'Allow', label: 'Allow: start a new task even if the last one runs' },
-  { value: 'Forbid', label: 'Forbid: skip a time while the last task runs' },
-  { value: 'Replace', label: 'Replace: cancel the last task and start a new one' },
-];
 
 export function CreateScheduleModal({ open, onClose }: { open: boolean; onClose(): void }) {
   return (
@@ -69,7 +64,7 @@ export function CreateScheduleModal({ open, onClose }: { open: boolean; onClose(
         <Input spellCheck={false} />
       </Form.Item>
       <Form.Item name="concurrencyPolicy" label="When the last task still runs">
-        <Select options={POLICIES} />
+        <Select options={CONCURRENCY_POLICIES} />
       </Form.Item>
       <Form.Item
         name="taskName"
