@@ -97,7 +97,7 @@ function Themed({ children }: { children: React.ReactNode }) {
 function SignedIn() {
   return (
     <RequireAuth>
-      <EventStreamProvider>
+      <EventStreamProvider onLive={() => prefetchFirstScreen(queryClient)}>
         <AppLayout />
       </EventStreamProvider>
     </RequireAuth>
@@ -109,7 +109,7 @@ export function App() {
     <ThemeModeProvider>
       <Themed>
         <QueryClientProvider client={queryClient}>
-          <AuthProvider onSessionResumed={() => prefetchFirstScreen(queryClient)}>
+          <AuthProvider>
             <BrowserRouter>
               <Routes>
                 <Route

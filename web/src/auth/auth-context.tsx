@@ -19,27 +19,17 @@ interface AuthState {
 
 const AuthContext = createContext<AuthState | undefined>(undefined);
 
-interface AuthProviderProps {
-  children: ReactNode;
-  /** Called once a stored session is renewed, before the user is read: what the first
-   * screen needs can be requested with the fresh token at the same time. */
-  onSessionResumed?: () => void;
-}
-
-export function AuthProvider({ children, onSessionResumed }: AuthProviderProps) {
+export function AuthProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User>();
   const [restoring, setRestoring] = useState(true);
 
   useEffect(() => {
     resumeSession()
       .then(async (resumed) => {
-        if (!resumed) return;
-        onSessionResumed?.();
-        setUser(await unwrap(kiln.api.GET('/api/v1/auth/me')));
+        if (resumed) setUser(await unwrap(kiln.api.GET('/api/v1/auth/me')));
       })
       .catch(() => forgetSession())
       .finally(() => setRestoring(false));
-    // Only the first mount restores a session; a new callback identity changes nothing.
   }, []);
 
   useEffect(() => {
