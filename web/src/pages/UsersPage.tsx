@@ -1,17 +1,6 @@
 // Admin: users. Create, change roles, disable and enable.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Form,
-  Input,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { kiln, unwrap } from '../api/kiln';
 import { ROLES, type Role, type User } from '../api/types';
