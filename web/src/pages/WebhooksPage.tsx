@@ -85,8 +85,9 @@ export default function WebhooksPage() {
           {
             title: 'Statuses',
             dataIndex: 'statuses',
-            render: (statuses: string[]) =>
-              statuses.length ? statuses.join(', ') : 'every status',
+            // null: every status, as Kiln answers for a webhook that names none
+            render: (statuses: Webhook['statuses']) =>
+              statuses?.length ? statuses.join(', ') : 'every status',
           },
           {
             title: 'Tasks',
