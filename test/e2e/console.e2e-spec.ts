@@ -312,9 +312,7 @@ describe('the web console in a browser', () => {
     expect(saved!.task).toMatchObject({ name: 'weekly report', command: ['echo', 'hi'] });
   }, 90_000);
 
-  // Skipped: in its last run the edit dialog opened and passed axe, but saving showed no
-  // "Webhook saved" within 30 s on a machine at load 13; why is not known yet.
-  it.skip('edits a webhook in place', async () => {
+  it('edits a webhook in place', async () => {
     const webhook = (
       await api.api.POST('/api/v1/webhooks', { body: { url: 'http://127.0.0.1:9/first' } })
     ).data!;

@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { kiln, unwrap } from '../api/kiln';
 import { TASK_STATUSES, type CreatedWebhook, type TaskStatus } from '../api/types';
 import { FormModal } from '../components/FormModal';
+import { httpUrlRule } from '../forms/http-url-rule';
 import { webhookKeys } from './webhook-keys';
 
 interface WebhookForm {
@@ -74,7 +75,7 @@ export function CreateWebhookModal({
         name="url"
         label="URL"
         extra="Kiln POSTs a signed JSON body here when a task changes status."
-        rules={[{ required: true, type: 'url', message: 'Give an http(s) URL' }]}
+        rules={[httpUrlRule]}
       >
         <Input spellCheck={false} placeholder="https://hooks.example.com/kiln" />
       </Form.Item>

@@ -4,6 +4,7 @@ import { Form, Input, Select, Switch } from 'antd';
 import { kiln, unwrap } from '../api/kiln';
 import { TASK_STATUSES, type Webhook } from '../api/types';
 import { FormModal } from '../components/FormModal';
+import { httpUrlRule } from '../forms/http-url-rule';
 import { webhookKeys } from './webhook-keys';
 
 type EventType = NonNullable<Webhook['events']>[number];
@@ -59,11 +60,7 @@ export function EditWebhookModal({
         enabled: webhook?.enabled,
       }}
     >
-      <Form.Item
-        name="url"
-        label="URL"
-        rules={[{ required: true, type: 'url', message: 'Give an http(s) URL' }]}
-      >
+      <Form.Item name="url" label="URL" rules={[httpUrlRule]}>
         <Input spellCheck={false} />
       </Form.Item>
       <Form.Item name="events" label="Events">
