@@ -14,9 +14,10 @@ import { ThemeModeProvider, useThemeMode } from './layout/theme';
 import { EventStreamProvider } from './live/event-stream';
 import { endSession } from './auth/session-events';
 import { CSP_NONCE } from './csp-nonce';
+import { loadTaskListPage, prefetchFirstScreen, preloadFirstPage } from './startup/first-screen';
 
 const SignInPage = lazy(() => import('./pages/SignInPage'));
-const TaskListPage = lazy(() => import('./pages/TaskListPage'));
+const TaskListPage = lazy(loadTaskListPage);
 const TaskDetailPage = lazy(() => import('./pages/TaskDetailPage'));
 const SubmitTaskPage = lazy(() => import('./pages/SubmitTaskPage'));
 const ComparePage = lazy(() => import('./pages/ComparePage'));
@@ -33,6 +34,8 @@ const QueuesPage = lazy(() => import('./pages/QueuesPage'));
 const QuotasPage = lazy(() => import('./pages/QuotasPage'));
 const AuditPage = lazy(() => import('./pages/AuditPage'));
 const SystemPage = lazy(() => import('./pages/SystemPage'));
+
+preloadFirstPage();
 
 /** Admin pages by path: in the admin menu, and a 403 page for anyone else. */
 const ADMIN_PAGES = [
@@ -94,7 +97,7 @@ function Themed({ children }: { children: React.ReactNode }) {
 function SignedIn() {
   return (
     <RequireAuth>
-      <EventStreamProvider>
+      <EventStreamProvider onLive={() => prefetchFirstScreen(queryClient)}>
         <AppLayout />
       </EventStreamProvider>
     </RequireAuth>

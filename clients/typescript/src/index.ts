@@ -12,4 +12,5 @@ export {
   type LogLine,
   type LogEnd,
   type LogAttempt,
+  type ReplicaLogEnd,
 } from './kiln-client';

@@ -53,6 +53,11 @@ export interface LogEnd {
   attempt: number;
 }
 
+/** A followed replica's log ended: the replica stopped (or was never there). */
+export interface ReplicaLogEnd {
+  replica: string;
+}
+
 export class KilnClient {
   readonly api: Client<paths>;
   readonly session: TokenSession;
@@ -118,21 +123,23 @@ export class KilnClient {
   }
 
   /**
-   * A service replica's log from its first line, then each new line as it is written,
-   * until the replica stops (or `signal` aborts).
+   * A replica's log as it is written, from its first line (or after `afterLine`), until
+   * the replica stops: its lines, then the end.
    */
   async *followReplicaLogs(
     service: string,
     replica: string,
-    options: { signal?: AbortSignal } = {},
-  ): AsyncGenerator<LogLine> {
-    const path = `/services/${encodeURIComponent(service)}/replicas/${encodeURIComponent(replica)}/logs/stream`;
-    const stream = readSse(this.session.fetch, this.url(path), {
+    options: { afterLine?: number; signal?: AbortSignal } = {},
+  ): AsyncGenerator<LogLine | ReplicaLogEnd> {
+    const path = `/services/${encodeURIComponent(service)}/replicas/${encodeURIComponent(replica)}`;
+    const stream = readSse(this.session.fetch, this.url(`${path}/logs/stream`), {
+      lastEventId: options.afterLine === undefined ? undefined : String(options.afterLine),
       signal: options.signal,
       endEvent: 'end',
     });
     for await (const event of stream) {
       if (event.event === 'message') yield { line: Number(event.id), text: event.data };
+      else if (event.event === 'end') yield JSON.parse(event.data) as ReplicaLogEnd;
       else if (event.event === 'error') throw new Error(streamFailure(event));
     }
   }

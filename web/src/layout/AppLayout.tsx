@@ -1,5 +1,6 @@
 // The frame of every signed-in page: the menu (admin entries only for admins), the theme
-// switch, the user's menu, and the banner shown while the live event stream is down.
+// switch, the user's menu, the banner shown while the live event stream is down, and the
+// error state of a page that failed to render.
 import {
   ApiOutlined,
   AuditOutlined,
@@ -24,6 +25,7 @@ import type { MenuProps } from 'antd';
 import { Suspense } from 'react';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router';
 import { useAuth } from '../auth/auth-context';
+import { PageErrorBoundary } from '../components/PageErrorBoundary';
 import { PageLoading } from '../components/PageLoading';
 import { useStreamState } from '../live/event-stream';
 import { useThemeMode } from './theme';
@@ -176,9 +178,12 @@ export function AppLayout() {
                 style={{ marginBottom: 16 }}
               />
             ) : null}
-            <Suspense fallback={<PageLoading />}>
-              <Outlet />
-            </Suspense>
+            {/* keyed by the page's address: opening another page leaves a failed one behind */}
+            <PageErrorBoundary key={location.pathname}>
+              <Suspense fallback={<PageLoading />}>
+                <Outlet />
+              </Suspense>
+            </PageErrorBoundary>
           </main>
         </Layout.Content>
       </Layout>

@@ -19,18 +19,27 @@ export type StreamState = 'connecting' | 'live' | 'down';
 const StreamContext = createContext<StreamState>('connecting');
 const RETRY_MS = 2000;
 
-export function EventStreamProvider({ children }: { children: ReactNode }) {
+interface EventStreamProviderProps {
+  children: ReactNode;
+  /** Called when the stream is first up: data read from then on misses no change. */
+  onLive?: () => void;
+}
+
+export function EventStreamProvider({ children, onLive }: EventStreamProviderProps) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<StreamState>('connecting');
 
   useEffect(() => {
     const abort = new AbortController();
     let dropped = false;
+    let live = false;
     const fetchFn = watchedFetch(kiln.session.fetch, (connected) => {
       if (abort.signal.aborted) return;
       // Kiln replays what was missed after the last event seen; a stream dropped before
       // its first event has no such id, so what is on screen is read again once.
       if (connected && dropped) void queryClient.invalidateQueries({ queryKey: taskKeys.all });
+      if (connected && !live) onLive?.();
+      live ||= connected;
       dropped = !connected;
       setState(connected ? 'live' : 'down');
     });
@@ -40,6 +49,7 @@ export function EventStreamProvider({ children }: { children: ReactNode }) {
         : applyServiceEvent(queryClient, event),
     );
     return () => abort.abort();
+    // One stream per sign-in: a new callback identity is no reason to reopen it.
   }, [queryClient]);
 
   return <StreamContext.Provider value={state}>{children}</StreamContext.Provider>;

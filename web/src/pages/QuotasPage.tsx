@@ -1,12 +1,13 @@
 // Admin: per-user quotas. The defaults every user gets, then each user with an override:
 // the override, what applies and what they use now. Set or clear an override.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Descriptions, Form, Input, InputNumber, Modal, Table } from 'antd';
+import { App, Button, Descriptions, Form, Input, InputNumber, Table } from 'antd';
 import { useState } from 'react';
 import { kiln, unwrap } from '../api/kiln';
 import type { QuotaOverrides, UserQuota } from '../api/types';
 import { adminKeys } from '../admin/admin-keys';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { actionsColumn } from '../components/actions-column';
+import { FormModal } from '../components/FormModal';
 import { PageHeader } from '../components/PageHeader';
 import { ProblemAlert } from '../components/ProblemAlert';
 
@@ -15,58 +16,42 @@ interface QuotaForm extends QuotaOverrides {
 }
 
 function SetQuotaModal({ initial, onClose }: { initial: QuotaForm | undefined; onClose(): void }) {
-  const [form] = Form.useForm<QuotaForm>();
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
-  const save = useMutation({
-    mutationFn: ({ userId, ...limits }: QuotaForm) =>
-      unwrap(
-        kiln.api.PATCH('/api/v1/admin/quotas/{userId}', {
-          params: { path: { userId } },
-          body: limits,
-        }),
-      ),
-    onSuccess: () => {
-      message.success('Quota saved');
-      void queryClient.invalidateQueries({ queryKey: adminKeys.quotas });
-      onClose();
-    },
-  });
   return (
-    <Modal
+    <FormModal<QuotaForm, unknown>
       title="Set a user's quota"
       open={!!initial}
-      onCancel={onClose}
+      onClose={onClose}
       okText="Save"
-      confirmLoading={save.isPending}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      submit={({ userId, ...limits }) =>
+        unwrap(
+          kiln.api.PATCH('/api/v1/admin/quotas/{userId}', {
+            params: { path: { userId } },
+            body: limits,
+          }),
+        )
+      }
+      successMessage={() => 'Quota saved'}
+      invalidates={adminKeys.quotas}
+      failureTitle="The quota was not saved"
+      initialValues={initial}
     >
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={initial}
-        onFinish={(values) => save.mutate(values)}
+      <Form.Item
+        name="userId"
+        label="User id"
+        rules={[{ required: true, message: 'Give the user id' }]}
       >
-        <Form.Item
-          name="userId"
-          label="User id"
-          rules={[{ required: true, message: 'Give the user id' }]}
-        >
-          <Input disabled={!!initial?.userId} spellCheck={false} />
-        </Form.Item>
-        <Form.Item name="maxRunning" label="Running tasks at most">
-          <InputNumber min={0} />
-        </Form.Item>
-        <Form.Item name="maxGpus" label="GPUs at most">
-          <InputNumber min={0} />
-        </Form.Item>
-        <Form.Item name="maxPending" label="Waiting tasks at most">
-          <InputNumber min={0} />
-        </Form.Item>
-        <ProblemAlert error={save.error} title="The quota was not saved" />
-      </Form>
-    </Modal>
+        <Input disabled={!!initial?.userId} spellCheck={false} />
+      </Form.Item>
+      <Form.Item name="maxRunning" label="Running tasks at most">
+        <InputNumber min={0} />
+      </Form.Item>
+      <Form.Item name="maxGpus" label="GPUs at most">
+        <InputNumber min={0} />
+      </Form.Item>
+      <Form.Item name="maxPending" label="Waiting tasks at most">
+        <InputNumber min={0} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
@@ -133,38 +118,26 @@ export default function QuotasPage() {
               return `${usage} of ${limitText(quota.effective[limit])}`;
             },
           })),
-          {
-            title: 'Actions',
-            key: 'actions',
-            width: 170,
-            render: (_, quota) => (
-              <>
-                <Button
-                  size="small"
-                  onClick={() =>
-                    setEditing({
-                      userId: quota.userId,
-                      maxRunning: quota.overrides.maxRunning ?? undefined,
-                      maxGpus: quota.overrides.maxGpus ?? undefined,
-                      maxPending: quota.overrides.maxPending ?? undefined,
-                    })
-                  }
-                  style={{ marginRight: 8 }}
-                >
-                  Edit
-                </Button>
-                <ConfirmButton
-                  size="small"
-                  danger
-                  question="Clear this override, so the defaults apply?"
-                  confirmText="Clear"
-                  onConfirm={() => clear.mutate(quota.userId)}
-                >
-                  Clear
-                </ConfirmButton>
-              </>
-            ),
-          },
+          actionsColumn<UserQuota>((quota) => [
+            {
+              label: 'Edit',
+              onClick: () =>
+                setEditing({
+                  userId: quota.userId,
+                  maxRunning: quota.overrides.maxRunning ?? undefined,
+                  maxGpus: quota.overrides.maxGpus ?? undefined,
+                  maxPending: quota.overrides.maxPending ?? undefined,
+                }),
+            },
+            {
+              label: 'Clear',
+              onClick: () => clear.mutate(quota.userId),
+              confirm: {
+                question: 'Clear this override, so the defaults apply?',
+                confirmText: 'Clear',
+              },
+            },
+          ]),
         ]}
       />
       <SetQuotaModal initial={editing} onClose={() => setEditing(undefined)} />

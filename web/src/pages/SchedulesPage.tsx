@@ -1,17 +1,18 @@
 // Schedules: cron expressions that submit a task, with their next times and the history
-// of each fire; members and admins create, trigger, suspend, resume and delete them.
+// of each fire; members and admins create, edit, trigger, suspend, resume and delete them.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Empty, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { kiln, unwrap } from '../api/kiln';
 import type { Schedule, ScheduleFire } from '../api/types';
 import { useAuth } from '../auth/auth-context';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { actionsColumn } from '../components/actions-column';
 import { PageHeader } from '../components/PageHeader';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { Timestamp } from '../components/Timestamp';
 import { CreateScheduleModal } from '../schedules/CreateScheduleModal';
+import { EditScheduleModal } from '../schedules/EditScheduleModal';
 import { scheduleKeys } from '../schedules/schedule-keys';
 
 type ScheduleAction = 'suspend' | 'resume' | 'trigger' | 'delete';
@@ -49,6 +50,7 @@ export default function SchedulesPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Schedule>();
   const schedules = useQuery({
     queryKey: scheduleKeys.all,
     queryFn: () => unwrap(kiln.api.GET('/api/v1/schedules', { params: { query: { limit: 100 } } })),
@@ -131,47 +133,43 @@ export default function SchedulesPage() {
           },
           ...(canAct
             ? [
-                {
-                  title: 'Actions',
-                  key: 'actions',
-                  width: 250,
-                  render: (_: unknown, schedule: Schedule) => (
-                    <Space size="small">
-                      <Button
-                        size="small"
-                        onClick={() => act.mutate({ id: schedule.id, action: 'trigger' })}
-                        aria-label={`Trigger ${schedule.name} now`}
-                      >
-                        Trigger
-                      </Button>
-                      <Button
-                        size="small"
-                        onClick={() =>
-                          act.mutate({
-                            id: schedule.id,
-                            action: schedule.suspended ? 'resume' : 'suspend',
-                          })
-                        }
-                      >
-                        {schedule.suspended ? 'Resume' : 'Suspend'}
-                      </Button>
-                      <ConfirmButton
-                        size="small"
-                        danger
-                        question={`Delete the schedule ${schedule.name}?`}
-                        confirmText="Delete"
-                        onConfirm={() => act.mutate({ id: schedule.id, action: 'delete' })}
-                      >
-                        Delete
-                      </ConfirmButton>
-                    </Space>
-                  ),
-                },
+                actionsColumn<Schedule>(
+                  (schedule) => [
+                    {
+                      label: 'Edit',
+                      onClick: () => setEditing(schedule),
+                      ariaLabel: `Edit ${schedule.name}`,
+                    },
+                    {
+                      label: 'Trigger',
+                      onClick: () => act.mutate({ id: schedule.id, action: 'trigger' }),
+                      ariaLabel: `Trigger ${schedule.name} now`,
+                    },
+                    {
+                      label: schedule.suspended ? 'Resume' : 'Suspend',
+                      onClick: () =>
+                        act.mutate({
+                          id: schedule.id,
+                          action: schedule.suspended ? 'resume' : 'suspend',
+                        }),
+                    },
+                    {
+                      label: 'Delete',
+                      onClick: () => act.mutate({ id: schedule.id, action: 'delete' }),
+                      confirm: {
+                        question: `Delete the schedule ${schedule.name}?`,
+                        confirmText: 'Delete',
+                      },
+                    },
+                  ],
+                  300,
+                ),
               ]
             : []),
         ]}
       />
       <CreateScheduleModal open={creating} onClose={() => setCreating(false)} />
+      <EditScheduleModal schedule={editing} onClose={() => setEditing(undefined)} />
     </>
   );
 }

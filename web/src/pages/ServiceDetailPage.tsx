@@ -1,5 +1,6 @@
 // One model service: its summary and rollout, replicas, revisions (roll back to any
-// earlier one) and status events; members and admins scale it or delete it.
+// earlier one), status events and each replica's live log; members and admins scale it,
+// roll out a new revision of it, or delete it.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { App, Button, Descriptions, InputNumber, Space, Table, Tabs, Typography } from 'antd';
 import { useState } from 'react';
@@ -17,6 +18,8 @@ import {
   fetchServiceEvents,
   serviceKeys,
 } from '../services/service-queries';
+import { EditServiceModal } from '../services/EditServiceModal';
+import { ReplicaLogsPanel } from '../services/ReplicaLogsPanel';
 import { ReplicaStateTag, ServiceStatusTag } from '../services/ServiceStatusTag';
 
 function ScaleControl({ service }: { service: ServiceDetail }) {
@@ -248,6 +251,7 @@ export default function ServiceDetailPage() {
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const { message } = App.useApp();
+  const [editing, setEditing] = useState(false);
   const service = useQuery({
     queryKey: serviceKeys.detail(name),
     queryFn: () => fetchService(name),
@@ -274,6 +278,7 @@ export default function ServiceDetailPage() {
         {canAct && service.data ? (
           <>
             <ScaleControl key={service.data.replicas.desired} service={service.data} />
+            <Button onClick={() => setEditing(true)}>Edit</Button>
             <ConfirmButton
               danger
               question={`Stop every replica of ${name} and delete it?`}
@@ -287,6 +292,9 @@ export default function ServiceDetailPage() {
         ) : null}
       </PageHeader>
       <ProblemAlert error={service.error} title="The service could not be loaded" />
+      {canAct && service.data ? (
+        <EditServiceModal service={service.data} open={editing} onClose={() => setEditing(false)} />
+      ) : null}
       {service.data ? (
         <>
           <Summary service={service.data} />
@@ -303,6 +311,11 @@ export default function ServiceDetailPage() {
                 children: <RevisionsTable service={service.data} canAct={canAct} />,
               },
               { key: 'events', label: 'Events', children: <EventsTable name={name} /> },
+              {
+                key: 'logs',
+                label: 'Logs',
+                children: <ReplicaLogsPanel service={service.data} />,
+              },
             ]}
           />
         </>

@@ -11,7 +11,7 @@ import { ProblemAlert } from '../components/ProblemAlert';
 import { StatusTag, TaskProgress } from '../components/StatusTag';
 import { ArtifactsPanel } from '../tasks/ArtifactsPanel';
 import { AttemptsTimeline, EventsTable } from '../tasks/HistoryPanels';
-import { LogViewer } from '../tasks/LogViewer';
+import { TaskLog } from '../tasks/TaskLog';
 import { MetricsPanel } from '../tasks/MetricsPanel';
 import { isCancellable, isRetryable } from '../tasks/task-actions';
 import { fetchTask, taskKeys } from '../tasks/task-queries';
@@ -197,7 +197,7 @@ export default function TaskDetailPage() {
           {
             key: 'log',
             label: 'Log',
-            children: <LogViewer taskId={current.id} attempt={current.attempt} />,
+            children: <TaskLog taskId={current.id} attempt={current.attempt} />,
           },
           { key: 'metrics', label: 'Metrics', children: <MetricsPanel task={current} /> },
           {

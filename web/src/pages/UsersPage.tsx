@@ -1,22 +1,11 @@
 // Admin: users. Create, change roles, disable and enable.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import {
-  App,
-  Button,
-  Form,
-  Input,
-  Modal,
-  Select,
-  Space,
-  Switch,
-  Table,
-  Tag,
-  Typography,
-} from 'antd';
+import { App, Button, Form, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { kiln, unwrap } from '../api/kiln';
 import { ROLES, type Role, type User } from '../api/types';
 import { useAuth } from '../auth/auth-context';
+import { FormModal } from '../components/FormModal';
 import { ProblemAlert } from '../components/ProblemAlert';
 
 const usersKey = ['admin', 'users'] as const;
@@ -30,118 +19,85 @@ interface NewUser {
 }
 
 function CreateUserModal({ open, onClose }: { open: boolean; onClose(): void }) {
-  const [form] = Form.useForm<NewUser>();
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
-  const create = useMutation({
-    mutationFn: (user: NewUser) =>
-      unwrap(
-        kiln.api.POST('/api/v1/admin/users', {
-          body: {
-            ...user,
-            email: user.email || undefined,
-            displayName: user.displayName || undefined,
-          },
-        }),
-      ),
-    onSuccess: (user) => {
-      message.success(`Created ${user.username}`);
-      void queryClient.invalidateQueries({ queryKey: usersKey });
-      form.resetFields();
-      onClose();
-    },
-  });
   return (
-    <Modal
+    <FormModal<NewUser, User>
       title="Create a user"
       open={open}
-      onCancel={onClose}
+      onClose={onClose}
       okText="Create"
-      confirmLoading={create.isPending}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      submit={(user) =>
+        unwrap(
+          kiln.api.POST('/api/v1/admin/users', {
+            body: {
+              ...user,
+              email: user.email || undefined,
+              displayName: user.displayName || undefined,
+            },
+          }),
+        )
+      }
+      successMessage={(user) => `Created ${user.username}`}
+      invalidates={usersKey}
+      failureTitle="The user was not created"
+      initialValues={{ roles: ['member'] }}
     >
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ roles: ['member'] }}
-        onFinish={(values) => create.mutate(values)}
+      <Form.Item
+        name="username"
+        label="Username"
+        rules={[{ required: true, message: 'Give a username' }]}
       >
-        <Form.Item
-          name="username"
-          label="Username"
-          rules={[{ required: true, message: 'Give a username' }]}
-        >
-          <Input autoComplete="off" />
-        </Form.Item>
-        <Form.Item
-          name="password"
-          label="Initial password"
-          rules={[{ required: true, min: 12, message: 'At least 12 characters' }]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <Form.Item name="email" label="Email" rules={[{ type: 'email' }]}>
-          <Input />
-        </Form.Item>
-        <Form.Item name="displayName" label="Display name">
-          <Input />
-        </Form.Item>
-        <Form.Item
-          name="roles"
-          label="Roles"
-          rules={[{ required: true, message: 'Pick at least one role' }]}
-        >
-          <Select mode="multiple" options={ROLES.map((role) => ({ value: role, label: role }))} />
-        </Form.Item>
-        <ProblemAlert error={create.error} title="The user was not created" />
-      </Form>
-    </Modal>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="password"
+        label="Initial password"
+        rules={[{ required: true, min: 12, message: 'At least 12 characters' }]}
+      >
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+      <Form.Item name="email" label="Email" rules={[{ type: 'email' }]}>
+        <Input />
+      </Form.Item>
+      <Form.Item name="displayName" label="Display name">
+        <Input />
+      </Form.Item>
+      <Form.Item
+        name="roles"
+        label="Roles"
+        rules={[{ required: true, message: 'Pick at least one role' }]}
+      >
+        <Select mode="multiple" options={ROLES.map((role) => ({ value: role, label: role }))} />
+      </Form.Item>
+    </FormModal>
   );
 }
 
 function ResetPasswordModal({ user, onClose }: { user: User | undefined; onClose(): void }) {
-  const [form] = Form.useForm<{ password: string }>();
-  const { message } = App.useApp();
-  const reset = useMutation({
-    mutationFn: ({ id, password }: { id: string; password: string }) =>
-      unwrap(
-        kiln.api.POST('/api/v1/admin/users/{id}/password', {
-          params: { path: { id } },
-          body: { password },
-        }),
-      ),
-    onSuccess: () => {
-      message.success(`Password of ${user?.username} reset; their sessions ended`);
-      form.resetFields();
-      onClose();
-    },
-  });
   return (
-    <Modal
+    <FormModal<{ password: string }, unknown>
       title={`Reset the password of ${user?.username ?? ''}`}
       open={!!user}
-      onCancel={onClose}
+      onClose={onClose}
       okText="Reset password"
-      confirmLoading={reset.isPending}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      submit={({ password }) =>
+        unwrap(
+          kiln.api.POST('/api/v1/admin/users/{id}/password', {
+            params: { path: { id: user!.id } },
+            body: { password },
+          }),
+        )
+      }
+      successMessage={() => `Password of ${user?.username} reset; their sessions ended`}
+      failureTitle="The password was not reset"
     >
-      <Form
-        form={form}
-        layout="vertical"
-        onFinish={({ password }) => user && reset.mutate({ id: user.id, password })}
+      <Form.Item
+        name="password"
+        label="New password"
+        rules={[{ required: true, min: 12, message: 'At least 12 characters' }]}
       >
-        <Form.Item
-          name="password"
-          label="New password"
-          rules={[{ required: true, min: 12, message: 'At least 12 characters' }]}
-        >
-          <Input.Password autoComplete="new-password" />
-        </Form.Item>
-        <ProblemAlert error={reset.error} title="The password was not reset" />
-      </Form>
-    </Modal>
+        <Input.Password autoComplete="new-password" />
+      </Form.Item>
+    </FormModal>
   );
 }
 

@@ -1,16 +1,17 @@
 // Webhooks: the URLs that hear about task status changes (an admin sees everyone's),
-// each with its delivery log; enable or disable, ping, delete.
+// each with its delivery log; edit, enable or disable, ping, delete.
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { App, Button, Empty, Space, Switch, Table, Typography } from 'antd';
+import { App, Button, Empty, Switch, Table, Typography } from 'antd';
 import { useState } from 'react';
 import { kiln, unwrap } from '../api/kiln';
 import type { Webhook } from '../api/types';
 import { useAuth } from '../auth/auth-context';
-import { ConfirmButton } from '../components/ConfirmButton';
+import { actionsColumn } from '../components/actions-column';
 import { PageHeader } from '../components/PageHeader';
 import { ProblemAlert } from '../components/ProblemAlert';
 import { CreateWebhookModal } from '../webhooks/CreateWebhookModal';
 import { DeliveryLog } from '../webhooks/DeliveryLog';
+import { EditWebhookModal } from '../webhooks/EditWebhookModal';
 import { webhookKeys } from '../webhooks/webhook-keys';
 
 export default function WebhooksPage() {
@@ -18,6 +19,7 @@ export default function WebhooksPage() {
   const { message } = App.useApp();
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
+  const [editing, setEditing] = useState<Webhook>();
   const webhooks = useQuery({
     queryKey: webhookKeys.all,
     queryFn: () => unwrap(kiln.api.GET('/api/v1/webhooks')),
@@ -83,8 +85,9 @@ export default function WebhooksPage() {
           {
             title: 'Statuses',
             dataIndex: 'statuses',
-            render: (statuses: string[]) =>
-              statuses.length ? statuses.join(', ') : 'every status',
+            // null: every status, as Kiln answers for a webhook that names none
+            render: (statuses: Webhook['statuses']) =>
+              statuses?.length ? statuses.join(', ') : 'every status',
           },
           {
             title: 'Tasks',
@@ -120,32 +123,31 @@ export default function WebhooksPage() {
           { title: 'Failures in a row', dataIndex: 'consecutiveFailures', width: 130 },
           ...(canAct
             ? [
-                {
-                  title: 'Actions',
-                  key: 'actions',
-                  width: 170,
-                  render: (_: unknown, webhook: Webhook) => (
-                    <Space size="small">
-                      <Button size="small" onClick={() => ping.mutate(webhook.id)}>
-                        Ping
-                      </Button>
-                      <ConfirmButton
-                        size="small"
-                        danger
-                        question="Delete this webhook and its delivery log?"
-                        confirmText="Delete"
-                        onConfirm={() => remove.mutate(webhook.id)}
-                      >
-                        Delete
-                      </ConfirmButton>
-                    </Space>
-                  ),
-                },
+                actionsColumn<Webhook>(
+                  (webhook) => [
+                    {
+                      label: 'Edit',
+                      onClick: () => setEditing(webhook),
+                      ariaLabel: `Edit ${webhook.url}`,
+                    },
+                    { label: 'Ping', onClick: () => ping.mutate(webhook.id) },
+                    {
+                      label: 'Delete',
+                      onClick: () => remove.mutate(webhook.id),
+                      confirm: {
+                        question: 'Delete this webhook and its delivery log?',
+                        confirmText: 'Delete',
+                      },
+                    },
+                  ],
+                  220,
+                ),
               ]
             : []),
         ]}
       />
       <CreateWebhookModal open={creating} isAdmin={isAdmin} onClose={() => setCreating(false)} />
+      <EditWebhookModal webhook={editing} onClose={() => setEditing(undefined)} />
     </>
   );
 }

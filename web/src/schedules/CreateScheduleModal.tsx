@@ -1,9 +1,9 @@
 // A new schedule: a cron expression in a time zone, and the task it submits at each time.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { App, Form, Input, Modal, Select } from 'antd';
+import { Form, Input, Select } from 'antd';
 import { kiln, unwrap } from '../api/kiln';
-import type { NewSchedule } from '../api/types';
-import { ProblemAlert } from '../components/ProblemAlert';
+import type { NewSchedule, Schedule } from '../api/types';
+import { FormModal } from '../components/FormModal';
+import { CONCURRENCY_POLICIES } from './concurrency-policies';
 import { argumentLines } from '../forms/argument-lines';
 import { scheduleKeys } from './schedule-keys';
 
@@ -17,96 +17,73 @@ interface ScheduleForm {
   queue?: string;
 }
 
-const POLICIES: { value: ScheduleForm['concurrencyPolicy']; label: string }[] = [
-  { value: 'Allow', label: 'Allow: start a new task even if the last one runs' },
-  { value: 'Forbid', label: 'Forbid: skip a time while the last task runs' },
-  { value: 'Replace', label: 'Replace: cancel the last task and start a new one' },
-];
-
 export function CreateScheduleModal({ open, onClose }: { open: boolean; onClose(): void }) {
-  const [form] = Form.useForm<ScheduleForm>();
-  const queryClient = useQueryClient();
-  const { message } = App.useApp();
-  const create = useMutation({
-    mutationFn: (values: ScheduleForm) =>
-      unwrap(
-        kiln.api.POST('/api/v1/schedules', {
-          body: {
-            name: values.name,
-            cron: values.cron,
-            timezone: values.timezone || undefined,
-            concurrencyPolicy: values.concurrencyPolicy,
-            task: {
-              name: values.taskName,
-              command: argumentLines(values.command) ?? [],
-              queue: values.queue || undefined,
-            },
-          },
-        }),
-      ),
-    onSuccess: (schedule) => {
-      message.success(`Scheduled ${schedule.name}`);
-      void queryClient.invalidateQueries({ queryKey: scheduleKeys.all });
-      form.resetFields();
-      onClose();
-    },
-  });
   return (
-    <Modal
+    <FormModal<ScheduleForm, Schedule>
       title="Create a schedule"
       open={open}
-      onCancel={onClose}
+      onClose={onClose}
       okText="Create"
-      confirmLoading={create.isPending}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      submit={(values) =>
+        unwrap(
+          kiln.api.POST('/api/v1/schedules', {
+            body: {
+              name: values.name,
+              cron: values.cron,
+              timezone: values.timezone || undefined,
+              concurrencyPolicy: values.concurrencyPolicy,
+              task: {
+                name: values.taskName,
+                command: argumentLines(values.command) ?? [],
+                queue: values.queue || undefined,
+              },
+            },
+          }),
+        )
+      }
+      successMessage={(schedule) => `Scheduled ${schedule.name}`}
+      invalidates={scheduleKeys.all}
+      failureTitle="The schedule was not created"
+      initialValues={{
+        concurrencyPolicy: 'Allow',
+        timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      }}
     >
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{
-          concurrencyPolicy: 'Allow',
-          timezone: Intl.DateTimeFormat().resolvedOptions().timeZone,
-        }}
-        onFinish={(values) => create.mutate(values)}
+      <Form.Item name="name" label="Name" rules={[{ required: true, message: 'Name it' }]}>
+        <Input autoComplete="off" />
+      </Form.Item>
+      <Form.Item
+        name="cron"
+        label="Cron expression"
+        extra="Five fields (minute hour day month weekday), e.g. 0 3 * * * for 03:00 daily."
+        rules={[{ required: true, message: 'Give a cron expression' }]}
       >
-        <Form.Item name="name" label="Name" rules={[{ required: true, message: 'Name it' }]}>
-          <Input autoComplete="off" />
-        </Form.Item>
-        <Form.Item
-          name="cron"
-          label="Cron expression"
-          extra="Five fields (minute hour day month weekday), e.g. 0 3 * * * for 03:00 daily."
-          rules={[{ required: true, message: 'Give a cron expression' }]}
-        >
-          <Input spellCheck={false} placeholder="0 3 * * *" />
-        </Form.Item>
-        <Form.Item name="timezone" label="Time zone" extra="An IANA zone such as Europe/Berlin.">
-          <Input spellCheck={false} />
-        </Form.Item>
-        <Form.Item name="concurrencyPolicy" label="When the last task still runs">
-          <Select options={POLICIES} />
-        </Form.Item>
-        <Form.Item
-          name="taskName"
-          label="Task name"
-          rules={[{ required: true, message: 'Name the task it submits' }]}
-        >
-          <Input />
-        </Form.Item>
-        <Form.Item
-          name="command"
-          label="Task command"
-          extra="One argument per line."
-          rules={[{ required: true, message: 'Give the command to run' }]}
-        >
-          <Input.TextArea rows={3} spellCheck={false} />
-        </Form.Item>
-        <Form.Item name="queue" label="Queue">
-          <Input placeholder="the default queue" />
-        </Form.Item>
-        <ProblemAlert error={create.error} title="The schedule was not created" />
-      </Form>
-    </Modal>
+        <Input spellCheck={false} placeholder="0 3 * * *" />
+      </Form.Item>
+      <Form.Item name="timezone" label="Time zone" extra="An IANA zone such as Europe/Berlin.">
+        <Input spellCheck={false} />
+      </Form.Item>
+      <Form.Item name="concurrencyPolicy" label="When the last task still runs">
+        <Select options={CONCURRENCY_POLICIES} />
+      </Form.Item>
+      <Form.Item
+        name="taskName"
+        label="Task name"
+        rules={[{ required: true, message: 'Name the task it submits' }]}
+      >
+        <Input />
+      </Form.Item>
+      <Form.Item
+        name="command"
+        label="Task command"
+        extra="One argument per line."
+        rules={[{ required: true, message: 'Give the command to run' }]}
+      >
+        <Input.TextArea rows={3} spellCheck={false} />
+      </Form.Item>
+      <Form.Item name="queue" label="Queue">
+        <Input placeholder="the default queue" />
+      </Form.Item>
+    </FormModal>
   );
 }

@@ -108,7 +108,7 @@ export function toSubmission(fields: SubmissionFields): TaskSubmission {
   });
 }
 
-const pairs = (map: Record<string, string> | undefined) =>
+export const pairs = (map: Record<string, string> | undefined) =>
   Object.entries(map ?? {})
     .map(([key, value]) => `${key}=${value}`)
     .join('\n');

@@ -1,10 +1,10 @@
 // Subscribes a URL to task status changes; the signing secret is shown once, after.
-import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, Form, Input, Modal, Select, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { kiln, unwrap } from '../api/kiln';
 import { TASK_STATUSES, type CreatedWebhook, type TaskStatus } from '../api/types';
-import { ProblemAlert } from '../components/ProblemAlert';
+import { FormModal } from '../components/FormModal';
+import { httpUrlRule } from '../forms/http-url-rule';
 import { webhookKeys } from './webhook-keys';
 
 interface WebhookForm {
@@ -22,29 +22,9 @@ export function CreateWebhookModal({
   isAdmin: boolean;
   onClose(): void;
 }) {
-  const [form] = Form.useForm<WebhookForm>();
-  const queryClient = useQueryClient();
   const [created, setCreated] = useState<CreatedWebhook>();
-  const create = useMutation({
-    mutationFn: (values: WebhookForm) =>
-      unwrap(
-        kiln.api.POST('/api/v1/webhooks', {
-          body: {
-            url: values.url,
-            statuses: values.statuses?.length ? values.statuses : undefined,
-            allTasks: values.allTasks || undefined,
-          },
-        }),
-      ),
-    onSuccess: (webhook) => {
-      setCreated(webhook);
-      form.resetFields();
-      void queryClient.invalidateQueries({ queryKey: webhookKeys.all });
-    },
-  });
   const close = () => {
     setCreated(undefined);
-    create.reset();
     onClose();
   };
   if (created)
@@ -69,38 +49,48 @@ export function CreateWebhookModal({
       </Modal>
     );
   return (
-    <Modal
+    <FormModal<WebhookForm, CreatedWebhook>
       title="Add a webhook"
       open={open}
-      onCancel={close}
+      onClose={close}
       okText="Add"
-      confirmLoading={create.isPending}
-      onOk={() => form.submit()}
-      destroyOnHidden
+      submit={(values) =>
+        unwrap(
+          kiln.api.POST('/api/v1/webhooks', {
+            body: {
+              url: values.url,
+              statuses: values.statuses?.length ? values.statuses : undefined,
+              allTasks: values.allTasks || undefined,
+            },
+          }),
+        )
+      }
+      invalidates={webhookKeys.all}
+      // the secret is shown once, in this dialog's place
+      onSuccess={setCreated}
+      closeOnSuccess={false}
+      failureTitle="The webhook was not added"
     >
-      <Form form={form} layout="vertical" onFinish={(values) => create.mutate(values)}>
-        <Form.Item
-          name="url"
-          label="URL"
-          extra="Kiln POSTs a signed JSON body here when a task changes status."
-          rules={[{ required: true, type: 'url', message: 'Give an http(s) URL' }]}
-        >
-          <Input spellCheck={false} placeholder="https://hooks.example.com/kiln" />
+      <Form.Item
+        name="url"
+        label="URL"
+        extra="Kiln POSTs a signed JSON body here when a task changes status."
+        rules={[httpUrlRule]}
+      >
+        <Input spellCheck={false} placeholder="https://hooks.example.com/kiln" />
+      </Form.Item>
+      <Form.Item name="statuses" label="Statuses">
+        <Select
+          mode="multiple"
+          placeholder="every status"
+          options={TASK_STATUSES.map((status) => ({ value: status, label: status }))}
+        />
+      </Form.Item>
+      {isAdmin ? (
+        <Form.Item name="allTasks" label="Every user's tasks" valuePropName="checked">
+          <Switch />
         </Form.Item>
-        <Form.Item name="statuses" label="Statuses">
-          <Select
-            mode="multiple"
-            placeholder="every status"
-            options={TASK_STATUSES.map((status) => ({ value: status, label: status }))}
-          />
-        </Form.Item>
-        {isAdmin ? (
-          <Form.Item name="allTasks" label="Every user's tasks" valuePropName="checked">
-            <Switch />
-          </Form.Item>
-        ) : null}
-        <ProblemAlert error={create.error} title="The webhook was not added" />
-      </Form>
-    </Modal>
+      ) : null}
+    </FormModal>
   );
 }

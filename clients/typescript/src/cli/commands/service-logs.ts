@@ -36,8 +36,10 @@ export function serviceLogsCommand(): Command {
       const client = loggedInClient(self.optsWithGlobals());
       const replica = await replicaOf(client, name, options.replica);
       if (options.follow) {
-        for await (const line of client.followReplicaLogs(name, replica))
-          process.stdout.write(`${line.text}\n`);
+        for await (const item of client.followReplicaLogs(name, replica)) {
+          // the end of the stream says only that the replica stopped
+          if ('text' in item) process.stdout.write(`${item.text}\n`);
+        }
         return;
       }
       const text = await unwrap(

@@ -1,23 +1,31 @@
-// The current attempt's log, followed live (logs/stream), with pause, search and
-// download. Pausing freezes what is shown while lines keep arriving underneath.
+// A log followed live, with pause, search and download: a task attempt's or a service
+// replica's, whichever stream `follow` opens. Pausing freezes what is shown while lines
+// keep arriving underneath.
 import { DownloadOutlined, PauseOutlined, CaretRightOutlined } from '@ant-design/icons';
 import { Button, Empty, Input, Space, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import type { LogEnd } from '@kiln/client';
-import { kiln } from '../api/kiln';
 import { saveBlob } from '../api/download';
 import { ProblemAlert } from '../components/ProblemAlert';
 
 const MAX_LINES = 20_000;
 
-export function LogViewer({ taskId, attempt }: { taskId: string; attempt: number }) {
+/** What a followed stream yields: a line, or how the log ended. */
+export type LogItem = { text: string } | { ended: string };
+
+export interface LogViewerProps {
+  /** Opens the stream; called again whenever `streamKey` changes. */
+  follow: (signal: AbortSignal) => AsyncIterable<LogItem>;
+  /** Names the stream followed: a new key starts over with an empty log. */
+  streamKey: string;
+  fileName: string;
+  /** What an ended log with no line says. */
+  emptyText: string;
+}
+
+function useFollowedLines(follow: LogViewerProps['follow'], streamKey: string) {
   const [lines, setLines] = useState<string[]>([]);
-  const [shown, setShown] = useState<string[]>([]);
-  const [paused, setPaused] = useState(false);
-  const [search, setSearch] = useState('');
-  const [end, setEnd] = useState<LogEnd>();
+  const [end, setEnd] = useState<string>();
   const [error, setError] = useState<unknown>();
-  const bottom = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     const abort = new AbortController();
@@ -26,20 +34,30 @@ export function LogViewer({ taskId, attempt }: { taskId: string; attempt: number
     setEnd(undefined);
     setError(undefined);
     (async () => {
-      // the attempt shown, by number: a retry starting meanwhile is a new attempt prop
-      const followed = { attempt: Math.max(1, attempt), signal: abort.signal };
-      for await (const item of kiln.followLogs(taskId, followed)) {
+      for await (const item of follow(abort.signal)) {
         if ('text' in item) {
           received.push(item.text);
           if (received.length > MAX_LINES) received.splice(0, received.length - MAX_LINES);
           setLines([...received]);
-        } else if ('status' in item) setEnd(item);
+        } else setEnd(item.ended);
       }
     })().catch((failure) => {
       if (!abort.signal.aborted) setError(failure);
     });
     return () => abort.abort();
-  }, [taskId, attempt]);
+    // The stream is named by its key: a caller's new closure for the same stream is no
+    // reason to reopen it.
+  }, [streamKey]);
+
+  return { lines, end, error };
+}
+
+export function LogViewer({ follow, streamKey, fileName, emptyText }: LogViewerProps) {
+  const { lines, end, error } = useFollowedLines(follow, streamKey);
+  const [shown, setShown] = useState<string[]>([]);
+  const [paused, setPaused] = useState(false);
+  const [search, setSearch] = useState('');
+  const bottom = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!paused) setShown(lines);
@@ -78,7 +96,7 @@ export function LogViewer({ taskId, attempt }: { taskId: string; attempt: number
           onClick={() =>
             saveBlob(
               new Blob([lines.map((line) => `${line}\n`).join('')], { type: 'text/plain' }),
-              `${taskId}-attempt-${attempt}.log`,
+              fileName,
             )
           }
           disabled={!lines.length}
@@ -86,9 +104,9 @@ export function LogViewer({ taskId, attempt }: { taskId: string; attempt: number
           Download
         </Button>
         {end ? (
-          <Tag data-testid="log-ended">ended: {end.status}</Tag>
+          <Tag data-testid="log-ended">ended: {end}</Tag>
         ) : (
-          <Tag>{paused ? 'paused' : 'following'}</Tag>
+          <Tag data-testid="log-state">{paused ? 'paused' : 'following'}</Tag>
         )}
         {search ? (
           <Typography.Text type="secondary">{visible.length} matching lines</Typography.Text>
@@ -96,7 +114,7 @@ export function LogViewer({ taskId, attempt }: { taskId: string; attempt: number
       </Space>
       <ProblemAlert error={error} title="The log stream stopped" />
       {lines.length === 0 && !error ? (
-        <Empty description={end ? 'This attempt wrote no log.' : 'Waiting for the first line…'} />
+        <Empty description={end ? emptyText : 'Waiting for the first line…'} />
       ) : (
         <pre
           data-testid="log"
