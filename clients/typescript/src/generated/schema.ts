@@ -2163,11 +2163,6 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
-        InvocationLatencyResponse: {
-            p50: number;
-            /** @description 30000 when the 99th percentile was slower than the histogram's last bound. */
-            p99: number;
-        };
         InvocationStatusClassesResponse: {
             "1xx": number;
             "2xx": number;
@@ -2182,8 +2177,11 @@ export interface components {
             total: number;
             /** @description Invocations sent to a second replica after the first failed. */
             retried: number;
-            /** @description Milliseconds until the answer ended; null when nothing was invoked in the window. */
-            latencyMs: components["schemas"]["InvocationLatencyResponse"] | null;
+            /** @description Milliseconds until the answer ended, estimated from a fixed histogram (1 ms to 30 s; a p99 past it reads 30000); null when nothing was invoked in the window. */
+            latencyMs: {
+                p50: number;
+                p99: number;
+            } | null;
             byStatusClass: components["schemas"]["InvocationStatusClassesResponse"];
             /**
              * Format: date-time

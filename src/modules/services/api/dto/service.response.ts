@@ -127,12 +127,10 @@ export class InvocationStatusClassesResponse {
   '5xx': number;
 }
 
-/** Latency percentiles estimated from a fixed histogram (bounds 1 ms to 30 s). */
-export class InvocationLatencyResponse {
-  @ApiProperty({ type: 'number' })
+/** Latency percentiles (ms) estimated from a fixed histogram, bounds 1 ms to 30 s. */
+export interface InvocationLatencyResponse {
   p50: number;
   /** 30000 when the 99th percentile was slower than the histogram's last bound. */
-  @ApiProperty({ type: 'number' })
   p99: number;
 }
 
@@ -147,8 +145,16 @@ export class InvocationSummaryResponse {
   /** Invocations sent to a second replica after the first failed. */
   @ApiProperty({ type: 'integer' })
   retried: number;
-  /** Milliseconds until the answer ended; null when nothing was invoked in the window. */
-  @ApiProperty({ type: InvocationLatencyResponse, nullable: true })
+  // Inline rather than a $ref: a nullable allOf would still reject null in validators.
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    description:
+      'Milliseconds until the answer ended, estimated from a fixed histogram (1 ms to 30 s; a p99 past it reads 30000); null when nothing was invoked in the window.',
+    properties: { p50: { type: 'number' }, p99: { type: 'number' } },
+    required: ['p50', 'p99'],
+    selfRequired: true,
+  })
   latencyMs: InvocationLatencyResponse | null;
   /** When the last invocation in the window ended. */
   lastAt: Date | null;
