@@ -250,6 +250,9 @@ describe('the web console in a browser', () => {
     await serviceReaches((service) => service.status === 'ready');
     await page.getByRole('button', { name: 'Refresh' }).click();
     await page.locator('[data-status="ready"]').waitFor();
+    // nothing invoked it yet: the summary says so rather than showing zeros
+    await expect(page.getByText('Invocations (last 5 min)').count()).resolves.toBe(1);
+    await expect(page.getByText('none', { exact: true }).count()).resolves.toBe(1);
     await expectAccessible();
     await screenshot(page, 'service');
 

@@ -416,6 +416,15 @@ describe('model services on the embedded default (local runtime)', () => {
     expect(failed.satisfied).toBe(true);
     expect(problem).toMatchObject({ status: 502, detail: expect.stringContaining('broke') });
     expect(statuses.filter((status) => status !== 200 && status !== 502)).toEqual([]);
+    // the detail sums every invocation up: the two retried into a 200, then those of the loop
+    const invoked = 2 + statuses.length;
+    const summarized = await waitForService('flaky', (s) => s.invocations?.total === invoked);
+    expect(summarized.invocations).toMatchObject({
+      windowSeconds: 300,
+      byStatusClass: { '2xx': 2 + statuses.filter((status) => status === 200).length, '5xx': 1 },
+      retried: 1,
+      latencyMs: { p50: expect.any(Number), p99: expect.any(Number) },
+    });
     const deleted = await world.as.alice.DELETE('/api/v1/services/{name}', {
       params: { path: { name: 'flaky' } },
     });

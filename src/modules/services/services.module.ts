@@ -10,6 +10,7 @@ import { InvokeController } from './invoke/invoke.controller';
 import { InvokePrometheus } from './invoke/invoke.prometheus';
 import { ReplyFromRegistration } from './invoke/reply-from.registration';
 import { ServiceDirectory } from './invoke/service-directory';
+import { INVOCATION_STATS_PROVIDERS } from './invoke/stats/invocation-stats.providers';
 import { ServiceEvent } from './persistence/service-event.entity';
 import { ServiceRevision } from './persistence/service-revision.entity';
 import { Service } from './persistence/service.entity';
@@ -40,6 +41,7 @@ import { ServiceEventFeed } from './lifecycle/service-event-feed';
     ServiceEventLog,
     ServiceEventFeed,
     ServiceHistoryRetention,
+    ...INVOCATION_STATS_PROVIDERS,
   ],
   exports: [ServiceEventLog],
 })

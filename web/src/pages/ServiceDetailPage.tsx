@@ -61,6 +61,19 @@ function ScaleControl({ service }: { service: ServiceDetail }) {
   );
 }
 
+/** The last minutes' invocations in one line: how many, the share of 5xx, p50/p99. */
+function invocationsText(invocations: ServiceDetail['invocations']): string {
+  if (!invocations) return 'unavailable';
+  const { total, byStatusClass, latencyMs } = invocations;
+  if (total === 0 || !latencyMs) return 'none';
+  const errorRate = ((byStatusClass['5xx'] / total) * 100).toFixed(1);
+  return `${total}, ${errorRate}% 5xx, p50 ${latencyMs.p50} ms, p99 ${latencyMs.p99} ms`;
+}
+
+function windowMinutes(service: ServiceDetail): number {
+  return (service.invocations?.windowSeconds ?? 300) / 60;
+}
+
 function Summary({ service }: { service: ServiceDetail }) {
   const spec = service.spec;
   return (
@@ -93,6 +106,9 @@ function Summary({ service }: { service: ServiceDetail }) {
       <Descriptions.Item label="Health path">{spec.healthPath}</Descriptions.Item>
       <Descriptions.Item label="Queue">{service.queue}</Descriptions.Item>
       <Descriptions.Item label="Runtime">{service.runtime}</Descriptions.Item>
+      <Descriptions.Item label={`Invocations (last ${windowMinutes(service)} min)`} span={2}>
+        {invocationsText(service.invocations)}
+      </Descriptions.Item>
       {service.description ? (
         <Descriptions.Item label="Description" span={2}>
           {service.description}

@@ -2202,6 +2202,32 @@ export interface components {
             /** @description Pass as `cursor` for the next page; null on the last page. */
             nextCursor: string | null;
         };
+        InvocationStatusClassesResponse: {
+            "1xx": number;
+            "2xx": number;
+            "3xx": number;
+            "4xx": number;
+            /** @description Includes Kiln's own 502/503/504 when no replica answered. */
+            "5xx": number;
+        };
+        InvocationSummaryResponse: {
+            /** @description The window's length; it moves on in 10-second steps. */
+            windowSeconds: number;
+            total: number;
+            /** @description Invocations sent to a second replica after the first failed. */
+            retried: number;
+            /** @description Milliseconds until the answer ended, estimated from a fixed histogram (1 ms to 30 s; a p99 past it reads 30000); null when nothing was invoked in the window. */
+            latencyMs: {
+                p50: number;
+                p99: number;
+            } | null;
+            byStatusClass: components["schemas"]["InvocationStatusClassesResponse"];
+            /**
+             * Format: date-time
+             * @description When the last invocation in the window ended.
+             */
+            lastAt: string | null;
+        };
         ReplicaResponse: {
             revision: number;
             /** @enum {string} */
@@ -2224,6 +2250,10 @@ export interface components {
             invokeTimeoutSeconds: number;
             /** @description Changes with every update; send it back in If-Match. */
             version: number;
+            /** @description Null when the statistics store (Redis) could not be read. */
+            invocations: components["schemas"]["InvocationSummaryResponse"] | null;
+            /** @description Empty when the runtime could not be asked. */
+            replicaList: components["schemas"]["ReplicaResponse"][];
             id: string;
             name: string;
             description: string | null;
@@ -2247,8 +2277,6 @@ export interface components {
             createdAt: string;
             /** Format: date-time */
             updatedAt: string;
-            /** @description Empty when the runtime could not be asked. */
-            replicaList: components["schemas"]["ReplicaResponse"][];
         };
         UpdateServiceDto: {
             /**

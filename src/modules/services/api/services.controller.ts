@@ -5,6 +5,8 @@ import {
   Get,
   Headers,
   HttpCode,
+  Inject,
+  Logger,
   Param,
   ParseIntPipe,
   Patch,
@@ -30,12 +32,14 @@ import {
 import { InvalidInputError } from '../../../common/errors/domain-error';
 import { Auth, CurrentUser, Principal, RequireScopes } from '../../auth';
 import { ServiceRuntimeRegistry } from '../../runtimes';
+import { INVOCATION_STATS, InvocationStats } from '../invoke/stats/invocation-stats.port';
 import type { Service } from '../persistence/service.entity';
 import { CreateServiceDto } from './dto/create-service.dto';
 import { ListServicesQuery } from './dto/list-services.query';
 import { RollbackServiceDto } from './dto/rollback-service.dto';
 import { ScaleServiceDto } from './dto/scale-service.dto';
 import {
+  InvocationSummaryResponse,
   ServiceDetailResponse,
   ServiceEventListResponse,
   ServicePageResponse,
@@ -68,9 +72,12 @@ const DEPLOY_PROBLEMS = {
 @ApiProblems(UNAVAILABLE_PROBLEM)
 @Controller('services')
 export class ServicesController {
+  private readonly logger = new Logger(ServicesController.name);
+
   constructor(
     private readonly services: ServicesService,
     private readonly runtimes: ServiceRuntimeRegistry,
+    @Inject(INVOCATION_STATS) private readonly invocationStats: InvocationStats,
   ) {}
 
   @Post()
@@ -119,6 +126,7 @@ export class ServicesController {
     return {
       ...(await this.respond(principal, service)),
       replicaList: await this.replicas(service),
+      invocations: await this.invocations(service),
     };
   }
 
@@ -252,6 +260,16 @@ export class ServicesController {
   private async respond(principal: Principal, service: Service): Promise<ServiceResponse> {
     const target = await this.services.revision(service);
     return toServiceResponse(service, target, this.services.canSeeSecrets(principal, service));
+  }
+
+  /** A summary the store could not give leaves the rest of the detail standing. */
+  private async invocations(service: Service): Promise<InvocationSummaryResponse | null> {
+    try {
+      return await this.invocationStats.summary(service.id);
+    } catch (error) {
+      this.logger.warn(`Invocation summary of ${service.name} unavailable: ${String(error)}`);
+      return null;
+    }
   }
 
   private async replicas(service: Service) {

@@ -10,6 +10,7 @@ import {
   Controller,
   Delete,
   Get,
+  Inject,
   Param,
   Patch,
   Post,
@@ -36,6 +37,7 @@ import { InvokeAttempts } from './invoke-attempts';
 import { InvokePrometheus } from './invoke.prometheus';
 import { ReplicaPicker } from './replica-picker';
 import { ServiceDirectory } from './service-directory';
+import { INVOCATION_STATS, InvocationStats } from './stats/invocation-stats.port';
 import { upstreamFailureOf, type UpstreamFailure } from './upstream-failure';
 
 const NAME = new ServiceNamePipe();
@@ -97,6 +99,7 @@ export class InvokeController {
     private readonly runtimes: ServiceRuntimeRegistry,
     private readonly policy: OwnershipPolicy,
     private readonly prometheus: InvokePrometheus,
+    @Inject(INVOCATION_STATS) private readonly stats: InvocationStats,
   ) {}
 
   @Get(INVOKE_PATH)
@@ -168,17 +171,20 @@ export class InvokeController {
     const attempts = new InvokeAttempts(service.invokeRetry);
     const started = performance.now();
     // once per invocation, however many replicas it took, with the status it ended with
-    reply.raw.once('finish', () =>
-      this.prometheus.observe(
-        service.name,
-        reply.statusCode,
-        (performance.now() - started) / 1000,
-        {
-          retried: attempts.retried,
-        },
-      ),
-    );
+    reply.raw.once('finish', () => this.observe(service, reply.statusCode, started, attempts));
     this.forward(request, reply, { service, endpoints, attempts });
+  }
+
+  private observe(
+    service: Service,
+    status: number,
+    started: number,
+    attempts: InvokeAttempts,
+  ): void {
+    const latencyMs = performance.now() - started;
+    const retried = attempts.retried;
+    this.prometheus.observe(service.name, status, latencyMs / 1000, { retried });
+    this.stats.record(service.id, { status, latencyMs, retried, at: Date.now() });
   }
 
   private forward(request: InvokeRequest, reply: FastifyReply, forwarding: Forwarding): void {

@@ -112,10 +112,61 @@ export class ServiceResponse {
   updatedAt: Date;
 }
 
+/** Invocations that ended in each status class. */
+export class InvocationStatusClassesResponse {
+  @ApiProperty({ type: 'integer', name: '1xx' })
+  '1xx': number;
+  @ApiProperty({ type: 'integer', name: '2xx' })
+  '2xx': number;
+  @ApiProperty({ type: 'integer', name: '3xx' })
+  '3xx': number;
+  @ApiProperty({ type: 'integer', name: '4xx' })
+  '4xx': number;
+  /** Includes Kiln's own 502/503/504 when no replica answered. */
+  @ApiProperty({ type: 'integer', name: '5xx' })
+  '5xx': number;
+}
+
+/** Latency percentiles (ms) estimated from a fixed histogram, bounds 1 ms to 30 s. */
+export interface InvocationLatencyResponse {
+  p50: number;
+  /** 30000 when the 99th percentile was slower than the histogram's last bound. */
+  p99: number;
+}
+
+/** Invocations through Kiln's endpoint in a rolling window, across every Kiln replica. */
+export class InvocationSummaryResponse {
+  /** The window's length; it moves on in 10-second steps. */
+  @ApiProperty({ type: 'integer' })
+  windowSeconds: number;
+  @ApiProperty({ type: 'integer' })
+  total: number;
+  byStatusClass: InvocationStatusClassesResponse;
+  /** Invocations sent to a second replica after the first failed. */
+  @ApiProperty({ type: 'integer' })
+  retried: number;
+  // Inline rather than a $ref: a nullable allOf would still reject null in validators.
+  @ApiProperty({
+    type: 'object',
+    nullable: true,
+    description:
+      'Milliseconds until the answer ended, estimated from a fixed histogram (1 ms to 30 s; a p99 past it reads 30000); null when nothing was invoked in the window.',
+    properties: { p50: { type: 'number' }, p99: { type: 'number' } },
+    required: ['p50', 'p99'],
+    selfRequired: true,
+  })
+  latencyMs: InvocationLatencyResponse | null;
+  /** When the last invocation in the window ended. */
+  lastAt: Date | null;
+}
+
 /** One service with what its runtime reports of each replica. */
 export class ServiceDetailResponse extends ServiceResponse {
   /** Empty when the runtime could not be asked. */
   replicaList: ReplicaResponse[];
+  /** Null when the statistics store (Redis) could not be read. */
+  @ApiProperty({ type: InvocationSummaryResponse, nullable: true })
+  invocations: InvocationSummaryResponse | null;
 }
 
 export class ServicePageResponse {
