@@ -2251,7 +2251,7 @@ export interface components {
             /** @description Changes with every update; send it back in If-Match. */
             version: number;
             /** @description Null when the statistics store (Redis) could not be read. */
-            invocations: components["schemas"]["InvocationSummaryResponse"] | null;
+            invocations: (components["schemas"]["InvocationSummaryResponse"] | (never | null)) | null;
             /** @description Empty when the runtime could not be asked. */
             replicaList: components["schemas"]["ReplicaResponse"][];
             id: string;
