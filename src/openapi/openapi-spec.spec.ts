@@ -29,7 +29,8 @@ describe('the committed OpenAPI spec', () => {
   });
 
   it('lets every nullable property of a class type be null, as a strict validator reads it', () => {
-    const ajv = new Ajv({ strict: false });
+    // only null is checked here, so formats (date-time, uuid) need no validator
+    const ajv = new Ajv({ strict: false, validateFormats: false });
     ajv.addSchema(spec, 'spec');
     const schemas = spec.components.schemas as Record<string, { properties?: object }>;
     const refusingNull = Object.entries(schemas).flatMap(([name, schema]) =>
