@@ -34,6 +34,8 @@ export class SseStream {
     reply.raw.on('error', () => this.close());
     reply.raw.on('close', () => this.close());
     request.raw.on('close', () => this.close());
+    // Gone before the stream opened (while the caller was subscribing): no close comes.
+    if (request.raw.socket?.destroyed) this.close();
   }
 
   get signal(): AbortSignal {

@@ -75,11 +75,13 @@ export class EventsController {
         ? !query.serviceId && (!query.taskId || item.record.taskId === query.taskId)
         : !query.taskId && (!query.serviceId || item.record.serviceId === query.serviceId);
     };
-    const stream = this.streams.open(principal, () => new SseStream(request, reply));
+    // Opened (and answered 200) only once both logs are followed, below: a client that
+    // sees the stream up, then reads a list, misses no change made after that read.
+    let stream: SseStream | undefined;
     const cursor: FeedCursor = { task: 0, service: 0 };
     const send = (item: FeedItem) => {
       cursor[item.source] = item.record.id;
-      stream.send({
+      stream?.send({
         id: formatCursor(cursor),
         event: item.record.kind,
         data: item.source === 'task' ? toFeedEventResponse(item.record) : item.record,
@@ -104,6 +106,12 @@ export class EventsController {
       tasks.unsubscribe();
       services.unsubscribe();
     };
+    try {
+      stream = this.streams.open(principal, () => new SseStream(request, reply));
+    } catch (error) {
+      unsubscribe(); // refused (too many streams): it must not leave a listener
+      throw error;
+    }
     // A client gone while subscribing has already aborted; it must not leave a listener.
     if (stream.signal.aborted) return unsubscribe();
     stream.signal.addEventListener('abort', unsubscribe);
