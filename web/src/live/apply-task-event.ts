@@ -4,26 +4,17 @@ import type { QueryClient } from '@tanstack/react-query';
 import type { LiveTaskEvent, Task, TaskPage } from '../api/types';
 import { adminKeys } from '../admin/admin-keys';
 import { sweepKeys } from '../sweeps/sweep-keys';
+import { foldTaskEvent, foldTaskEventIntoPage } from '../tasks/fold-task-event';
 import { taskKeys } from '../tasks/task-queries';
 
 const FIGURES_OF_TASK_STATUSES = [adminKeys.queues, sweepKeys.all];
 
 export function applyTaskEvent(queryClient: QueryClient, event: LiveTaskEvent): void {
-  const update = (task: Task): Task => {
-    if (task.id !== event.taskId) return task;
-    if (event.kind === 'progress') return { ...task, progress: event.progress ?? task.progress };
-    return {
-      ...task,
-      status: event.to,
-      attempt: Math.max(task.attempt, event.attempt ?? 0),
-      progress: event.to === 'succeeded' ? 1 : task.progress,
-    };
-  };
   queryClient.setQueriesData<TaskPage>({ queryKey: taskKeys.lists() }, (page) =>
-    page ? { ...page, items: page.items.map(update) } : page,
+    page ? foldTaskEventIntoPage(page, event) : page,
   );
   queryClient.setQueryData<Task>(taskKeys.detail(event.taskId), (task) =>
-    task ? update(task) : task,
+    task ? foldTaskEvent(task, event) : task,
   );
   // What a status change brings beyond the status (attempts, events, exit code, waiting)
   // is read again, only for a task someone has open.

@@ -12,6 +12,7 @@ import type { LiveEvent } from '../api/types';
 import { taskKeys } from '../tasks/task-queries';
 import { applyServiceEvent } from './apply-service-event';
 import { applyTaskEvent } from './apply-task-event';
+import { publishTaskEvent } from './task-event-feed';
 import { watchedFetch } from './watched-fetch';
 
 export type StreamState = 'connecting' | 'live' | 'down';
@@ -38,16 +39,20 @@ export function EventStreamProvider({ children, onLive }: EventStreamProviderPro
       // Kiln replays what was missed after the last event seen; a stream dropped before
       // its first event has no such id, so what is on screen is read again once.
       if (connected && dropped) void queryClient.invalidateQueries({ queryKey: taskKeys.all });
-      if (connected && !live) onLive?.();
+      if (connected && !live) {
+        // What was read before the stream listened may have missed a change since.
+        void queryClient.invalidateQueries({ queryKey: taskKeys.all });
+        onLive?.();
+      }
       live ||= connected;
       dropped = !connected;
       setState(connected ? 'live' : 'down');
     });
-    void follow(fetchFn, abort.signal, (event) =>
-      isTaskFeedEvent(event)
-        ? applyTaskEvent(queryClient, event)
-        : applyServiceEvent(queryClient, event),
-    );
+    void follow(fetchFn, abort.signal, (event) => {
+      if (!isTaskFeedEvent(event)) return applyServiceEvent(queryClient, event);
+      publishTaskEvent(event);
+      applyTaskEvent(queryClient, event);
+    });
     return () => abort.abort();
     // One stream per sign-in: a new callback identity is no reason to reopen it.
   }, [queryClient]);

@@ -8,6 +8,7 @@ import { Link, useSearchParams } from 'react-router';
 import { kiln, unwrap } from '../api/kiln';
 import { TASK_STATUSES, type Task, type TaskListQuery } from '../api/types';
 import { useAuth } from '../auth/auth-context';
+import { useStreamState } from '../live/event-stream';
 import { LazyProblemAlert } from '../components/LazyProblemAlert';
 import { StatusTag, TaskProgress } from '../components/StatusTag';
 import { PAGE_SIZES, paramsFromQuery, queryFromParams } from '../tasks/list-query';
@@ -55,6 +56,9 @@ export default function TaskListPage() {
     queryKey: taskKeys.list(query),
     queryFn: () => fetchTasks(query),
     placeholderData: keepPreviousData,
+    // Rows read before the live stream listens could miss a change made in between and
+    // stay stale; the stream's first answer (or its failure) comes within a round trip.
+    enabled: useStreamState() !== 'connecting',
   });
 
   const change = (patch: Partial<TaskListQuery>) => {
@@ -153,7 +157,7 @@ export default function TaskListPage() {
         size="middle"
         columns={columns}
         dataSource={items}
-        loading={tasks.isFetching && !tasks.data}
+        loading={tasks.isPending}
         pagination={false}
         rowSelection={
           canAct

@@ -1,8 +1,9 @@
 // What the first screen needs, started as early as it can be: the task list's code as the
 // app starts (not when the session check lets its route render), and its rows as soon as
-// the live event stream is up, should the page not have asked yet. Not sooner: rows read
-// before the stream listens could miss a change made in between, and stay stale. The
-// page's useQuery finds the prefetched query under the same key and reuses it.
+// the live event stream is up, even if the page's code is still on its way. Not sooner:
+// rows read before the stream listens could miss a change made in between, and stay
+// stale (the page waits for the stream too). The page's useQuery finds the prefetched
+// query under the same key and reuses it.
 import type { QueryClient } from '@tanstack/react-query';
 import { queryFromParams } from '../tasks/list-query';
 import { fetchTasks, taskKeys } from '../tasks/task-queries';

@@ -1,6 +1,8 @@
 // Query keys and fetchers of tasks, shared by the pages and the live event stream.
 import { kiln, unwrap } from '../api/kiln';
 import type { TaskListQuery } from '../api/types';
+import { readMissingNothing } from '../live/task-event-feed';
+import { foldTaskEvent, foldTaskEventIntoPage } from './fold-task-event';
 
 export const taskKeys = {
   all: ['tasks'] as const,
@@ -16,11 +18,19 @@ export const taskKeys = {
     ['tasks', 'related', id, 'artifacts', attempt ?? 'latest'] as const,
 };
 
+// A task or a list read while the live stream is up misses no change: what arrives during
+// the read is folded into the answer.
 export const fetchTasks = (query: TaskListQuery) =>
-  unwrap(kiln.api.GET('/api/v1/tasks', { params: { query } }));
+  readMissingNothing(
+    () => unwrap(kiln.api.GET('/api/v1/tasks', { params: { query } })),
+    foldTaskEventIntoPage,
+  );
 
 export const fetchTask = (id: string) =>
-  unwrap(kiln.api.GET('/api/v1/tasks/{id}', { params: { path: { id } } }));
+  readMissingNothing(
+    () => unwrap(kiln.api.GET('/api/v1/tasks/{id}', { params: { path: { id } } })),
+    foldTaskEvent,
+  );
 
 export const fetchAttempts = (id: string) =>
   unwrap(kiln.api.GET('/api/v1/tasks/{id}/attempts', { params: { path: { id } } }));
