@@ -10,9 +10,8 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { DNS_LABEL } from '../../common/validation/dns-label';
 import { Env } from '../env.decorator';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** One entry of a pod's `tolerations`, as the Kubernetes API spells it. */
 export class KubernetesToleration {

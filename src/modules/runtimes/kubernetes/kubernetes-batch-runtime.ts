@@ -3,6 +3,7 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
+import { DNS_LABEL } from '../../../common/validation/dns-label';
 import { waitUntil } from '../../../common/wait-until';
 import { KilnConfig } from '../../../config/kiln.config';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
@@ -48,8 +49,6 @@ import { ObservedRun, RunWatcher } from './run-watcher';
 export const KUBERNETES_RUNTIME = 'kubernetes';
 
 const LOG_POD_POLL_MS = 250;
-/** What a Job name is: a DNS label. */
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 @Injectable()
 export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {

@@ -1,6 +1,5 @@
+import { DNS_LABEL } from '../../../common/validation/dns-label';
 import { jobNameFor, labelValueOf, parseHandleId, handleIdOf } from './run-identity';
-
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 describe('jobNameFor', () => {
   it('names the Job after a plain task id and the attempt', () => {
