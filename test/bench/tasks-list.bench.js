@@ -9,13 +9,11 @@
 // load drifts). Kiln's /health/live and /auth/me under the same load show where its
 // time goes. Targets: Kiln >= 50% of bare throughput; p99(1M) <= 1.5 x p99(10k).
 // Prints one JSON object of figures.
-const { spawn } = require('node:child_process');
-const { join } = require('node:path');
 const { Client } = require('pg');
 const { note, onCleanup, runBenchmark } = require('./lib/bench');
-const { HttpClient } = require('./lib/http');
-const { freePort, loginAdmin, startKiln } = require('./lib/kiln');
+const { loginAdmin, startKiln } = require('./lib/kiln');
 const { closedLoop } = require('./lib/load');
+const { startNodeServer } = require('./lib/node-server');
 const { cpuSeconds } = require('./lib/proc');
 const { round, summarize } = require('./lib/stats');
 const { createDatabase, createRedisPrefix } = require('./lib/stores');
@@ -46,7 +44,10 @@ async function main() {
   onCleanup(kiln.stop);
   const { client, token, adminId } = await loginAdmin(kiln.url, { maxSockets: CLIENTS });
   onCleanup(() => client.close());
-  const bare = await startBareServer(database.url);
+  const bare = await startNodeServer('bare-list-server.js', {
+    env: { DATABASE_URL: database.url, POOL_SIZE: '10' },
+    maxSockets: CLIENTS,
+  });
   onCleanup(bare.stop);
   const db = new Client({ connectionString: database.url });
   await db.connect();
@@ -192,29 +193,6 @@ class Seeder {
     note(`seeded ${total - this.count} tasks (now ${total}) in ${this.seconds[`to${total}`]} s`);
     this.count = total;
   }
-}
-
-async function startBareServer(databaseUrl) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [join(__dirname, 'lib', 'bare-list-server.js')], {
-    env: { PATH: process.env.PATH, DATABASE_URL: databaseUrl, PORT: String(port), POOL_SIZE: '10' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const exited = new Promise((done) => child.once('exit', done));
-  await new Promise((done, fail) => {
-    child.stdout.on('data', (chunk) => chunk.toString().includes('listening') && done());
-    child.once('exit', (code) => fail(new Error(`bare server exited with ${code}`)));
-  });
-  const client = new HttpClient(`http://127.0.0.1:${port}`, { maxSockets: CLIENTS });
-  return {
-    client,
-    pid: child.pid,
-    stop: async () => {
-      client.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
 }
 
 runBenchmark(main);
