@@ -162,4 +162,38 @@ describe('service replicas under the owner’s quota (embedded default)', () => 
     );
     expect(rolled.satisfied).toBe(true);
   }, 60_000);
+
+  it('admits exactly what fits when creates and scales race for the last of the quota', async () => {
+    await unwrap(
+      world.as.admin.PATCH('/api/v1/admin/quotas/{userId}', {
+        params: { path: { userId: aliceId } },
+        body: { maxRunning: 4 },
+      }),
+    );
+    for (const name of ['race-c', 'race-d'])
+      await unwrap(
+        world.as.alice.POST('/api/v1/services', { body: { name, ...served, replicas: 0 } }),
+      );
+    const scale = (name: string) =>
+      world.as.alice.POST('/api/v1/services/{name}/scale', {
+        params: { path: { name } },
+        body: { replicas: 1 },
+      });
+    const create = (name: string) =>
+      world.as.alice.POST('/api/v1/services', { body: { name, ...served, replicas: 1 } });
+    const raced = await Promise.all([
+      create('race-a'),
+      scale('race-c'),
+      create('race-b'),
+      scale('race-d'),
+    ]);
+    const statuses = raced.map(({ response }) => response.status);
+    expect(statuses.filter((status) => status < 300)).toHaveLength(2);
+    const refused = raced.filter(({ response }) => !response.ok);
+    for (const refusal of refused)
+      await expectQuotaRefusal(refusal, /maxRunning is 4 runs; 4 are held/);
+    expect((await quotaOfAlice()).usage).toMatchObject({ running: 4, serviceReplicas: 4 });
+    for (const name of ['race-a', 'race-b', 'race-c', 'race-d'])
+      await world.as.alice.DELETE('/api/v1/services/{name}', { params: { path: { name } } });
+  }, 60_000);
 });

@@ -1,7 +1,8 @@
 // Service events on the global event stream with two Kiln replicas on PostgreSQL +
 // Redis: a stream open on one replica sees the status changes the other replica's
 // reconciler writes, and a client dropped across a service event resumes, on either
-// replica, with every task and service event it missed, once.
+// replica, with every task and service event it missed, once. Scales sent to both
+// replicas at once for the last of an owner's quota admit only what fits.
 import { join, resolve } from 'node:path';
 import { waitUntil } from '../../src/common/wait-until';
 import { unwrap, type KilnClient } from '@kiln/client';
@@ -146,6 +147,43 @@ describe('service events on GET /api/v1/events across two Kiln replicas (Postgre
       expect(afterStatuses[0]).toBe('pending');
       expect(new Set(afterStatuses).size).toBe(afterStatuses.length);
       resumed.close();
+    }
+  }, 90_000);
+
+  it('admits only what fits when scales on both replicas race for the last of the quota', async () => {
+    const api = on(follower).api;
+    const { id: userId } = await unwrap(api.GET('/api/v1/auth/me'));
+    // 'lr' holds two replicas: one more fits
+    await unwrap(
+      api.PATCH('/api/v1/admin/quotas/{userId}', {
+        params: { path: { userId } },
+        body: { maxRunning: 3 },
+      }),
+    );
+    const names = ['race-a', 'race-b', 'race-c', 'race-d'];
+    for (const name of names)
+      await unwrap(
+        api.POST('/api/v1/services', { body: { name, command: ['sleep', '600'], replicas: 0 } }),
+      );
+    const raced = await Promise.all(
+      names.map((name, index) =>
+        on(index % 2 ? leader : follower).api.POST('/api/v1/services/{name}/scale', {
+          params: { path: { name } },
+          body: { replicas: 1 },
+        }),
+      ),
+    );
+    const statuses = raced.map(({ response }) => response.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(3);
+    for (const name of names) {
+      const service = { params: { path: { name } } };
+      await unwrap(api.DELETE('/api/v1/services/{name}', service));
+      const gone = await waitUntil(
+        async () => (await api.GET('/api/v1/services/{name}', service)).response.status === 404,
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
+      expect(gone.satisfied).toBe(true);
     }
   }, 90_000);
 

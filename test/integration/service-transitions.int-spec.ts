@@ -76,7 +76,7 @@ describe.each(databaseTargets('kiln-services'))('service status moves on $name',
       cause: 'created',
       createdAt: now,
     });
-    await repository.create(service, revision, service.ownerId);
+    await repository.create(service, revision, service.ownerId, () => Promise.resolve());
     return service;
   }
 

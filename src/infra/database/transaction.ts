@@ -13,9 +13,18 @@ export function inTransaction<T>(
   work: (manager: EntityManager) => Promise<T>,
 ): Promise<T> {
   if (!sharesOneConnection(dataSource)) return dataSource.transaction(work);
-  const previous = queues.get(dataSource) ?? Promise.resolve();
-  const result = previous.then(() => dataSource.transaction(work));
-  queues.set(
+  return oneAtATime(queues, dataSource, () => dataSource.transaction(work));
+}
+
+/** Starts `run` once everything queued before it on `dataSource` has settled. */
+function oneAtATime<T>(
+  queuesOf: WeakMap<DataSource, Promise<unknown>>,
+  dataSource: DataSource,
+  run: () => Promise<T>,
+): Promise<T> {
+  const previous = queuesOf.get(dataSource) ?? Promise.resolve();
+  const result = previous.then(run);
+  queuesOf.set(
     dataSource,
     result.catch(() => undefined),
   );
@@ -24,4 +33,28 @@ export function inTransaction<T>(
 
 function sharesOneConnection(dataSource: DataSource): boolean {
   return !DatabaseDialect.of(dataSource).isPostgres;
+}
+
+const exclusiveQueues = new WeakMap<DataSource, Promise<unknown>>();
+
+/**
+ * Runs `work` in a transaction that holds `key` until it ends, so a check it reads and
+ * the write it makes are one step for everyone else who asks for the same key. On
+ * PostgreSQL that is a transaction-scoped advisory lock (other processes wait for the
+ * commit), and this process runs one such transaction at a time: a waiter then holds at
+ * most one pooled connection, and the holder's own reads through the pool always find
+ * one free. On SQLite, inTransaction already runs one transaction at a time.
+ */
+export function inExclusiveTransaction<T>(
+  dataSource: DataSource,
+  key: string,
+  work: (manager: EntityManager) => Promise<T>,
+): Promise<T> {
+  if (sharesOneConnection(dataSource)) return inTransaction(dataSource, work);
+  return oneAtATime(exclusiveQueues, dataSource, () =>
+    dataSource.transaction(async (manager) => {
+      await manager.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+      return work(manager);
+    }),
+  );
 }

@@ -62,10 +62,11 @@ export class ServicesService {
     const id = randomUUID();
     const spec = await this.revisionSpec(principal, dto, undefined, queue);
     const replicas = dto.replicas ?? DEFAULTS.replicas;
-    await this.quota.assertRoom(principal.userId, undefined, NOTHING_HELD, {
-      replicas,
-      gpus: replicas * spec.gpu,
-    });
+    const admit = () =>
+      this.quota.assertRoom(principal.userId, undefined, NOTHING_HELD, {
+        replicas,
+        gpus: replicas * spec.gpu,
+      });
     const now = new Date();
     const service = Object.assign(new Service(), {
       id,
@@ -94,7 +95,7 @@ export class ServicesService {
     } satisfies Service);
     const revision = this.newRevision(service, 1, spec, principal, 'created');
     try {
-      await this.services.create(service, revision, principal.userId);
+      await this.services.create(service, revision, principal.userId, admit);
     } catch (error) {
       // a create racing this one took the name between the check and the insert
       if (await this.services.findByName(dto.name)) throw new ServiceNameTakenError(dto.name);
@@ -212,7 +213,6 @@ export class ServicesService {
     spec?: RevisionSpec,
     cause?: string,
   ): Promise<Service> {
-    await this.assertQuota(service, changes.desiredReplicas, spec);
     let revision: ServiceRevision | undefined;
     if (spec) {
       const number = service.targetRevision + 1;
@@ -223,7 +223,8 @@ export class ServicesService {
         rolloutStartedAt: new Date(),
       } satisfies ServiceChanges);
     }
-    if (!(await this.services.change(service, changes, principal.userId, revision))) {
+    const admit = () => this.assertQuota(service, changes.desiredReplicas, spec);
+    if (!(await this.services.change(service, changes, principal.userId, revision, admit))) {
       const now = await this.services.findById(service.id);
       throw new ServiceChangedError(now?.version ?? service.version);
     }

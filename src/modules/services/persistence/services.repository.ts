@@ -2,18 +2,21 @@
 import { EventEmitter } from 'node:events';
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull, MoreThan, Not, Repository } from 'typeorm';
 import type { RetentionStatements } from '../../../common/retention/retention-statements';
 import { deleteOldRows } from '../../../infra/database/batched-delete';
 import { ConditionalTransition } from '../../../infra/database/conditional-transition';
 import { DatabaseDialect } from '../../../infra/database/dialect';
-import { inTransaction } from '../../../infra/database/transaction';
+import { inExclusiveTransaction } from '../../../infra/database/transaction';
 import { ServiceStatus, statusesLeadingTo } from '../lifecycle/service-status';
 import { ServiceEvent } from './service-event.entity';
 import { ServiceRevision } from './service-revision.entity';
 import { Service } from './service.entity';
 
 /** Columns changed by a user's edit, checked against the version they read. */
+/** A check that throws when a change may not be made (the owner's quota); run before it. */
+export type Admission = () => Promise<void>;
+
 export type ServiceChanges = Partial<
   Pick<
     Service,
@@ -68,9 +71,17 @@ export class ServicesRepository {
     this.transition = new ConditionalTransition(dataSource, dialect, Service, ServiceEvent);
   }
 
-  /** Writes a new service, its first revision and its first event together. */
-  async create(service: Service, revision: ServiceRevision, actor: string): Promise<void> {
-    await inTransaction(this.dataSource, async (manager) => {
+  /**
+   * Writes a new service, its first revision and its first event together, once `admit`
+   * (the owner's quota check) has passed; see admitted.
+   */
+  async create(
+    service: Service,
+    revision: ServiceRevision,
+    actor: string,
+    admit: Admission,
+  ): Promise<void> {
+    await this.admitted(service.ownerId, admit, async (manager) => {
       await manager.insert(Service, service);
       await manager.insert(ServiceRevision, revision);
       await manager.insert(ServiceEvent, {
@@ -153,9 +164,10 @@ export class ServicesRepository {
     service: Service,
     changes: ServiceChanges,
     actor: string,
-    revision?: ServiceRevision,
+    revision: ServiceRevision | undefined,
+    admit: Admission,
   ): Promise<boolean> {
-    const changed = await inTransaction(this.dataSource, async (manager) => {
+    const changed = await this.admitted(service.ownerId, admit, async (manager) => {
       const result = await manager.update(
         Service,
         { id: service.id, version: service.version },
@@ -181,6 +193,26 @@ export class ServicesRepository {
     });
     if (changed) this.eventsWritten.emit('written');
     return changed;
+  }
+
+  /**
+   * Runs `write` once `admit` has passed, with no other admission of the same owner's
+   * services in between (in any process): two changes racing for the last of the owner's
+   * quota cannot both read the room that only one of them will take.
+   */
+  private admitted<T>(
+    ownerId: string,
+    admit: Admission,
+    write: (manager: EntityManager) => Promise<T>,
+  ): Promise<T> {
+    return inExclusiveTransaction(
+      this.dataSource,
+      `service admission ${ownerId}`,
+      async (manager) => {
+        await admit();
+        return write(manager);
+      },
+    );
   }
 
   /** Records what the reconciler saw, without a status change. */
