@@ -7,10 +7,9 @@ import { FormModal } from '../components/FormModal';
 import { argumentLines } from '../forms/argument-lines';
 import { pairs, parsePairs } from '../tasks/submission-form';
 import { serviceKeys } from './service-queries';
+import { ServiceFields, type ServiceFieldValues } from './ServiceFields';
 
-interface RevisionForm {
-  command?: string;
-  image?: string;
+interface RevisionForm extends ServiceFieldValues {
   env?: string;
   cpu?: number | null;
   memoryMiB?: number | null;
@@ -67,12 +66,7 @@ export function EditServiceModal({
         gpu: spec.resources.gpu,
       }}
     >
-      <Form.Item name="command" label="Command" extra="One argument per line.">
-        <Input.TextArea rows={3} spellCheck={false} />
-      </Form.Item>
-      <Form.Item name="image" label="Image" extra="For a container runtime, instead of a command.">
-        <Input spellCheck={false} />
-      </Form.Item>
+      <ServiceFields />
       <Form.Item
         name="env"
         label="Environment"
