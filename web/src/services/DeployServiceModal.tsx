@@ -56,7 +56,7 @@ export function DeployServiceModal({ open, onClose }: { open: boolean; onClose()
       invalidates={serviceKeys.all}
       onSuccess={(service) => void navigate(`/services/${encodeURIComponent(service.name)}`)}
       failureTitle="The service was not deployed"
-      initialValues={{ replicas: 1, modelPath: 'model.json' }}
+      initialValues={{ replicas: 1, modelPath: 'model.json', invokeRetry: true }}
     >
       <Form.Item
         name="name"
