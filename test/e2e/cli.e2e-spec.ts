@@ -344,6 +344,13 @@ describe('kiln (the command line)', () => {
       const followed = await following.result;
       expect(followed.code).toBe(0);
       expect(followed.stdout).toContain('serving 4-feature logistic regression');
+      // the flag alone, on a service that exists, changes the setting and makes no revision
+      const retryOn = await cli.run(['services', 'deploy', 'iris', '--invoke-retry']);
+      expect(retryOn).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^iris revision 2 /),
+      });
+      expect((await cli.run(['services', 'get', 'iris'])).stdout).toMatch(/^Invoke retry: +on /m);
       const back = await cli.run(['services', 'rollback', 'iris', '--revision', '1']);
       expect(back.stdout).toMatch(/^iris revision 3 /);
       const revisions = await json<Array<{ number: number; cause: string }>>([
