@@ -64,7 +64,7 @@ export function EditServiceModal({
       }
       successMessage={(updated) => savedText(service, updated)}
       invalidates={serviceKeys.all}
-      failureTitle="The new revision was not made"
+      failureTitle="The service was not changed"
       initialValues={{
         command: spec.command.join('\n'),
         image: spec.image ?? undefined,

@@ -12,7 +12,7 @@ export function WebhookFields() {
       <Form.Item
         name="url"
         label="URL"
-        extra="Kiln POSTs a signed JSON body here when a task changes status."
+        extra="Kiln POSTs a signed JSON body here for each event the webhook hears."
         rules={[httpUrlRule]}
       >
         <Input spellCheck={false} placeholder="https://hooks.example.com/kiln" />
