@@ -288,7 +288,8 @@ describe('kiln (the command line)', () => {
       const modelTask = trained.stdout.trim();
       expect(await cli.run(['wait', modelTask])).toMatchObject({ code: 0 });
 
-      const deploy = ['services', 'deploy', 'iris', '--model', modelTask, '--', ...SERVE];
+      const deployIris = ['services', 'deploy', 'iris', '--model', modelTask];
+      const deploy = [...deployIris, '--', ...SERVE];
       expect(await cli.run(deploy)).toMatchObject({
         code: 0,
         stdout: 'iris revision 1 deploying\n',
@@ -304,6 +305,7 @@ describe('kiln (the command line)', () => {
 
       const shown = await cli.run(['services', 'get', 'iris']);
       expect(shown.stdout).toMatch(/^Status: +ready$/m);
+      expect(shown.stdout).toMatch(/^Invoke retry: +on /m);
       expect(shown.stdout).toMatch(/^REPLICA +STATE +REVISION +RESTARTS/m);
       const logs = await cli.run(['services', 'logs', 'iris', '--tail', '50']);
       expect(logs.stdout).toContain('serving 4-feature logistic regression');
@@ -322,9 +324,19 @@ describe('kiln (the command line)', () => {
         ['services', 'get', 'iris'],
         (s) => s.replicas.ready === 2,
       );
-      // a second deploy of the same name is a new revision, which rollback undoes
-      const again = await cli.run([...deploy, '--label', 'stage=two']);
+      // a second deploy of the same name is a new revision (its environment changed), which
+      // rollback undoes; it also turns the retry off, which the update sends on. The flags
+      // go before `--`: after it they are arguments of the serving command.
+      const changes = ['-e', 'STAGE=two', '--label', 'stage=two', '--no-invoke-retry'];
+      const again = await cli.run([...deployIris, ...changes, '--', ...SERVE]);
       expect(again.stdout).toMatch(/^iris revision 2 /);
+      const admin = clientAs(kiln.url);
+      await admin.login('admin', PASSWORD);
+      const updated = await unwrap(
+        admin.api.GET('/api/v1/services/{name}', { params: { path: { name: 'iris' } } }),
+      );
+      expect(updated).toMatchObject({ invokeRetry: false, labels: { stage: 'two' } });
+      expect((await cli.run(['services', 'get', 'iris'])).stdout).toMatch(/^Invoke retry: +off$/m);
       await until<{ servingRevision: number }>(
         ['services', 'get', 'iris'],
         (s) => s.servingRevision === 2,
@@ -332,6 +344,13 @@ describe('kiln (the command line)', () => {
       const followed = await following.result;
       expect(followed.code).toBe(0);
       expect(followed.stdout).toContain('serving 4-feature logistic regression');
+      // the flag alone, on a service that exists, changes the setting and makes no revision
+      const retryOn = await cli.run(['services', 'deploy', 'iris', '--invoke-retry']);
+      expect(retryOn).toMatchObject({
+        code: 0,
+        stdout: expect.stringMatching(/^iris revision 2 /),
+      });
+      expect((await cli.run(['services', 'get', 'iris'])).stdout).toMatch(/^Invoke retry: +on /m);
       const back = await cli.run(['services', 'rollback', 'iris', '--revision', '1']);
       expect(back.stdout).toMatch(/^iris revision 3 /);
       const revisions = await json<Array<{ number: number; cause: string }>>([

@@ -244,6 +244,8 @@ describe('the web console in a browser', () => {
     await dialog.getByLabel('Model from task').fill(trained.id);
     await dialog.getByLabel('Command').fill(`python3\n${EXAMPLES}/serve_logistic_regression.py`);
     await dialog.getByLabel('Health path').fill('/healthz');
+    const retry = { name: 'Retry a failed connection once on another replica' };
+    await expect(dialog.getByRole('switch', retry).isChecked()).resolves.toBe(true);
     await expectAccessible();
     await dialog.getByRole('button', { name: 'Deploy' }).click();
     await page.waitForURL(/\/services\/lr$/);
@@ -253,6 +255,7 @@ describe('the web console in a browser', () => {
     // nothing invoked it yet: the summary says so rather than showing zeros
     await expect(page.getByText('Invocations (last 5 min)').count()).resolves.toBe(1);
     await expect(page.getByText('none', { exact: true }).count()).resolves.toBe(1);
+    await page.getByText('retried once on another replica').waitFor();
     await expectAccessible();
     await screenshot(page, 'service');
 
@@ -274,6 +277,7 @@ describe('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Edit', exact: true }).click();
     const edit = page.getByRole('dialog');
     await edit.getByLabel('Environment').fill('GREETING=second revision');
+    await edit.getByRole('switch', retry).click();
     await expectAccessible();
     await edit.getByRole('button', { name: 'Roll out' }).click();
     await page.getByText('Rolling lr out as revision 2').waitFor();
@@ -282,8 +286,10 @@ describe('the web console in a browser', () => {
       params: { path: { name: 'lr' } },
     });
     expect(revised!.spec.env).toEqual({ GREETING: 'second revision' });
+    expect(revised!.invokeRetry).toBe(false);
     await edit.waitFor({ state: 'hidden' });
     await page.getByRole('button', { name: 'Refresh' }).click();
+    await page.getByText('not retried', { exact: true }).waitFor();
     await page.getByRole('tab', { name: 'Revisions' }).click();
     await page.getByRole('button', { name: 'Roll back to revision 1' }).click();
     await page.getByRole('button', { name: 'Roll back', exact: true }).last().click();

@@ -106,6 +106,9 @@ function Summary({ service }: { service: ServiceDetail }) {
       <Descriptions.Item label="Health path">{spec.healthPath}</Descriptions.Item>
       <Descriptions.Item label="Queue">{service.queue}</Descriptions.Item>
       <Descriptions.Item label="Runtime">{service.runtime}</Descriptions.Item>
+      <Descriptions.Item label="Failed connection" span={2}>
+        {service.invokeRetry ? 'retried once on another replica' : 'not retried'}
+      </Descriptions.Item>
       <Descriptions.Item label={`Invocations (last ${windowMinutes(service)} min)`} span={2}>
         {invocationsText(service.invocations)}
       </Descriptions.Item>

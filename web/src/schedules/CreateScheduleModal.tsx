@@ -1,11 +1,11 @@
 // A new schedule: a cron expression in a time zone, and the task it submits at each time.
-import { Form, Input, Select } from 'antd';
+import { Form, Input } from 'antd';
 import { kiln, unwrap } from '../api/kiln';
 import type { NewSchedule, Schedule } from '../api/types';
 import { FormModal } from '../components/FormModal';
-import { CONCURRENCY_POLICIES } from './concurrency-policies';
 import { argumentLines } from '../forms/argument-lines';
 import { scheduleKeys } from './schedule-keys';
+import { ScheduleFields } from './ScheduleFields';
 
 interface ScheduleForm {
   name: string;
@@ -52,20 +52,7 @@ export function CreateScheduleModal({ open, onClose }: { open: boolean; onClose(
       <Form.Item name="name" label="Name" rules={[{ required: true, message: 'Name it' }]}>
         <Input autoComplete="off" />
       </Form.Item>
-      <Form.Item
-        name="cron"
-        label="Cron expression"
-        extra="Five fields (minute hour day month weekday), e.g. 0 3 * * * for 03:00 daily."
-        rules={[{ required: true, message: 'Give a cron expression' }]}
-      >
-        <Input spellCheck={false} placeholder="0 3 * * *" />
-      </Form.Item>
-      <Form.Item name="timezone" label="Time zone" extra="An IANA zone such as Europe/Berlin.">
-        <Input spellCheck={false} />
-      </Form.Item>
-      <Form.Item name="concurrencyPolicy" label="When the last task still runs">
-        <Select options={CONCURRENCY_POLICIES} />
-      </Form.Item>
+      <ScheduleFields />
       <Form.Item
         name="taskName"
         label="Task name"

@@ -1,11 +1,11 @@
 // Changes a schedule in place: when it fires, what it does while the last task runs,
 // whether it is paused, and the task it submits (its whole template, as YAML).
-import { Form, Input, Select, Switch } from 'antd';
+import { Form, Input, Switch } from 'antd';
 import { kiln, unwrap } from '../api/kiln';
 import type { Schedule } from '../api/types';
 import { FormModal } from '../components/FormModal';
-import { CONCURRENCY_POLICIES } from './concurrency-policies';
 import { scheduleKeys } from './schedule-keys';
+import { ScheduleFields } from './ScheduleFields';
 import { parseTemplate, templateText } from './task-template-text';
 
 interface ScheduleEdit {
@@ -56,20 +56,7 @@ export function EditScheduleModal({
         }
       }
     >
-      <Form.Item
-        name="cron"
-        label="Cron expression"
-        extra="Five fields (minute hour day month weekday), e.g. 0 3 * * * for 03:00 daily."
-        rules={[{ required: true, message: 'Give a cron expression' }]}
-      >
-        <Input spellCheck={false} />
-      </Form.Item>
-      <Form.Item name="timezone" label="Time zone" extra="An IANA zone such as Europe/Berlin.">
-        <Input spellCheck={false} />
-      </Form.Item>
-      <Form.Item name="concurrencyPolicy" label="When the last task still runs">
-        <Select options={CONCURRENCY_POLICIES} />
-      </Form.Item>
+      <ScheduleFields />
       <Form.Item
         name="suspend"
         label="Paused"

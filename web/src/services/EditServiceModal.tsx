@@ -1,5 +1,6 @@
 // A new revision of a service: what its replicas run (command or image), their
-// environment and resources. Kiln rolls the replicas over to it; scaling is apart.
+// environment and resources. Kiln rolls the replicas over to it; scaling is apart. Whether
+// an invocation is retried is set here too, though it makes no revision.
 import { Form, Input, InputNumber } from 'antd';
 import { kiln, unwrap } from '../api/kiln';
 import type { Service, ServiceDetail } from '../api/types';
@@ -7,17 +8,16 @@ import { FormModal } from '../components/FormModal';
 import { argumentLines } from '../forms/argument-lines';
 import { pairs, parsePairs } from '../tasks/submission-form';
 import { serviceKeys } from './service-queries';
+import { ServiceFields, type ServiceFieldValues } from './ServiceFields';
 
-interface RevisionForm {
-  command?: string;
-  image?: string;
+interface RevisionForm extends ServiceFieldValues {
   env?: string;
   cpu?: number | null;
   memoryMiB?: number | null;
   gpu?: number | null;
 }
 
-function revisionBody(values: RevisionForm) {
+function updateBody(values: RevisionForm) {
   return {
     command: argumentLines(values.command),
     image: values.image || undefined,
@@ -28,7 +28,14 @@ function revisionBody(values: RevisionForm) {
       memoryMiB: values.memoryMiB ?? undefined,
       gpu: values.gpu ?? undefined,
     },
+    invokeRetry: values.invokeRetry,
   };
+}
+
+/** What changed: a new revision rolls out; a setting alone (the retry) rolls out nothing. */
+function savedText(before: ServiceDetail, after: Service): string {
+  if (after.revision === before.revision) return `Saved ${after.name}`;
+  return `Rolling ${after.name} out as revision ${after.revision}`;
 }
 
 export function EditServiceModal({
@@ -51,13 +58,13 @@ export function EditServiceModal({
         unwrap(
           kiln.api.PATCH('/api/v1/services/{name}', {
             params: { path: { name: service.name } },
-            body: revisionBody(values),
+            body: updateBody(values),
           }),
         )
       }
-      successMessage={(updated) => `Rolling ${updated.name} out as revision ${updated.revision}`}
+      successMessage={(updated) => savedText(service, updated)}
       invalidates={serviceKeys.all}
-      failureTitle="The new revision was not made"
+      failureTitle="The service was not changed"
       initialValues={{
         command: spec.command.join('\n'),
         image: spec.image ?? undefined,
@@ -65,14 +72,10 @@ export function EditServiceModal({
         cpu: spec.resources.cpu,
         memoryMiB: spec.resources.memoryMiB,
         gpu: spec.resources.gpu,
+        invokeRetry: service.invokeRetry,
       }}
     >
-      <Form.Item name="command" label="Command" extra="One argument per line.">
-        <Input.TextArea rows={3} spellCheck={false} />
-      </Form.Item>
-      <Form.Item name="image" label="Image" extra="For a container runtime, instead of a command.">
-        <Input spellCheck={false} />
-      </Form.Item>
+      <ServiceFields />
       <Form.Item
         name="env"
         label="Environment"

@@ -1,11 +1,11 @@
 // Subscribes a URL to task status changes; the signing secret is shown once, after.
-import { Alert, Form, Input, Modal, Select, Switch, Typography } from 'antd';
+import { Alert, Form, Modal, Switch, Typography } from 'antd';
 import { useState } from 'react';
 import { kiln, unwrap } from '../api/kiln';
-import { TASK_STATUSES, type CreatedWebhook, type TaskStatus } from '../api/types';
+import type { CreatedWebhook, TaskStatus } from '../api/types';
 import { FormModal } from '../components/FormModal';
-import { httpUrlRule } from '../forms/http-url-rule';
 import { webhookKeys } from './webhook-keys';
+import { WebhookFields } from './WebhookFields';
 
 interface WebhookForm {
   url: string;
@@ -71,21 +71,7 @@ export function CreateWebhookModal({
       closeOnSuccess={false}
       failureTitle="The webhook was not added"
     >
-      <Form.Item
-        name="url"
-        label="URL"
-        extra="Kiln POSTs a signed JSON body here when a task changes status."
-        rules={[httpUrlRule]}
-      >
-        <Input spellCheck={false} placeholder="https://hooks.example.com/kiln" />
-      </Form.Item>
-      <Form.Item name="statuses" label="Statuses">
-        <Select
-          mode="multiple"
-          placeholder="every status"
-          options={TASK_STATUSES.map((status) => ({ value: status, label: status }))}
-        />
-      </Form.Item>
+      <WebhookFields />
       {isAdmin ? (
         <Form.Item name="allTasks" label="Every user's tasks" valuePropName="checked">
           <Switch />

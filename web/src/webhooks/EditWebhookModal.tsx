@@ -1,11 +1,11 @@
 // Changes a webhook in place: where it posts, which events and statuses it hears, and
 // whether it is on (turning it on again clears its failure count).
-import { Form, Input, Select, Switch } from 'antd';
+import { Form, Select, Switch } from 'antd';
 import { kiln, unwrap } from '../api/kiln';
-import { TASK_STATUSES, type Webhook } from '../api/types';
+import type { Webhook } from '../api/types';
 import { FormModal } from '../components/FormModal';
-import { httpUrlRule } from '../forms/http-url-rule';
 import { webhookKeys } from './webhook-keys';
+import { WebhookFields } from './WebhookFields';
 
 type EventType = NonNullable<Webhook['events']>[number];
 const EVENT_TYPES: EventType[] = [
@@ -60,21 +60,12 @@ export function EditWebhookModal({
         enabled: webhook?.enabled,
       }}
     >
-      <Form.Item name="url" label="URL" rules={[httpUrlRule]}>
-        <Input spellCheck={false} />
-      </Form.Item>
+      <WebhookFields />
       <Form.Item name="events" label="Events">
         <Select
           mode="multiple"
           placeholder="every event"
           options={EVENT_TYPES.map((type) => ({ value: type, label: type }))}
-        />
-      </Form.Item>
-      <Form.Item name="statuses" label="Task statuses">
-        <Select
-          mode="multiple"
-          placeholder="every status"
-          options={TASK_STATUSES.map((status) => ({ value: status, label: status }))}
         />
       </Form.Item>
       <Form.Item name="enabled" label="Active" valuePropName="checked">

@@ -57,6 +57,8 @@ interface DeployOptions {
   healthPath?: string;
   env?: Record<string, string>;
   label?: Record<string, string>;
+  /** Undefined unless a flag says: a new service then gets Kiln's default, an update keeps it. */
+  invokeRetry?: boolean;
 }
 
 export function servicesCommand(): Command {
@@ -113,6 +115,14 @@ export function servicesCommand(): Command {
       .option('--health-path <path>', 'readiness path, e.g. /healthz')
       .option('-e, --env <KEY=VALUE>', 'environment variable; repeatable', collectPair)
       .option('--label <key=value>', 'label; repeatable', collectPair)
+      .option(
+        '--invoke-retry',
+        'send an invocation whose connection broke before any answer once more, to another replica (the default)',
+      )
+      .option(
+        '--no-invoke-retry',
+        'never send an invocation twice: for requests that must not repeat',
+      )
       .addHelpText(
         'after',
         examples(
@@ -288,6 +298,7 @@ function deploymentOf(
     healthPath: options.healthPath,
     env: options.env,
     labels: options.label,
+    invokeRetry: options.invokeRetry,
   };
   const body = { ...fromFile?.body, ...withoutUndefined(fromFlags) } as ServiceSubmission;
   if (!body.name) throw new CliExit(EXIT.error, 'name the service (an argument or `name:`)');
@@ -328,6 +339,7 @@ function describeService(service: ServiceDetail) {
     ['Command', spec.command?.join(' ')],
     ['Image', spec.image ?? undefined],
     ['Port', String(spec.port)],
+    ['Invoke retry', service.invokeRetry ? 'on (once, on another replica)' : 'off'],
     ['Labels', keyValues(service.labels)],
     ['Created', `${service.createdAt} (${age(service.createdAt)} ago)`],
   ] satisfies Array<[string, string | undefined]>;
