@@ -10,13 +10,16 @@ const task = (id: string, status: Task['status']) =>
 const statusEvent = (taskId: string, to: Task['status']) =>
   ({ taskId, kind: 'status', to, attempt: 1 }) as LiveTaskEvent;
 
+/** A read in flight, folding with `fold`, that answers `value` when told to. */
+function readInFlight<T>(fold: (value: T, event: LiveTaskEvent) => T) {
+  let answer!: (value: T) => void;
+  const reading = readMissingNothing(() => new Promise<T>((resolve) => (answer = resolve)), fold);
+  return { reading, answer: (value: T) => answer(value) };
+}
+
 describe('reading tasks while the live stream is up', () => {
   it('folds a status change that arrives while the list is in flight into the rows read', async () => {
-    let answer!: (page: TaskPage) => void;
-    const reading = readMissingNothing(
-      () => new Promise<TaskPage>((resolve) => (answer = resolve)),
-      foldTaskEventIntoPage,
-    );
+    const { reading, answer } = readInFlight<TaskPage>(foldTaskEventIntoPage);
     publishTaskEvent(statusEvent('a', 'succeeded'));
     answer({ items: [task('a', 'running'), task('b', 'running')], nextCursor: null });
     const page = await reading;
@@ -27,11 +30,7 @@ describe('reading tasks while the live stream is up', () => {
   });
 
   it('applies several changes in the order they arrived', async () => {
-    let answer!: (value: Task) => void;
-    const reading = readMissingNothing(
-      () => new Promise<Task>((resolve) => (answer = resolve)),
-      foldTaskEvent,
-    );
+    const { reading, answer } = readInFlight<Task>(foldTaskEvent);
     publishTaskEvent(statusEvent('a', 'running'));
     publishTaskEvent(statusEvent('a', 'failed'));
     answer(task('a', 'queued'));
