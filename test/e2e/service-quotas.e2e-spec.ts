@@ -103,6 +103,8 @@ describe('service replicas under the owner’s quota (embedded default)', () => 
         params: { path: { id: first.data!.id } },
       }),
     );
+    // a task still cancelling holds its slot, and the next test counts the slots
+    await world.waitForStatus(first.data!.id, FINAL);
   }, 60_000);
 
   it('refuses scaling past the quota, and never a scale down', async () => {
