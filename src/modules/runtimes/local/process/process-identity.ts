@@ -112,13 +112,16 @@ export function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
  * sandboxed run's main process is bubblewrap, whose child leads a session of its own
  * holding the run's processes: a stop signal goes to that session only, since
  * bubblewrap would die of it at once and take the run along before its grace. SIGKILL
- * goes to both. False when there is nothing left to signal.
+ * goes to both, bubblewrap first: killed second, it could see its child die in between
+ * and exit with code 137, and the run would read "exited with code 137" rather than
+ * "killed by signal SIGKILL". False when there is nothing left to signal.
  */
 export function signalRun(pid: number, signal: NodeJS.Signals): boolean {
   const sandbox = sandboxSessionOf(pid);
   if (sandbox === undefined) return signalGroup(pid, signal);
-  const inner = signalGroup(sandbox, signal);
-  return signal === 'SIGKILL' ? signalGroup(pid, signal) || inner : inner;
+  if (signal !== 'SIGKILL') return signalGroup(sandbox, signal);
+  const outer = signalGroup(pid, signal);
+  return signalGroup(sandbox, signal) || outer;
 }
 
 /** The child of `pid` that leads a session of its own (a sandbox's), if there is one. */
