@@ -1,12 +1,17 @@
 // The web console's first render of the task list with 50 rows, in Debian's Chromium
 // (playwright-core), against Kiln on the embedded default: milliseconds from the start
-// of the navigation to the 50th row, read in the page, over BENCH_LOADS loads (default
-// 10) after one discarded warm-up, with where the time went on the median load (the
-// session refresh, the page's chunks, the list request). Target: under 1 s.
-// Prints one JSON object of figures.
+// of the navigation to the frame that first shows the 50th row, read in the page, over
+// BENCH_LOADS loads (default 10) after one discarded warm-up, with where the time went
+// on the median load (the session refresh, the page's chunks, the list request).
+// Target: under 1 s. The page's clock is read by a MutationObserver the harness adds
+// before the page's own scripts, at the animation frame after the 50th row is inserted:
+// the moment Playwright's locator notices the row depends on its polling schedule
+// (0, 20, 100, 100, then every 500 ms), and is printed beside it. Prints one JSON object
+// of figures.
 const { mkdtempSync, rmSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
+const { setTimeout: delay } = require('node:timers/promises');
 const { chromium } = require('playwright-core');
 const { note, onCleanup, runBenchmark } = require('./lib/bench');
 const { loginAdmin, startKiln } = require('./lib/kiln');
@@ -34,6 +39,7 @@ async function main() {
   });
   onCleanup(() => browser.close());
   const page = browser.pages()[0] ?? (await browser.newPage());
+  await page.addInitScript(recordRowsRendered, ROWS);
   await signIn(page, kiln.url);
 
   await loadList(page, kiln.url); // warm-up: the browser's cache holds the chunks after it
@@ -46,6 +52,7 @@ async function main() {
     benchmark: 'console-render',
     loads: LOADS,
     renderMs: summarize(loads.map((load) => load.ms)),
+    seenByLocatorMs: summarize(loads.map((load) => load.seenByLocatorMs)),
     medianLoadTimeline: median.timeline,
     targets: {
       medianRenderMs: {
@@ -79,16 +86,32 @@ async function signIn(page, url) {
   await page.getByRole('heading', { name: 'Tasks' }).waitFor();
 }
 
-/** One navigation to the list: { ms, timeline } read from the page's own clock. */
+/**
+ * Runs in the page before its scripts: keeps in window.__rowsRenderedAt the time of the
+ * animation frame after `rows` table rows are first in the document.
+ */
+function recordRowsRendered(rows) {
+  const observer = new MutationObserver(() => {
+    if (document.querySelectorAll('tr[data-row-key]').length < rows) return;
+    observer.disconnect();
+    requestAnimationFrame(() => (window.__rowsRenderedAt = performance.now()));
+  });
+  observer.observe(document, { childList: true, subtree: true });
+}
+
+/** One navigation to the list: { ms, seenByLocatorMs, timeline } from the page's clock. */
 async function loadList(page, url) {
   await page.goto(`${url}/tasks?limit=${ROWS}`);
   await page
     .locator('tr[data-row-key]')
     .nth(ROWS - 1)
     .waitFor({ timeout: 10_000 });
-  return page.evaluate(() => ({
-    ms: performance.now(),
-    timeline: performance
+  const seenByLocatorMs = await page.evaluate(() => performance.now());
+  // polled from here: the page's policy forbids the eval that waitForFunction needs
+  let ms;
+  while ((ms = await page.evaluate(() => window.__rowsRenderedAt)) === undefined) await delay(10);
+  const timeline = await page.evaluate(() =>
+    performance
       .getEntriesByType('resource')
       .filter((entry) => !entry.name.endsWith('.js') || entry.name.includes('TaskListPage'))
       .map((entry) => ({
@@ -96,7 +119,8 @@ async function loadList(page, url) {
         startMs: Math.round(entry.startTime),
         endMs: Math.round(entry.responseEnd),
       })),
-  }));
+  );
+  return { ms, seenByLocatorMs, timeline };
 }
 
 runBenchmark(main);
