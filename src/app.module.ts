@@ -17,6 +17,7 @@ import { HealthModule } from './modules/health/health.module';
 import { SchedulesModule } from './modules/schedules/schedules.module';
 import { SweepsModule } from './modules/sweeps/sweeps.module';
 import { PrometheusModule } from './modules/prometheus/prometheus.module';
+import { INVOKE_ROUTE } from './modules/services';
 import { ServicesModule } from './modules/services/services.module';
 import { TasksModule } from './modules/tasks/tasks.module';
 import { SystemModule } from './modules/system/system.module';
@@ -36,7 +37,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         KilnConfigModule.forRoot(config),
-        LoggingModule.forRoot(config, options.logging),
+        LoggingModule.forRoot(config, options.logging, { withoutRequestLogger: [INVOKE_ROUTE] }),
         CoreModule,
         DatabaseModule.forRoot(config, SCHEMA),
         RedisModule,

@@ -16,6 +16,7 @@ import {
   Post,
   Put,
   Req,
+  RequestMethod,
   Res,
 } from '@nestjs/common';
 import { ApiDefaultResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
@@ -45,6 +46,8 @@ const NAME = new ServiceNamePipe();
 const STRIPPED_REQUEST_HEADERS = ['authorization', 'cookie', 'x-kiln-replica'];
 const NO_REPLICA_RETRY_AFTER_SECONDS = 2;
 const INVOKE_PATH = ':name/invoke/*';
+/** Every method of the endpoint, as Nest's middleware routes name it. */
+export const INVOKE_ROUTE = { path: 'services/:name/invoke/{*path}', method: RequestMethod.ALL };
 const FAILURE_REASONS: Partial<Record<UpstreamFailure, string>> = {
   unreached: 'the replica could not be reached',
   reset: 'the connection to the replica broke before it answered',
