@@ -9,6 +9,8 @@ import { tempDataDir } from '../support/test-config';
 
 /** Long enough that an unhandled connection error had every chance to surface (it did within it before). */
 const FAULT_MS = 20_000;
+/** How long the tasks accepted under fire may take to end once the faults stop. */
+const SETTLE_MS = 180_000;
 
 describe('replicas whose PostgreSQL backends are terminated again and again', () => {
   let database: TestDatabase;
@@ -35,21 +37,28 @@ describe('replicas whose PostgreSQL backends are terminated again and again', ()
     await database?.drop();
   });
 
-  it('runs every accepted task to the end while one backend is terminated every 100 ms under load', async () => {
-    terminator.repeat(100, 1);
-    const accepted: string[] = [];
-    const until = Date.now() + FAULT_MS;
-    while (Date.now() < until && replicas.crashed.length === 0) {
-      const submitted = await replicas.submit('under fire', 'echo done');
-      if (submitted.id) accepted.push(submitted.id);
-    }
-    await terminator.stop();
+  it(
+    'runs every accepted task to the end while one backend is terminated every 100 ms under load',
+    async () => {
+      terminator.repeat(100, 1);
+      const accepted: string[] = [];
+      const until = Date.now() + FAULT_MS;
+      while (Date.now() < until && replicas.crashed.length === 0) {
+        const submitted = await replicas.submit('under fire', 'echo done');
+        if (submitted.id) accepted.push(submitted.id);
+      }
+      await terminator.stop();
 
-    expect(replicas.crashReports()).toEqual([]);
-    expect(accepted.length).toBeGreaterThan(0);
-    const unfinished = await replicas.waitForFinal(accepted, 60_000);
-    expect(await whereEachStopped(replicas, unfinished)).toEqual([]);
-  }, 120_000);
+      expect(replicas.crashReports()).toEqual([]);
+      expect(accepted.length).toBeGreaterThan(0);
+      // What this holds is that every accepted task ends. How long the backlog takes to
+      // settle once the faults stop is another matter: in a clean-clone CI run 153 tasks
+      // were still running 60 s after, and had succeeded by the time they were reported.
+      const unfinished = await replicas.waitForFinal(accepted, SETTLE_MS);
+      expect(await whereEachStopped(replicas, unfinished)).toEqual([]);
+    },
+    FAULT_MS + SETTLE_MS + 40_000,
+  );
 });
 
 /**
