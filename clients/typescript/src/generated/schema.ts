@@ -8053,15 +8053,6 @@ export interface operations {
                     "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
                 };
             };
-            /** @description The service changed since the ETag in If-Match, or meanwhile */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["ProblemDetailsResponse"];
-                };
-            };
             /** @description A path parameter is longer than the router accepts */
             414: {
                 headers: {

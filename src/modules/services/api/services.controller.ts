@@ -199,10 +199,7 @@ export class ServicesController {
   @ApiOperation({ summary: 'Delete a service: its replicas are stopped, then it is gone' })
   @ApiAcceptedResponse({ description: 'Stopping; GET answers 404 once it is gone' })
   @SERVICE_NAME_PARAM
-  @ApiProblems(REQUEST_LINE_PROBLEMS, SERVICE_NOT_FOUND, {
-    403: 'Viewers change nothing',
-    412: CHANGED,
-  })
+  @ApiProblems(REQUEST_LINE_PROBLEMS, SERVICE_NOT_FOUND, { 403: 'Viewers change nothing' })
   async deleteService(
     @CurrentUser() principal: Principal,
     @Param('name', NAME) name: string,

@@ -13,7 +13,7 @@ import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { ForbiddenError, OwnershipPolicy, Principal, Role, ROLES } from '../../auth';
 import { ServiceRuntimeRegistry } from '../../runtimes';
 import { ReplicaQuotaGate, TrainedModels } from '../../tasks';
-import { ServiceStatus } from '../lifecycle/service-status';
+import { ServiceStatus, statusesLeadingTo } from '../lifecycle/service-status';
 import { PinnedModel, ServiceRevision } from '../persistence/service-revision.entity';
 import { Service } from '../persistence/service.entity';
 import { ServiceChanges, ServicesRepository } from '../persistence/services.repository';
@@ -27,6 +27,9 @@ import type { CreateServiceDto } from './dto/create-service.dto';
 import type { ModelReferenceDto, ServiceSpecFields } from './dto/service-spec.dto';
 
 const NOTHING_HELD = { replicas: 0, gpus: 0 };
+
+/** How often a change without If-Match is made again after losing a race to the write. */
+const LATEST_ATTEMPTS = 5;
 
 const DEFAULTS = {
   replicas: 1,
@@ -147,53 +150,83 @@ export class ServicesService {
     dto: ServiceSpecFields,
     ifMatch?: number,
   ): Promise<Service> {
-    const service = await this.changeable(principal, name, ifMatch);
-    const current = await this.revision(service);
-    const queue = this.queueFor(principal, service.queue);
-    const spec = await this.revisionSpec(principal, dto, current, queue);
-    const changes: ServiceChanges = {
-      description: dto.description,
-      labels: dto.labels,
-      desiredReplicas: dto.replicas,
-      rolloutTimeoutSeconds: dto.rolloutTimeoutSeconds,
-      invokeTimeoutSeconds: dto.invokeTimeoutSeconds,
-      invokeRetry: dto.invokeRetry,
-    };
-    const changed = !sameSpec(spec, current);
-    return this.apply(principal, service, changes, changed ? spec : undefined, 'updated');
+    return this.onLatest(ifMatch, async () => {
+      const service = await this.changeable(principal, name, ifMatch);
+      const current = await this.revision(service);
+      const queue = this.queueFor(principal, service.queue);
+      const spec = await this.revisionSpec(principal, dto, current, queue);
+      const changes: ServiceChanges = {
+        description: dto.description,
+        labels: dto.labels,
+        desiredReplicas: dto.replicas,
+        rolloutTimeoutSeconds: dto.rolloutTimeoutSeconds,
+        invokeTimeoutSeconds: dto.invokeTimeoutSeconds,
+        invokeRetry: dto.invokeRetry,
+      };
+      const changed = !sameSpec(spec, current);
+      return this.apply(principal, service, changes, changed ? spec : undefined, 'updated');
+    });
   }
 
   async scale(principal: Principal, name: string, replicas: number): Promise<Service> {
-    const service = await this.changeable(principal, name);
-    return this.apply(principal, service, { desiredReplicas: replicas });
+    return this.onLatest(undefined, async () => {
+      const service = await this.changeable(principal, name);
+      return this.apply(principal, service, { desiredReplicas: replicas });
+    });
   }
 
   /** Rolls out an earlier revision's spec again, as a new revision. */
   async rollback(principal: Principal, name: string, number: number): Promise<Service> {
-    const service = await this.changeable(principal, name);
-    if (number === service.targetRevision) {
-      throw new InvalidInputError(`Revision ${number} is already the target revision.`, [
-        { field: 'revision', message: 'is the current revision' },
-      ]);
-    }
-    const earlier = await this.revision(service, number);
-    this.queueFor(principal, service.queue);
-    return this.apply(principal, service, {}, earlier, `rollback to revision ${number}`);
+    return this.onLatest(undefined, async () => {
+      const service = await this.changeable(principal, name);
+      if (number === service.targetRevision) {
+        throw new InvalidInputError(`Revision ${number} is already the target revision.`, [
+          { field: 'revision', message: 'is the current revision' },
+        ]);
+      }
+      const earlier = await this.revision(service, number);
+      this.queueFor(principal, service.queue);
+      return this.apply(principal, service, {}, earlier, `rollback to revision ${number}`);
+    });
   }
 
-  /** Marks the service stopping; the reconciler stops its replicas and removes it. */
+  /**
+   * Marks the service stopping, from whatever status it is in by now; the reconciler stops
+   * its replicas and removes it. Deleting a service already stopping changes nothing.
+   */
   async delete(principal: Principal, name: string): Promise<void> {
     const service = await this.get(principal, name);
     this.policy.assertCanChange(principal, service.ownerId, 'Service');
     if (service.status === ServiceStatus.Stopping) return;
     const moved = await this.services.move(service, {
-      from: [service.status],
+      from: statusesLeadingTo(ServiceStatus.Stopping),
       to: ServiceStatus.Stopping,
       actor: principal.userId,
       reason: 'deleted',
     });
-    if (!moved) throw new ServiceChangedError(service.version);
-    this.wakeups.wake();
+    // not moved: a delete racing this one got there first
+    if (moved) this.wakeups.wake();
+  }
+
+  /**
+   * Runs `change` on the service as it is now. The reconciler moves a service's status,
+   * and with it its version, whenever replicas start, become ready or fail; a change that
+   * named no version (no If-Match) and lost that race to the write is read and made again,
+   * since the newer service is the one its caller meant. Only a change that named the
+   * version it read, or kept losing, answers 412.
+   */
+  private async onLatest(
+    ifMatch: number | undefined,
+    change: () => Promise<Service>,
+  ): Promise<Service> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await change();
+      } catch (error) {
+        const retry = error instanceof ServiceChangedError && ifMatch === undefined;
+        if (!retry || attempt === LATEST_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private async changeable(principal: Principal, name: string, ifMatch?: number) {
