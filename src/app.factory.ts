@@ -8,6 +8,7 @@ import { AppModule, AppModuleOptions } from './app.module';
 import { answerClientError, answerRouterError } from './common/errors/framework-problems';
 import { FrameworkLogLevels } from './common/logging/framework-log-levels';
 import { logCompletedRequests } from './common/logging/request-logging';
+import { lingerAfterEarlyAnswers } from './common/http/linger-after-early-answer';
 import { closeConnectionsWhileDraining } from './common/http/drain-connections';
 import { REQUEST_ID_HEADER, requestIdFor } from './common/http/request-id';
 import { useJsonBodies } from './common/http/json-body';
@@ -72,6 +73,7 @@ function configureFastify(app: NestFastifyApplication, config: KilnConfig): void
   // body too large) reach the global ProblemDetailsFilter through Nest's own handler.
   logCompletedRequests(fastify);
   limitRequestTime(fastify, config.http.requestTimeoutMs);
+  lingerAfterEarlyAnswers(fastify);
   closeConnectionsWhileDraining(fastify, app.get(LifecycleService));
   app.get(HttpPrometheus).instrument(fastify);
   serveConsole(fastify, config.http);

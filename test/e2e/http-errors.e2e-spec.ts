@@ -1,8 +1,31 @@
+import { execFile } from 'node:child_process';
 import { connect } from 'node:net';
+import { promisify } from 'node:util';
 import { ProbeModule } from '../support/probe.module';
 import { startTestApp, TestApp } from '../support/test-app';
 
 const PROBLEM = 'application/problem+json';
+
+/** POSTs a 1 MiB JSON body to argv[1], argv[2] times; prints each status or fetch error. */
+const SEND_LARGE_BODIES = `
+const [url, times] = process.argv.slice(1);
+const body = JSON.stringify({ name: 'x'.repeat(1024 * 1024), count: 1 });
+const headers = { 'content-type': 'application/json' };
+(async () => {
+  const answers = [];
+  for (let i = 0; i < Number(times); i++) {
+    answers.push(await fetch(url, { method: 'POST', headers, body }).then(
+      async (response) => (await response.arrayBuffer(), response.status),
+      (error) => error.message + ': ' + error.cause?.message,
+    ));
+  }
+  console.log(JSON.stringify(answers));
+})();
+`;
+
+function runNode(script: string, args: string[]) {
+  return promisify(execFile)(process.execPath, ['-e', script, ...args]);
+}
 
 async function problemOf(response: Response): Promise<Record<string, unknown>> {
   expect(response.headers.get('content-type')).toContain(PROBLEM);
@@ -72,6 +95,17 @@ describe('error responses', () => {
     );
     expect(response.status).toBe(413);
     await problemOf(response);
+  });
+
+  it('gets its 413 to a client still sending the body, rather than resetting it', async () => {
+    // The answer goes out after the first 2 KiB; a connection closed on the megabyte still
+    // coming was reset under the client about one time in twenty. The client runs in its
+    // own process, as real clients do: in this one, its writes and the server's close
+    // take turns on one event loop and the race hardly shows.
+    const { stdout } = await runNode(SEND_LARGE_BODIES, [`${kiln.url}/api/v1/probe/items`, '100']);
+    const answers = JSON.parse(stdout) as Array<number | string>;
+    expect(answers).toHaveLength(100);
+    expect(answers.filter((answer) => answer !== 413)).toEqual([]);
   });
 
   it('answers an unexpected error with 500 and keeps its internals out of the body', async () => {

@@ -53,6 +53,7 @@ async function judge(
     }
     return undefined;
   } catch (error) {
-    return `no answer: ${(error as Error).message}`;
+    const { message, cause } = error as Error & { cause?: Error };
+    return `no answer: ${message}${cause ? ` (${cause.message})` : ''}`;
   }
 }
