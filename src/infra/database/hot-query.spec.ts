@@ -93,3 +93,33 @@ describe('compileRowMapper on PostgreSQL', () => {
     expect(entity.at).toEqual(new Date('2026-11-30T12:00:00.000Z'));
   });
 });
+
+describe('compileRowMapper on rows read as arrays', () => {
+  it('gives the same entity reading each column by its position', async () => {
+    const dataSource = await postgresDataSource();
+    const metadata = dataSource.getMetadata(RowProbe);
+    const row = rawRow();
+    // positions in another order than the entity's columns, as a query may select them
+    const names = Object.keys(row).reverse();
+    const positions = new Map(names.map((name, index) => [name, index]));
+
+    const byName = compileRowMapper<RowProbe>(dataSource, metadata, 'r')(row);
+    const byPosition = compileRowMapper<RowProbe>(
+      dataSource,
+      metadata,
+      'r',
+      positions,
+    )(names.map((name) => row[name]));
+
+    expect(byPosition).toEqual(byName);
+  });
+
+  it('refuses a query that does not select every column of the entity', async () => {
+    const dataSource = await postgresDataSource();
+    const positions = new Map([['r_id', 0]]);
+
+    expect(() =>
+      compileRowMapper<RowProbe>(dataSource, dataSource.getMetadata(RowProbe), 'r', positions),
+    ).toThrow('The query does not select column r_name.');
+  });
+});
