@@ -8,6 +8,7 @@ import {
   InvalidInputError,
   NotFoundError,
 } from '../../../common/errors/domain-error';
+import { retry } from '../../../common/retry/retry';
 import { KilnConfig } from '../../../config/kiln.config';
 import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { ForbiddenError, OwnershipPolicy, Principal, Role, ROLES } from '../../auth';
@@ -215,18 +216,13 @@ export class ServicesService {
    * since the newer service is the one its caller meant. Only a change that named the
    * version it read, or kept losing, answers 412.
    */
-  private async onLatest(
-    ifMatch: number | undefined,
-    change: () => Promise<Service>,
-  ): Promise<Service> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await change();
-      } catch (error) {
-        const retry = error instanceof ServiceChangedError && ifMatch === undefined;
-        if (!retry || attempt === LATEST_ATTEMPTS) throw error;
-      }
-    }
+  private onLatest(ifMatch: number | undefined, change: () => Promise<Service>): Promise<Service> {
+    return retry(change, {
+      attempts: ifMatch === undefined ? LATEST_ATTEMPTS : 1,
+      // at once: the service is current again as soon as the reconciler's write is in
+      baseDelayMs: 0,
+      isRetryable: (error) => error instanceof ServiceChangedError,
+    });
   }
 
   private async changeable(principal: Principal, name: string, ifMatch?: number) {
