@@ -4,9 +4,16 @@
 // repeats an event; then it puts the new deliveries on the job queue. Deliveries still
 // pending long after their last possible try are put on the queue again, and with the
 // in-process job queue, which starts empty, every pending delivery is at boot. A task
-// change made in this process wakes it at once; the tick covers the rest.
+// change made in this process wakes it once the change is old enough to be read (see
+// SETTLE_MS); the tick covers the rest.
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { LeaderInterval, LeaderLoop } from '../../../common/scheduling/leader-loop';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, JobQueues } from '../../../infra/jobs/job-queue.port';
@@ -19,6 +26,7 @@ import { WebhookDelivery } from '../webhook-delivery.entity';
 import { Webhook } from '../webhook.entity';
 import { WebhooksRepository } from '../webhooks.repository';
 import { WebhookEventType } from './webhook-events';
+import { WebhookListeners } from './webhook-listeners';
 import {
   scheduleEventOf,
   scheduleFirePayload,
@@ -50,12 +58,13 @@ interface TaskSubject {
 }
 
 @Injectable()
-export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
+export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly loop = new LeaderLoop({
     name: 'webhook-outbox',
     pass: () => this.pass(),
     isLeader: () => this.lock.isLeader,
   });
+  private settleTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
@@ -71,7 +80,11 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
   ) {}
 
   onModuleInit(): void {
-    this.lifecycle.changes.on('change', () => this.loop.wake());
+    this.lifecycle.changes.on('change', () => this.wakeOnceSettled());
+  }
+
+  onModuleDestroy(): void {
+    clearTimeout(this.settleTimer);
   }
 
   /** The first start of Kiln with webhooks hears changes from now on, not the history. */
@@ -94,14 +107,27 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     }
   }
 
+  /**
+   * One pass for the changes of the next SETTLE_MS, once they can be read: a pass woken
+   * at the change itself would find it too young, and under a steady stream of changes
+   * passes would run back to back, each reading nothing.
+   */
+  private wakeOnceSettled(): void {
+    this.settleTimer ??= setTimeout(() => {
+      this.settleTimer = undefined;
+      this.loop.wake();
+    }, SETTLE_MS);
+  }
+
   private async pass(): Promise<void> {
-    await this.readTaskEvents();
-    await this.readServiceEvents();
-    await this.readScheduleFires();
+    const listeners = new WebhookListeners(this.webhooks);
+    await this.readTaskEvents(listeners);
+    await this.readServiceEvents(listeners);
+    await this.readScheduleFires(listeners);
     await this.resendStale();
   }
 
-  private async readTaskEvents(): Promise<void> {
+  private async readTaskEvents(listeners: WebhookListeners): Promise<void> {
     const position = await this.deliveries.outboxPosition('task-events');
     if (position === null) return; // set at bootstrap
     const events = settled(await this.taskEvents.after(position, EVENTS_PER_PASS));
@@ -109,7 +135,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     const created: WebhookDelivery[] = [];
     for (const event of events) {
       if (event.kind !== 'status') continue;
-      for (const webhook of await this.webhooks.listeningTo(event.ownerId, 'task.status')) {
+      for (const webhook of await listeners.of(event.ownerId, 'task.status')) {
         if (webhook.statuses && !webhook.statuses.includes(event.to)) continue;
         const subject = { taskId: event.taskId, eventId: event.id };
         created.push(
@@ -120,7 +146,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     await this.commit('task-events', created, events[events.length - 1].id, events.length);
   }
 
-  private async readServiceEvents(): Promise<void> {
+  private async readServiceEvents(listeners: WebhookListeners): Promise<void> {
     const position = await this.deliveries.outboxPosition('service-events');
     if (position === null) return;
     const events = settled(await this.serviceEvents.after(position, EVENTS_PER_PASS));
@@ -128,7 +154,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     const created: WebhookDelivery[] = [];
     for (const event of events) {
       const type = event.kind === 'scale' ? 'service.scaled' : 'service.status';
-      for (const webhook of await this.webhooks.listeningTo(event.ownerId, type)) {
+      for (const webhook of await listeners.of(event.ownerId, type)) {
         created.push(deliveryOf(webhook, type, (id) => serviceEventPayload(id, type, event)));
       }
     }
@@ -136,7 +162,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
   }
 
   /** Fires are read by time: the position is the time of the last one read, in ms. */
-  private async readScheduleFires(): Promise<void> {
+  private async readScheduleFires(listeners: WebhookListeners): Promise<void> {
     const position = await this.deliveries.outboxPosition('schedule-fires');
     if (position === null) return;
     const until = new Date(Date.now() - FIRE_SETTLE_MS);
@@ -152,7 +178,7 @@ export class WebhookOutbox implements OnModuleInit, OnApplicationBootstrap {
     const created: WebhookDelivery[] = [];
     for (const fire of fires) {
       const event = scheduleEventOf(fire);
-      for (const webhook of await this.webhooks.listeningTo(fire.ownerId, event)) {
+      for (const webhook of await listeners.of(fire.ownerId, event)) {
         created.push(deliveryOf(webhook, event, (id) => scheduleFirePayload(id, fire)));
       }
     }
