@@ -16,7 +16,7 @@ const { join } = require('node:path');
 const { performance } = require('node:perf_hooks');
 const { note, onCleanup, runBenchmark } = require('./lib/bench');
 const { cpuSeconds, rssMiB } = require('./lib/proc');
-const { round } = require('./lib/stats');
+const { percentile, round } = require('./lib/stats');
 
 const SPAWNS = Number(process.env.BENCH_SPAWNS ?? 300);
 const BALLAST_MIB = Number(process.env.BENCH_BALLAST_MIB ?? 160);
@@ -58,7 +58,8 @@ async function fromNode(label) {
     await new Promise((done) => child.once('exit', done));
   }
   const figures = perStart(started, cpuBefore, { callerRssMiB: rss });
-  figures.blockedInSpawnMsMedian = round(median(blocked), 2);
+  const sortedBlocked = blocked.sort((a, b) => a - b);
+  figures.blockedInSpawnMsMedian = round(percentile(sortedBlocked, 50), 2);
   note(`${label}: ${JSON.stringify(figures)}`);
   return figures;
 }
@@ -95,7 +96,7 @@ async function throughLauncher() {
 
 function fromPython() {
   const script = `
-import os, resource, sys, time
+import os, time
 ballast = bytearray(${BALLAST_MIB} * 1024 * 1024)
 for i in range(0, len(ballast), 4096): ballast[i] = 1
 rss = int([l for l in open('/proc/self/status') if l.startswith('VmRSS')][0].split()[1]) / 1024
@@ -126,11 +127,6 @@ function perStart(started, cpuBefore, extra) {
     callerCpuMsPerStart: round(((cpuSeconds(process.pid) - cpuBefore) * 1000) / SPAWNS, 2),
     ...extra,
   };
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 runBenchmark(main);

@@ -20,7 +20,6 @@ export class WebhooksRepository {
     });
   }
 
-  /** Enabled webhooks that hear `event` about what `ownerId` owns. */
   /** The enabled webhooks that hear `ownerId`'s events: theirs, and those for all tasks. */
   enabledFor(ownerId: string): Promise<Webhook[]> {
     return this.webhooks.find({
