@@ -56,6 +56,12 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
   };
 }
 
+/** The parent of a process: for a local run's main process, Kiln's process launcher. */
+function parentOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/^PPid:\s+(\d+)$/m.exec(status)![1]);
+}
+
 /** Follows the run's log to its end (the follow ends when the run does). */
 async function followToEnd(runtime: LocalBatchRuntime, handle: RunHandle): Promise<string[]> {
   const lines: string[] = [];
@@ -337,6 +343,28 @@ describe.each(['sandbox', 'none'])(
       });
     });
 
+    it('reports a run as lost when its process launcher dies, kills it, and starts the next run', async () => {
+      const run = spec({ command: python('sleep.py', '60') });
+      const handle = await runtime.launch(run);
+      await waitForLine(runtime, handle, /^sleeping/);
+
+      process.kill(parentOf(parseRunId(handle.id)!.pid), 'SIGKILL');
+
+      await followToEnd(runtime, handle);
+      await expect(runtime.inspect(handle)).resolves.toEqual({
+        state: 'lost',
+        reason: "Kiln's process launcher exited while the run was running",
+      });
+      const gone = await waitUntil(() => processesOfTask(run.taskId).length === 0, {
+        timeoutMs: 2000,
+        intervalMs: 10,
+      });
+      expect(gone.satisfied).toBe(true);
+      const next = await runtime.launch(spec({ command: ['sh', '-c', 'echo after'] }));
+      await expect(followToEnd(runtime, next)).resolves.toEqual(['after']);
+      await expect(runtime.inspect(next)).resolves.toEqual({ state: 'succeeded', exitCode: 0 });
+    });
+
     it('answers for a run another live Kiln process supervises, and passes a stop on to it', async () => {
       const handle = await runtime.launch(
         spec({ command: ['/bin/sh', '-c', 'echo sleeping; exec sleep 60'] }),
@@ -426,6 +454,19 @@ describe.each(['sandbox', 'none'])(
       await expect(runtime.launch(run)).rejects.toThrow(
         /could not start "\/nonexistent\/train": .*ENOENT/,
       );
+    });
+
+    it('keeps every line of a run that writes fast from its first instant, in order', async () => {
+      const handle = await runtime.launch(
+        spec({ shell: true, command: ['seq 1 50000; echo done >&2'] }),
+      );
+
+      const lines = await followToEnd(runtime, handle);
+
+      // stdout and stderr are separate pipes: each keeps its order, not their interleaving.
+      const numbers = Array.from({ length: 50000 }, (_, index) => String(index + 1));
+      expect(lines.filter((line) => line !== 'done')).toEqual(numbers);
+      expect(lines).toContain('done');
     });
 
     it('discards a run: stops it and removes its directory', async () => {

@@ -28,6 +28,7 @@ export class EndedRun implements GrowingLog {
 
 /** How an ended run is reported, the same from memory and from exit.json after a restart. */
 export function statusOf(record: ExitRecord): RunStatus {
+  if (record.lostReason) return { state: 'lost', reason: record.lostReason };
   if (record.interruptedByShutdown) {
     return { state: 'lost', reason: 'Kiln shut down while the run was running and stopped it' };
   }

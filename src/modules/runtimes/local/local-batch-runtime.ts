@@ -32,6 +32,7 @@ import { RunNotStoppedError } from './local-runtime.errors';
 import { LocalRun } from './local-run';
 import { GrowingLog, readLogLines } from './process/log-reader';
 import { PolledLog } from './process/polled-log';
+import { ProcessLauncher } from './process/process-launcher';
 import {
   isRunning,
   leadsProcessGroup,
@@ -112,6 +113,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
   private supervisionTimer?: NodeJS.Timeout;
   private shuttingDown = false;
   private readonly sandboxing: LocalSandboxing;
+  private readonly launcher = new ProcessLauncher();
 
   constructor(
     @Inject(KilnConfig) config: KilnConfig,
@@ -237,6 +239,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
     if (live.length > 0) this.logger.log(`Stopping ${live.length} local runs on shutdown`);
     await Promise.all(live.map((run) => run.interruptForShutdown(this.stopGraceMs)));
     if (this.supervision) await this.supervisors.withdraw();
+    this.launcher.close();
   }
 
   /** GPUs not given to any run right now. */
@@ -269,6 +272,7 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
         spec,
         paths,
         process: runProcess,
+        launcher: this.launcher,
         maxLineLength: this.maxLineLength,
         stopGraceMs: this.stopGraceMs,
         outputDrainMs: this.outputDrainMs,

@@ -1,7 +1,6 @@
-// One attempt running as a child process of this Kiln process: spawns it in its own
-// process group, writes its output to the log file line by line, passes its report
-// lines on, and records how it ended in exit.json.
-import type { ChildProcess } from 'node:child_process';
+// One attempt running as a process this Kiln process supervises: starts it in its own
+// process group through the process launcher, writes its output to the log file line by
+// line, passes its report lines on, and records how it ended in exit.json.
 import { EventEmitter, once } from 'node:events';
 import { createWriteStream, WriteStream } from 'node:fs';
 import { Logger } from '@nestjs/common';
@@ -10,9 +9,11 @@ import type { RunReporter } from '../run-reporter.port';
 import { parseReportLine } from '../report-line.parser';
 import { EndedRun, statusOf } from './ended-run';
 import { RunStartError } from './local-runtime.errors';
-import { readOutputLines, RunProcess, spawnDetached } from './process/detached-process';
+import type { RunProcess } from './process/detached-process';
+import { LineSplitter } from './process/line-splitter';
 import type { GrowingLog } from './process/log-reader';
-import { formatRunId, readChildStartTime, signalRun } from './process/process-identity';
+import type { ChildExit, LaunchedProcess, ProcessLauncher } from './process/process-launcher';
+import { formatRunId, signalRun } from './process/process-identity';
 import { messageOf } from '../../../common/errors/message-of';
 import {
   ExitRecord,
@@ -25,6 +26,7 @@ export interface LocalRunOptions {
   spec: RunSpec;
   paths: RunPaths;
   process: RunProcess;
+  launcher: ProcessLauncher;
   maxLineLength: number;
   /** Grace between SIGTERM and SIGKILL when the timeout backstop stops the run. */
   stopGraceMs: number;
@@ -42,8 +44,6 @@ export interface LocalRunOptions {
 
 const logger = new Logger('LocalBatchRuntime');
 
-type ExitOutcome = [number | null, NodeJS.Signals | null];
-
 export class LocalRun implements GrowingLog {
   private readonly events = new EventEmitter().setMaxListeners(0);
   private version = 0;
@@ -54,12 +54,11 @@ export class LocalRun implements GrowingLog {
   private readonly finished: Promise<ExitRecord>;
 
   private constructor(
-    private readonly child: ChildProcess & { pid: number },
+    private readonly child: LaunchedProcess,
     private readonly log: WriteStream,
     private readonly options: LocalRunOptions,
     readonly handle: RunHandle,
   ) {
-    child.on('error', (error) => logger.warn(`Run ${handle.id}: ${error.message}`));
     this.finished = this.supervise();
     if (options.spec.timeoutSeconds) this.armTimeout(options.spec.timeoutSeconds);
   }
@@ -67,24 +66,23 @@ export class LocalRun implements GrowingLog {
   static async start(options: LocalRunOptions): Promise<LocalRun> {
     const log = createWriteStream(options.paths.logPath, { flags: 'a' });
     await once(log, 'open');
-    const child = spawnDetached(options.process);
-    const startTime = child.pid ? readChildStartTime(child.pid) : '0';
+    let child: LaunchedProcess;
     try {
       // Rejects with the spawn error (ENOENT, EACCES) when the command cannot start.
-      await once(child, 'spawn');
+      child = await options.launcher.start(options.process);
     } catch (error) {
-      const message = `could not start ${JSON.stringify(options.spec.command[0])}: ${(error as Error).message}`;
+      const message = `could not start ${JSON.stringify(options.spec.command[0])}: ${messageOf(error)}`;
       log.end(`kiln: ${message}\n`);
       throw new RunStartError(message);
     }
-    const pid = child.pid!;
+    const { pid, startTime } = child;
     const handle: RunHandle = {
       executor: 'local',
       id: formatRunId({ pid, startTime, supervisor: options.supervisor }),
       outputDir: options.paths.outputDir,
       logPath: options.paths.logPath,
     };
-    return new LocalRun(child as ChildProcess & { pid: number }, log, options, handle);
+    return new LocalRun(child, log, options, handle);
   }
 
   get status(): RunStatus {
@@ -145,9 +143,9 @@ export class LocalRun implements GrowingLog {
   }
 
   private async supervise(): Promise<ExitRecord> {
-    const [exitCode, signal] = await this.pipeOutputUntilClosed();
+    const exit = await this.pipeOutputUntilClosed();
     clearTimeout(this.timeoutTimer);
-    const record = this.exitRecord(exitCode, signal);
+    const record = this.exitRecord(exit);
     await new Promise<void>((resolve) => this.log.end(resolve));
     await writeExitRecord(this.options.paths, record).catch((error: Error) =>
       logger.error(`Could not write exit.json of run ${this.handle.id}: ${error.message}`),
@@ -159,36 +157,41 @@ export class LocalRun implements GrowingLog {
     return record;
   }
 
-  private async pipeOutputUntilClosed(): Promise<ExitOutcome> {
-    const { stdout, stderr } = this.child;
-    // Listen before anything can happen: Node emits 'close' right after 'exit', in the
-    // same turn, when the pipes closed first.
-    const exited = new Promise<[number | null, NodeJS.Signals | null]>((resolve) =>
-      this.child.once('exit', (code, signal) => resolve([code, signal])),
-    );
-    const closed = new Promise<void>((resolve) => this.child.once('close', () => resolve()));
-    const flushLines = readOutputLines(this.child, this.options.maxLineLength, (line) =>
-      this.onLine(line),
-    );
-    const [exitCode, signal] = await exited;
-    this.recordExited(exitCode, signal);
+  private async pipeOutputUntilClosed(): Promise<ChildExit> {
+    const flushLines = this.readOutputLines();
+    const exit = await this.child.exited;
+    this.recordExited(exit);
     // The run is over when its main process is; whatever it left behind in its group
     // would hold GPUs and the output pipes.
     signalRun(this.child.pid, 'SIGKILL');
-    const drain = setTimeout(
-      () => [stdout, stderr].forEach((stream) => stream?.destroy()),
-      this.options.outputDrainMs,
-    );
-    await closed;
+    const drain = setTimeout(() => this.child.release(), this.options.outputDrainMs);
+    await this.child.closed;
     clearTimeout(drain);
     flushLines();
-    return [exitCode, signal];
+    return exit;
   }
 
-  private exitRecord(exitCode: number | null, signal: NodeJS.Signals | null): ExitRecord {
+  /**
+   * Hands each line the run prints on stdout or stderr to onLine, cut at the longest line
+   * allowed. The returned function, called once the pipes closed, passes on a last line
+   * without a newline.
+   */
+  private readOutputLines(): () => void {
+    const onLine = (line: string) => this.onLine(line);
+    const stdout = new LineSplitter(this.options.maxLineLength, onLine);
+    const stderr = new LineSplitter(this.options.maxLineLength, onLine);
+    this.child.onOutput((fd, chunk) => (fd === 1 ? stdout : stderr).push(chunk));
+    return () => {
+      stdout.end();
+      stderr.end();
+    };
+  }
+
+  private exitRecord({ code, signal, lostReason }: ChildExit): ExitRecord {
     return {
-      exitCode,
+      exitCode: code,
       signal,
+      ...(lostReason && { lostReason }),
       timedOut: this.timedOut,
       interruptedByShutdown: this.interruptedByShutdown,
       timeoutSeconds: this.options.spec.timeoutSeconds,
@@ -197,9 +200,9 @@ export class LocalRun implements GrowingLog {
   }
 
   /** See writeExitedRecordSync: the outcome outlives this process from here on. */
-  private recordExited(exitCode: number | null, signal: NodeJS.Signals | null): void {
+  private recordExited(exit: ChildExit): void {
     try {
-      writeExitedRecordSync(this.options.paths, this.exitRecord(exitCode, signal));
+      writeExitedRecordSync(this.options.paths, this.exitRecord(exit));
     } catch (error) {
       logger.warn(`Could not write exited.json of run ${this.handle.id}: ${messageOf(error)}`);
     }

@@ -1,8 +1,7 @@
-// Starting a supervised process (a batch run, a service replica) in a process group of
-// its own, so one signal reaches everything it starts.
+// Starting a supervised process (a batch run, a service replica): what to run, and how a
+// replica, which outlives the Kiln process that started it, is spawned.
 import { ChildProcess, spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { LineSplitter } from './line-splitter';
 
 /** The process to spawn: the workload's command, or the sandbox wrapping it. */
 export interface RunProcess {
@@ -14,23 +13,11 @@ export interface RunProcess {
   gid?: number;
 }
 
-export function spawnDetached({ file, args, cwd, env, uid, gid }: RunProcess): ChildProcess {
-  // detached: its own session and process group, so a stop reaches every process the
-  // workload started.
-  return spawn(file, args, {
-    cwd,
-    env,
-    uid,
-    gid,
-    detached: true,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-}
-
 /**
- * Like spawnDetached, but the child writes stdout and stderr straight to `logPath`
- * (appending) rather than into pipes to this process: it can outlive this process
- * without dying of a broken pipe on its next line.
+ * Spawns a process in a session and process group of its own, so one signal reaches
+ * everything it starts. It writes stdout and stderr straight to `logPath` (appending)
+ * rather than into pipes to this process: it can outlive this process without dying of
+ * a broken pipe on its next line. (Batch runs start through the ProcessLauncher.)
  */
 export function spawnDetachedToFile(spec: RunProcess, logPath: string): ChildProcess {
   const { file, args, cwd, env, uid, gid } = spec;
@@ -47,22 +34,4 @@ export function spawnDetachedToFile(spec: RunProcess, logPath: string): ChildPro
   } finally {
     closeSync(output); // the child holds its own copy
   }
-}
-
-/**
- * Hands each line the child prints on stdout or stderr to `onLine`, cut at
- * `maxLineLength`. Call the returned function once the pipes closed, for a last line
- * without a newline.
- */
-export function readOutputLines(
-  child: ChildProcess,
-  maxLineLength: number,
-  onLine: (line: string) => void,
-): () => void {
-  const splitters = [child.stdout, child.stderr].map((stream) => {
-    const splitter = new LineSplitter(maxLineLength, onLine);
-    stream?.on('data', (chunk: Buffer) => splitter.push(chunk));
-    return splitter;
-  });
-  return () => splitters.forEach((splitter) => splitter.end());
 }

@@ -47,10 +47,15 @@ export async function readProcessIdentity(pid: number): Promise<ProcessIdentity 
  */
 export function readChildStartTime(pid: number): string {
   try {
-    return parseStat(pid, readFileSync(`/proc/${pid}/stat`, 'utf8'))?.startTime ?? '0';
+    return startTimeFromStat(pid, readFileSync(`/proc/${pid}/stat`, 'utf8')) ?? '0';
   } catch {
     return '0';
   }
+}
+
+/** The start time in the text of /proc/<pid>/stat, read elsewhere. */
+export function startTimeFromStat(pid: number, stat: string): string | undefined {
+  return parseStat(pid, stat)?.startTime;
 }
 
 /** Whether a live process leads its own process group, so signalling the group is safe. */

@@ -31,6 +31,8 @@ export interface ExitRecord {
   timedOut: boolean;
   /** Killed because Kiln shut down while it ran, not because of anything it did. */
   interruptedByShutdown: boolean;
+  /** Nobody saw how it ended (the process launcher died): it counts as lost, not failed. */
+  lostReason?: string;
   timeoutSeconds?: number;
   finishedAt: string;
 }
