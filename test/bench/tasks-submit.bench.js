@@ -7,15 +7,12 @@
 // load average printed beside each round. Needs the Debian packages that
 // test/bench/peers/setup.sh installs. Targets: Kiln >= 2x the peer's req/s, p99 <= the
 // peer's. Prints one JSON object of figures.
-const { spawn } = require('node:child_process');
-const { readFileSync } = require('node:fs');
 const { loadavg } = require('node:os');
-const { join } = require('node:path');
 const { setTimeout: delay } = require('node:timers/promises');
 const { Client } = require('pg');
 const { note, onCleanup, runBenchmark } = require('./lib/bench');
-const { HttpClient } = require('./lib/http');
-const { freePort, loginAdmin, startKiln } = require('./lib/kiln');
+const { jwtEnvOf, startGunicorn } = require('./lib/gunicorn');
+const { loginAdmin, startKiln } = require('./lib/kiln');
 const { closedLoop } = require('./lib/load');
 const { cpuSeconds } = require('./lib/proc');
 const { round, summarize } = require('./lib/stats');
@@ -25,8 +22,6 @@ const CLIENTS = Number(process.env.BENCH_CLIENTS ?? 16);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PEER_WORKERS = Number(process.env.PEER_WORKERS ?? 4);
-/** Debian's interpreter, which the packages of peers/setup.sh install into. */
-const PYTHON = process.env.PEER_PYTHON ?? '/usr/bin/python3';
 const WARM_UP_SECONDS = 3;
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret';
 const TARGET = { throughputRatio: 2, p99Ratio: 1 };
@@ -49,7 +44,7 @@ async function main() {
   const { client, token } = await loginAdmin(kiln.url, { maxSockets: CLIENTS });
   onCleanup(() => client.close());
   await holdTheOnlySlot(client, token);
-  const peer = await startPeer(database.url, claimsOf(token));
+  const peer = await startPeer(database.url, token);
   onCleanup(peer.stop);
 
   let sent = 0;
@@ -116,12 +111,7 @@ async function holdTheOnlySlot(client, token) {
   throw new Error('the slot-holder task did not start');
 }
 
-/** Issuer, audience and subject of Kiln's access token, for the peer to check the same. */
-function claimsOf(token) {
-  return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8'));
-}
-
-async function startPeer(databaseUrl, claims) {
+async function startPeer(databaseUrl, token) {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
   await db.query(
@@ -131,67 +121,14 @@ async function startPeer(databaseUrl, claims) {
        created_at timestamptz NOT NULL)`,
   );
   await db.end();
-  const port = await freePort();
-  const child = spawn(
-    PYTHON,
-    [
-      '-m',
-      'gunicorn',
-      '--workers',
-      String(PEER_WORKERS),
-      '--bind',
-      `127.0.0.1:${port}`,
-      '--log-level',
-      'warning',
-      'submit_peer:app',
-    ],
-    {
-      cwd: join(__dirname, 'peers'),
-      env: {
-        PATH: process.env.PATH,
-        PYTHONDONTWRITEBYTECODE: '1',
-        DATABASE_URL: databaseUrl,
-        PEER_JWT_SECRET: JWT_SECRET,
-        PEER_JWT_ISSUER: claims.iss,
-        PEER_JWT_AUDIENCE: Array.isArray(claims.aud) ? claims.aud[0] : claims.aud,
-      },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    },
-  );
-  const exited = new Promise((done) => child.once('exit', done));
-  const client = new HttpClient(`http://127.0.0.1:${port}`, { maxSockets: CLIENTS });
-  await waitForPort(client, child);
-  return {
-    client,
-    pids: () => [child.pid, ...childrenOf(child.pid)],
-    stop: async () => {
-      client.close();
-      if (child.exitCode === null) child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
-async function waitForPort(client, child) {
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`gunicorn exited with ${child.exitCode}`);
-    const res = await client.request('POST', '/api/v1/tasks', {}).catch(() => null);
-    if (res?.status === 401) return;
-    await delay(200);
-  }
-  throw new Error('the submit peer did not start');
-}
-
-function childrenOf(pid) {
-  try {
-    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
-      .split(/\s+/)
-      .filter(Boolean)
-      .map(Number);
-  } catch {
-    return [];
-  }
+  return startGunicorn({
+    app: 'submit_peer:app',
+    workers: PEER_WORKERS,
+    env: { DATABASE_URL: databaseUrl, ...jwtEnvOf(token, JWT_SECRET) },
+    maxSockets: CLIENTS,
+    // Up once it refuses a request without a token.
+    ready: async (client) => (await client.request('POST', '/api/v1/tasks', {})).status === 401,
+  });
 }
 
 async function countPending(databaseUrl) {

@@ -9,7 +9,10 @@ class HttpClient {
     this.agent = new http.Agent({ keepAlive: true, maxSockets });
   }
 
-  /** Resolves with { status, headers, body (parsed JSON or text) }; never rejects on 4xx/5xx. */
+  /**
+   * Resolves with { status, headers, body (parsed JSON or text), text (as received) };
+   * never rejects on 4xx/5xx.
+   */
   request(method, path, { body, token, headers = {} } = {}) {
     const payload = body === undefined ? undefined : JSON.stringify(body);
     return new Promise((resolve, reject) => {
@@ -40,7 +43,7 @@ class HttpClient {
             let parsed = text;
             if ((res.headers['content-type'] ?? '').includes('json') && text)
               parsed = JSON.parse(text);
-            resolve({ status: res.statusCode, headers: res.headers, body: parsed });
+            resolve({ status: res.statusCode, headers: res.headers, body: parsed, text });
           });
           res.on('error', reject);
         },
