@@ -9,6 +9,7 @@ import { QueueCatalog } from '../queues/queue-catalog';
 import { TaskQueue } from '../queues/task-queue';
 import { BacklogFullError } from '../tasks.errors';
 import { ReplicaUsagePort } from '../quotas/replica-usage-port';
+import { BacklogCounts } from './backlog-counts';
 
 export interface UserLimits {
   maxRunning: number;
@@ -35,13 +36,17 @@ const BACKLOG_RETRY_AFTER_SECONDS = 30;
 
 @Injectable()
 export class CapacityService {
+  private readonly backlog: BacklogCounts;
+
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
     private readonly tasks: TaskRepository,
     private readonly quotas: UserQuotaRepository,
     private readonly catalog: QueueCatalog,
     private readonly replicas: ReplicaUsagePort,
-  ) {}
+  ) {
+    this.backlog = new BacklogCounts((userId) => this.tasks.pendingCounts(userId));
+  }
 
   /** Every queue by name, as last read from the database. */
   get queues(): ReadonlyMap<string, TaskQueue> {
@@ -100,25 +105,31 @@ export class CapacityService {
     return snapshot;
   }
 
-  /** Refuses a submit when the user's or everyone's pending backlog is full (429). */
+  /**
+   * Refuses a submit when the user's or everyone's pending backlog is full (429);
+   * otherwise counts the task it adds (see BacklogCounts).
+   */
   async assertBacklogRoom(userId: string): Promise<void> {
-    const [limits, { mine, total }] = await Promise.all([
-      this.limitsFor([userId]),
-      this.tasks.pendingCounts(userId),
-    ]);
+    const limits = await this.limitsFor([userId]);
     const maxPending = limits.get(userId)!.maxPending;
+    const maxPendingTotal = this.config.tasks.maxPendingTotal;
+    const { mine, total } = await this.backlog.of(userId, {
+      maxMine: maxPending,
+      maxTotal: maxPendingTotal,
+    });
     if (mine >= maxPending) {
       throw new BacklogFullError(
         `You have ${mine} pending tasks, the most allowed (${maxPending}).`,
         BACKLOG_RETRY_AFTER_SECONDS,
       );
     }
-    if (total >= this.config.tasks.maxPendingTotal) {
+    if (total >= maxPendingTotal) {
       throw new BacklogFullError(
         'Kiln has as many pending tasks as it accepts; try again later.',
         BACKLOG_RETRY_AFTER_SECONDS,
       );
     }
+    this.backlog.added(userId);
   }
 }
 
