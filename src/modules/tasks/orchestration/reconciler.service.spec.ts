@@ -1,9 +1,13 @@
 // A run its runtime reports ended is settled at once (not at the leader's next pass), on
 // a real (in-memory) SQLite database with a runtime that answers inspect from a table.
 import { randomUUID } from 'node:crypto';
+import { Registry } from 'prom-client';
+import { bindLeaderOnlyRunner } from '../../../common/scheduling/leader-only.decorator';
+import { LeaderOnlyRunner } from '../../../common/scheduling/leader-only.runner';
+import { ScheduledRunsPrometheus } from '../../../common/scheduling/scheduled-runs.prometheus';
+import { MemoryLeaderLock } from '../../../infra/lock/drivers/memory-leader-lock';
 import type { KilnConfig } from '../../../config/kiln.config';
 import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
-import type { LeaderLock } from '../../../infra/lock/leader-lock.port';
 import type { RunStatus, RuntimeRegistry } from '../../runtimes';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
 import { TaskStatus } from '../lifecycle/task-status';
@@ -23,29 +27,40 @@ const CONFIG = {
 describe('settling a run its runtime reports ended', () => {
   let store: TaskStore;
   let reconciler: Reconciler;
+  let lock: MemoryLeaderLock;
+  let inspections: number;
   const runStatus = new Map<string, RunStatus>();
 
   beforeEach(async () => {
     store = await openTaskStore();
     const { tasks, attempts, lifecycle } = store;
+    lock = new MemoryLeaderLock();
+    inspections = 0;
     const runtime = {
-      inspect: (handle: { id: string }) =>
-        Promise.resolve(runStatus.get(handle.id) ?? { state: 'running' }),
+      inspect: (handle: { id: string }) => {
+        inspections++;
+        return Promise.resolve(runStatus.get(handle.id) ?? { state: 'running' });
+      },
       stop: () => Promise.resolve(),
     };
     reconciler = new Reconciler(
       CONFIG,
       tasks,
       attempts,
-      { isLeader: false } as LeaderLock,
+      lock,
       { get: () => runtime } as unknown as RuntimeRegistry,
       new RunOutcomes(CONFIG, lifecycle),
       lifecycle,
       { wake: () => undefined } as unknown as Dispatcher,
     );
+    bindLeaderOnlyRunner(
+      reconciler,
+      new LeaderOnlyRunner(lock, new ScheduledRunsPrometheus(new Registry())),
+    );
   });
 
   afterEach(async () => {
+    await lock.stop();
     runStatus.clear();
     await store.close();
   });
@@ -83,6 +98,21 @@ describe('settling a run its runtime reports ended', () => {
       reconciler.reconcileEnded({ taskId: task.id, attempt: 1 }),
     ]);
     expect(settled.filter(Boolean)).toHaveLength(1);
+    const ends = (await statusEvents(task.id)).filter((e) => e.toStatus === TaskStatus.Succeeded);
+    expect(ends).toHaveLength(1);
+  });
+
+  it("does not settle again in the leader's pass a run it settled after the pass read it", async () => {
+    const task = await runningTask();
+    runStatus.set(`run-${task.id}`, { state: 'succeeded', exitCode: 0 });
+    const readBeforeTheSettle = await store.tasks.inStatuses([TaskStatus.Running]);
+    expect(await reconciler.reconcileEnded({ taskId: task.id, attempt: 1 })).toBe(true);
+    jest.spyOn(store.tasks, 'inStatuses').mockResolvedValue(readBeforeTheSettle);
+    lock.start();
+
+    await reconciler.tick();
+
+    expect(inspections).toBe(1);
     const ends = (await statusEvents(task.id)).filter((e) => e.toStatus === TaskStatus.Succeeded);
     expect(ends).toHaveLength(1);
   });

@@ -22,6 +22,8 @@ import { TaskStatus } from '../lifecycle/task-status';
 const RECONCILE_TICK_MS = 1000;
 /** Executor calls in flight at once, so a thousand runs never means a thousand calls. */
 const INSPECT_CONCURRENCY = 16;
+/** Runs remembered as settled here, so a pass holding an older read of them skips them. */
+const SETTLED_RUNS_KEPT = 1000;
 
 @Injectable()
 export class Reconciler {
@@ -31,6 +33,13 @@ export class Reconciler {
     pass: () => this.pass(),
     isLeader: () => this.lock.isLeader,
   });
+  /**
+   * Runs this process is settling or has settled, task id → attempt. A run's end is
+   * settled by the process that saw it (reconcileEnded) and by the leader's pass; a pass
+   * that read the task before that settle would inspect and settle it again, costing a
+   * few statements that change nothing (every move is conditional).
+   */
+  private readonly settling = new Map<string, number>();
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
@@ -64,7 +73,9 @@ export class Reconciler {
     );
     const settled = await mapConcurrent(active, INSPECT_CONCURRENCY, async (task) =>
       this.lock.isLeader
-        ? this.reconcile(task, attempts.get(task.id)).catch((error) => this.logFailure(error, task))
+        ? this.reconcileOnce(task, attempts.get(task.id)).catch((error) =>
+            this.logFailure(error, task),
+          )
         : false,
     );
     await this.requeueStale();
@@ -82,7 +93,22 @@ export class Reconciler {
     const active = task?.status === TaskStatus.Running || task?.status === TaskStatus.Cancelling;
     if (!task || !active || task.attempt !== run.attempt) return false;
     const attempts = await this.attempts.current(new Map([[task.id, task.attempt]]));
-    return this.reconcile(task, attempts.get(task.id));
+    return this.reconcileOnce(task, attempts.get(task.id));
+  }
+
+  /** reconcile, unless this process is settling or has settled this attempt already. */
+  private async reconcileOnce(task: Task, attempt: TaskAttempt | undefined): Promise<boolean> {
+    if (this.settling.get(task.id) === task.attempt) return false;
+    this.settling.set(task.id, task.attempt);
+    let settled = false;
+    try {
+      settled = await this.reconcile(task, attempt);
+      return settled;
+    } finally {
+      if (!settled) this.settling.delete(task.id);
+      else if (this.settling.size > SETTLED_RUNS_KEPT)
+        this.settling.delete(this.settling.keys().next().value!);
+    }
   }
 
   /** Returns true when the task left its active status (capacity was freed). */
