@@ -2,15 +2,25 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
+import { HotQuery } from '../../../infra/database/hot-query';
 import { UserQuota } from './entities/user-quota.entity';
 
 @Injectable()
 export class UserQuotaRepository {
-  constructor(@InjectRepository(UserQuota) private readonly quotas: Repository<UserQuota>) {}
+  /** One user's quota, read on every submit. */
+  private readonly ofUser: HotQuery<UserQuota>;
+
+  constructor(@InjectRepository(UserQuota) private readonly quotas: Repository<UserQuota>) {
+    this.ofUser = new HotQuery<UserQuota>(quotas.manager.connection, 'q');
+  }
 
   async forUsers(userIds: readonly string[]): Promise<UserQuota[]> {
     if (userIds.length === 0) return [];
-    return this.quotas.findBy({ userId: In([...userIds]) });
+    if (userIds.length > 1) return this.quotas.findBy({ userId: In([...userIds]) });
+    const query = this.quotas
+      .createQueryBuilder('q')
+      .where('q.userId = :userId', { userId: userIds[0] });
+    return this.ofUser.getMany(query, 'of one user');
   }
 
   all(): Promise<UserQuota[]> {
