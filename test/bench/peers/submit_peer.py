@@ -4,48 +4,14 @@
 # fields the benchmark sends, inserts one row and answers 201 with it. Run by
 # tasks-submit.bench.js, which creates the table.
 import json
-import os
 import uuid
 from datetime import datetime, timezone
 
-import jwt
-import psycopg2
 from flask import Flask, request
 
-SECRET = os.environ["PEER_JWT_SECRET"]
-ISSUER = os.environ["PEER_JWT_ISSUER"]
-AUDIENCE = os.environ["PEER_JWT_AUDIENCE"]
-DATABASE_URL = os.environ["DATABASE_URL"]
+from peer_support import connection, principal, problem
 
 app = Flask(__name__)
-_connection = None
-
-
-def connection():
-    """One connection per sync worker, opened on its first request."""
-    global _connection
-    if _connection is None or _connection.closed:
-        _connection = psycopg2.connect(DATABASE_URL)
-    return _connection
-
-
-def problem(status, title, errors=None):
-    body = {"type": "about:blank", "title": title, "status": status}
-    if errors:
-        body["errors"] = errors
-    return app.response_class(json.dumps(body), status, mimetype="application/problem+json")
-
-
-def principal():
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None
-    try:
-        return jwt.decode(
-            header[7:], SECRET, algorithms=["HS256"], issuer=ISSUER, audience=AUDIENCE
-        )
-    except jwt.InvalidTokenError:
-        return None
 
 
 def is_int(value):
