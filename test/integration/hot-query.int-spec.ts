@@ -1,16 +1,11 @@
-// HotQuery, the read path of the list, the authenticator and a task's steps, on both
-// databases: the same entities TypeORM's own getMany builds, and on PostgreSQL one prepared statement per
+// HotQuery, the list's and the authenticator's read path, on both databases: the same
+// entities TypeORM's own getMany builds, and on PostgreSQL one prepared statement per
 // query shape on each connection rather than a parse and plan per request.
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { HotQuery } from '../../src/infra/database/hot-query';
 import { Role } from '../../src/modules/auth/role';
 import { User } from '../../src/modules/auth/users/user.entity';
-import { AttemptStatus } from '../../src/modules/tasks/lifecycle/attempt-status';
-import { TaskAttempt } from '../../src/modules/tasks/persistence/entities/task-attempt.entity';
-import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
-import { TaskAttemptRepository } from '../../src/modules/tasks/persistence/task-attempt.repository';
-import { taskRow } from '../support/task-row';
 import { connectToTarget, databaseTargets } from '../support/database-targets';
 
 describe.each(databaseTargets('kiln-hot-query'))('HotQuery on $name', (target) => {
@@ -89,33 +84,4 @@ describe.each(databaseTargets('kiln-hot-query'))('HotQuery on $name', (target) =
       );
     });
   }
-
-  it("reads a task's attempts, handle and dates included, as TypeORM does", async () => {
-    const task = taskRow();
-    await dataSource.getRepository(Task).insert(task);
-    const attempts = dataSource.getRepository(TaskAttempt);
-    for (const number of [1, 2]) {
-      await attempts.insert({
-        id: randomUUID(),
-        taskId: task.id,
-        number,
-        executor: 'local',
-        status: number === 1 ? AttemptStatus.Failed : AttemptStatus.Running,
-        handle: { executor: 'local', id: `${number}:99`, logPath: '/runs/log.txt' },
-        runTokenHash: null,
-        queuedAt: new Date(Date.UTC(2026, 0, number, 12, 0, 0, 123)),
-        startedAt: new Date(Date.UTC(2026, 0, number, 12, 0, 1)),
-        finishedAt: null,
-        exitCode: number === 1 ? 3 : null,
-        reason: null,
-      });
-    }
-    const repository = new TaskAttemptRepository(attempts);
-
-    const current = await repository.current(new Map([[task.id, 2]]));
-
-    const expected = await attempts.findOneByOrFail({ taskId: task.id, number: 2 });
-    expect({ ...current.get(task.id) }).toEqual({ ...expected });
-    expect(current.get(task.id)?.queuedAt).toEqual(new Date(Date.UTC(2026, 0, 2, 12, 0, 0, 123)));
-  });
 });

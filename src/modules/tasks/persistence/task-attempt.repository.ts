@@ -3,7 +3,6 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Repository } from 'typeorm';
-import { HotQuery } from '../../../infra/database/hot-query';
 import type { RunHandle } from '../../runtimes';
 import { AttemptStatus } from '../lifecycle/attempt-status';
 import { TaskAttempt } from './entities/task-attempt.entity';
@@ -22,12 +21,7 @@ export interface AttemptEnd {
 
 @Injectable()
 export class TaskAttemptRepository {
-  /** The attempts of one task, read whenever one of its runs starts or ends. */
-  private readonly ofTask: HotQuery<TaskAttempt>;
-
-  constructor(@InjectRepository(TaskAttempt) private readonly attempts: Repository<TaskAttempt>) {
-    this.ofTask = new HotQuery<TaskAttempt>(attempts.manager.connection, 'a');
-  }
+  constructor(@InjectRepository(TaskAttempt) private readonly attempts: Repository<TaskAttempt>) {}
 
   async insertQueued(attempt: NewAttempt): Promise<void> {
     await this.attempts.insert({
@@ -103,20 +97,12 @@ export class TaskAttemptRepository {
   /** The attempts numbered as given per task, in one query rather than one per task. */
   async current(numbers: ReadonlyMap<string, number>): Promise<Map<string, TaskAttempt>> {
     if (numbers.size === 0) return new Map();
-    const rows = await this.attemptsOf([...numbers.keys()]);
+    const rows = await this.attempts.findBy({ taskId: In([...numbers.keys()]) });
     return new Map(
       rows
         .filter((attempt) => numbers.get(attempt.taskId) === attempt.number)
         .map((attempt) => [attempt.taskId, attempt]),
     );
-  }
-
-  private attemptsOf(taskIds: string[]): Promise<TaskAttempt[]> {
-    if (taskIds.length > 1) return this.attempts.findBy({ taskId: In(taskIds) });
-    const query = this.attempts
-      .createQueryBuilder('a')
-      .where('a.taskId = :taskId', { taskId: taskIds[0] });
-    return this.ofTask.getMany(query, 'of one task');
   }
 
   /** The running attempt of `taskId` whose run token hashes to `runTokenHash`. */

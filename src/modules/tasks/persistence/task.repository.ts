@@ -5,7 +5,6 @@ import { Brackets, DataSource, EntityManager, In, LessThan, Repository } from 't
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConditionalTransition } from '../../../infra/database/conditional-transition';
 import { DatabaseDialect } from '../../../infra/database/dialect';
-import { HotQuery } from '../../../infra/database/hot-query';
 import { inTransaction } from '../../../infra/database/transaction';
 import { ACTIVE_STATUSES, TaskStatus } from '../lifecycle/task-status';
 import { TaskEvent } from './entities/task-event.entity';
@@ -48,8 +47,6 @@ export interface ActiveUsageRow {
 @Injectable()
 export class TaskRepository {
   private readonly transition: ConditionalTransition<Task, TaskEvent>;
-  /** findById, read on every step of every task's life. */
-  private readonly byId: HotQuery<Task>;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -59,7 +56,6 @@ export class TaskRepository {
     private readonly dependencies: TaskDependencyRepository,
   ) {
     this.transition = new ConditionalTransition(dataSource, dialect, Task, TaskEvent);
-    this.byId = new HotQuery<Task>(dataSource, 't');
   }
 
   /**
@@ -89,10 +85,8 @@ export class TaskRepository {
     return moved && { task: moved.row, event: moved.event };
   }
 
-  async findById(id: string): Promise<Task | null> {
-    const query = this.tasks.createQueryBuilder('t').where('t.id = :id', { id });
-    const [task] = await this.byId.getMany(query, 'by id');
-    return task ?? null;
+  findById(id: string): Promise<Task | null> {
+    return this.tasks.findOneBy({ id });
   }
 
   findByIdempotencyKey(ownerId: string, idempotencyKey: string): Promise<Task | null> {
