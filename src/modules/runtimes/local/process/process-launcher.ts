@@ -35,7 +35,6 @@ export class LaunchedProcess {
   private early: Array<[1 | 2, Buffer]> = [];
   private resolveExit!: (exit: ChildExit) => void;
   private resolveClose!: () => void;
-  private hasExited = false;
 
   constructor(private readonly releaseOutput: () => void) {
     this.exited = new Promise((resolve) => (this.resolveExit = resolve));
@@ -60,7 +59,6 @@ export class LaunchedProcess {
   }
 
   exit(exit: ChildExit): void {
-    this.hasExited = true;
     this.resolveExit(exit);
   }
 
@@ -68,9 +66,12 @@ export class LaunchedProcess {
     this.resolveClose();
   }
 
-  /** The launcher is gone: nobody will see this process end, or read its output. */
+  /**
+   * The launcher is gone: nobody will see this process end, or read its output. (An
+   * exit already reported stands: a promise settles once.)
+   */
   orphan(): void {
-    if (!this.hasExited) this.exit({ code: null, signal: null, lostReason: LAUNCHER_DIED });
+    this.exit({ code: null, signal: null, lostReason: LAUNCHER_DIED });
     this.close();
   }
 }
@@ -83,9 +84,9 @@ type LauncherEvent =
   | { id: number; event: 'close' };
 
 interface Launch {
+  /** Its pid is set once the launcher reported the start. */
   child: LaunchedProcess;
-  started: { resolve: (process: LaunchedProcess) => void; reject: (error: Error) => void };
-  spawned: boolean;
+  started: { resolve: (child: LaunchedProcess) => void; reject: (error: Error) => void };
 }
 
 export class ProcessLauncher {
@@ -100,13 +101,16 @@ export class ProcessLauncher {
     const id = this.nextId++;
     const child = new LaunchedProcess(() => this.send(launcher, { op: 'release', id }));
     return new Promise<LaunchedProcess>((resolve, reject) => {
-      this.launches.set(id, { child, started: { resolve, reject }, spawned: false });
+      this.launches.set(id, { child, started: { resolve, reject } });
       launcher.channel?.ref();
       this.send(launcher, { op: 'spawn', id, ...spec });
     });
   }
 
-  /** Lets the launcher exit; runs it started and Kiln has not stopped carry on as orphans. */
+  /**
+   * Lets the launcher exit, at shutdown once the runs are stopped. A run still in flight
+   * then ends as if the launcher had died.
+   */
   close(): void {
     if (this.launcher?.connected) this.launcher.disconnect();
     this.launcher = undefined;
@@ -139,7 +143,6 @@ export class ProcessLauncher {
       case 'spawn':
         child.pid = event.pid;
         child.startTime = startTimeFromStat(event.pid, event.stat) ?? '0';
-        launch.spawned = true;
         launch.started.resolve(child);
         return;
       case 'error':
@@ -170,7 +173,7 @@ export class ProcessLauncher {
     );
     for (const [id, launch] of this.launches) {
       this.forget(id);
-      if (launch.spawned) launch.child.orphan();
+      if (launch.child.pid) launch.child.orphan();
       else launch.started.reject(new Error(LAUNCHER_DIED));
     }
   }
