@@ -5,6 +5,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { ProcessRole } from '../../../common/process/process-role';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
+import type { RunHandle } from '../../runtimes';
 import { RuntimeRegistry } from '../../runtimes';
 import { Task } from '../persistence/entities/task.entity';
 import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
@@ -18,6 +19,10 @@ import { TaskLifecycle } from '../lifecycle/task-lifecycle';
 import { TaskStatus } from '../lifecycle/task-status';
 import { messageOf } from '../../../common/errors/message-of';
 import { isTransientError } from '../../../common/retry/transient-error';
+import { retry } from '../../../common/retry/retry';
+
+/** Tries at recording a started run, over a few seconds of a database blip. */
+const RECORD_RETRY = { attempts: 5, baseDelayMs: 200 };
 
 @Injectable()
 export class LaunchWorker implements OnApplicationBootstrap {
@@ -50,22 +55,53 @@ export class LaunchWorker implements OnApplicationBootstrap {
     );
     if (!started) return; // cancelled, already launched, or a stale job
     const { task, attempt: attemptRow } = started;
+    const executor = this.executors.get(attemptRow.executor);
+    let handle: RunHandle;
     try {
-      const executor = this.executors.get(attemptRow.executor);
-      const handle = await executor.launch(this.specs.build(task, attempt, runToken));
-      await this.attempts.recordHandle(taskId, attempt, handle);
-      await this.stopIfCancelledMeanwhile(taskId, attempt, () =>
-        executor.stop(handle, this.config.tasks.stopGraceMs),
-      );
+      handle = await executor.launch(this.specs.build(task, attempt, runToken));
     } catch (error) {
-      const reason = `the ${attemptRow.executor} executor could not start the run: ${messageOf(error)}`;
-      this.logger.warn({ taskId, attempt, err: error }, reason);
-      // A runtime that could not be reached says nothing about the task: like a lost
-      // run, it is retried without spending one of the task's own retries.
-      const outcome = isTransientError(error)
-        ? ({ state: 'lost', reason } as const)
-        : ({ state: 'failed', reason } as const);
-      await this.outcomes.settle(task, attempt, outcome);
+      await this.settleFailedLaunch(task, attempt, attemptRow.executor, error);
+      return;
+    }
+    // From here the run exists. Nothing that fails now may end the attempt: its retry
+    // would run beside it. A handle left unrecorded is adopted by the reconciler, which
+    // finds the run through the executor.
+    await this.afterLaunch(taskId, attempt, handle, () =>
+      executor.stop(handle, this.config.tasks.stopGraceMs),
+    );
+  }
+
+  private async settleFailedLaunch(
+    task: Task,
+    attempt: number,
+    executor: string,
+    error: unknown,
+  ): Promise<void> {
+    const reason = `the ${executor} executor could not start the run: ${messageOf(error)}`;
+    this.logger.warn({ taskId: task.id, attempt, err: error }, reason);
+    // A runtime that could not be reached says nothing about the task: like a lost
+    // run, it is retried without spending one of the task's own retries.
+    const outcome = isTransientError(error)
+      ? ({ state: 'lost', reason } as const)
+      : ({ state: 'failed', reason } as const);
+    await this.outcomes.settle(task, attempt, outcome);
+  }
+
+  /** Records the handle, then stops the run if the task was cancelled while it started. */
+  private async afterLaunch(
+    taskId: string,
+    attempt: number,
+    handle: RunHandle,
+    stop: () => Promise<void>,
+  ): Promise<void> {
+    try {
+      await retry(() => this.attempts.recordHandle(taskId, attempt, handle), RECORD_RETRY);
+      await retry(() => this.stopIfCancelledMeanwhile(taskId, attempt, stop), RECORD_RETRY);
+    } catch (error) {
+      this.logger.warn(
+        { taskId, attempt, err: error },
+        'the run started but its handle or a cancel could not be checked; the reconciler adopts it',
+      );
     }
   }
 
