@@ -119,17 +119,27 @@ describe('fault soak: two replicas under load through database, Redis and leader
       crashed: [],
     });
 
+    // Killed while it supervises a run: that run must not also finish beside its retry.
     let leading: KilnProcess | undefined;
-    await waitUntil(async () => (leading = await leader()) !== undefined, { timeoutMs: 30_000 });
-    expect(leading).toBeDefined();
+    const found = await waitUntil(
+      async () => {
+        leading = await leader();
+        return leading !== undefined && processesIn(dataDir, leading.pid).length > 0;
+      },
+      { timeoutMs: 30_000, intervalMs: 50 },
+    );
+    expect(found.satisfied).toBe(true);
     await replicas.kill(leading!, 'SIGKILL');
     await replicas.add();
     await pause(10_000); // load keeps coming while the new leader takes over
   }
 });
 
-/** Pids of processes whose working directory lies in `dir` (runs start in their run directory). */
-function processesIn(dir: string): number[] {
+/**
+ * Pids of processes whose working directory lies in `dir` (runs start in their run
+ * directory), only those descending from `ancestor` when given.
+ */
+function processesIn(dir: string, ancestor?: number): number[] {
   const pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
   return pids
     .filter((pid) => {
@@ -139,5 +149,22 @@ function processesIn(dir: string): number[] {
         return false;
       }
     })
-    .map(Number);
+    .map(Number)
+    .filter((pid) => ancestor === undefined || descendsFrom(pid, ancestor));
+}
+
+function descendsFrom(pid: number, ancestor: number): boolean {
+  for (let current = pid; current > 1; current = parentOf(current)) {
+    if (current === ancestor) return true;
+  }
+  return false;
+}
+
+function parentOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
 }

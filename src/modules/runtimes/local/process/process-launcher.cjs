@@ -25,9 +25,14 @@ process.on('message', (message) => {
   else if (message.op === 'release') release(message.id);
 });
 
-// Kiln exited. The runs it started go on as they would have, had Kiln started them
-// itself: their output pipes end here, and the next Kiln process treats them as orphans.
-process.on('disconnect', () => process.exit(0));
+// Kiln exited, or was killed. Nobody reads the runs' output or sees them end any more,
+// and the next Kiln process takes them for lost and retries them: stop them now, so a
+// run never finishes unseen beside its own retry, and its GPUs are free at once. (A
+// sandboxed run would die with this process anyway: bubblewrap's --die-with-parent.)
+process.on('disconnect', () => {
+  for (const child of children.values()) killGroup(child.pid);
+  process.exit(0);
+});
 
 function start({ id, file, args, cwd, env, uid, gid }) {
   let child;
@@ -76,6 +81,14 @@ function release(id) {
   if (!child) return;
   child.stdout.destroy();
   child.stderr.destroy();
+}
+
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    // the group is gone already
+  }
 }
 
 function readStat(pid) {
