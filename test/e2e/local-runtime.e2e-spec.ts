@@ -1,6 +1,6 @@
 // The local runtime against real child processes: the example training script,
 // failures, stop, GPUs, restarts (a second runtime over the same runs directory).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { Test, TestingModule } from '@nestjs/testing';
@@ -363,6 +363,21 @@ describe.each(['sandbox', 'none'])(
       const next = await runtime.launch(spec({ command: ['sh', '-c', 'echo after'] }));
       await expect(followToEnd(runtime, next)).resolves.toEqual(['after']);
       await expect(runtime.inspect(next)).resolves.toEqual({ state: 'succeeded', exitCode: 0 });
+    });
+
+    it('stops a run whose handle it could not record, and gives its GPUs back', async () => {
+      const run = spec({
+        command: ['sh', '-c', 'exec sleep 60'],
+        resources: { cpu: 1, memoryMiB: 256, gpu: 1 },
+      });
+      // A directory where handle.json goes: the run starts, then its record cannot be written.
+      mkdirSync(join(runtime.runsDir, run.taskId, '1', 'handle.json'), { recursive: true });
+
+      await expect(runtime.launch(run)).rejects.toMatchObject({ code: 'EISDIR' });
+
+      // Its launch failed and will be retried: this run must not go on beside the retry.
+      expect(processesOfTask(run.taskId)).toEqual([]);
+      expect(runtime.freeGpus).toBe(2);
     });
 
     it('answers for a run another live Kiln process supervises, and passes a stop on to it', async () => {

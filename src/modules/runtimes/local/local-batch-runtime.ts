@@ -250,44 +250,54 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
   private async start(spec: RunSpec, paths: RunPaths): Promise<LocalRun> {
     if (this.shuttingDown)
       throw new Error('Kiln is shutting down; the local runtime starts no new runs');
-    const cwd = resolveWorkingDir(paths.runDir, spec.workingDir);
     await this.superviseRuns();
     const gpus = this.gpus.allocate(spec.resources.gpu);
+    let run: LocalRun;
     try {
-      const env = buildRunEnvironment(
-        spec,
-        { outputDir: paths.outputDir, gpus },
-        this.sandboxing.parentEnv(),
-      );
-      await this.layOutRunDirectory(spec, paths, cwd);
-      const usesGpus = gpus.length > 0;
-      const runProcess = await this.sandboxing.processFor(
-        commandLine(spec),
-        paths,
-        cwd,
-        env,
-        usesGpus,
-      );
-      const run = await LocalRun.start({
-        spec,
-        paths,
-        process: runProcess,
-        launcher: this.launcher,
-        maxLineLength: this.maxLineLength,
-        stopGraceMs: this.stopGraceMs,
-        outputDrainMs: this.outputDrainMs,
-        reporter: this.reporter,
-        supervisor: this.supervisors.selfId,
-        onFinished: () => this.gpus.release(gpus),
-      });
-      this.liveRuns.set(paths.runDir, run);
-      void run.ended().then((ended) => this.retire(paths.runDir, run, ended));
-      await writeHandleRecord(paths, run.handle);
-      return run;
+      run = await this.startProcess(spec, paths, gpus);
     } catch (error) {
       this.gpus.release(gpus);
       throw error;
     }
+    this.liveRuns.set(paths.runDir, run);
+    void run.ended().then((ended) => this.retire(paths.runDir, run, ended));
+    await writeHandleRecord(paths, run.handle).catch(async (error: unknown) => {
+      // No other Kiln process could find the run, and this launch fails and is retried:
+      // the run must not go on beside its retry.
+      await run.stop(0);
+      throw error;
+    });
+    return run;
+  }
+
+  /** Lays out the run directory and starts the run's process; the run frees `gpus` at its end. */
+  private async startProcess(spec: RunSpec, paths: RunPaths, gpus: number[]): Promise<LocalRun> {
+    const cwd = resolveWorkingDir(paths.runDir, spec.workingDir);
+    const env = buildRunEnvironment(
+      spec,
+      { outputDir: paths.outputDir, gpus },
+      this.sandboxing.parentEnv(),
+    );
+    await this.layOutRunDirectory(spec, paths, cwd);
+    const runProcess = await this.sandboxing.processFor(
+      commandLine(spec),
+      paths,
+      cwd,
+      env,
+      gpus.length > 0,
+    );
+    return LocalRun.start({
+      spec,
+      paths,
+      process: runProcess,
+      launcher: this.launcher,
+      maxLineLength: this.maxLineLength,
+      stopGraceMs: this.stopGraceMs,
+      outputDrainMs: this.outputDrainMs,
+      reporter: this.reporter,
+      supervisor: this.supervisors.selfId,
+      onFinished: () => this.gpus.release(gpus),
+    });
   }
 
   private async layOutRunDirectory(spec: RunSpec, paths: RunPaths, cwd: string): Promise<void> {
@@ -410,11 +420,14 @@ export class LocalBatchRuntime implements BatchRuntime, OnModuleInit, OnApplicat
     if (this.liveRuns.get(runDir) === run) this.liveRuns.delete(runDir);
     const current = this.runs.get(runDir);
     if (!current) return;
-    void current.then((kept) => {
-      if (kept !== run) return;
-      this.runs.set(runDir, Promise.resolve(ended));
-      this.forgetOldRuns(runDir);
-    });
+    void current.then(
+      (kept) => {
+        if (kept !== run) return;
+        this.runs.set(runDir, Promise.resolve(ended));
+        this.forgetOldRuns(runDir);
+      },
+      () => undefined, // its start failed after the process started: launch forgets it
+    );
   }
 
   private forgetOldRuns(finishedRunDir: string): void {
