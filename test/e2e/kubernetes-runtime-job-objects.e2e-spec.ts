@@ -82,6 +82,17 @@ describe('KubernetesBatchRuntime: the objects it sends', () => {
     ]);
   });
 
+  it('deletes the Job when its Secret cannot be made, so the retry leaves no pod waiting for it', async () => {
+    const spec = makeSpec();
+    k.api.failNext(1, 403, (r) => r.method === 'POST' && r.path.endsWith('/secrets'));
+
+    await expect(k.runtime.launch(spec)).rejects.toMatchObject({ code: 403 });
+
+    expect(
+      k.api.jobs().filter((job) => job.metadata.labels?.['kiln.dev/task-id'] === spec.taskId),
+    ).toEqual([]);
+  });
+
   it('sends only objects the Kubernetes schema accepts, with GPUs and the queue pod template', async () => {
     const { jobName } = await k.launched(
       makeSpec({ queue: 'gpu', resources: { cpu: 0.5, memoryMiB: 16384, gpu: 2 } }),

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import type { V1Job, V1Pod, V1Secret } from '@kubernetes/client-node';
 import { DNS_LABEL } from '../../../common/validation/dns-label';
+import { messageOf } from '../../../common/errors/message-of';
 import { waitUntil } from '../../../common/wait-until';
 import { KilnConfig } from '../../../config/kiln.config';
 import { LEADER_LOCK, LeaderLock } from '../../../infra/lock/leader-lock.port';
@@ -93,11 +94,7 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
     const { api, watcher } = this.connect();
     watcher.watch(context.namespace);
     const job = await this.createJob(api, buildRunJob(spec, context));
-    if (needsSecret(spec)) {
-      const uid = job.metadata?.uid;
-      if (!uid) throw new Error(`Job ${context.jobName} has no uid`);
-      await this.createSecret(api, buildRunSecret(spec, context, { uid }));
-    }
+    if (needsSecret(spec)) await this.createRunSecret(api, spec, context, job);
     this.logger.log(`launched Job ${context.namespace}/${context.jobName}`);
     return this.handleOf(context.namespace, context.jobName);
   }
@@ -254,6 +251,30 @@ export class KubernetesBatchRuntime implements BatchRuntime, OnModuleDestroy {
     } catch (error) {
       if (!isAlreadyExists(error)) throw error;
       return api.readJob(namespace, name);
+    }
+  }
+
+  /**
+   * The Secret with the run token, owned by the Job. When it cannot be made the launch
+   * fails and its retry makes another Job: this one, whose pod waits for the Secret, is
+   * deleted rather than left holding the cluster's resources.
+   */
+  private async createRunSecret(
+    api: KubeApiGateway,
+    spec: RunSpec,
+    context: RunObjectsContext,
+    job: V1Job,
+  ): Promise<void> {
+    const uid = job.metadata?.uid;
+    if (!uid) throw new Error(`Job ${context.jobName} has no uid`);
+    try {
+      await this.createSecret(api, buildRunSecret(spec, context, { uid }));
+    } catch (error) {
+      await ignoreNotFound(api.deleteJob(context.namespace, context.jobName)).catch(
+        (deleteError: unknown) =>
+          this.logger.warn(`Could not delete Job ${context.jobName}: ${messageOf(deleteError)}`),
+      );
+      throw error;
     }
   }
 
