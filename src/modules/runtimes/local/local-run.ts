@@ -13,7 +13,7 @@ import type { RunProcess } from './process/detached-process';
 import { LineSplitter } from './process/line-splitter';
 import type { GrowingLog } from './process/log-reader';
 import type { ChildExit, LaunchedProcess, ProcessLauncher } from './process/process-launcher';
-import { formatRunId, signalRun } from './process/process-identity';
+import { formatRunId, sandboxSettled, signalRun } from './process/process-identity';
 import { messageOf } from '../../../common/errors/message-of';
 import {
   ExitRecord,
@@ -43,6 +43,8 @@ export interface LocalRunOptions {
 }
 
 const logger = new Logger('LocalBatchRuntime');
+/** How long a stop waits for a sandbox still being set up (it takes milliseconds). */
+const SANDBOX_SETUP_WAIT_MS = 5000;
 
 export class LocalRun implements GrowingLog {
   private readonly events = new EventEmitter().setMaxListeners(0);
@@ -103,6 +105,10 @@ export class LocalRun implements GrowingLog {
   async stop(graceMs: number, options: StopOptions = {}): Promise<void> {
     if (this.result) return;
     if (options.timedOut) this.timedOut = true;
+    if (this.options.process.sandboxed) {
+      await sandboxSettled(this.child.pid, SANDBOX_SETUP_WAIT_MS);
+      if (this.result) return;
+    }
     signalRun(this.child.pid, 'SIGTERM');
     const kill = setTimeout(() => signalRun(this.child.pid, 'SIGKILL'), graceMs);
     try {

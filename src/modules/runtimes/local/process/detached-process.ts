@@ -11,6 +11,8 @@ export interface RunProcess {
   env: Record<string, string>;
   uid?: number;
   gid?: number;
+  /** `file` is the sandbox (bubblewrap) around the workload: see sandboxSettled. */
+  sandboxed?: boolean;
 }
 
 /**

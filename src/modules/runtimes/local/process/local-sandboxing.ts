@@ -85,7 +85,7 @@ export class LocalSandboxing {
     const problem = await sandbox.commandProblem(argv[0], runEnv, layout);
     if (problem) throw new RunStartError(`could not start ${JSON.stringify(argv[0])}: ${problem}`);
     // bubblewrap itself starts in the work directory; it moves into the run's cwd.
-    return { ...sandbox.wrap(argv, layout), cwd: paths.workDir, env: runEnv };
+    return { ...sandbox.wrap(argv, layout), cwd: paths.workDir, env: runEnv, sandboxed: true };
   }
 
   private async probeAndDecide(): Promise<void> {

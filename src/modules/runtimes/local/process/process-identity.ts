@@ -2,6 +2,7 @@
 // the run that once had it (Linux /proc; the local runtime is Linux-only).
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { waitUntil } from '../../../../common/wait-until';
 
 export interface ProcessIdentity {
   pid: number;
@@ -127,6 +128,20 @@ export function signalRun(pid: number, signal: NodeJS.Signals): boolean {
   if (signal !== 'SIGKILL') return signalGroup(sandbox, signal);
   const outer = signalGroup(pid, signal);
   return signalGroup(sandbox, signal) || outer;
+}
+
+/**
+ * Resolves once the sandbox `pid` (bubblewrap) started has its own session, or `pid` is
+ * gone, or `timeoutMs` passed. Until then bubblewrap is still setting the sandbox up, and
+ * its child may not yet have armed its death with bubblewrap's: bubblewrap killed in
+ * that window leaves the run going on alone, in a session no signal of Kiln's reaches.
+ */
+export async function sandboxSettled(pid: number, timeoutMs: number): Promise<void> {
+  await waitUntil(
+    async () =>
+      sandboxSessionOf(pid) !== undefined || (await readProcessIdentity(pid)) === undefined,
+    { timeoutMs, intervalMs: 5 },
+  );
 }
 
 /** The child of `pid` that leads a session of its own (a sandbox's), if there is one. */

@@ -19,6 +19,7 @@ import {
   ProcessIdentity,
   groupExists,
   readChildStartTime,
+  sandboxSettled,
   signalGroup,
   signalRun,
 } from '../process/process-identity';
@@ -47,6 +48,8 @@ const HEALTH_CHECK_TIMEOUT_MS = 2000;
 const ADOPTED_EXIT_POLL_MS = 50;
 /** How long a replica's processes may take to vanish after SIGKILL. */
 const ADOPTED_KILL_WAIT_MS = 5000;
+/** How long a stop waits for a sandbox still being set up (it takes milliseconds). */
+const SANDBOX_SETUP_WAIT_MS = 5000;
 
 const logger = new Logger('LocalServiceRuntime');
 
@@ -56,6 +59,8 @@ export class LocalReplica implements GrowingLog {
   private restarts = 0;
   private startedAt?: Date;
   private child?: ChildProcess;
+  /** Whether `child` is the sandbox around the replica's command. */
+  private sandboxed = false;
   /** The process of a replica an earlier Kiln started: not a child, watched in /proc. */
   private adopted?: ProcessIdentity;
   private exited?: Promise<unknown>;
@@ -124,6 +129,7 @@ export class LocalReplica implements GrowingLog {
     }
     if (this.stopped) return;
     const child = spawnDetachedToFile(spec, this.options.logPath);
+    this.sandboxed = spec.sandboxed === true;
     const startedAt = Date.now();
     this.child = child;
     this.startedAt = new Date(startedAt);
@@ -195,6 +201,7 @@ export class LocalReplica implements GrowingLog {
     if (child?.pid) {
       const pid = child.pid;
       const stopping = Date.now();
+      if (this.sandboxed) await sandboxSettled(pid, SANDBOX_SETUP_WAIT_MS);
       signalRun(pid, 'SIGTERM');
       const kill = setTimeout(() => signalRun(pid, 'SIGKILL'), graceMs);
       await this.exited;
