@@ -43,8 +43,6 @@ export interface LocalRunOptions {
 }
 
 const logger = new Logger('LocalBatchRuntime');
-/** How long a stop waits for a sandbox still being set up (it takes milliseconds). */
-const SANDBOX_SETUP_WAIT_MS = 5000;
 
 export class LocalRun implements GrowingLog {
   private readonly events = new EventEmitter().setMaxListeners(0);
@@ -106,7 +104,7 @@ export class LocalRun implements GrowingLog {
     if (this.result) return;
     if (options.timedOut) this.timedOut = true;
     if (this.options.process.sandboxed) {
-      await sandboxSettled(this.child.pid, SANDBOX_SETUP_WAIT_MS);
+      await sandboxSettled(this.child.pid);
       if (this.result) return;
     }
     signalRun(this.child.pid, 'SIGTERM');

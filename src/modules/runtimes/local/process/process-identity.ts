@@ -130,17 +130,20 @@ export function signalRun(pid: number, signal: NodeJS.Signals): boolean {
   return signalGroup(sandbox, signal) || outer;
 }
 
+/** How long sandboxSettled waits at most: bubblewrap's setup takes milliseconds. */
+const SANDBOX_SETUP_WAIT_MS = 5000;
+
 /**
  * Resolves once the sandbox `pid` (bubblewrap) started has its own session, or `pid` is
- * gone, or `timeoutMs` passed. Until then bubblewrap is still setting the sandbox up, and
- * its child may not yet have armed its death with bubblewrap's: bubblewrap killed in
- * that window leaves the run going on alone, in a session no signal of Kiln's reaches.
+ * gone. Until then bubblewrap is still setting the sandbox up, and its child may not yet
+ * have armed its death with bubblewrap's: bubblewrap killed in that window leaves the
+ * run going on alone, in a session no signal of Kiln's reaches. Call before stopping it.
  */
-export async function sandboxSettled(pid: number, timeoutMs: number): Promise<void> {
+export async function sandboxSettled(pid: number): Promise<void> {
   await waitUntil(
     async () =>
       sandboxSessionOf(pid) !== undefined || (await readProcessIdentity(pid)) === undefined,
-    { timeoutMs, intervalMs: 5 },
+    { timeoutMs: SANDBOX_SETUP_WAIT_MS, intervalMs: 5 },
   );
 }
 

@@ -48,8 +48,6 @@ const HEALTH_CHECK_TIMEOUT_MS = 2000;
 const ADOPTED_EXIT_POLL_MS = 50;
 /** How long a replica's processes may take to vanish after SIGKILL. */
 const ADOPTED_KILL_WAIT_MS = 5000;
-/** How long a stop waits for a sandbox still being set up (it takes milliseconds). */
-const SANDBOX_SETUP_WAIT_MS = 5000;
 
 const logger = new Logger('LocalServiceRuntime');
 
@@ -201,7 +199,7 @@ export class LocalReplica implements GrowingLog {
     if (child?.pid) {
       const pid = child.pid;
       const stopping = Date.now();
-      if (this.sandboxed) await sandboxSettled(pid, SANDBOX_SETUP_WAIT_MS);
+      if (this.sandboxed) await sandboxSettled(pid);
       signalRun(pid, 'SIGTERM');
       const kill = setTimeout(() => signalRun(pid, 'SIGKILL'), graceMs);
       await this.exited;
