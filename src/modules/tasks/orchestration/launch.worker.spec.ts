@@ -2,10 +2,9 @@
 // would run beside it. On a real (in-memory) SQLite database, with a runtime that counts
 // its launches and a database that fails to record the handle.
 import { randomUUID } from 'node:crypto';
-import type { KilnConfig } from '../../../config/kiln.config';
-import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import type { JobQueues, Job } from '../../../infra/jobs/job-queue.port';
 import type { RunHandle, RunSpec, RuntimeRegistry } from '../../runtimes';
+import { UnknownRuntimeError } from '../../runtimes/runtime.registry';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
 import { TaskStatus } from '../lifecycle/task-status';
 import type { Task } from '../persistence/entities/task.entity';
@@ -17,13 +16,14 @@ import type { LaunchOrder } from './launch-order';
 import { Reconciler } from './reconciler.service';
 import { MemoryLeaderLock } from '../../../infra/lock/drivers/memory-leader-lock';
 import { pendingTaskRow } from '../../../../test/support/task-row';
-import { openTaskStore, TaskStore } from '../../../../test/support/task-store';
+import {
+  LOCAL_QUEUE,
+  openTaskStore,
+  TASKS_CONFIG,
+  TaskStore,
+} from '../../../../test/support/task-store';
 
-const QUEUE = { name: 'default', runtime: 'local' } as TaskQueueConfig;
 const OWNER = randomUUID();
-const CONFIG = {
-  tasks: { stopGraceMs: 10, launchGraceSeconds: 60, requeueAfterSeconds: 60, maxLostRetries: 3 },
-} as unknown as KilnConfig;
 
 describe('launching a run', () => {
   let store: TaskStore;
@@ -61,33 +61,56 @@ describe('launching a run', () => {
       const failure = recordFailures.shift();
       return failure ? Promise.reject(failure) : recordHandle(...args);
     };
-    worker = new LaunchWorker(
-      CONFIG,
+    worker = launchWorker(executors);
+  });
+
+  function launchWorker(registry: RuntimeRegistry): LaunchWorker {
+    return new LaunchWorker(
+      TASKS_CONFIG,
       {} as JobQueues,
       store.tasks,
-      attempts,
-      executors,
+      store.attempts,
+      registry,
       store.lifecycle,
       {
         build: (task: Task, attempt: number) => ({ taskId: task.id, attempt }),
       } as unknown as RunSpecFactory,
-      new RunOutcomes(CONFIG, store.lifecycle),
+      new RunOutcomes(TASKS_CONFIG, store.lifecycle),
       { queues: new Map() } as unknown as CapacityService,
     );
-  });
+  }
 
   afterEach(() => store.close());
 
   async function queuedTask(): Promise<Task> {
     const task = pendingTaskRow({ ownerId: OWNER, name: 'train', retryBackoffSeconds: 10 });
     await store.tasks.insert(task, { actor: OWNER, reason: 'submitted' });
-    await store.lifecycle.queue(task, QUEUE);
+    await store.lifecycle.queue(task, LOCAL_QUEUE);
     return task;
   }
 
   function launchOrder(task: Task): Job<LaunchOrder> {
     return { data: { taskId: task.id, attempt: 1 } } as Job<LaunchOrder>;
   }
+
+  it('ends the attempt it started when the queue names a runtime this Kiln no longer has', async () => {
+    const task = await queuedTask();
+    const unknown = {
+      get: (name: string) => {
+        throw new UnknownRuntimeError(name, ['local']);
+      },
+    } as unknown as RuntimeRegistry;
+
+    await launchWorker(unknown).launch(launchOrder(task));
+
+    expect(launches).toEqual([]);
+    expect(await store.tasks.findById(task.id)).not.toMatchObject({
+      status: TaskStatus.Running,
+    });
+    expect((await store.attempts.one(task.id, 1))?.reason).toMatch(
+      /the local executor could not start the run: No runtime named "local"/,
+    );
+  });
 
   it('records the handle after a database blip, keeping the attempt it started', async () => {
     const task = await queuedTask();
@@ -118,12 +141,12 @@ describe('launching a run', () => {
     expect(stops).toEqual([]);
     const lock = new MemoryLeaderLock();
     const reconciler = new Reconciler(
-      CONFIG,
+      TASKS_CONFIG,
       store.tasks,
       store.attempts,
       lock,
       executors,
-      new RunOutcomes(CONFIG, store.lifecycle),
+      new RunOutcomes(TASKS_CONFIG, store.lifecycle),
       store.lifecycle,
       { wake: () => undefined } as unknown as Dispatcher,
     );

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { ProcessRole } from '../../../common/process/process-role';
 import { KilnConfig } from '../../../config/kiln.config';
 import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
-import type { RunHandle } from '../../runtimes';
+import type { BatchRuntime, RunHandle } from '../../runtimes';
 import { RuntimeRegistry } from '../../runtimes';
 import { Task } from '../persistence/entities/task.entity';
 import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
@@ -55,9 +55,11 @@ export class LaunchWorker implements OnApplicationBootstrap {
     );
     if (!started) return; // cancelled, already launched, or a stale job
     const { task, attempt: attemptRow } = started;
-    const executor = this.executors.get(attemptRow.executor);
+    let executor: BatchRuntime;
     let handle: RunHandle;
     try {
+      // an unknown runtime (a queue configured away) fails the attempt like a failed start
+      executor = this.executors.get(attemptRow.executor);
       handle = await executor.launch(this.specs.build(task, attempt, runToken));
     } catch (error) {
       await this.settleFailedLaunch(task, attempt, attemptRow.executor, error);
