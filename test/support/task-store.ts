@@ -1,6 +1,8 @@
 // The tasks module's persistence and lifecycle on a fresh in-memory SQLite database, for
 // unit tests of one service that want the real SQL without an application around it.
 import { DataSource } from 'typeorm';
+import type { KilnConfig } from '../../src/config/kiln.config';
+import type { TaskQueueConfig } from '../../src/config/sections/tasks.config';
 import { DatabaseDialect } from '../../src/infra/database/dialect';
 import { SCHEMA } from '../../src/schema';
 import { TaskLifecycle } from '../../src/modules/tasks/lifecycle/task-lifecycle';
@@ -12,6 +14,14 @@ import { TaskAttemptRepository } from '../../src/modules/tasks/persistence/task-
 import { TaskDependencyRepository } from '../../src/modules/tasks/persistence/task-dependency.repository';
 import { TaskEventRepository } from '../../src/modules/tasks/persistence/task-event.repository';
 import { TaskRepository } from '../../src/modules/tasks/persistence/task.repository';
+
+/** A queue on the local runtime, for tasks the tests queue. */
+export const LOCAL_QUEUE = { name: 'default', runtime: 'local' } as TaskQueueConfig;
+
+/** The task settings the orchestration services read, with a short stop grace. */
+export const TASKS_CONFIG = {
+  tasks: { stopGraceMs: 10, launchGraceSeconds: 60, requeueAfterSeconds: 60, maxLostRetries: 3 },
+} as unknown as KilnConfig;
 
 export interface TaskStore {
   dataSource: DataSource;

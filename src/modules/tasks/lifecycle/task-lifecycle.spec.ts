@@ -2,7 +2,6 @@
 // its attempt together, and a late actor changes neither.
 import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
-import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import { TaskAttempt } from '../persistence/entities/task-attempt.entity';
 import { Task } from '../persistence/entities/task.entity';
 import { TaskRepository } from '../persistence/task.repository';
@@ -10,9 +9,8 @@ import { AttemptStatus } from './attempt-status';
 import { EndedRun, TaskLifecycle } from './task-lifecycle';
 import { TaskStatus } from './task-status';
 import { pendingTaskRow } from '../../../../test/support/task-row';
-import { openTaskStore, TaskStore } from '../../../../test/support/task-store';
+import { LOCAL_QUEUE, openTaskStore, TaskStore } from '../../../../test/support/task-store';
 
-const QUEUE = { name: 'default', runtime: 'local' } as TaskQueueConfig;
 const USER = { userId: randomUUID(), username: 'ada' };
 
 describe('the task lifecycle', () => {
@@ -36,7 +34,7 @@ describe('the task lifecycle', () => {
 
   async function runningTask(): Promise<Task> {
     const task = await pendingTask();
-    await lifecycle.queue(task, QUEUE);
+    await lifecycle.queue(task, LOCAL_QUEUE);
     const started = await lifecycle.start(task.id, 1, 'token-hash', () => 'local');
     return started!.task;
   }
@@ -56,7 +54,10 @@ describe('the task lifecycle', () => {
 
   it('queues, starts and succeeds a task and its attempt together', async () => {
     const task = await pendingTask();
-    expect(await lifecycle.queue(task, QUEUE)).toMatchObject({ status: 'queued', attempt: 1 });
+    expect(await lifecycle.queue(task, LOCAL_QUEUE)).toMatchObject({
+      status: 'queued',
+      attempt: 1,
+    });
     expect(await attemptOf(task.id)).toMatchObject({ status: 'queued', executor: 'local' });
 
     const started = await lifecycle.start(task.id, 1, 'token-hash', () => 'local');
@@ -73,7 +74,7 @@ describe('the task lifecycle', () => {
 
   it('cancels a queued task together with its queued attempt', async () => {
     const task = await pendingTask();
-    const queued = await lifecycle.queue(task, QUEUE);
+    const queued = await lifecycle.queue(task, LOCAL_QUEUE);
     expect(await lifecycle.requestCancel(queued!, USER)).toMatchObject({ status: 'cancelled' });
     expect(await attemptOf(task.id)).toMatchObject({ status: 'cancelled' });
     expect(await lifecycle.start(task.id, 1, 'token-hash', () => 'local')).toBeNull();
@@ -141,7 +142,7 @@ function newTask(): Task {
   return pendingTaskRow({
     ownerId: USER.userId,
     name: 'train',
-    queue: QUEUE.name,
+    queue: LOCAL_QUEUE.name,
     maxRetries: 2,
     retryBackoffSeconds: 10,
   });

@@ -6,8 +6,6 @@ import { bindLeaderOnlyRunner } from '../../../common/scheduling/leader-only.dec
 import { LeaderOnlyRunner } from '../../../common/scheduling/leader-only.runner';
 import { ScheduledRunsPrometheus } from '../../../common/scheduling/scheduled-runs.prometheus';
 import { MemoryLeaderLock } from '../../../infra/lock/drivers/memory-leader-lock';
-import type { KilnConfig } from '../../../config/kiln.config';
-import type { TaskQueueConfig } from '../../../config/sections/tasks.config';
 import type { RunStatus, RuntimeRegistry } from '../../runtimes';
 import { RunOutcomes } from '../lifecycle/run-outcomes.service';
 import { TaskStatus } from '../lifecycle/task-status';
@@ -16,13 +14,14 @@ import { Task } from '../persistence/entities/task.entity';
 import type { Dispatcher } from './dispatcher.service';
 import { Reconciler } from './reconciler.service';
 import { pendingTaskRow } from '../../../../test/support/task-row';
-import { openTaskStore, TaskStore } from '../../../../test/support/task-store';
+import {
+  LOCAL_QUEUE,
+  openTaskStore,
+  TASKS_CONFIG,
+  TaskStore,
+} from '../../../../test/support/task-store';
 
-const QUEUE = { name: 'default', runtime: 'local' } as TaskQueueConfig;
 const OWNER = randomUUID();
-const CONFIG = {
-  tasks: { stopGraceMs: 10, launchGraceSeconds: 60, requeueAfterSeconds: 60, maxLostRetries: 3 },
-} as unknown as KilnConfig;
 
 describe('settling a run its runtime reports ended', () => {
   let store: TaskStore;
@@ -44,12 +43,12 @@ describe('settling a run its runtime reports ended', () => {
       stop: () => Promise.resolve(),
     };
     reconciler = new Reconciler(
-      CONFIG,
+      TASKS_CONFIG,
       tasks,
       attempts,
       lock,
       { get: () => runtime } as unknown as RuntimeRegistry,
-      new RunOutcomes(CONFIG, lifecycle),
+      new RunOutcomes(TASKS_CONFIG, lifecycle),
       lifecycle,
       { wake: () => undefined } as unknown as Dispatcher,
     );
@@ -69,7 +68,7 @@ describe('settling a run its runtime reports ended', () => {
     const { tasks, attempts, lifecycle } = store;
     const task = pendingTaskRow({ ownerId: OWNER, name: 'train', retryBackoffSeconds: 10 });
     await tasks.insert(task, { actor: OWNER, reason: 'submitted' });
-    await lifecycle.queue(task, QUEUE);
+    await lifecycle.queue(task, LOCAL_QUEUE);
     const started = await lifecycle.start(task.id, 1, 'token-hash', () => 'local');
     await attempts.recordHandle(task.id, 1, { id: `run-${task.id}`, executor: 'local' });
     return started!.task;
