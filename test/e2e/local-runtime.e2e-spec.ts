@@ -18,7 +18,7 @@ import { isRunning, parseRunId } from '../../src/modules/runtimes/local/process/
 import type { RunHandle, RunSpec } from '../../src/modules/runtimes/batch-runtime.port';
 import type { MetricPoint, RunReporter } from '../../src/modules/runtimes/run-reporter.port';
 import { waitUntil } from '../../src/common/wait-until';
-import { processesOfTask } from '../support/run-processes';
+import { parentOf, processesOfTask } from '../support/run-processes';
 import { testConfig } from '../support/test-config';
 
 const EXAMPLES = resolve(__dirname, '../../examples');
@@ -57,11 +57,6 @@ function spec(overrides: Partial<RunSpec> = {}): RunSpec {
 }
 
 /** The parent of a process: for a local run's main process, Kiln's process launcher. */
-function parentOf(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/^PPid:\s+(\d+)$/m.exec(status)![1]);
-}
-
 /** Follows the run's log to its end (the follow ends when the run does). */
 async function followToEnd(runtime: LocalBatchRuntime, handle: RunHandle): Promise<string[]> {
   const lines: string[] = [];
@@ -348,7 +343,7 @@ describe.each(['sandbox', 'none'])(
       const handle = await runtime.launch(run);
       await waitForLine(runtime, handle, /^sleeping/);
 
-      process.kill(parentOf(parseRunId(handle.id)!.pid), 'SIGKILL');
+      process.kill(parentOf(parseRunId(handle.id)!.pid)!, 'SIGKILL');
 
       await followToEnd(runtime, handle);
       await expect(runtime.inspect(handle)).resolves.toEqual({

@@ -12,6 +12,7 @@ import { KilnProcess } from '../support/kiln-process';
 import { KilnReplicas } from '../support/kiln-replicas';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { PrivateRedisServer } from '../support/redis';
+import { parentOf } from '../support/run-processes';
 import { tempDataDir } from '../support/test-config';
 
 const OUTAGE_MS = 30_000;
@@ -154,17 +155,8 @@ function processesIn(dir: string, ancestor?: number): number[] {
 }
 
 function descendsFrom(pid: number, ancestor: number): boolean {
-  for (let current = pid; current > 1; current = parentOf(current)) {
+  for (let current: number | undefined = pid; current && current > 1; current = parentOf(current)) {
     if (current === ancestor) return true;
   }
   return false;
-}
-
-function parentOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  } catch {
-    return 0;
-  }
 }

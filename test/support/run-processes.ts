@@ -35,3 +35,13 @@ export function processesOfService(serviceId: string): number[] {
     .filter((pid) => isLive(pid) && environOf(pid).includes(`KILN_SERVICE_ID=${serviceId}\0`))
     .map(Number);
 }
+
+/** The parent of a live process, or undefined once it is gone. */
+export function parentOf(pid: number): number | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    return Number(/^PPid:\s+(\d+)$/m.exec(status)![1]);
+  } catch {
+    return undefined;
+  }
+}
