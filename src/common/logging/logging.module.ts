@@ -70,8 +70,21 @@ export function httpLoggerOptions(config: KilnConfig): Options {
   };
 }
 
-function destination(config: KilnConfig, options: LoggingOptions): NodeJS.WritableStream {
-  const target = options.destination ?? process.stdout;
+/**
+ * Standard output, written off the event loop: Node writes process.stdout synchronously
+ * when it is a file or a pipe (a container's log), one system call per line on the
+ * thread that answers requests. pino's destination hands the writes to libuv's thread
+ * pool and joins the lines that arrive meanwhile into one write; what is still buffered
+ * is written synchronously when the process exits. One for the process, so two apps in
+ * it (tests) do not interleave their writes out of order.
+ */
+let stdout: pino.DestinationStream | undefined;
+
+function destination(
+  config: KilnConfig,
+  options: LoggingOptions,
+): NodeJS.WritableStream | pino.DestinationStream {
+  const target = options.destination ?? (stdout ??= pino.destination({ dest: 1, sync: false }));
   // pino-pretty as an in-process stream rather than a transport: no worker thread,
   // so the embedded default stays small.
   return config.log.format === 'pretty'
