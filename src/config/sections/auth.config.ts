@@ -30,6 +30,17 @@ export class AuthConfig {
   @Max(86400)
   accessTokenTtlSeconds: number;
 
+  /**
+   * How long a checked credential is trusted without asking the database again, in ms;
+   * 0 checks every request. Revocations empty the cache of every replica at once, so
+   * this bounds only a revocation whose message between replicas was lost.
+   */
+  @Env('KILN_AUTH_CREDENTIAL_CACHE_MS')
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
+  credentialCacheMs: number;
+
   /** Lifetime of a refresh token, in seconds; each refresh issues a new one. */
   @Env('KILN_REFRESH_TOKEN_TTL_SECONDS')
   @IsInt()

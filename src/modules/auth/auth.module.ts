@@ -12,6 +12,7 @@ import { ApiTokensService } from './api-tokens/api-tokens.service';
 import { ApiTokensController } from './api-tokens.controller';
 import { AuthController } from './auth.controller';
 import { Authenticator } from './authenticator.service';
+import { CredentialCache } from './credential-cache';
 import { AuthGuard } from './guards/auth.guard';
 import { loginThrottleProviders } from './guards/login-throttle.guard';
 import { OwnershipPolicy } from './ownership.policy';
@@ -64,6 +65,7 @@ import { UsersService } from './users/users.service';
     ApiTokensService,
     AccountService,
     OpenStreams,
+    CredentialCache,
     Authenticator,
     OwnershipPolicy,
     ...loginThrottleProviders,

@@ -95,6 +95,7 @@ export function sessionScenarios(worldOf: () => AuthWorld): void {
 
     it('ends the session on logout: its refresh and access tokens stop working', async () => {
       const session = (await world.login('alice')).data!;
+      expect((await me(session.accessToken)).response.status).toBe(200);
       const response = await world.as().POST('/api/v1/auth/logout', {
         body: { refreshToken: session.refreshToken },
       });

@@ -82,6 +82,7 @@ export function userAdministrationScenarios(worldOf: () => AuthWorld): void {
           .as(session.accessToken)
           .POST('/api/v1/auth/tokens', { body: { name: 'bob-ci' } })
       ).data!.token;
+      expect((await me(apiToken)).response.status).toBe(200);
       const disabled = await updateUser(world.ids.bob, { disabled: true });
       expect(disabled.data?.disabled).toBe(true);
       expectProblem(await me(session.accessToken), 401);
@@ -97,8 +98,21 @@ export function userAdministrationScenarios(worldOf: () => AuthWorld): void {
       expect((await me(apiToken)).response.status).toBe(200);
     });
 
+    it('takes a role away at once: a demoted admin is refused on their next request', async () => {
+      const created = (await createUser('dana', PASSWORD)).data!;
+      await updateUser(created.id, { roles: ['admin'] });
+      const dana = world.as((await world.login('dana')).data!.accessToken);
+      expect((await dana.GET('/api/v1/admin/users')).response.status).toBe(200);
+
+      await updateUser(created.id, { roles: ['member'] });
+
+      expectProblem(await dana.GET('/api/v1/admin/users'), 403);
+      expect((await dana.GET('/api/v1/auth/me')).data?.roles).toEqual(['member']);
+    });
+
     it('resets a password, ending the user’s sessions', async () => {
       const session = (await world.login('vera')).data!;
+      expect((await me(session.accessToken)).response.status).toBe(200);
       const password = world.ledger.remember('freshly reset passphrase 7');
       const reset = await admin().POST('/api/v1/admin/users/{id}/password', {
         params: { path: { id: world.ids.vera } },

@@ -1,12 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, LessThan, Or, Repository } from 'typeorm';
+import { CredentialCache } from '../credential-cache';
 import { User } from '../users/user.entity';
 import { ApiToken } from './api-token.entity';
 
 @Injectable()
 export class ApiTokensRepository {
-  constructor(@InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>) {}
+  constructor(
+    @InjectRepository(ApiToken) private readonly tokens: Repository<ApiToken>,
+    private readonly credentials: CredentialCache,
+  ) {}
 
   async insert(token: ApiToken): Promise<void> {
     await this.tokens.insert(token);
@@ -44,6 +48,7 @@ export class ApiTokensRepository {
 
   async revoke(id: string, at: Date): Promise<void> {
     await this.tokens.update({ id, revokedAt: IsNull() }, { revokedAt: at });
+    this.credentials.credentialsChanged();
   }
 
   /** Stamps lastUsedAt unless it was stamped after `staleBefore`, to spare a write per request. */

@@ -11,6 +11,11 @@ export interface AccessTokenClaims {
   sid: string;
 }
 
+/** A checked token's claims, and when it expires (ms since the epoch). */
+export interface VerifiedAccessToken extends AccessTokenClaims {
+  expiresAt: number;
+}
+
 /** The registered claims that bound a token's life, in seconds since the epoch. */
 interface Lifetime {
   iat: number;
@@ -49,7 +54,7 @@ export class AccessTokensService {
   }
 
   /** The claims of a valid token; anything else (forged, expired, alg none, wrong aud) is 401. */
-  async verify(token: string): Promise<AccessTokenClaims> {
+  async verify(token: string): Promise<VerifiedAccessToken> {
     const { jwtIssuer, jwtAudience } = this.config.auth;
     try {
       // the key is the module's (auth.module.ts), built once from auth.jwtSecret
@@ -60,7 +65,7 @@ export class AccessTokensService {
       });
       if (typeof payload.sub !== 'string' || typeof payload.sid !== 'string') throw new Error();
       if (!this.hasSignerLifetime(payload)) throw new Error();
-      return { sub: payload.sub, sid: payload.sid };
+      return { sub: payload.sub, sid: payload.sid, expiresAt: payload.exp * 1000 };
     } catch {
       throw new UnauthenticatedError('The access token is invalid or has expired.');
     }
@@ -72,7 +77,8 @@ export class AccessTokensService {
    * off; only a holder of the secret can mint those, but a leaked secret should not buy
    * tokens that outlive its rotation by years.
    */
-  private hasSignerLifetime({ iat, exp }: Partial<Lifetime>): boolean {
+  private hasSignerLifetime<T extends Partial<Lifetime>>(payload: T): payload is T & Lifetime {
+    const { iat, exp } = payload;
     const nowSeconds = Math.floor(Date.now() / 1000);
     return (
       typeof iat === 'number' &&

@@ -5,6 +5,7 @@ import type { RetentionStatements } from '../../../common/retention/retention-st
 import { deleteOldRows } from '../../../infra/database/batched-delete';
 import { HotQuery } from '../../../infra/database/hot-query';
 import { RefreshToken } from './refresh-token.entity';
+import { CredentialCache } from '../credential-cache';
 import { User } from '../users/user.entity';
 import { Session } from './session.entity';
 
@@ -16,6 +17,7 @@ export class SessionsRepository {
   constructor(
     @InjectRepository(Session) private readonly sessions: Repository<Session>,
     @InjectRepository(RefreshToken) private readonly refreshTokens: Repository<RefreshToken>,
+    private readonly credentials: CredentialCache,
   ) {
     this.sessionUser = new HotQuery<User>(sessions.manager.connection, 'u');
   }
@@ -71,6 +73,7 @@ export class SessionsRepository {
       { id, revokedAt: IsNull() },
       { revokedAt: at, revokedReason: reason },
     );
+    this.credentials.credentialsChanged();
   }
 
   async revokeSessionsOfUser(
@@ -87,6 +90,7 @@ export class SessionsRepository {
       },
       { revokedAt: at, revokedReason: reason },
     );
+    this.credentials.credentialsChanged();
   }
 
   /** Removes up to `limit` refresh tokens that expired before `cutoff`. */

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { LIKE_ESCAPE, escapeLike, isUniqueViolation } from '../../../infra/database/sql-helpers';
+import { CredentialCache } from '../credential-cache';
 import { Role } from '../role';
 import { User } from './user.entity';
 
@@ -15,9 +16,17 @@ export interface UserPageQuery {
   search?: string;
 }
 
+/** What a user's principal is made of: a change to one must reach authenticated requests at once. */
+const PRINCIPAL_FIELDS = ['username', 'roles', 'disabled'] as const satisfies ReadonlyArray<
+  keyof User
+>;
+
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(User) private readonly users: Repository<User>) {}
+  constructor(
+    @InjectRepository(User) private readonly users: Repository<User>,
+    private readonly credentials: CredentialCache,
+  ) {}
 
   /** False when the (normalized) username is taken, even by a concurrent insert. */
   async insertUnlessUsernameTaken(user: User): Promise<boolean> {
@@ -40,6 +49,9 @@ export class UsersRepository {
 
   async update(id: string, changes: Partial<User>): Promise<void> {
     await this.users.update({ id }, changes);
+    if (PRINCIPAL_FIELDS.some((field) => changes[field] !== undefined)) {
+      this.credentials.credentialsChanged();
+    }
   }
 
   async countActiveAdmins(): Promise<number> {
