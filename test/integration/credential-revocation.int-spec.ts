@@ -1,11 +1,13 @@
 // Two Kiln app instances sharing PostgreSQL and Redis, as replicas do, each trusting a
-// credential it checked for a minute (KILN_AUTH_CREDENTIAL_CACHE_MS): a revocation made
-// through one must still cut the credential off on the other, which only the message
-// between replicas can tell within that minute.
+// credential it checked for a minute (KILN_AUTH_CREDENTIAL_CACHE_MS) and checking its
+// open streams every five minutes: a revocation made through one must still cut the
+// credential off on the other, and end its streams there, which only the message
+// between replicas can tell that soon.
 import { unwrap, type KilnClient } from '@kiln/client';
 import { waitUntil } from '../../src/common/wait-until';
 import { WAKEUPS, type Wakeups } from '../../src/infra/wakeups/wakeups.port';
 import { clientAs, loggedInAs } from '../support/kiln-clients';
+import { openSse } from '../support/sse-client';
 import { createTestDatabase, TestDatabase } from '../support/postgres';
 import { SHARED_REDIS_URL, TestRedisPrefix, createTestRedisPrefix } from '../support/redis';
 import { TestApp, startTestApp } from '../support/test-app';
@@ -33,6 +35,7 @@ describe('credential revocation across replicas', () => {
       KILN_ADMIN_USERNAME: ADMIN.username,
       KILN_ADMIN_PASSWORD: ADMIN.password,
       KILN_AUTH_CREDENTIAL_CACHE_MS: '60000',
+      KILN_HTTP_STREAM_ACCESS_CHECK_MS: '300000',
     };
     replicas.push(await startTestApp({ env }));
     replicas.push(await startTestApp({ env }));
@@ -61,7 +64,7 @@ describe('credential revocation across replicas', () => {
     expect(delivered.satisfied).toBe(true);
   }
 
-  it('cuts off a disabled user’s session and API token on the replica that did not disable them', async () => {
+  it('cuts off a disabled user’s session, API token and stream on the replica that did not disable them', async () => {
     const user = await unwrap(admin.api.POST('/api/v1/admin/users', { body: USER }));
     const { token: session } = await loggedInAs(replicas[1].url, USER.username, USER.password);
     const { token: apiToken } = await unwrap(
@@ -72,6 +75,7 @@ describe('credential revocation across replicas', () => {
     const onOther = [clientAs(replicas[1].url, session), clientAs(replicas[1].url, apiToken)];
     const onSame = [clientAs(replicas[0].url, session), clientAs(replicas[0].url, apiToken)];
     for (const client of [...onOther, ...onSame]) expect(await status(client)).toBe(200);
+    const stream = await openSse(`${replicas[1].url}/api/v1/events`, apiToken);
 
     await unwrap(
       admin.api.PATCH('/api/v1/admin/users/{id}', {
@@ -86,5 +90,6 @@ describe('credential revocation across replicas', () => {
       { timeoutMs: 5_000, intervalMs: 20 },
     );
     expect(cutOff.satisfied).toBe(true);
+    await stream.ended;
   });
 });

@@ -66,6 +66,11 @@ export class CredentialCache {
     this.entries.set(bearer, { principal: Object.freeze(principal), until });
   }
 
+  /** Calls `listener` after each such change, on every replica, once the cache is empty. */
+  onChange(listener: () => void): void {
+    this.wakeups.on(TOPIC, listener);
+  }
+
   /** To be called once a change that ends credentials or alters principals is committed. */
   credentialsChanged(): void {
     // the local listener runs synchronously, before this returns

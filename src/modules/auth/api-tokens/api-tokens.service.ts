@@ -9,7 +9,6 @@ import { User } from '../users/user.entity';
 import { UsersService } from '../users/users.service';
 import { ApiToken } from './api-token.entity';
 import { ApiTokensRepository } from './api-tokens.repository';
-import { OpenStreams } from '../streams/open-streams.service';
 
 /** Recognisable by secret scanners (GitHub, gitleaks): `kiln_` and 43 base64url characters. */
 export const API_TOKEN_PREFIX = 'kiln_';
@@ -35,7 +34,6 @@ export class ApiTokensService {
     private readonly tokens: ApiTokensRepository,
     private readonly users: UsersService,
     private readonly audit: AuditLogService,
-    private readonly streams: OpenStreams,
   ) {}
 
   async create(
@@ -75,7 +73,6 @@ export class ApiTokensService {
     const token = await this.tokens.findUnrevokedOfUser(id, principal.userId);
     if (!token) throw new NotFoundError(`API token ${id} not found.`);
     await this.tokens.revoke(token.id, new Date());
-    this.streams.accessChanged();
     await this.recordAudit(AuditAction.ApiTokenRevoked, principal, token, origin);
   }
 

@@ -10,7 +10,6 @@ import { AccessTokensService } from './access-tokens.service';
 import { RefreshToken } from './refresh-token.entity';
 import { Session } from './session.entity';
 import { SessionsRepository } from './sessions.repository';
-import { OpenStreams } from '../streams/open-streams.service';
 
 export interface IssuedSession {
   accessToken: string;
@@ -32,7 +31,6 @@ export class SessionsService {
     private readonly accessTokens: AccessTokensService,
     private readonly audit: AuditLogService,
     private readonly config: KilnConfig,
-    private readonly streams: OpenStreams,
   ) {}
 
   async login(username: string, password: string, origin: RequestOrigin): Promise<IssuedSession> {
@@ -80,7 +78,6 @@ export class SessionsService {
     const session = token && (await this.sessions.findSession(token.sessionId));
     if (!session || session.revokedAt) return;
     await this.sessions.revokeSession(session.id, 'logout', new Date());
-    this.streams.accessChanged();
     const user = await this.users.findActive(session.userId);
     await this.audit.record({
       action: AuditAction.Logout,
@@ -101,7 +98,6 @@ export class SessionsService {
     exceptSessionId?: string,
   ): Promise<void> {
     await this.sessions.revokeSessionsOfUser(userId, reason, new Date(), exceptSessionId);
-    this.streams.accessChanged();
   }
 
   private async issue(user: User, sessionId: string): Promise<IssuedSession> {
@@ -123,7 +119,6 @@ export class SessionsService {
 
   private async revokeOnReuse(session: Session, origin: RequestOrigin): Promise<void> {
     await this.sessions.revokeSession(session.id, 'reuse', new Date());
-    this.streams.accessChanged();
     await this.audit.record({
       action: AuditAction.RefreshReuseDetected,
       actor: await this.users.findActive(session.userId),

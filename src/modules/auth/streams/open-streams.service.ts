@@ -1,11 +1,14 @@
 // The open Server-Sent Events streams of this process: capped per user and in total,
-// and checked together, at an interval, against the access of whoever opened them. A
-// stream outlives the authentication of the request that opened it, so without this a
+// and checked together against the access of whoever opened them, at once after any
+// replica revoked a credential (CredentialCache's change signal) and at an interval for
+// what expires by itself (an API token) or a change signal that was lost. A stream
+// outlives the authentication of the request that opened it, so without this a
 // disabled user (or a revoked session or API token) would keep receiving events.
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { SseStream } from '../../../common/http/sse';
 import { KilnConfig } from '../../../config/kiln.config';
 import { ApiTokensRepository } from '../api-tokens/api-tokens.repository';
+import { CredentialCache } from '../credential-cache';
 import { Principal } from '../principal';
 import { SessionsRepository } from '../sessions/sessions.repository';
 import { TooManyStreamsError } from './too-many-streams.error';
@@ -26,7 +29,10 @@ export class OpenStreams implements OnModuleDestroy {
     private readonly config: KilnConfig,
     private readonly sessions: SessionsRepository,
     private readonly apiTokens: ApiTokensRepository,
-  ) {}
+    credentials: CredentialCache,
+  ) {
+    credentials.onChange(() => void this.closeThoseWithoutAccess());
+  }
 
   get size(): number {
     return this.streams.size;
@@ -45,15 +51,6 @@ export class OpenStreams implements OnModuleDestroy {
     this.timer ??= setInterval(() => void this.closeThoseWithoutAccess(), this.checkEveryMs);
     this.timer.unref();
     return stream;
-  }
-
-  /**
-   * Checks open streams now rather than at the next interval: called on this process
-   * after it disabled a user or ended a session or token. Other replicas' streams end at
-   * their next interval.
-   */
-  accessChanged(): void {
-    void this.closeThoseWithoutAccess();
   }
 
   /** Ends every stream whose user is disabled or whose session or API token has ended. */
