@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { Loaded } from '../../infra/wakeups/signalled-cache';
 import { API_TOKEN_PREFIX, ApiTokensService } from './api-tokens/api-tokens.service';
 import { UnauthenticatedError } from './auth.errors';
 import { CredentialCache } from './credential-cache';
@@ -23,18 +24,15 @@ export class Authenticator {
     private readonly cache: CredentialCache,
   ) {}
 
-  async authenticate(bearer: string): Promise<Principal> {
-    const cached = this.cache.get(bearer);
-    if (cached) return cached;
-    const check = this.cache.begin();
-    const { principal, expiresAt } = bearer.startsWith(API_TOKEN_PREFIX)
-      ? await this.fromApiToken(bearer)
-      : await this.fromAccessToken(bearer);
-    this.cache.remember(check, bearer, principal, expiresAt);
-    return principal;
+  authenticate(bearer: string): Promise<Principal> {
+    return this.cache.principalOf(bearer, () =>
+      bearer.startsWith(API_TOKEN_PREFIX)
+        ? this.fromApiToken(bearer)
+        : this.fromAccessToken(bearer),
+    );
   }
 
-  private async fromAccessToken(jwt: string): Promise<CheckedCredential> {
+  private async fromAccessToken(jwt: string): Promise<Loaded<Principal>> {
     const claims = await this.accessTokens.verify(jwt);
     const user = await this.sessions.activeUser(claims.sid, claims.sub);
     if (!user) {
@@ -47,10 +45,10 @@ export class Authenticator {
       scopes: 'all',
       sessionId: claims.sid,
     };
-    return { principal, expiresAt: claims.expiresAt };
+    return { value: principal, expiresAt: claims.expiresAt };
   }
 
-  private async fromApiToken(secret: string): Promise<CheckedCredential> {
+  private async fromApiToken(secret: string): Promise<Loaded<Principal>> {
     const found = await this.apiTokens.authenticate(secret);
     if (!found) throw new UnauthenticatedError('The API token is invalid, expired or revoked.');
     const { token, user } = found;
@@ -61,12 +59,6 @@ export class Authenticator {
       scopes: token.scopes ?? 'all',
       apiTokenId: token.id,
     };
-    return { principal, expiresAt: token.expiresAt?.getTime() };
+    return { value: principal, expiresAt: token.expiresAt?.getTime() };
   }
-}
-
-/** Who a credential stands for, and until when it may be trusted at most. */
-interface CheckedCredential {
-  principal: Principal;
-  expiresAt?: number;
 }

@@ -253,8 +253,10 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
   });
 
   describe('quotas', () => {
-    const setQuota = (userId: string, body: { maxRunning?: number; maxGpus?: number }) =>
-      admin().PATCH('/api/v1/admin/quotas/{userId}', { ...ofUser(userId), body });
+    const setQuota = (
+      userId: string,
+      body: { maxRunning?: number; maxGpus?: number; maxPending?: number },
+    ) => admin().PATCH('/api/v1/admin/quotas/{userId}', { ...ofUser(userId), body });
 
     it('raises and lowers what a user runs at the next pass, and the user reads their own', async () => {
       const set = await setQuota(ids.alice, { maxRunning: 1 });
@@ -297,6 +299,24 @@ export function administrationScenarios(start: StartApp, env: Record<string, str
       for (const task of [first, second]) {
         await cancel(task.data!.id);
         await world.waitForStatus(task.data!.id, FINAL);
+      }
+    });
+
+    it('holds the next submit to a pending quota set or removed a moment before', async () => {
+      await unwrap(setQuota(ids.bob, { maxRunning: 1 }));
+      const running = await world.submit({ name: 'holds the slot', ...LONG }, 'bob');
+      await world.waitForStatus(running.data!.id, ['running']);
+      const pending = await world.submit({ name: 'waits', ...LONG }, 'bob');
+      expect(pending.response.status).toBe(201);
+
+      await unwrap(setQuota(ids.bob, { maxPending: 1 }));
+      expectProblem(await world.submit({ name: 'one too many', ...LONG }, 'bob'), 429);
+
+      await unwrap(admin().DELETE('/api/v1/admin/quotas/{userId}', ofUser(ids.bob)));
+      const accepted = await world.submit({ name: 'room again', ...LONG }, 'bob');
+      expect(accepted.response.status).toBe(201);
+      for (const task of [running, pending, accepted]) {
+        await unwrap(admin().POST('/api/v1/tasks/{id}/cancel', ofTask(task.data!.id)));
       }
     });
 

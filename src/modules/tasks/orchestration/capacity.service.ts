@@ -9,6 +9,8 @@ import { QueueCatalog } from '../queues/queue-catalog';
 import { TaskQueue } from '../queues/task-queue';
 import { BacklogFullError } from '../tasks.errors';
 import { ReplicaUsagePort } from '../quotas/replica-usage-port';
+import { SignalledCache } from '../../../infra/wakeups/signalled-cache';
+import { WAKEUPS, Wakeups } from '../../../infra/wakeups/wakeups.port';
 import { BacklogCounts } from './backlog-counts';
 
 export interface UserLimits {
@@ -33,10 +35,15 @@ export interface UsageSnapshot {
 
 /** How long a client told "backlog full" should wait before trying again. */
 const BACKLOG_RETRY_AFTER_SECONDS = 30;
+const QUOTAS_CHANGED = 'tasks.quotas-changed';
+/** How long a submit trusts a user's limits read before; a quota change empties it. */
+const SUBMIT_LIMITS_MS = 1000;
 
 @Injectable()
 export class CapacityService {
   private readonly backlog: BacklogCounts;
+  /** The limits a submit checks, one read a second per user rather than one a submit. */
+  private readonly submitLimits: SignalledCache<UserLimits>;
 
   constructor(
     @Inject(KilnConfig) private readonly config: KilnConfig,
@@ -44,8 +51,15 @@ export class CapacityService {
     private readonly quotas: UserQuotaRepository,
     private readonly catalog: QueueCatalog,
     private readonly replicas: ReplicaUsagePort,
+    @Inject(WAKEUPS) wakeups: Wakeups,
   ) {
     this.backlog = new BacklogCounts((userId) => this.tasks.pendingCounts(userId));
+    this.submitLimits = new SignalledCache(wakeups, QUOTAS_CHANGED, SUBMIT_LIMITS_MS);
+  }
+
+  /** To be called once a user's quota override is written or removed: on every replica. */
+  quotasChanged(): void {
+    this.submitLimits.changed();
   }
 
   /** Every queue by name, as last read from the database. */
@@ -110,8 +124,9 @@ export class CapacityService {
    * otherwise counts the task it adds (see BacklogCounts).
    */
   async assertBacklogRoom(userId: string): Promise<void> {
-    const limits = await this.limitsFor([userId]);
-    const maxPending = limits.get(userId)!.maxPending;
+    const { maxPending } = await this.submitLimits.read(userId, async () => ({
+      value: (await this.limitsFor([userId])).get(userId)!,
+    }));
     const maxPendingTotal = this.config.tasks.maxPendingTotal;
     const { mine, total } = await this.backlog.of(userId, {
       maxMine: maxPending,

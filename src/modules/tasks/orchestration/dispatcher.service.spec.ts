@@ -58,6 +58,7 @@ describe('the dispatcher', () => {
       new UserQuotaRepository(dataSource.getRepository(UserQuota)),
       catalog,
       (replicaUsage = new ReplicaUsagePort()),
+      new MemoryWakeups(),
     );
     let launched: () => void;
     firstLaunchOrder = new Promise((resolve) => (launched = resolve));

@@ -54,6 +54,7 @@ export class QuotaAdministration {
   async set(userId: string, changes: Partial<QuotaOverrides>): Promise<UserQuotaView> {
     const current = (await this.of(userId)).overrides;
     await this.overrides.save({ userId, ...current, ...changes });
+    this.capacity.quotasChanged();
     this.wakeups.dispatch();
     return this.of(userId);
   }
@@ -61,8 +62,10 @@ export class QuotaAdministration {
   /** Back to the defaults; false when the user had no override. */
   async clear(userId: string): Promise<boolean> {
     const removed = await this.overrides.delete(userId);
-    if (removed) this.wakeups.dispatch();
-    return removed;
+    if (!removed) return false;
+    this.capacity.quotasChanged();
+    this.wakeups.dispatch();
+    return true;
   }
 
   /** Tasks' and services' usage together, of `userIds` or of everyone holding something. */
