@@ -5,6 +5,8 @@ import { DataSource } from 'typeorm';
 import { TaskEvent } from '../../src/modules/tasks/persistence/entities/task-event.entity';
 import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 import { TaskAttempt } from '../../src/modules/tasks/persistence/entities/task-attempt.entity';
+import { TaskRepository } from '../../src/modules/tasks/persistence/task.repository';
+import { taskRow } from '../support/task-row';
 import { AttemptStatus } from '../../src/modules/tasks/lifecycle/attempt-status';
 import { EndedRun, TaskLifecycle } from '../../src/modules/tasks/lifecycle/task-lifecycle';
 import { TaskStatus } from '../../src/modules/tasks/lifecycle/task-status';
@@ -119,6 +121,54 @@ describe('task transitions racing on PostgreSQL', () => {
     );
     const [stored] = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
     expect({ ...(await announced) }).toEqual({ ...stored });
+  });
+
+  it('writes a new task with its labels, dependencies and first event in one statement', async () => {
+    const tasks = kiln.app.get(TaskRepository);
+    const first = taskRow();
+    await tasks.insert(first, { actor: user.userId, reason: 'submitted' });
+    const second = taskRow({
+      status: TaskStatus.Pending,
+      labels: { team: 'vision', run: 'a' },
+      dependsOn: [first.id],
+    });
+    const event = await tasks.insert(second, { actor: user.userId, reason: 'submitted' });
+    const [stored] = await dataSource.getRepository(TaskEvent).findBy({ taskId: second.id });
+    expect({ ...event }).toEqual({ ...stored });
+    expect(stored).toMatchObject({ kind: 'status', toStatus: 'pending', actor: user.userId });
+    expect({
+      ...(await dataSource.getRepository(Task).findOneByOrFail({ id: second.id })),
+    }).toEqual({
+      ...second,
+    });
+    const labels = await dataSource.query(
+      'SELECT key, value FROM task_labels WHERE task_id = $1 ORDER BY key',
+      [second.id],
+    );
+    expect(labels).toEqual([
+      { key: 'run', value: 'a' },
+      { key: 'team', value: 'vision' },
+    ]);
+    const dependencies = await dataSource.query(
+      'SELECT depends_on_id FROM task_dependencies WHERE task_id = $1',
+      [second.id],
+    );
+    expect(dependencies).toEqual([{ depends_on_id: first.id }]);
+  });
+
+  it('writes nothing of a new task whose dependency is gone', async () => {
+    const tasks = kiln.app.get(TaskRepository);
+    const orphan = taskRow({
+      status: TaskStatus.Pending,
+      labels: { a: 'b' },
+      dependsOn: [randomUUID()],
+    });
+    const failure = await tasks
+      .insert(orphan, { actor: user.userId, reason: 'submitted' })
+      .catch((e: unknown) => e);
+    expect((failure as { driverError?: { code?: string } }).driverError?.code).toBe('23503');
+    expect(await dataSource.getRepository(Task).countBy({ id: orphan.id })).toBe(0);
+    expect(await dataSource.getRepository(TaskEvent).countBy({ taskId: orphan.id })).toBe(0);
   });
 
   it('ignores a late actor of an older attempt', async () => {

@@ -11,7 +11,8 @@ import { TaskEvent } from './entities/task-event.entity';
 import { TaskLabel } from './entities/task-label.entity';
 import { Task } from './entities/task.entity';
 import { HAS_UNMET_DEPENDENCY, TaskDependencyRepository } from './task-dependency.repository';
-import { TaskEventRepository } from './task-event.repository';
+import { TaskEventRepository, eventOf } from './task-event.repository';
+import { TaskInsertStatement } from './task-insert-statement';
 
 /** Columns a user may change on an existing task (the spec itself never changes). */
 export type TaskDetails = Partial<Pick<Task, 'name' | 'description' | 'priority' | 'labels'>>;
@@ -47,6 +48,8 @@ export interface ActiveUsageRow {
 @Injectable()
 export class TaskRepository {
   private readonly transition: ConditionalTransition<Task, TaskEvent>;
+  /** On PostgreSQL: a new task in one statement (see its file). */
+  private readonly oneStatementInsert?: TaskInsertStatement;
 
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
@@ -56,6 +59,7 @@ export class TaskRepository {
     private readonly dependencies: TaskDependencyRepository,
   ) {
     this.transition = new ConditionalTransition(dataSource, dialect, Task, TaskEvent);
+    if (dialect.isPostgres) this.oneStatementInsert = new TaskInsertStatement(dataSource);
   }
 
   /**
@@ -129,6 +133,8 @@ export class TaskRepository {
     created: { actor: string; reason: string },
     writeFirst?: (manager: EntityManager) => Promise<void>,
   ): Promise<TaskEvent> {
+    if (this.oneStatementInsert && !writeFirst)
+      return this.oneStatementInsert.insert(task, eventOf(task, created));
     return inTransaction(this.dataSource, async (manager) => {
       if (writeFirst) await writeFirst(manager);
       await manager.insert(Task, task as QueryDeepPartialEntity<Task>);
