@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { TaskEvent } from '../../src/modules/tasks/persistence/entities/task-event.entity';
 import { Task } from '../../src/modules/tasks/persistence/entities/task.entity';
 import { TaskAttempt } from '../../src/modules/tasks/persistence/entities/task-attempt.entity';
+import { TaskAttemptRepository } from '../../src/modules/tasks/persistence/task-attempt.repository';
 import { TaskRepository } from '../../src/modules/tasks/persistence/task.repository';
 import { taskRow } from '../support/task-row';
 import { AttemptStatus } from '../../src/modules/tasks/lifecycle/attempt-status';
@@ -121,6 +122,63 @@ describe('task transitions racing on PostgreSQL', () => {
     );
     const [stored] = await dataSource.getRepository(TaskEvent).findBy({ taskId: id });
     expect({ ...(await announced) }).toEqual({ ...stored });
+  });
+
+  it('starts the attempt row the dispatcher wrote, returning it as stored', async () => {
+    const id = await queuedTask();
+    const attempts = dataSource.getRepository(TaskAttempt);
+    await attempts.insert({
+      id: randomUUID(),
+      taskId: id,
+      number: 1,
+      executor: 'kubernetes', // the queue's runtime when it was queued, whatever it is now
+      status: AttemptStatus.Queued,
+      handle: null,
+      runTokenHash: null,
+      queuedAt: new Date('2026-01-02T03:04:05.678Z'),
+    });
+    const started = await start(id);
+    const stored = await attempts.findOneByOrFail({ taskId: id, number: 1 });
+    expect({ ...started?.attempt }).toEqual({ ...stored });
+    expect(stored).toMatchObject({
+      executor: 'kubernetes',
+      status: 'running',
+      runTokenHash: 'token-hash',
+      queuedAt: new Date('2026-01-02T03:04:05.678Z'),
+    });
+  });
+
+  it('creates the attempt row a crash left unwritten when the task starts', async () => {
+    const id = await queuedTask();
+    const started = await start(id);
+    expect(started?.attempt).toMatchObject({ executor: 'local', status: 'running', number: 1 });
+    const stored = await dataSource.getRepository(TaskAttempt).findBy({ taskId: id });
+    expect(stored.map(({ status, executor }) => ({ status, executor }))).toEqual([
+      { status: 'running', executor: 'local' },
+    ]);
+  });
+
+  it('reads the task as it stands when the handle is written: a cancel that came first is seen', async () => {
+    const attempts = kiln.app.get(TaskAttemptRepository);
+    const handle = { id: 'run-1', executor: 'local' };
+    const id = await queuedTask();
+    await start(id);
+    expect(await attempts.recordHandleReadingTask(id, 1, handle)).toEqual({
+      status: 'running',
+      attempt: 1,
+    });
+    await lifecycle.requestCancel(
+      await dataSource.getRepository(Task).findOneByOrFail({ id }),
+      user,
+    );
+    expect(await attempts.recordHandleReadingTask(id, 1, handle)).toEqual({
+      status: 'cancelling',
+      attempt: 1,
+    });
+    expect(
+      (await dataSource.getRepository(TaskAttempt).findOneByOrFail({ taskId: id })).handle,
+    ).toEqual(handle);
+    expect(await attempts.recordHandleReadingTask(randomUUID(), 1, handle)).toBeUndefined();
   });
 
   it('writes a new task with its labels, dependencies and first event in one statement', async () => {

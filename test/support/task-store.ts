@@ -53,7 +53,10 @@ export async function openTaskStore(): Promise<TaskStore> {
     events,
     dependencies,
   );
-  const attempts = new TaskAttemptRepository(dataSource.getRepository(TaskAttempt));
+  const attempts = new TaskAttemptRepository(
+    dataSource.getRepository(TaskAttempt),
+    new DatabaseDialect('sqlite'),
+  );
   return {
     dataSource,
     tasks,

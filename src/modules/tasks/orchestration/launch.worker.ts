@@ -8,7 +8,7 @@ import { JOB_QUEUES, Job, JobQueues } from '../../../infra/jobs/job-queue.port';
 import type { BatchRuntime, RunHandle } from '../../runtimes';
 import { RuntimeRegistry } from '../../runtimes';
 import { Task } from '../persistence/entities/task.entity';
-import { TaskAttemptRepository } from '../persistence/task-attempt.repository';
+import { TaskAttemptRepository, TaskState } from '../persistence/task-attempt.repository';
 import { TaskRepository } from '../persistence/task.repository';
 import { CapacityService } from './capacity.service';
 import { LAUNCH_JOB_QUEUE, LaunchOrder } from './launch-order';
@@ -96,27 +96,41 @@ export class LaunchWorker implements OnApplicationBootstrap {
     handle: RunHandle,
     stop: () => Promise<void>,
   ): Promise<void> {
+    let task: TaskState | null;
     try {
-      await retry(() => this.attempts.recordHandle(taskId, attempt, handle), RECORD_RETRY);
-      await retry(() => this.stopIfCancelledMeanwhile(taskId, attempt, stop), RECORD_RETRY);
+      task = await retry(() => this.recordHandle(taskId, attempt, handle), RECORD_RETRY);
     } catch (error) {
       this.logger.warn(
         { taskId, attempt, err: error },
         'the run started but its handle or a cancel could not be checked; the reconciler adopts it',
       );
+      return;
     }
+    await this.stopIfCancelledMeanwhile(taskId, task, attempt, stop);
+  }
+
+  /** Records the handle; returns where the task stands, read after the handle was written. */
+  private async recordHandle(
+    taskId: string,
+    attempt: number,
+    handle: RunHandle,
+  ): Promise<TaskState | null> {
+    const task = await this.attempts.recordHandleReadingTask(taskId, attempt, handle);
+    return task ?? this.tasks.stateOf(taskId);
   }
 
   /**
    * A cancel that arrived while the run was starting found no handle to stop, so the
-   * reconciler ended the task without stopping anything; the run is stopped here.
+   * reconciler ended the task without stopping anything; the run is stopped here. The
+   * state was read after the handle was written: a cancel that did not see the handle
+   * had moved the task already.
    */
   private async stopIfCancelledMeanwhile(
     taskId: string,
+    task: TaskState | null,
     attempt: number,
     stop: () => Promise<void>,
   ): Promise<void> {
-    const task = await this.tasks.stateOf(taskId);
     const cancelled =
       task?.status === TaskStatus.Cancelling || task?.status === TaskStatus.Cancelled;
     if (!cancelled || task.attempt !== attempt) return;

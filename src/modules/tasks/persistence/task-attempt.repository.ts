@@ -1,11 +1,19 @@
 // The task_attempts table: one row per try of a task on a runtime.
+//
+// On PostgreSQL the two writes on a launch's path return what the launch needs next
+// (RETURNING), saving it a read each: a status move returns the row, and the handle's
+// write returns where the task stands. SQLite, in process, reads separately.
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Repository } from 'typeorm';
+import { DatabaseDialect } from '../../../infra/database/dialect';
+import { compileRowMapper } from '../../../infra/database/hot-query';
 import type { RunHandle } from '../../runtimes';
 import { AttemptStatus } from '../lifecycle/attempt-status';
+import type { TaskStatus } from '../lifecycle/task-status';
 import { TaskAttempt } from './entities/task-attempt.entity';
+import { Task } from './entities/task.entity';
 
 export interface NewAttempt {
   taskId: string;
@@ -19,9 +27,36 @@ export interface AttemptEnd {
   reason: string | null;
 }
 
+/** Where a task stands: its status and current attempt. */
+export interface TaskState {
+  status: TaskStatus;
+  attempt: number;
+}
+
+const ROW_ALIAS = 'a';
+
 @Injectable()
 export class TaskAttemptRepository {
-  constructor(@InjectRepository(TaskAttempt) private readonly attempts: Repository<TaskAttempt>) {}
+  private readonly onPostgres: boolean;
+  /** The RETURNING list of every column, named for `toAttempt`. */
+  private readonly everyColumn: string;
+  private readonly toAttempt: (row: Record<string, unknown>) => TaskAttempt;
+
+  constructor(
+    @InjectRepository(TaskAttempt) private readonly attempts: Repository<TaskAttempt>,
+    dialect: DatabaseDialect,
+  ) {
+    this.onPostgres = dialect.isPostgres;
+    const { metadata, manager } = attempts;
+    const escape = (name: string) => manager.connection.driver.escape(name);
+    this.everyColumn = metadata.columns
+      .map(
+        ({ databaseName }) =>
+          `${escape(databaseName)} AS ${escape(`${ROW_ALIAS}_${databaseName}`)}`,
+      )
+      .join(', ');
+    this.toAttempt = compileRowMapper<TaskAttempt>(manager.connection, metadata, ROW_ALIAS);
+  }
 
   async insertQueued(attempt: NewAttempt): Promise<void> {
     await this.attempts.insert({
@@ -45,8 +80,12 @@ export class TaskAttemptRepository {
     fields: Partial<TaskAttempt>,
   ): Promise<TaskAttempt> {
     const repository = this.attempts;
-    const existing = await repository.findOneBy({ taskId: attempt.taskId, number: attempt.number });
     const patch = { ...fields, status: to };
+    if (this.onPostgres) {
+      const moved = await this.moveReturningRow(attempt.taskId, attempt.number, from, patch);
+      if (moved) return moved;
+    }
+    const existing = await repository.findOneBy({ taskId: attempt.taskId, number: attempt.number });
     if (existing) {
       await repository.update({ id: existing.id, status: In([...from]) }, patch);
       return { ...existing, ...patch };
@@ -81,6 +120,40 @@ export class TaskAttemptRepository {
     await this.attempts.update({ taskId, number }, { handle });
   }
 
+  /**
+   * Records the handle and returns the task's state as of that write, read in the same
+   * statement on PostgreSQL; undefined where it was not read (SQLite, or no attempt row),
+   * for the caller to read after this returns.
+   */
+  async recordHandleReadingTask(
+    taskId: string,
+    number: number,
+    handle: RunHandle,
+  ): Promise<TaskState | undefined> {
+    if (!this.onPostgres) {
+      await this.recordHandle(taskId, number, handle);
+      return undefined;
+    }
+    const { connection } = this.attempts.manager;
+    const escape = (name: string) => connection.driver.escape(name);
+    const tasks = escape(connection.getMetadata(Task).tableName);
+    const ofThisTask = `t.id = ${escape(this.attempts.metadata.tableName)}.${escape('task_id')}`;
+    const result = await this.attempts
+      .createQueryBuilder()
+      .update()
+      .set({ handle })
+      .where({ taskId, number })
+      .returning(
+        `(SELECT t.status FROM ${tasks} t WHERE ${ofThisTask}) AS status, ` +
+          `(SELECT t.attempt FROM ${tasks} t WHERE ${ofThisTask}) AS attempt`,
+      )
+      .execute();
+    const rows = result.raw as Array<{ status: TaskStatus | null; attempt: number | null }>;
+    const row = rows[0];
+    if (!row || row.status === null || row.attempt === null) return undefined;
+    return { status: row.status, attempt: row.attempt };
+  }
+
   /** Records a handle found for an attempt that has none; a recorded one is kept. */
   async adoptHandle(attemptId: string, handle: RunHandle): Promise<void> {
     await this.attempts.update({ id: attemptId, handle: IsNull() }, { handle });
@@ -103,6 +176,24 @@ export class TaskAttemptRepository {
         .filter((attempt) => numbers.get(attempt.taskId) === attempt.number)
         .map((attempt) => [attempt.taskId, attempt]),
     );
+  }
+
+  /** `move` in one statement that returns the row as it now is; null when it did not match. */
+  private async moveReturningRow(
+    taskId: string,
+    number: number,
+    from: readonly AttemptStatus[],
+    patch: Partial<TaskAttempt>,
+  ): Promise<TaskAttempt | null> {
+    const result = await this.attempts
+      .createQueryBuilder()
+      .update()
+      .set(patch)
+      .where({ taskId, number, status: In([...from]) })
+      .returning(this.everyColumn)
+      .execute();
+    const rows = result.raw as Array<Record<string, unknown>>;
+    return rows.length ? this.toAttempt(rows[0]) : null;
   }
 
   /** The running attempt of `taskId` whose run token hashes to `runTokenHash`. */
