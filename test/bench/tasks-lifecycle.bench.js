@@ -3,9 +3,12 @@
 // the same command with subprocess.run (peers/lifecycle_peer.py). The two alternate for
 // BENCH_ROUNDS rounds, the load average printed beside each; Kiln's own CPU per task
 // (its process only, not the children it spawns) and the median wait from created to
-// queued come with each of its rounds. Needs the Debian packages that
-// test/bench/peers/setup.sh installs. Targets: Kiln >= 1x Celery's tasks/s, Kiln CPU per
-// task <= 5 ms. Prints one JSON object of figures.
+// queued come with each of its rounds. Each round also says where the machine's CPU
+// went, per task: Kiln, its process launcher, PostgreSQL, Redis, the Celery worker, and
+// the rest (the runs themselves, the benchmark, the kernel). Runs are not sandboxed,
+// like the peer's; BENCH_ISOLATION=auto measures Kiln with its run sandbox. Needs the
+// Debian packages that test/bench/peers/setup.sh installs. Targets: Kiln >= 1x Celery's
+// tasks/s, Kiln CPU per task <= 5 ms. Prints one JSON object of figures.
 const { execFile, spawn } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
 const { readFileSync } = require('node:fs');
@@ -17,7 +20,7 @@ const Redis = require('ioredis');
 const { setTimeout: delay } = require('node:timers/promises');
 const { note, onCleanup, runBenchmark } = require('./lib/bench');
 const { loginAdmin, startKiln } = require('./lib/kiln');
-const { cpuSeconds } = require('./lib/proc');
+const { cpuAccount, pidsNamed } = require('./lib/proc');
 const { round, summarize } = require('./lib/stats');
 const { createDatabase, createRedisPrefix, REDIS_URL } = require('./lib/stores');
 const { warmUp } = require('./lib/tasks');
@@ -43,6 +46,7 @@ async function main() {
       KILN_REDIS_KEY_PREFIX: redis.prefix,
       KILN_JWT_SECRET: 'bench-secret-bench-secret-bench-secret',
       KILN_LAUNCH_CONCURRENCY: String(IN_FLIGHT),
+      ...(process.env.BENCH_ISOLATION ? { KILN_LOCAL_ISOLATION: process.env.BENCH_ISOLATION } : {}),
     },
   });
   onCleanup(kiln.stop);
@@ -90,28 +94,37 @@ async function main() {
 
 async function kilnRound(turn, { client, token, db, pid }) {
   const prefix = `life-${turn}-`;
-  const cpuBefore = cpuSeconds(pid);
   const started = Date.now();
-  let next = 0;
   let rejected = 0;
-  const submitter = async () => {
-    while (next < TASKS) {
-      const res = await client.request('POST', '/api/v1/tasks', {
-        token,
-        body: { name: `${prefix}${next++}`, command: ['true'] },
-      });
-      if (res.status !== 201) rejected++;
-    }
+  const groups = {
+    kiln: [pid],
+    launcher: childrenOf(pid),
+    postgres: pidsNamed('postgres'),
+    redis: pidsNamed('redis-server'),
   };
-  await Promise.all(Array.from({ length: IN_FLIGHT }, submitter));
-  const counts = await waitForFinal(db, prefix, TASKS - rejected);
+  const { result: counts, seconds: cpu } = await cpuAccount(groups, async () => {
+    let next = 0;
+    const submitter = async () => {
+      while (next < TASKS) {
+        const res = await client.request('POST', '/api/v1/tasks', {
+          token,
+          body: { name: `${prefix}${next++}`, command: ['true'] },
+        });
+        if (res.status !== 201) rejected++;
+      }
+    };
+    await Promise.all(Array.from({ length: IN_FLIGHT }, submitter));
+    return waitForFinal(db, prefix, TASKS - rejected);
+  });
   const seconds = (Date.now() - started) / 1000;
+  const cpuMsPerTask = perTask(cpu);
   const result = {
     tasksPerSecond: round(TASKS / seconds),
     seconds: round(seconds, 2),
     succeeded: counts.succeeded,
     rejected,
-    kilnCpuMsPerTask: round(((cpuSeconds(pid) - cpuBefore) * 1000) / TASKS, 2),
+    kilnCpuMsPerTask: cpuMsPerTask.kiln,
+    cpuMsPerTask,
     createdToQueuedMs: await createdToQueued(db, prefix),
     loadAverage: loadavg().map((value) => round(value, 2)),
   };
@@ -119,24 +132,41 @@ async function kilnRound(turn, { client, token, db, pid }) {
     `Kiln (round ${turn}): ${result.tasksPerSecond} tasks/s, ${result.kilnCpuMsPerTask} ms CPU/task, ` +
       `created→queued p50 ${result.createdToQueuedMs.p50} ms, load ${result.loadAverage.join(' ')}`,
   );
+  note(`  machine CPU ms/task: ${describe(cpuMsPerTask)}`);
   return result;
 }
 
 async function peerRound(turn, celery) {
-  const cpuBefore = celery.cpu();
-  const { seconds, failed } = await celery.run(TASKS);
+  const groups = { celery: celery.pids(), redis: pidsNamed('redis-server') };
+  const { result: run, seconds: cpu } = await cpuAccount(groups, () => celery.run(TASKS));
+  const cpuMsPerTask = perTask(cpu);
   const result = {
-    tasksPerSecond: round(TASKS / seconds),
-    seconds: round(seconds, 2),
-    failed,
-    workerCpuMsPerTask: round(((celery.cpu() - cpuBefore) * 1000) / TASKS, 2),
+    tasksPerSecond: round(TASKS / run.seconds),
+    seconds: round(run.seconds, 2),
+    failed: run.failed,
+    workerCpuMsPerTask: cpuMsPerTask.celery,
+    cpuMsPerTask,
     loadAverage: loadavg().map((value) => round(value, 2)),
   };
   note(
     `Celery (round ${turn}): ${result.tasksPerSecond} tasks/s, worker ${result.workerCpuMsPerTask} ms CPU/task, ` +
       `load ${result.loadAverage.join(' ')}`,
   );
+  note(`  machine CPU ms/task: ${describe(cpuMsPerTask)}`);
   return result;
+}
+
+/** CPU seconds of a round, as milliseconds per task. */
+function perTask(seconds) {
+  return Object.fromEntries(
+    Object.entries(seconds).map(([name, value]) => [name, round((value * 1000) / TASKS, 2)]),
+  );
+}
+
+function describe(msPerTask) {
+  return Object.entries(msPerTask)
+    .map(([name, value]) => `${name} ${value}`)
+    .join(', ');
 }
 
 /** Polls until every task of the round is final. */
@@ -190,9 +220,9 @@ async function startCelery() {
   );
   const exited = new Promise((done) => worker.once('exit', done));
   worker.once('error', (error) => note(`the Celery worker did not start: ${error.message}`));
-  const pids = () => [worker.pid, ...childrenOf(worker.pid)];
   return {
-    cpu: () => pids().reduce((sum, pid) => sum + cpuSeconds(pid), 0),
+    /** The worker and its prefork children. */
+    pids: () => [worker.pid, ...childrenOf(worker.pid)],
     run: async (count) => {
       const { stdout } = await promisify(execFile)(PYTHON, ['lifecycle_client.py', String(count)], {
         cwd: PEERS_DIR,
