@@ -28,7 +28,7 @@ import type {
 import { In } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import type { DatabaseDialect } from './dialect';
-import { compileRowMapper } from './hot-query';
+import { columnsNamedFor, compileRowMapper } from './hot-query';
 import { inTransaction } from './transaction';
 
 /** Where a column of the event row comes from. */
@@ -135,7 +135,7 @@ function valueOf<Row extends StatusRow>(
   return 'nullIf' in source && value === source.nullIf ? null : value;
 }
 
-function columnOf(metadata: EntityMetadata, property: string): ColumnMetadata {
+export function columnOf(metadata: EntityMetadata, property: string): ColumnMetadata {
   // Property names come from code, never from input; an unknown one is a bug.
   const column = metadata.findColumnWithPropertyName(property);
   if (!column) throw new Error(`${metadata.name} has no column for ${property}`);
@@ -157,8 +157,8 @@ class OneStatementTransition<Row extends StatusRow, Event extends ObjectLiteral>
     this.toRow = compileRowMapper<Row>(dataSource, rows, ROW_ALIAS);
     this.toEvent = compileRowMapper<Event>(dataSource, events, EVENT_ALIAS);
     this.output = [
-      ...this.prefixedColumns(rows, 'moved', ROW_ALIAS),
-      ...this.prefixedColumns(events, 'event', EVENT_ALIAS),
+      ...columnsNamedFor(dataSource, rows, ROW_ALIAS, 'moved'),
+      ...columnsNamedFor(dataSource, events, EVENT_ALIAS, 'event'),
     ].join(', ');
   }
 
@@ -261,11 +261,4 @@ class OneStatementTransition<Row extends StatusRow, Event extends ObjectLiteral>
   }
 
   /** `source."column" AS "alias_column"` for every column, as the row mappers read them. */
-  private prefixedColumns(metadata: EntityMetadata, source: string, alias: string): string[] {
-    const escape = (name: string) => this.dataSource.driver.escape(name);
-    return metadata.columns.map(
-      ({ databaseName }) =>
-        `${source}.${escape(databaseName)} AS ${escape(`${alias}_${databaseName}`)}`,
-    );
-  }
 }

@@ -132,6 +132,23 @@ export function compileRowMapper<T>(
   return (row) => build(driver, columns, row) as T;
 }
 
+/**
+ * Every column of `metadata`, each selected as `<alias>_<column>` for compileRowMapper:
+ * from `source` when given (a CTE's name), else unqualified (a RETURNING list).
+ */
+export function columnsNamedFor(
+  dataSource: DataSource,
+  metadata: EntityMetadata,
+  alias: string,
+  source?: string,
+): string[] {
+  const escape = (name: string) => dataSource.driver.escape(name);
+  const from = source === undefined ? '' : `${source}.`;
+  return metadata.columns.map(
+    ({ databaseName }) => `${from}${escape(databaseName)} AS ${escape(`${alias}_${databaseName}`)}`,
+  );
+}
+
 /** How the generated code reads column `key`: by its name, or by its position. */
 function positionOf(key: string, positions: ReadonlyMap<string, number> | undefined): string {
   if (!positions) return JSON.stringify(key);

@@ -8,7 +8,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { In, IsNull, Repository } from 'typeorm';
 import { DatabaseDialect } from '../../../infra/database/dialect';
-import { compileRowMapper } from '../../../infra/database/hot-query';
+import { columnsNamedFor, compileRowMapper } from '../../../infra/database/hot-query';
 import type { RunHandle } from '../../runtimes';
 import { AttemptStatus } from '../lifecycle/attempt-status';
 import type { TaskStatus } from '../lifecycle/task-status';
@@ -41,6 +41,8 @@ export class TaskAttemptRepository {
   /** The RETURNING list of every column, named for `toAttempt`. */
   private readonly everyColumn: string;
   private readonly toAttempt: (row: Record<string, unknown>) => TaskAttempt;
+  /** The RETURNING list of the handle's write: the status and attempt of the row's task. */
+  private readonly itsTaskState: string;
 
   constructor(
     @InjectRepository(TaskAttempt) private readonly attempts: Repository<TaskAttempt>,
@@ -48,14 +50,15 @@ export class TaskAttemptRepository {
   ) {
     this.onPostgres = dialect.isPostgres;
     const { metadata, manager } = attempts;
-    const escape = (name: string) => manager.connection.driver.escape(name);
-    this.everyColumn = metadata.columns
-      .map(
-        ({ databaseName }) =>
-          `${escape(databaseName)} AS ${escape(`${ROW_ALIAS}_${databaseName}`)}`,
-      )
-      .join(', ');
-    this.toAttempt = compileRowMapper<TaskAttempt>(manager.connection, metadata, ROW_ALIAS);
+    const { connection } = manager;
+    this.everyColumn = columnsNamedFor(connection, metadata, ROW_ALIAS).join(', ');
+    this.toAttempt = compileRowMapper<TaskAttempt>(connection, metadata, ROW_ALIAS);
+    const escape = (name: string) => connection.driver.escape(name);
+    const tasks = escape(connection.getMetadata(Task).tableName);
+    const ofThisTask = `t.id = ${escape(metadata.tableName)}.${escape('task_id')}`;
+    this.itsTaskState =
+      `(SELECT t.status FROM ${tasks} t WHERE ${ofThisTask}) AS status, ` +
+      `(SELECT t.attempt FROM ${tasks} t WHERE ${ofThisTask}) AS attempt`;
   }
 
   async insertQueued(attempt: NewAttempt): Promise<void> {
@@ -134,19 +137,12 @@ export class TaskAttemptRepository {
       await this.recordHandle(taskId, number, handle);
       return undefined;
     }
-    const { connection } = this.attempts.manager;
-    const escape = (name: string) => connection.driver.escape(name);
-    const tasks = escape(connection.getMetadata(Task).tableName);
-    const ofThisTask = `t.id = ${escape(this.attempts.metadata.tableName)}.${escape('task_id')}`;
     const result = await this.attempts
       .createQueryBuilder()
       .update()
       .set({ handle })
       .where({ taskId, number })
-      .returning(
-        `(SELECT t.status FROM ${tasks} t WHERE ${ofThisTask}) AS status, ` +
-          `(SELECT t.attempt FROM ${tasks} t WHERE ${ofThisTask}) AS attempt`,
-      )
+      .returning(this.itsTaskState)
       .execute();
     const rows = result.raw as Array<{ status: TaskStatus | null; attempt: number | null }>;
     const row = rows[0];

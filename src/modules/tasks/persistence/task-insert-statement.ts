@@ -9,7 +9,8 @@
 // dependency on a task deleted meanwhile fails it as in the transaction.
 import type { DataSource, EntityMetadata } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
-import { compileRowMapper } from '../../../infra/database/hot-query';
+import { columnOf } from '../../../infra/database/conditional-transition';
+import { columnsNamedFor, compileRowMapper } from '../../../infra/database/hot-query';
 import { TaskDependency } from './entities/task-dependency.entity';
 import { TaskEvent } from './entities/task-event.entity';
 import { TaskLabel } from './entities/task-label.entity';
@@ -75,12 +76,9 @@ export class TaskInsertStatement {
     const eventValues = placeholders(eventColumns);
     const [labelKeys, labelValues, dependsOn] = [++position, ++position, ++position];
     const taskId = `$${1 + taskColumns.findIndex((column) => column.propertyName === 'id')}::uuid`;
-    const label = (property: string) => this.column(this.labels, property);
-    const dependency = (property: string) => this.column(this.dependencies, property);
-    const returned = this.events.columns.map(
-      ({ databaseName }) =>
-        `${this.escape(databaseName)} AS ${this.escape(`${EVENT_ALIAS}_${databaseName}`)}`,
-    );
+    const label = (property: string) => columnOf(this.labels, property);
+    const dependency = (property: string) => columnOf(this.dependencies, property);
+    const returned = columnsNamedFor(this.dataSource, this.events, EVENT_ALIAS);
     return `
       WITH task AS (
         INSERT INTO ${this.table(this.tasks)} (${this.names(taskColumns)}) VALUES (${taskValues})
@@ -100,12 +98,6 @@ export class TaskInsertStatement {
   /** The value of `column` in `entity` as the driver stores it. */
   private stored(column: ColumnMetadata, entity: object): unknown {
     return this.dataSource.driver.preparePersistentValue(column.getEntityValue(entity), column);
-  }
-
-  private column(metadata: EntityMetadata, property: string): ColumnMetadata {
-    const column = metadata.findColumnWithPropertyName(property);
-    if (!column) throw new Error(`${metadata.name} has no column for ${property}`);
-    return column;
   }
 
   private names(columns: ColumnMetadata[]): string {
